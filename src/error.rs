@@ -1,0 +1,75 @@
+//! The one error type of the crate.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong when loading or writing `toggles.toml`.
+///
+/// Each variant names the file; an [`Error::Invalid`] file also names the line
+/// and column, shows the offending line and says what to change. `Display`
+/// gives all of that on one or a few lines, ready for a log or a terminal.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file (or its folder) could not be read, written or locked.
+    #[error("{}: cannot {action}: {source}", path.display())]
+    Io {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// What the library was doing, e.g. `"read the file"`.
+        action: &'static str,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+
+    /// The file is not valid TOML, or it breaks a rule of the toggles format:
+    /// an unknown table or field (a typo like `enabeld`), a wrong type, an
+    /// invalid name, or a `release` naming a release that is not defined.
+    #[error("{}:{line}:{column}: {message}\n{line:>5} | {source_line}\n{help}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column (in characters) of the problem.
+        column: usize,
+        /// What is wrong, naming the offending key or value.
+        message: String,
+        /// The text of the offending line, for context.
+        source_line: String,
+        /// What to do about it.
+        help: &'static str,
+    },
+
+    /// A name given to the API is not a valid toggle or release name.
+    #[error(
+        "invalid toggle name {name:?}: use 1 to 255 ASCII letters, digits, `_` or `-` (a TOML bare key)"
+    )]
+    InvalidName {
+        /// The rejected name.
+        name: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, action: &'static str, source: io::Error) -> Self {
+        Error::Io { path: path.to_path_buf(), action, source }
+    }
+
+    /// The file this error is about, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Error::Io { path, .. } | Error::Invalid { path, .. } => Some(path),
+            Error::InvalidName { .. } => None,
+        }
+    }
+
+    /// The 1-based line and column of the problem in the file, if known.
+    pub fn location(&self) -> Option<(usize, usize)> {
+        match self {
+            Error::Invalid { line, column, .. } => Some((*line, *column)),
+            _ => None,
+        }
+    }
+}

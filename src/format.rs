@@ -1,0 +1,232 @@
+//! The file format: `toggles.toml` bytes → validated, resolved definitions.
+//!
+//! This is the only place that knows the format's rules. Everything it
+//! returns has passed them all; anything else is an [`Error::Invalid`] with the
+//! line and column of the offending key or value.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use crate::date::Date;
+use crate::error::Error;
+use crate::name::is_valid_name;
+use crate::snapshot::{Release, Source, ToggleInfo};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDoc {
+    #[serde(default)]
+    toggles: BTreeMap<Spanned<String>, ToggleDoc>,
+    #[serde(default)]
+    releases: BTreeMap<Spanned<String>, ReleaseDoc>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToggleDoc {
+    enabled: Option<bool>,
+    release: Option<Spanned<String>>,
+    description: Option<String>,
+    created: Option<Spanned<Datetime>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReleaseDoc {
+    enabled: Option<bool>,
+    description: Option<String>,
+}
+
+/// The validated content of one version of the file, sorted by name.
+#[derive(Debug, Default)]
+pub(crate) struct Definitions {
+    pub(crate) toggles: Vec<ToggleInfo>,
+    pub(crate) releases: Vec<Release>,
+}
+
+const HELP_SYNTAX: &str = "help: fix the TOML syntax here; until then the last good version stays in use";
+const HELP_SCHEMA: &str = "help: the top-level tables are [toggles.NAME] (fields: enabled, release, description, created) and [releases.NAME] (fields: enabled, description); a typo is an error, never a silent `off`";
+const HELP_NAME: &str = "help: names are 1 to 255 ASCII letters, digits, `_` or `-`";
+const HELP_RELEASE: &str = "help: define it as [releases.NAME], or fix the name";
+const HELP_DATE: &str = "help: write a date like `created = 2026-11-24`";
+
+/// Parses and validates one version of the file.
+///
+/// `path` is only used in error messages.
+pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Definitions, Error> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let at = valid.len();
+            return Err(invalid(path, valid, at..at, "the file is not valid UTF-8".into(), HELP_SYNTAX));
+        }
+    };
+    let doc: FileDoc = toml::from_str(text).map_err(|e| {
+        let help = if e.message().starts_with("unknown field")
+            || e.message().starts_with("invalid type")
+            || e.message().starts_with("missing field")
+        {
+            HELP_SCHEMA
+        } else {
+            HELP_SYNTAX
+        };
+        let span = e.span().unwrap_or(0..0);
+        invalid(path, text, span, e.message().to_owned(), help)
+    })?;
+
+    let mut releases = Vec::with_capacity(doc.releases.len());
+    for (name, release) in doc.releases {
+        check_name(path, text, &name, "release")?;
+        releases.push(Release {
+            line: line_of(text, name.span().start) as u32,
+            name: name.into_inner().into_boxed_str(),
+            enabled: release.enabled.unwrap_or(false),
+            description: release.description.map(String::into_boxed_str),
+            members: Vec::new(),
+        });
+    }
+
+    let mut toggles = Vec::with_capacity(doc.toggles.len());
+    for (name, toggle) in doc.toggles {
+        check_name(path, text, &name, "toggle")?;
+        let release = match toggle.release {
+            None => None,
+            Some(release) => {
+                match releases.binary_search_by(|r| (*r.name).cmp(release.get_ref().as_str())) {
+                    Ok(index) => Some(index),
+                    Err(_) => {
+                        let message = format!(
+                            "toggle `{}` belongs to release `{}`, which is not defined",
+                            name.get_ref(),
+                            release.get_ref()
+                        );
+                        return Err(invalid(path, text, release.span(), message, HELP_RELEASE));
+                    }
+                }
+            }
+        };
+        let created = match toggle.created {
+            None => None,
+            Some(created) => Some(date_of(created.get_ref()).ok_or_else(|| {
+                let message = format!("`created` of toggle `{}` has no date", name.get_ref());
+                invalid(path, text, created.span(), message, HELP_DATE)
+            })?),
+        };
+        let (enabled, source) = match (toggle.enabled, release) {
+            (Some(own), _) => (own, Source::Own),
+            (None, Some(index)) => (releases[index].enabled, Source::Release),
+            (None, None) => (false, Source::Default),
+        };
+        let line = line_of(text, name.span().start) as u32;
+        let name = name.into_inner().into_boxed_str();
+        if let Some(index) = release {
+            releases[index].members.push((name.clone(), enabled));
+        }
+        toggles.push(ToggleInfo {
+            name,
+            enabled,
+            source,
+            release: release.map(|index| releases[index].name.clone()),
+            description: toggle.description.map(String::into_boxed_str),
+            created,
+            line,
+        });
+    }
+    Ok(Definitions { toggles, releases })
+}
+
+fn check_name(path: &Path, text: &str, name: &Spanned<String>, what: &str) -> Result<(), Error> {
+    if is_valid_name(name.get_ref()) {
+        return Ok(());
+    }
+    let message = format!("invalid {what} name {:?}", name.get_ref());
+    Err(invalid(path, text, name.span(), message, HELP_NAME))
+}
+
+fn date_of(datetime: &Datetime) -> Option<Date> {
+    let date = datetime.date?;
+    Date::new(date.year, date.month, date.day)
+}
+
+fn invalid(path: &Path, text: &str, span: Range<usize>, message: String, help: &'static str) -> Error {
+    let (line, column) = line_column(text, span.start);
+    let source_line = text.lines().nth(line - 1).unwrap_or("").trim_end().to_owned();
+    Error::Invalid { path: path.to_path_buf(), line, column, message, source_line, help }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    line_column(text, offset).0
+}
+
+/// 1-based line and column (in characters, a BOM not counted) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    let column = before[line_start..].trim_start_matches('\u{feff}').chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> (usize, usize, String) {
+        match parse(Path::new("toggles.toml"), text.as_bytes()) {
+            Ok(_) => panic!("{text:?} should be rejected"),
+            Err(Error::Invalid { line, column, message, .. }) => (line, column, message),
+            Err(e) => panic!("unexpected error {e}"),
+        }
+    }
+
+    #[test]
+    fn resolves_precedence_own_over_release_over_default() {
+        let text = "[releases.r]\nenabled = true\n\n[toggles.own_off]\nenabled = false\nrelease = \"r\"\n\n[toggles.follows]\nrelease = \"r\"\n\n[toggles.plain]\n";
+        let defs = parse(Path::new("t.toml"), text.as_bytes()).unwrap();
+        let states: Vec<_> = defs.toggles.iter().map(|t| (&*t.name, t.enabled, t.source)).collect();
+        assert_eq!(
+            states,
+            [("follows", true, Source::Release), ("own_off", false, Source::Own), ("plain", false, Source::Default)]
+        );
+        assert_eq!(defs.releases[0].members.len(), 2);
+        assert_eq!(defs.toggles[0].line, 8);
+    }
+
+    #[test]
+    fn points_at_the_offending_key_or_value() {
+        assert_eq!(error_of("\n[toggles.a]\nenabeld = true\n").0, 3);
+        let (line, column, message) = error_of("[toggles.a]\nenabled = \"yes\"\n");
+        assert_eq!((line, column), (2, 11));
+        assert!(message.contains("boolean"), "{message}");
+        let (line, column, message) = error_of("[toggles.a]\nrelease = \"nope\"\n");
+        assert_eq!((line, column), (2, 11));
+        assert!(message.contains("`nope`"), "{message}");
+        assert_eq!(error_of("[toggles.\"bad name\"]\n").0, 1);
+        assert_eq!(error_of("[toggle.a]\n").0, 1);
+        assert!(error_of("[toggles.a]\ncreated = 10:00:00\n").2.contains("no date"));
+        assert_eq!(error_of("[toggles.a]\nenabled = true\n\u{0}").0, 3);
+        assert_eq!(error_of("[toggles.a]\n[toggles.a]\n").0, 2);
+    }
+
+    #[test]
+    fn reports_invalid_utf8_where_it_starts() {
+        let err = parse(Path::new("t.toml"), b"[toggles.a]\nenabled = \xff\n").unwrap_err();
+        assert_eq!(err.location(), Some((2, 11)));
+    }
+
+    #[test]
+    fn counts_columns_in_characters() {
+        assert_eq!(line_column("\u{feff}ab", 4), (1, 2));
+        assert_eq!(line_column("é\nxé=", 6), (2, 3));
+    }
+}

@@ -1,0 +1,140 @@
+//! File-backed feature toggles with hot reload.
+//!
+//! Every toggle of an application lives in `toggles.toml`, committed with the
+//! code; turning a feature on is an edit and a commit, reviewed like code.
+//!
+//! ```toml
+//! [releases.checkout-v2]
+//! description = "New checkout flow"
+//! enabled = false
+//!
+//! [toggles.new_cart]
+//! description = "Cart drawer instead of cart page"
+//! release = "checkout-v2"      # no `enabled` here: follows the release
+//! created = 2026-11-24
+//!
+//! [toggles.dark_mode]
+//! enabled = true
+//! created = 2026-11-20
+//! ```
+//!
+//! Code checks a toggle with [`toggle!`]:
+//!
+//! ```
+//! use toggles::toggle;
+//! # toggles::init("toggles.toml").unwrap();
+//!
+//! if toggle!("dark_mode") {
+//!     // the new behaviour
+//! }
+//! ```
+//!
+//! - **A check is nearly free**: a few relaxed atomic loads, inlined, with
+//!   no lock, no allocation and no string hashing once the call site has run.
+//! - **New names register themselves**: a name the file lacks reads as off
+//!   and is appended to the file (off, with a `created` date) by a background
+//!   thread, so a new toggle shows up in the next `git diff`.
+//! - **Precedence**: a test override ([`toggle_as`]) › the toggle's own
+//!   `enabled` › its release's `enabled` › `false`.
+//! - **Hot reload**: the file is parsed and validated as a whole into an
+//!   immutable [`Snapshot`], swapped in atomically when the file changes,
+//!   however it was saved. A bad edit keeps the last good snapshot: nothing is
+//!   ever switched off by accident ([`Store::last_error`] says what is wrong).
+//! - **Releases** group toggles switched together: [`Store::release`] reports
+//!   "2 of 5 enabled".
+//!
+//! # The global store and explicit stores
+//!
+//! [`toggle!`] and [`Toggle`] read the *global* store: the file given to
+//! [`init`], or `$TOGGLES_FILE`, or `./toggles.toml`. A [`Store`] opens any
+//! file explicitly, for libraries, several files, or options:
+//!
+//! ```
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let path = dir.path().join("toggles.toml");
+//! # std::fs::write(&path, "[toggles.dark_mode]\nenabled = true\n").unwrap();
+//! let store = toggles::Store::builder(&path).append_unknown(false).open()?;
+//! assert!(store.is_enabled("dark_mode"));
+//! let snapshot = store.snapshot(); // one version, for consistent reads
+//! assert!(snapshot.is_enabled("dark_mode"));
+//! # Ok::<(), toggles::Error>(())
+//! ```
+//!
+//! # Names
+//!
+//! Names are slugs: 1 to 255 ASCII letters, digits, `_` and `-` (exactly the
+//! TOML bare keys). `toggle!` rejects any other literal at compile time:
+//!
+//! ```compile_fail
+//! toggles::toggle!("bad name");
+//! ```
+//!
+//! ```compile_fail
+//! toggles::toggle!("");
+//! ```
+//!
+//! At run time an invalid name is off, logged once, and never written.
+//!
+//! # Logging
+//!
+//! The library never prints. It logs through the [`log`](https://docs.rs/log)
+//! facade: a line per reload that changed something, bad saves with file,
+//! line and column, names appended, and I/O problems (each once).
+//!
+//! See [`docs`] for the longer story: design, limits and patterns.
+
+#![warn(missing_docs)]
+
+mod append;
+mod changes;
+mod date;
+pub mod docs;
+mod error;
+mod format;
+mod global;
+mod lock;
+mod name;
+mod overrides;
+mod snapshot;
+mod store;
+mod toggle;
+mod watch;
+
+pub use changes::{Changes, Flip, ReleaseChange};
+pub use date::Date;
+pub use error::Error;
+pub use global::{FILE_ENV, global, init, init_with};
+pub use lock::FileLock;
+pub use name::{MAX_NAME_LEN, is_valid_name};
+pub use overrides::{GlobalOverride, Override, toggle_as, toggle_as_global, with_toggles};
+pub use snapshot::{Release, Snapshot, Source, ToggleInfo};
+pub use store::{APPEND_ENV, Builder, Store, Subscription};
+pub use toggle::Toggle;
+
+/// Checks a toggle of the global store: `true` if it is on.
+///
+/// The name must be a string literal and a valid name (checked at compile
+/// time). Each call site gets its own `static` [`Toggle`], so a check is a
+/// few relaxed atomic loads once the site has run; see [`Toggle`].
+///
+/// ```
+/// # toggles::init("toggles.toml").unwrap();
+/// if toggles::toggle!("dark_mode") {
+///     // …
+/// }
+/// ```
+#[macro_export]
+macro_rules! toggle {
+    ($name:literal) => {{
+        const _: () = ::core::assert!(
+            $crate::is_valid_name($name),
+            ::core::concat!(
+                "invalid toggle name ",
+                ::core::stringify!($name),
+                ": use 1 to 255 ASCII letters, digits, `_` or `-`"
+            )
+        );
+        static TOGGLE: $crate::Toggle = $crate::Toggle::new($name);
+        TOGGLE.is_enabled()
+    }};
+}

@@ -1,0 +1,216 @@
+//! One immutable, validated version of the file, and what can be asked of it.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::date::Date;
+use crate::format::Definitions;
+use crate::overrides;
+
+/// Where a toggle's state comes from, in the order of precedence.
+///
+/// A test override (see [`toggle_as`](crate::toggle_as)) comes before all of
+/// these; it is not part of any snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Source {
+    /// The toggle's own `enabled` field.
+    Own,
+    /// The `enabled` field of the toggle's release (`false` if the release has none).
+    Release,
+    /// Neither is set: the toggle is off.
+    Default,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::Own => "own",
+            Source::Release => "release",
+            Source::Default => "default",
+        })
+    }
+}
+
+/// One toggle as a version of the file defines it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToggleInfo {
+    pub(crate) name: Box<str>,
+    pub(crate) enabled: bool,
+    pub(crate) source: Source,
+    pub(crate) release: Option<Box<str>>,
+    pub(crate) description: Option<Box<str>>,
+    pub(crate) created: Option<Date>,
+    pub(crate) line: u32,
+}
+
+impl ToggleInfo {
+    /// The toggle's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The effective state from the file, without test overrides.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Where [`is_enabled`](Self::is_enabled) comes from.
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// The release the toggle belongs to, if any.
+    pub fn release(&self) -> Option<&str> {
+        self.release.as_deref()
+    }
+
+    /// The `description` field, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The `created` field's date, if any.
+    pub fn created(&self) -> Option<Date> {
+        self.created
+    }
+
+    /// The 1-based line of the toggle's table header in the file.
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
+}
+
+/// A release: a named group of toggles switched on or off together.
+///
+/// `Display` gives the seed's summary line, e.g. `checkout-v2: 2 of 5 enabled`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    pub(crate) name: Box<str>,
+    pub(crate) enabled: bool,
+    pub(crate) description: Option<Box<str>>,
+    pub(crate) line: u32,
+    /// Member names with their effective states, sorted by name.
+    pub(crate) members: Vec<(Box<str>, bool)>,
+}
+
+impl Release {
+    /// The release's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The release's own `enabled` field (`false` when absent).
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The `description` field, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The 1-based line of the release's table header in the file.
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
+
+    /// The member toggles with their effective states, sorted by name.
+    pub fn toggles(&self) -> impl ExactSizeIterator<Item = (&str, bool)> {
+        self.members.iter().map(|(name, on)| (&**name, *on))
+    }
+
+    /// `(enabled, total)`: how many member toggles are on, of how many.
+    ///
+    /// A member with its own `enabled` counts by that, so a release can be
+    /// on with some members held off, or off with some let through.
+    pub fn counts(&self) -> (usize, usize) {
+        let on = self.members.iter().filter(|(_, on)| *on).count();
+        (on, self.members.len())
+    }
+}
+
+impl fmt::Display for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (on, total) = self.counts();
+        write!(f, "{}: {on} of {total} enabled", self.name)
+    }
+}
+
+/// One whole, validated version of the file.
+///
+/// A snapshot never changes; a reload publishes a new one. Everything read
+/// from one snapshot is therefore consistent: two toggles of one release can
+/// never disagree because a save happened between two checks.
+#[derive(Debug)]
+pub struct Snapshot {
+    generation: u64,
+    /// Sorted by name.
+    toggles: Vec<ToggleInfo>,
+    /// Name → (effective state, index into `toggles`).
+    index: HashMap<Box<str>, (bool, u32)>,
+    /// Sorted by name.
+    releases: Vec<Release>,
+}
+
+impl Snapshot {
+    pub(crate) fn new(generation: u64, definitions: Definitions) -> Snapshot {
+        let Definitions { toggles, releases } = definitions;
+        let index = toggles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), (t.enabled, i as u32)))
+            .collect();
+        Snapshot { generation, toggles, index, releases }
+    }
+
+    /// The number of the reload that produced this snapshot. Unique in the
+    /// process and increasing: a later reload of any store has a larger one.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Whether `name` is on in this version: a test override, else the file's
+    /// state; a name the file lacks is off.
+    ///
+    /// Unlike [`Store::is_enabled`](crate::Store::is_enabled), this does not
+    /// queue a missing name for appending: a snapshot is a read-only value.
+    pub fn is_enabled(&self, name: &str) -> bool {
+        if let Some(value) = overrides::lookup(name) {
+            return value;
+        }
+        self.state(name).unwrap_or(false)
+    }
+
+    /// The file's state of `name`, or `None` if the file does not define it.
+    #[inline]
+    pub(crate) fn state(&self, name: &str) -> Option<bool> {
+        self.index.get(name).map(|&(on, _)| on)
+    }
+
+    /// Whether the file defines a toggle named `name`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    /// The toggle named `name`, if the file defines it.
+    pub fn get(&self, name: &str) -> Option<&ToggleInfo> {
+        self.index.get(name).map(|&(_, i)| &self.toggles[i as usize])
+    }
+
+    /// Every toggle, sorted by name.
+    pub fn toggles(&self) -> impl ExactSizeIterator<Item = &ToggleInfo> {
+        self.toggles.iter()
+    }
+
+    /// The release named `name`, if the file defines it.
+    pub fn release(&self, name: &str) -> Option<&Release> {
+        let i = self.releases.binary_search_by(|r| (*r.name).cmp(name)).ok()?;
+        Some(&self.releases[i])
+    }
+
+    /// Every release, sorted by name.
+    pub fn releases(&self) -> impl ExactSizeIterator<Item = &Release> {
+        self.releases.iter()
+    }
+}

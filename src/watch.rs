@@ -1,0 +1,100 @@
+//! Watching the file's folder for changes with `notify`.
+//!
+//! The watch is on the **parent folder**, not the file: a save that replaces
+//! the file (write to a temporary file, then rename) would leave a watch on
+//! the old inode silent. Events are not filtered on the file's name alone: a
+//! Kubernetes ConfigMap update only names `..data`, `..data_tmp` and
+//! timestamped folders. Reads (`Access` events) are ignored, or the store
+//! would reload forever on its own reads. Everything else that could concern
+//! the file marks the store dirty; the worker then settles, re-reads and
+//! compares a hash of the bytes, so a false alarm costs one read.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use crate::store::Shared;
+
+/// A running watch; dropping it stops the watch.
+pub(crate) struct Watcher {
+    _watcher: RecommendedWatcher,
+}
+
+impl Watcher {
+    pub(crate) fn start(shared: &Arc<Shared>) -> notify::Result<Watcher> {
+        let path = shared.path();
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path.file_name().map(OsString::from).unwrap_or_default();
+        let store = Arc::downgrade(shared);
+        let watched_dir = dir.clone();
+        let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
+            let Some(store) = store.upgrade() else { return };
+            match event {
+                Ok(event) if concerns(&event, &watched_dir, &name) => store.file_event(),
+                Ok(_) => {}
+                Err(e) => {
+                    log::debug!("{}: watch error, re-reading: {e}", watched_dir.display());
+                    store.file_event();
+                }
+            }
+        })?;
+        watcher.watch(&dir, RecursiveMode::NonRecursive)?;
+        Ok(Watcher { _watcher: watcher })
+    }
+}
+
+/// Whether an event in the folder could mean the file changed.
+fn concerns(event: &Event, dir: &Path, name: &OsString) -> bool {
+    if event.need_rescan() {
+        return true; // the event queue overflowed: anything may have changed
+    }
+    if matches!(event.kind, EventKind::Access(_)) {
+        return false;
+    }
+    event.paths.iter().any(|path| {
+        path == dir
+            || match path.file_name() {
+                Some(file) => file == name.as_os_str() || file.as_encoded_bytes().starts_with(b".."),
+                None => true,
+            }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, CreateKind, ModifyKind, RenameMode};
+
+    fn event(kind: EventKind, path: &str) -> Event {
+        Event::new(kind).add_path(PathBuf::from(path))
+    }
+
+    #[test]
+    fn reacts_to_the_file_configmap_swaps_and_rescans_but_not_reads() {
+        let (dir, name) = (Path::new("/etc/app"), OsString::from("toggles.toml"));
+        let yes = [
+            event(EventKind::Modify(ModifyKind::Any), "/etc/app/toggles.toml"),
+            event(EventKind::Modify(ModifyKind::Name(RenameMode::To)), "/etc/app/toggles.toml"),
+            event(EventKind::Create(CreateKind::Any), "/etc/app/..data_tmp"),
+            event(EventKind::Modify(ModifyKind::Name(RenameMode::To)), "/etc/app/..data"),
+            event(EventKind::Remove(notify::event::RemoveKind::Any), "/etc/app"),
+            Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan),
+        ];
+        for e in &yes {
+            assert!(concerns(e, dir, &name), "{e:?}");
+        }
+        let no = [
+            event(EventKind::Access(AccessKind::Any), "/etc/app/toggles.toml"),
+            event(EventKind::Create(CreateKind::Any), "/etc/app/other.toml"),
+            event(EventKind::Modify(ModifyKind::Any), "/etc/app/.toggles.toml.swp"),
+        ];
+        for e in &no {
+            assert!(!concerns(e, dir, &name), "{e:?}");
+        }
+    }
+}
