@@ -32,7 +32,11 @@ pub(crate) fn real_path(path: &Path) -> PathBuf {
 
 /// Appends a table for each of `names` that the file does not define yet.
 /// Returns the names it appended.
-pub(crate) fn append_missing(path: &Path, names: &[Box<str>], created: Date) -> Result<Vec<Box<str>>, AppendError> {
+pub(crate) fn append_missing(
+    path: &Path,
+    names: &[Box<str>],
+    created: Date,
+) -> Result<Vec<Box<str>>, AppendError> {
     let real = real_path(path);
     let _lock = FileLock::acquire(&real).map_err(AppendError::Io)?;
     let current = match fs::read(&real) {
@@ -43,7 +47,12 @@ pub(crate) fn append_missing(path: &Path, names: &[Box<str>], created: Date) -> 
     let defined = format::parse(path, &current).map_err(AppendError::Invalid)?;
     let mut missing: Vec<Box<str>> = names
         .iter()
-        .filter(|name| defined.toggles.binary_search_by(|t| (*t.name).cmp(name)).is_err())
+        .filter(|name| {
+            defined
+                .toggles
+                .binary_search_by(|t| (*t.name).cmp(name))
+                .is_err()
+        })
         .cloned()
         .collect();
     missing.sort();
@@ -72,14 +81,22 @@ pub(crate) fn append_missing(path: &Path, names: &[Box<str>], created: Date) -> 
 
 /// The text appended for `names` after `current`.
 fn tables_for(current: &[u8], names: &[Box<str>], created: Date) -> String {
-    let newline = if current.windows(2).any(|w| w == b"\r\n") { "\r\n" } else { "\n" };
+    let newline = if current.windows(2).any(|w| w == b"\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
     let mut text = String::new();
     if !current.is_empty() && !current.ends_with(b"\n") {
         text.push_str(newline);
     }
     for name in names {
         text.push_str(newline);
-        for line in [&format!("[toggles.{name}]"), "enabled = false", &format!("created = {created}")] {
+        for line in [
+            &format!("[toggles.{name}]"),
+            "enabled = false",
+            &format!("created = {created}"),
+        ] {
             text.push_str(line);
             text.push_str(newline);
         }
@@ -99,8 +116,13 @@ mod tests {
             tables_for(b"# x\n", &names, date),
             "\n[toggles.a]\nenabled = false\ncreated = 2026-11-25\n\n[toggles.b-2]\nenabled = false\ncreated = 2026-11-25\n"
         );
-        assert!(tables_for(b"# no final newline", &names[..1], date).starts_with("\n\n[toggles.a]\n"));
+        assert!(
+            tables_for(b"# no final newline", &names[..1], date).starts_with("\n\n[toggles.a]\n")
+        );
         assert!(tables_for(b"", &names[..1], date).starts_with("\n[toggles.a]\n"));
-        assert!(tables_for(b"# crlf\r\n", &names[..1], date).starts_with("\r\n[toggles.a]\r\nenabled = false\r\n"));
+        assert!(
+            tables_for(b"# crlf\r\n", &names[..1], date)
+                .starts_with("\r\n[toggles.a]\r\nenabled = false\r\n")
+        );
     }
 }

@@ -60,15 +60,27 @@ impl Changes {
                 Some(_) => {}
             }
         }
-        changes.removed = old.toggles().filter(|t| !new.contains(t.name())).map(|t| t.name.clone()).collect();
+        changes.removed = old
+            .toggles()
+            .filter(|t| !new.contains(t.name()))
+            .map(|t| t.name.clone())
+            .collect();
         for release in new.releases() {
             let was = old.release(release.name()).map(|r| r.enabled());
             if was != Some(release.enabled()) {
-                changes.releases.push(ReleaseChange { name: release.name.clone(), old: was, new: Some(release.enabled()) });
+                changes.releases.push(ReleaseChange {
+                    name: release.name.clone(),
+                    old: was,
+                    new: Some(release.enabled()),
+                });
             }
         }
         for release in old.releases().filter(|r| new.release(r.name()).is_none()) {
-            changes.releases.push(ReleaseChange { name: release.name.clone(), old: Some(release.enabled()), new: None });
+            changes.releases.push(ReleaseChange {
+                name: release.name.clone(),
+                old: Some(release.enabled()),
+                new: None,
+            });
         }
         changes
     }
@@ -76,7 +88,10 @@ impl Changes {
     /// Whether nothing a check or a release report could see changed (for
     /// example, only comments or descriptions were edited).
     pub fn is_empty(&self) -> bool {
-        self.flipped.is_empty() && self.added.is_empty() && self.removed.is_empty() && self.releases.is_empty()
+        self.flipped.is_empty()
+            && self.added.is_empty()
+            && self.removed.is_empty()
+            && self.releases.is_empty()
     }
 
     /// Toggles whose effective state flipped, sorted by name.
@@ -118,7 +133,12 @@ impl fmt::Display for Changes {
             .collect();
         for change in &self.releases {
             let state = |s: Option<bool>| s.map_or("undefined", on_off);
-            parts.push(format!("release {} {}→{}", change.name, state(change.old), state(change.new)));
+            parts.push(format!(
+                "release {} {}→{}",
+                change.name,
+                state(change.old),
+                state(change.new)
+            ));
         }
         if !self.added.is_empty() {
             parts.push(format!("{} added", self.added.len()));

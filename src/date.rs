@@ -87,7 +87,9 @@ impl Date {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -107,7 +109,10 @@ mod tests {
     #[test]
     fn days_round_trip_through_the_calendar() {
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days_since_epoch(20_416).to_string(), "2025-11-24");
+        assert_eq!(
+            Date::from_days_since_epoch(20_416).to_string(),
+            "2025-11-24"
+        );
         for days in (-700_000..800_000).step_by(997) {
             let date = Date::from_days_since_epoch(days);
             assert_eq!(date.days_since_epoch(), days, "{date}");

@@ -54,7 +54,11 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn io(path: &Path, action: &'static str, source: io::Error) -> Self {
-        Error::Io { path: path.to_path_buf(), action, source }
+        Error::Io {
+            path: path.to_path_buf(),
+            action,
+            source,
+        }
     }
 
     /// The file this error is about, if any.

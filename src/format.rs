@@ -49,7 +49,8 @@ pub(crate) struct Definitions {
     pub(crate) releases: Vec<Release>,
 }
 
-const HELP_SYNTAX: &str = "help: fix the TOML syntax here; until then the last good version stays in use";
+const HELP_SYNTAX: &str =
+    "help: fix the TOML syntax here; until then the last good version stays in use";
 const HELP_SCHEMA: &str = "help: the top-level tables are [toggles.NAME] (fields: enabled, release, description, created) and [releases.NAME] (fields: enabled, description); a typo is an error, never a silent `off`";
 const HELP_NAME: &str = "help: names are 1 to 255 ASCII letters, digits, `_` or `-`";
 const HELP_RELEASE: &str = "help: define it as [releases.NAME], or fix the name";
@@ -64,7 +65,13 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Definitions, Error> {
         Err(e) => {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             let at = valid.len();
-            return Err(invalid(path, valid, at..at, "the file is not valid UTF-8".into(), HELP_SYNTAX));
+            return Err(invalid(
+                path,
+                valid,
+                at..at,
+                "the file is not valid UTF-8".into(),
+                HELP_SYNTAX,
+            ));
         }
     };
     let doc: FileDoc = toml::from_str(text).map_err(|e| {
@@ -154,10 +161,28 @@ fn date_of(datetime: &Datetime) -> Option<Date> {
     Date::new(date.year, date.month, date.day)
 }
 
-fn invalid(path: &Path, text: &str, span: Range<usize>, message: String, help: &'static str) -> Error {
+fn invalid(
+    path: &Path,
+    text: &str,
+    span: Range<usize>,
+    message: String,
+    help: &'static str,
+) -> Error {
     let (line, column) = line_column(text, span.start);
-    let source_line = text.lines().nth(line - 1).unwrap_or("").trim_end().to_owned();
-    Error::Invalid { path: path.to_path_buf(), line, column, message, source_line, help }
+    let source_line = text
+        .lines()
+        .nth(line - 1)
+        .unwrap_or("")
+        .trim_end()
+        .to_owned();
+    Error::Invalid {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+        source_line,
+        help,
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -173,7 +198,11 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line = before.matches('\n').count() + 1;
-    let column = before[line_start..].trim_start_matches('\u{feff}').chars().count() + 1;
+    let column = before[line_start..]
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -184,7 +213,12 @@ mod tests {
     fn error_of(text: &str) -> (usize, usize, String) {
         match parse(Path::new("toggles.toml"), text.as_bytes()) {
             Ok(_) => panic!("{text:?} should be rejected"),
-            Err(Error::Invalid { line, column, message, .. }) => (line, column, message),
+            Err(Error::Invalid {
+                line,
+                column,
+                message,
+                ..
+            }) => (line, column, message),
             Err(e) => panic!("unexpected error {e}"),
         }
     }
@@ -193,10 +227,18 @@ mod tests {
     fn resolves_precedence_own_over_release_over_default() {
         let text = "[releases.r]\nenabled = true\n\n[toggles.own_off]\nenabled = false\nrelease = \"r\"\n\n[toggles.follows]\nrelease = \"r\"\n\n[toggles.plain]\n";
         let defs = parse(Path::new("t.toml"), text.as_bytes()).unwrap();
-        let states: Vec<_> = defs.toggles.iter().map(|t| (&*t.name, t.enabled, t.source)).collect();
+        let states: Vec<_> = defs
+            .toggles
+            .iter()
+            .map(|t| (&*t.name, t.enabled, t.source))
+            .collect();
         assert_eq!(
             states,
-            [("follows", true, Source::Release), ("own_off", false, Source::Own), ("plain", false, Source::Default)]
+            [
+                ("follows", true, Source::Release),
+                ("own_off", false, Source::Own),
+                ("plain", false, Source::Default)
+            ]
         );
         assert_eq!(defs.releases[0].members.len(), 2);
         assert_eq!(defs.toggles[0].line, 8);
@@ -213,7 +255,11 @@ mod tests {
         assert!(message.contains("`nope`"), "{message}");
         assert_eq!(error_of("[toggles.\"bad name\"]\n").0, 1);
         assert_eq!(error_of("[toggle.a]\n").0, 1);
-        assert!(error_of("[toggles.a]\ncreated = 10:00:00\n").2.contains("no date"));
+        assert!(
+            error_of("[toggles.a]\ncreated = 10:00:00\n")
+                .2
+                .contains("no date")
+        );
         assert_eq!(error_of("[toggles.a]\nenabled = true\n\u{0}").0, 3);
         assert_eq!(error_of("[toggles.a]\n[toggles.a]\n").0, 2);
     }

@@ -24,7 +24,8 @@ impl FileLock {
     pub fn acquire(real_path: &Path) -> Result<FileLock, Error> {
         let target = lock_target(real_path);
         let file = open(&target).map_err(|e| Error::io(&target, "open the lock", e))?;
-        file.lock().map_err(|e| Error::io(&target, "take the lock", e))?;
+        file.lock()
+            .map_err(|e| Error::io(&target, "take the lock", e))?;
         Ok(FileLock { _file: file })
     }
 }
@@ -48,11 +49,19 @@ fn open(target: &Path) -> std::io::Result<File> {
 
 #[cfg(not(unix))]
 fn lock_target(real_path: &Path) -> std::path::PathBuf {
-    let name = real_path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = real_path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     parent(real_path).join(format!(".{name}.lock"))
 }
 
 #[cfg(not(unix))]
 fn open(target: &Path) -> std::io::Result<File> {
-    std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(target)
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(target)
 }

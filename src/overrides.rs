@@ -47,7 +47,13 @@ pub(crate) fn lookup(name: &str) -> Option<bool> {
 #[cold]
 #[inline(never)]
 fn lookup_slow(name: &str) -> Option<bool> {
-    let find = |stack: &[Entry]| stack.iter().rev().find(|e| &*e.name == name).map(|e| e.value);
+    let find = |stack: &[Entry]| {
+        stack
+            .iter()
+            .rev()
+            .find(|e| &*e.name == name)
+            .map(|e| e.value)
+    };
     let local = LOCAL.try_with(|stack| find(&stack.borrow())).ok().flatten();
     local.or_else(|| find(&GLOBAL.read().unwrap_or_else(|e| e.into_inner())))
 }
@@ -61,7 +67,11 @@ fn push(stack: &mut Vec<Entry>, name: &str, value: bool) -> u64 {
     // together with its tests is appended to the file.
     crate::global::note_name(name);
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    stack.push(Entry { id, name: name.into(), value });
+    stack.push(Entry {
+        id,
+        name: name.into(),
+        value,
+    });
     ACTIVE.fetch_add(1, Ordering::SeqCst);
     id
 }
@@ -109,7 +119,10 @@ fn remove(stack: &mut Vec<Entry>, id: u64) {
 /// ```
 pub fn toggle_as(name: &str, value: bool) -> Override {
     let id = LOCAL.with(|stack| push(&mut stack.borrow_mut(), name, value));
-    Override { id, _not_send: PhantomData }
+    Override {
+        id,
+        _not_send: PhantomData,
+    }
 }
 
 /// Runs `f` with several toggles overridden on the current thread.
@@ -124,7 +137,10 @@ pub fn toggle_as(name: &str, value: bool) -> Override {
 /// assert_eq!(seen, (true, false));
 /// ```
 pub fn with_toggles<R>(overrides: &[(&str, bool)], f: impl FnOnce() -> R) -> R {
-    let _guards: Vec<Override> = overrides.iter().map(|&(name, value)| toggle_as(name, value)).collect();
+    let _guards: Vec<Override> = overrides
+        .iter()
+        .map(|&(name, value)| toggle_as(name, value))
+        .collect();
     f()
 }
 
@@ -183,12 +199,23 @@ pub fn toggle_as_global(name: &str, value: bool) -> GlobalOverride {
                 *depth += 1;
                 break;
             }
-            Some(_) => owner = GLOBAL_RELEASED.wait(owner).unwrap_or_else(|e| e.into_inner()),
+            Some(_) => {
+                owner = GLOBAL_RELEASED
+                    .wait(owner)
+                    .unwrap_or_else(|e| e.into_inner())
+            }
         }
     }
     drop(owner);
-    let id = push(&mut GLOBAL.write().unwrap_or_else(|e| e.into_inner()), name, value);
-    GlobalOverride { id, _not_send: PhantomData }
+    let id = push(
+        &mut GLOBAL.write().unwrap_or_else(|e| e.into_inner()),
+        name,
+        value,
+    );
+    GlobalOverride {
+        id,
+        _not_send: PhantomData,
+    }
 }
 
 /// A process-wide override from [`toggle_as_global`]; dropping it ends the
@@ -203,7 +230,10 @@ pub struct GlobalOverride {
 
 impl Drop for GlobalOverride {
     fn drop(&mut self) {
-        remove(&mut GLOBAL.write().unwrap_or_else(|e| e.into_inner()), self.id);
+        remove(
+            &mut GLOBAL.write().unwrap_or_else(|e| e.into_inner()),
+            self.id,
+        );
         let mut owner = lock(&GLOBAL_OWNER);
         if let Some((_, depth)) = owner.as_mut() {
             *depth -= 1;

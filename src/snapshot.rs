@@ -161,7 +161,12 @@ impl Snapshot {
             .enumerate()
             .map(|(i, t)| (t.name.clone(), (t.enabled, i as u32)))
             .collect();
-        Snapshot { generation, toggles, index, releases }
+        Snapshot {
+            generation,
+            toggles,
+            index,
+            releases,
+        }
     }
 
     /// The number of the reload that produced this snapshot. Unique in the
@@ -195,7 +200,9 @@ impl Snapshot {
 
     /// The toggle named `name`, if the file defines it.
     pub fn get(&self, name: &str) -> Option<&ToggleInfo> {
-        self.index.get(name).map(|&(_, i)| &self.toggles[i as usize])
+        self.index
+            .get(name)
+            .map(|&(_, i)| &self.toggles[i as usize])
     }
 
     /// Every toggle, sorted by name.
@@ -205,7 +212,10 @@ impl Snapshot {
 
     /// The release named `name`, if the file defines it.
     pub fn release(&self, name: &str) -> Option<&Release> {
-        let i = self.releases.binary_search_by(|r| (*r.name).cmp(name)).ok()?;
+        let i = self
+            .releases
+            .binary_search_by(|r| (*r.name).cmp(name))
+            .ok()?;
         Some(&self.releases[i])
     }
 

@@ -172,7 +172,10 @@ impl Builder {
     pub fn open(self) -> Result<Store, Error> {
         let path = std::path::absolute(&self.path).unwrap_or_else(|_| self.path.clone());
         let (hash, definitions) = read_initial(&path).map_err(|(_, e)| e)?;
-        let state = ReloadState { good: hash, ..ReloadState::default() };
+        let state = ReloadState {
+            good: hash,
+            ..ReloadState::default()
+        };
         Ok(self.start(path, definitions, state, None))
     }
 
@@ -182,18 +185,30 @@ impl Builder {
         let path = std::path::absolute(&self.path).unwrap_or_else(|_| self.path.clone());
         match read_initial(&path) {
             Ok((hash, definitions)) => {
-                let state = ReloadState { good: hash, ..ReloadState::default() };
+                let state = ReloadState {
+                    good: hash,
+                    ..ReloadState::default()
+                };
                 self.start(path, definitions, state, None)
             }
             Err((hash, error)) => {
                 log::error!("{error}\nevery toggle is off until the file is fixed");
-                let state = ReloadState { bad: hash, ..ReloadState::default() };
+                let state = ReloadState {
+                    bad: hash,
+                    ..ReloadState::default()
+                };
                 self.start(path, Definitions::default(), state, Some(error))
             }
         }
     }
 
-    fn start(self, path: PathBuf, definitions: Definitions, state: ReloadState, error: Option<Error>) -> Store {
+    fn start(
+        self,
+        path: PathBuf,
+        definitions: Definitions,
+        state: ReloadState,
+        error: Option<Error>,
+    ) -> Store {
         let shared = Arc::new(Shared {
             path,
             current: ArcSwap::from_pointee(Snapshot::new(next_generation(), definitions)),
@@ -230,7 +245,12 @@ impl Builder {
             }
             shared.ensure_worker();
         }
-        Store { inner: Arc::new(Inner { shared, _watcher: watcher }) }
+        Store {
+            inner: Arc::new(Inner {
+                shared,
+                _watcher: watcher,
+            }),
+        }
     }
 }
 
@@ -243,12 +263,17 @@ fn read_initial(path: &Path) -> Result<(Option<u64>, Definitions), (Option<u64>,
         Err(e) => return Err((None, Error::io(path, "read the file", e))),
     };
     let hash = Some(hash_of(&bytes));
-    format::parse(path, &bytes).map(|d| (hash, d)).map_err(|e| (hash, e))
+    format::parse(path, &bytes)
+        .map(|d| (hash, d))
+        .map_err(|e| (hash, e))
 }
 
 fn append_allowed_by_env() -> bool {
     match std::env::var(APPEND_ENV) {
-        Ok(value) => !matches!(value.trim().to_ascii_lowercase().as_str(), "0" | "false" | "off" | "no"),
+        Ok(value) => !matches!(
+            value.trim().to_ascii_lowercase().as_str(),
+            "0" | "false" | "off" | "no"
+        ),
         Err(_) => true,
     }
 }
@@ -365,7 +390,10 @@ impl Store {
         let shared = &self.inner.shared;
         let id = shared.next_subscriber.fetch_add(1, Ordering::Relaxed);
         lock(&shared.subscribers).push((id, Arc::new(callback)));
-        Subscription { shared: Arc::downgrade(shared), id }
+        Subscription {
+            shared: Arc::downgrade(shared),
+            id,
+        }
     }
 
     pub(crate) fn shared(&self) -> &Arc<Shared> {
@@ -419,7 +447,9 @@ impl Drop for Subscription {
 enum Trigger {
     Manual,
     /// After a file event; a parse failure is tried once more after a settle.
-    Event { retried: bool },
+    Event {
+        retried: bool,
+    },
     Poll,
     Append,
 }
@@ -475,7 +505,12 @@ impl Shared {
         next.insert(name.into());
         self.seen.store(Arc::new(next));
         if !is_valid_name(name) {
-            log::warn!("{}", Error::InvalidName { name: name.to_owned() });
+            log::warn!(
+                "{}",
+                Error::InvalidName {
+                    name: name.to_owned()
+                }
+            );
             return;
         }
         if self.append && !self.current.load().contains(name) {
@@ -497,7 +532,10 @@ impl Shared {
             .spawn(move || shared.run_worker());
         match spawned {
             Ok(handle) => *worker = Some(handle),
-            Err(e) => log::error!("{}: cannot start the toggles worker thread: {e}", self.path.display()),
+            Err(e) => log::error!(
+                "{}: cannot start the toggles worker thread: {e}",
+                self.path.display()
+            ),
         }
     }
 
@@ -526,8 +564,10 @@ impl Shared {
             while !work.dirty && work.pending.is_empty() && !work.stop {
                 match self.poll.get().copied() {
                     Some(poll) => {
-                        let (next, timeout) =
-                            self.wake.wait_timeout(work, poll).unwrap_or_else(|e| e.into_inner());
+                        let (next, timeout) = self
+                            .wake
+                            .wait_timeout(work, poll)
+                            .unwrap_or_else(|e| e.into_inner());
                         work = next;
                         if timeout.timed_out() && !work.dirty {
                             work.dirty = true;
@@ -551,8 +591,10 @@ impl Shared {
                         }
                         let before = work.dirty_since;
                         work.dirty_since = None;
-                        let (next, _) =
-                            self.wake.wait_timeout(work, deadline - now).unwrap_or_else(|e| e.into_inner());
+                        let (next, _) = self
+                            .wake
+                            .wait_timeout(work, deadline - now)
+                            .unwrap_or_else(|e| e.into_inner());
                         work = next;
                         if work.dirty_since.is_none() {
                             // No new event during the wait: settled.
@@ -611,7 +653,10 @@ impl Shared {
                 let _ = self.reload(Trigger::Append);
             }
             Err(AppendError::Invalid(e)) => {
-                log::debug!("{}: not appending while the file is invalid: {e}", self.path.display());
+                log::debug!(
+                    "{}: not appending while the file is invalid: {e}",
+                    self.path.display()
+                );
                 lock(&self.work).waiting.extend(names);
             }
             Err(AppendError::Io(e)) => {
@@ -630,7 +675,11 @@ impl Shared {
         let mut state = lock(&self.reload);
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound && state.good.is_none() && state.bad.is_none() => {
+            Err(e)
+                if e.kind() == io::ErrorKind::NotFound
+                    && state.good.is_none()
+                    && state.bad.is_none() =>
+            {
                 // Never loaded: a missing file is an empty set of toggles.
                 return Ok(false);
             }
@@ -654,7 +703,13 @@ impl Shared {
             return Ok(false);
         }
         if state.bad == Some(hash) {
-            return Err(self.last_error.load_full().unwrap_or_else(|| Arc::new(Error::io(&self.path, "load the file", io::Error::other("invalid")))));
+            return Err(self.last_error.load_full().unwrap_or_else(|| {
+                Arc::new(Error::io(
+                    &self.path,
+                    "load the file",
+                    io::Error::other("invalid"),
+                ))
+            }));
         }
         let definitions = match format::parse(&self.path, &bytes) {
             Ok(definitions) => definitions,
@@ -680,9 +735,15 @@ impl Shared {
         {
             let changes = Changes::between(&old, &snapshot);
             if !changes.is_empty() {
-                let name = self.path.file_name().map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                let name = self.path.file_name().map_or_else(
+                    || self.path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
                 log::info!("{name} reloaded: {changes}");
-                let subscribers: Vec<Subscriber> = lock(&self.subscribers).iter().map(|(_, s)| Arc::clone(s)).collect();
+                let subscribers: Vec<Subscriber> = lock(&self.subscribers)
+                    .iter()
+                    .map(|(_, s)| Arc::clone(s))
+                    .collect();
                 drop(state);
                 for subscriber in subscribers {
                     subscriber(&changes);

@@ -40,7 +40,10 @@ pub struct Toggle {
 impl Toggle {
     /// A toggle named `name`. `const`, for use in a `static`.
     pub const fn new(name: &'static str) -> Toggle {
-        Toggle { name, cache: AtomicU64::new(UNRESOLVED) }
+        Toggle {
+            name,
+            cache: AtomicU64::new(UNRESOLVED),
+        }
     }
 
     /// The toggle's name.
@@ -74,7 +77,10 @@ impl Toggle {
                 false
             }
         };
-        self.cache.store(snapshot.generation() << 1 | u64::from(value), Ordering::Relaxed);
+        self.cache.store(
+            snapshot.generation() << 1 | u64::from(value),
+            Ordering::Relaxed,
+        );
         value
     }
 }

@@ -59,7 +59,9 @@ fn concerns(event: &Event, dir: &Path, name: &OsString) -> bool {
     event.paths.iter().any(|path| {
         path == dir
             || match path.file_name() {
-                Some(file) => file == name.as_os_str() || file.as_encoded_bytes().starts_with(b".."),
+                Some(file) => {
+                    file == name.as_os_str() || file.as_encoded_bytes().starts_with(b"..")
+                }
                 None => true,
             }
     })
@@ -79,10 +81,19 @@ mod tests {
         let (dir, name) = (Path::new("/etc/app"), OsString::from("toggles.toml"));
         let yes = [
             event(EventKind::Modify(ModifyKind::Any), "/etc/app/toggles.toml"),
-            event(EventKind::Modify(ModifyKind::Name(RenameMode::To)), "/etc/app/toggles.toml"),
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+                "/etc/app/toggles.toml",
+            ),
             event(EventKind::Create(CreateKind::Any), "/etc/app/..data_tmp"),
-            event(EventKind::Modify(ModifyKind::Name(RenameMode::To)), "/etc/app/..data"),
-            event(EventKind::Remove(notify::event::RemoveKind::Any), "/etc/app"),
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+                "/etc/app/..data",
+            ),
+            event(
+                EventKind::Remove(notify::event::RemoveKind::Any),
+                "/etc/app",
+            ),
             Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan),
         ];
         for e in &yes {
@@ -91,7 +102,10 @@ mod tests {
         let no = [
             event(EventKind::Access(AccessKind::Any), "/etc/app/toggles.toml"),
             event(EventKind::Create(CreateKind::Any), "/etc/app/other.toml"),
-            event(EventKind::Modify(ModifyKind::Any), "/etc/app/.toggles.toml.swp"),
+            event(
+                EventKind::Modify(ModifyKind::Any),
+                "/etc/app/.toggles.toml.swp",
+            ),
         ];
         for e in &no {
             assert!(!concerns(e, dir, &name), "{e:?}");

@@ -1,0 +1,277 @@
+//! Unknown names are appended to the file: exactly once, never rewriting a
+//! byte of the user's, from threads and from processes.
+
+use std::process::{Command, Stdio};
+use std::sync::Barrier;
+
+use toggles::{Date, Store};
+
+use crate::support::{Fixture, capture_logs, count, logged, shown};
+
+const USER_FILE: &str = "# my toggles\r\n\n[toggles.kept]   # odd   spacing stays\nenabled=true\n";
+
+fn table(name: &str) -> String {
+    format!(
+        "\n[toggles.{name}]\nenabled = false\ncreated = {}\n",
+        Date::today()
+    )
+}
+
+#[test]
+fn an_unknown_name_is_off_and_appended_exactly() {
+    let fixture = Fixture::new(Some("[toggles.kept]\nenabled = true\n"));
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    assert!(!store.is_enabled("brand_new"));
+    store.flush();
+    let expected = format!("[toggles.kept]\nenabled = true\n{}", table("brand_new"));
+    assert_eq!(fixture.read(), expected);
+    // The store reloaded after its own append: the toggle is now known, off.
+    let snapshot = store.snapshot();
+    assert!(snapshot.contains("brand_new"));
+    assert!(!snapshot.is_enabled("brand_new"));
+    assert!(store.is_enabled("kept"));
+    // Checking again does not append again.
+    assert!(!store.is_enabled("brand_new"));
+    store.flush();
+    assert_eq!(fixture.read(), expected);
+}
+
+#[test]
+fn a_missing_file_is_created_by_the_first_append() {
+    let fixture = Fixture::new(None);
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    assert!(!store.is_enabled("first"));
+    store.flush();
+    assert_eq!(fixture.read(), table("first"));
+}
+
+#[test]
+fn a_file_without_a_final_newline_gets_one_first() {
+    let fixture = Fixture::new(Some("[toggles.kept]\nenabled = true # no newline"));
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    assert!(!store.is_enabled("next"));
+    store.flush();
+    assert_eq!(
+        fixture.read(),
+        format!(
+            "[toggles.kept]\nenabled = true # no newline\n{}",
+            table("next")
+        )
+    );
+}
+
+#[test]
+fn crlf_files_get_crlf_lines() {
+    let fixture = Fixture::new(Some("[toggles.kept]\r\nenabled = true\r\n"));
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    assert!(!store.is_enabled("next"));
+    store.flush();
+    assert_eq!(
+        fixture.read(),
+        format!(
+            "[toggles.kept]\r\nenabled = true\r\n{}",
+            table("next").replace('\n', "\r\n")
+        )
+    );
+}
+
+#[test]
+fn invalid_names_are_off_logged_once_and_never_written() {
+    capture_logs();
+    let fixture = Fixture::new(Some(USER_FILE));
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    let bad = [
+        "bad name",
+        "a.b",
+        "x]\n[toggles.evil",
+        "",
+        "é",
+        &"a".repeat(256),
+    ];
+    for name in bad {
+        for _ in 0..3 {
+            assert!(!store.is_enabled(name));
+        }
+    }
+    assert!(!store.is_enabled("good_one"));
+    store.flush();
+    assert_eq!(
+        fixture.read(),
+        format!("{USER_FILE}{}", table("good_one").replace('\n', "\r\n"))
+    );
+    assert_eq!(
+        logged("invalid toggle name \"x]\\n[toggles.evil\"").len(),
+        1
+    );
+}
+
+#[test]
+fn appending_can_be_turned_off() {
+    let fixture = Fixture::new(Some(USER_FILE));
+    let store = Store::builder(&fixture.path)
+        .watch(false)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    assert!(!store.is_enabled("not_written"));
+    store.flush();
+    assert_eq!(fixture.read(), USER_FILE);
+}
+
+#[test]
+fn the_environment_turns_appending_off_for_production() {
+    let fixture = Fixture::new(Some(USER_FILE));
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "append::child_checks_names",
+            "--test-threads=1",
+        ])
+        .env("TOGGLES_APPEND", "off")
+        .env("CHILD_FILE", &fixture.path)
+        .env("CHILD_NAMES", "a,b,c")
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+    assert_eq!(fixture.read(), USER_FILE);
+}
+
+#[test]
+fn a_write_failure_is_logged_once_and_checks_go_on() {
+    capture_logs();
+    let fixture = Fixture::new(None);
+    // A link into a folder that does not exist: reads find nothing, and
+    // creating the file fails, even for root.
+    std::os::unix::fs::symlink(fixture.dir.path().join("gone/toggles.toml"), &fixture.path)
+        .unwrap();
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    for name in ["one", "two", "three"] {
+        assert!(!store.is_enabled(name));
+        store.flush();
+    }
+    let needle = format!(
+        "{}: cannot open the file for appending",
+        shown(&fixture.path)
+    );
+    assert_eq!(logged(&needle).len(), 1, "{:?}", logged("cannot"));
+}
+
+#[test]
+fn a_file_that_does_not_parse_is_not_appended_to_until_it_does() {
+    let fixture = Fixture::new(Some("[toggles.kept]\nenabled = true\n"));
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    // The user is mid-save: the file is broken for a moment.
+    std::fs::write(&fixture.path, "[toggles.kept\n").unwrap();
+    assert!(!store.is_enabled("waits"));
+    store.flush();
+    assert_eq!(fixture.read(), "[toggles.kept\n");
+    // The good version arrives; the next reload lets the name through.
+    std::fs::write(&fixture.path, "[toggles.kept]\nenabled = false\n").unwrap();
+    store.reload().unwrap();
+    assert!(!store.is_enabled("another"));
+    store.flush();
+    let text = fixture.read();
+    assert!(
+        text.starts_with("[toggles.kept]\nenabled = false\n"),
+        "{text}"
+    );
+    assert_eq!(count(&text, "[toggles.waits]"), 1, "{text}");
+    assert_eq!(count(&text, "[toggles.another]"), 1, "{text}");
+}
+
+#[test]
+fn many_threads_append_each_name_exactly_once() {
+    let fixture = Fixture::new(Some(USER_FILE));
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    let threads = 8;
+    let barrier = Barrier::new(threads);
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            let (store, barrier) = (&store, &barrier);
+            s.spawn(move || {
+                barrier.wait();
+                for i in 0..40 {
+                    assert!(!store.is_enabled(&format!("shared_{i}")));
+                    assert!(!store.is_enabled(&format!("own_{t}_{i}")));
+                }
+            });
+        }
+    });
+    store.flush();
+    let text = fixture.read();
+    assert!(text.starts_with(USER_FILE));
+    for i in 0..40 {
+        assert_eq!(count(&text, &format!("[toggles.shared_{i}]\r\n")), 1);
+        for t in 0..threads {
+            assert_eq!(count(&text, &format!("[toggles.own_{t}_{i}]\r\n")), 1);
+        }
+    }
+    assert_eq!(store.snapshot().toggles().len(), 1 + 40 + 40 * threads);
+}
+
+#[test]
+fn many_processes_append_each_name_exactly_once() {
+    let fixture = Fixture::new(Some(USER_FILE));
+    let children: Vec<_> = (0..4)
+        .map(|p| {
+            let names: Vec<String> = (0..30)
+                .map(|i| format!("shared_{i}"))
+                .chain((0..10).map(|i| format!("proc_{p}_{i}")))
+                .collect();
+            Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--ignored",
+                    "--exact",
+                    "append::child_checks_names",
+                    "--test-threads=1",
+                ])
+                .env("CHILD_FILE", &fixture.path)
+                .env("CHILD_NAMES", names.join(","))
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let text = fixture.read();
+    assert!(text.starts_with(USER_FILE), "the user's bytes are a prefix");
+    for i in 0..30 {
+        assert_eq!(
+            count(&text, &format!("[toggles.shared_{i}]\r\n")),
+            1,
+            "{text}"
+        );
+    }
+    for p in 0..4 {
+        for i in 0..10 {
+            assert_eq!(
+                count(&text, &format!("[toggles.proc_{p}_{i}]\r\n")),
+                1,
+                "{text}"
+            );
+        }
+    }
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    assert_eq!(store.snapshot().toggles().len(), 1 + 30 + 40);
+}
+
+/// Run by the tests above as a child process: checks the names in
+/// `CHILD_NAMES` against the store at `CHILD_FILE`, then flushes.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_checks_names() {
+    let path = std::env::var("CHILD_FILE").expect("CHILD_FILE");
+    let names = std::env::var("CHILD_NAMES").expect("CHILD_NAMES");
+    let store = Store::builder(&path).watch(false).open().unwrap();
+    for name in names.split(',') {
+        assert!(!store.is_enabled(name));
+    }
+    store.flush();
+}

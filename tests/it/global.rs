@@ -1,0 +1,126 @@
+//! `toggle!` and static `Toggle`s, which read the global store.
+
+use std::sync::{Mutex, OnceLock};
+
+use toggles::{FileLock, Toggle, toggle};
+
+use crate::support::{count, wait_for};
+
+const GLOBAL_FILE: &str = "\
+[releases.launch]
+enabled = true
+
+[toggles.g_on]
+enabled = true
+
+[toggles.g_off]
+enabled = false
+
+[toggles.g_follows]
+release = \"launch\"
+
+[toggles.g_flip]
+enabled = false
+";
+
+/// The test binary's global store: a temporary file, initialized once.
+pub fn global_file() -> &'static std::path::Path {
+    static FILE: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
+    &FILE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("toggles.toml");
+            std::fs::write(&path, GLOBAL_FILE).unwrap();
+            toggles::init(&path).unwrap();
+            (dir, path)
+        })
+        .1
+}
+
+/// Rewrites the global file under the same lock as the library's appends,
+/// one test at a time.
+pub fn edit_global(edit: impl FnOnce(String) -> String) {
+    static EDITS: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = EDITS.lock().unwrap_or_else(|e| e.into_inner());
+    let path = global_file();
+    let _lock = FileLock::acquire(path).unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, edit(text)).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+#[test]
+fn toggle_reads_the_file() {
+    global_file();
+    assert!(toggle!("g_on"));
+    assert!(!toggle!("g_off"));
+    assert!(toggle!("g_follows"), "follows its release");
+}
+
+#[test]
+fn a_static_toggle_shows_its_name_and_state() {
+    global_file();
+    static ON: Toggle = Toggle::new("g_on");
+    static OFF: Toggle = Toggle::new("g_off");
+    assert!(ON.is_enabled());
+    assert_eq!(ON.name(), "g_on");
+    assert_eq!(ON.to_string(), "g_on ON");
+    assert_eq!(OFF.to_string(), "g_off OFF");
+    assert_eq!(format!("{OFF:?}"), "Toggle(\"g_off\", OFF)");
+}
+
+#[test]
+fn a_cached_call_site_sees_a_reload() {
+    global_file();
+    let check = || toggle!("g_flip");
+    assert!(!check());
+    assert!(!check(), "cached now");
+    edit_global(|text| {
+        text.replace(
+            "[toggles.g_flip]\nenabled = false",
+            "[toggles.g_flip]\nenabled = true",
+        )
+    });
+    toggles::global().reload().unwrap();
+    assert!(check());
+    edit_global(|text| {
+        text.replace(
+            "[toggles.g_flip]\nenabled = true",
+            "[toggles.g_flip]\nenabled = false",
+        )
+    });
+    toggles::global().reload().unwrap();
+    assert!(!check());
+}
+
+#[test]
+fn an_unknown_name_in_toggle_is_appended_to_the_global_file() {
+    let path = global_file();
+    assert!(!toggle!("g_appended_by_macro"));
+    toggles::global().flush();
+    wait_for("the global store knows the new toggle", || {
+        toggles::global().snapshot().contains("g_appended_by_macro")
+    });
+    let text = std::fs::read_to_string(path).unwrap();
+    assert_eq!(
+        count(&text, "[toggles.g_appended_by_macro]\nenabled = false\n"),
+        1,
+        "{text}"
+    );
+    assert!(!toggle!("g_appended_by_macro"));
+}
+
+#[test]
+fn an_invalid_runtime_name_is_off_and_never_written() {
+    let path = global_file();
+    static BAD: Toggle = Toggle::new("not a slug");
+    assert!(!BAD.is_enabled());
+    assert!(!BAD.is_enabled());
+    toggles::global().flush();
+    assert!(
+        !std::fs::read_to_string(path)
+            .unwrap()
+            .contains("not a slug")
+    );
+}

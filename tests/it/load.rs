@@ -1,0 +1,227 @@
+//! Opening a file: validation, precedence, releases, errors.
+
+use toggles::{Error, Source, Store};
+
+use crate::support::Fixture;
+
+const EXAMPLE: &str = r#"# toggles.toml — comments and layout belong to the user
+
+[releases.checkout-v2]
+description = "New checkout flow"
+enabled = false
+
+[toggles.new_cart]
+description = "Cart drawer instead of cart page"
+release = "checkout-v2"      # no `enabled` here: follows the release
+created = 2026-11-24
+
+[toggles.dark_mode]
+enabled = true
+created = 2026-11-20
+"#;
+
+fn open(text: &str) -> (Fixture, Store) {
+    let fixture = Fixture::new(Some(text));
+    let store = Store::builder(&fixture.path)
+        .watch(false)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    (fixture, store)
+}
+
+fn open_err(text: &str) -> Error {
+    let fixture = Fixture::new(Some(text));
+    Store::builder(&fixture.path)
+        .watch(false)
+        .open()
+        .expect_err("the file should be rejected")
+}
+
+#[test]
+fn the_example_from_the_format_loads() {
+    let (_f, store) = open(EXAMPLE);
+    assert!(store.is_enabled("dark_mode"));
+    assert!(!store.is_enabled("new_cart"));
+    let snapshot = store.snapshot();
+    let cart = snapshot.get("new_cart").unwrap();
+    assert_eq!(cart.release(), Some("checkout-v2"));
+    assert_eq!(cart.source(), Source::Release);
+    assert_eq!(cart.description(), Some("Cart drawer instead of cart page"));
+    assert_eq!(cart.created().unwrap().to_string(), "2026-11-24");
+    assert_eq!(cart.line(), 7);
+    assert_eq!(snapshot.get("dark_mode").unwrap().source(), Source::Own);
+}
+
+#[test]
+fn precedence_is_own_then_release_then_off() {
+    let (_f, store) = open(
+        r#"
+[releases.on]
+enabled = true
+[releases.silent]
+
+[toggles.own_wins_off]
+release = "on"
+enabled = false
+[toggles.own_wins_on]
+release = "silent"
+enabled = true
+[toggles.follows_on]
+release = "on"
+[toggles.follows_silent]
+release = "silent"
+[toggles.bare]
+"#,
+    );
+    let states: Vec<(&str, bool)> = [
+        "own_wins_off",
+        "own_wins_on",
+        "follows_on",
+        "follows_silent",
+        "bare",
+    ]
+    .map(|n| (n, store.is_enabled(n)))
+    .to_vec();
+    assert_eq!(
+        states,
+        [
+            ("own_wins_off", false),
+            ("own_wins_on", true),
+            ("follows_on", true),
+            ("follows_silent", false),
+            ("bare", false)
+        ]
+    );
+    assert_eq!(
+        store.snapshot().get("bare").unwrap().source(),
+        Source::Default
+    );
+}
+
+#[test]
+fn a_release_reports_n_of_m_enabled() {
+    let (_f, store) = open(
+        r#"
+[releases.checkout-v2]
+enabled = true
+[toggles.a]
+release = "checkout-v2"
+[toggles.b]
+release = "checkout-v2"
+[toggles.c]
+release = "checkout-v2"
+enabled = false
+[toggles.other]
+enabled = true
+"#,
+    );
+    let release = store.release("checkout-v2").unwrap();
+    assert!(release.enabled());
+    assert_eq!(release.counts(), (2, 3));
+    assert_eq!(
+        release.toggles().collect::<Vec<_>>(),
+        [("a", true), ("b", true), ("c", false)]
+    );
+    assert_eq!(release.to_string(), "checkout-v2: 2 of 3 enabled");
+    assert!(store.release("nope").is_none());
+}
+
+#[test]
+fn a_missing_file_is_an_empty_set_of_toggles() {
+    let fixture = Fixture::new(None);
+    let store = Store::builder(&fixture.path)
+        .watch(false)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    assert_eq!(store.snapshot().toggles().len(), 0);
+    assert!(!store.is_enabled("anything"));
+    assert!(
+        !fixture.path.exists(),
+        "nothing to append, so nothing is created"
+    );
+}
+
+#[test]
+fn a_typo_is_an_error_never_a_silent_off() {
+    let err = open_err("[toggles.dark_mode]\nenabeld = true\n");
+    assert_eq!(err.location(), Some((2, 1)));
+    let text = err.to_string();
+    assert!(text.contains("toggles.toml:2:1"), "{text}");
+    assert!(text.contains("enabeld"), "{text}");
+    assert!(text.contains("help:"), "{text}");
+}
+
+#[test]
+fn every_rule_of_the_format_is_enforced_with_a_location() {
+    let cases: &[(&str, (usize, usize), &str)] = &[
+        ("[toggles.a]\nenabled = \"yes\"\n", (2, 11), "boolean"),
+        ("[toggles.a]\nrelease = true\n", (2, 11), "string"),
+        ("[toggles.a]\ndescription = 3\n", (2, 15), "string"),
+        ("[toggles.a]\ncreated = \"2026-01-01\"\n", (2, 11), "date"),
+        ("[toggles.a]\ncreated = 10:30:00\n", (2, 11), "no date"),
+        ("[toggles.a]\nrelease = \"ghost\"\n", (2, 11), "`ghost`"),
+        ("[releases.r]\nenabled = 1\n", (2, 11), "boolean"),
+        ("[releases.r]\nrelease = \"x\"\n", (2, 1), "release"),
+        ("[flags.a]\n", (1, 2), "flags"),
+        ("title = \"x\"\n", (1, 1), "title"),
+        ("[toggles.\"bad name\"]\n", (1, 10), "bad name"),
+        ("[releases.\"a.b\"]\n", (1, 11), "a.b"),
+        (
+            "[toggles.a]\nenabled = true\n[toggles.a]\n",
+            (3, 10),
+            "duplicate",
+        ),
+        ("[toggles.a\n", (1, 11), ""),
+        ("toggles = 3\n", (1, 11), "map"),
+    ];
+    for (text, location, mention) in cases {
+        let err = open_err(text);
+        assert_eq!(err.location(), Some(*location), "{text:?}: {err}");
+        assert!(
+            err.to_string().contains(mention),
+            "{text:?} should mention {mention:?}: {err}"
+        );
+        assert!(err.path().unwrap().ends_with("toggles.toml"));
+    }
+}
+
+#[test]
+fn datetimes_are_accepted_as_created() {
+    let (_f, store) = open("[toggles.a]\ncreated = 2026-11-24T10:00:00Z\n");
+    assert_eq!(
+        store
+            .snapshot()
+            .get("a")
+            .unwrap()
+            .created()
+            .unwrap()
+            .to_string(),
+        "2026-11-24"
+    );
+}
+
+#[test]
+fn an_unreadable_path_is_an_io_error_naming_it() {
+    let fixture = Fixture::new(None);
+    std::fs::create_dir(&fixture.path).unwrap();
+    let err = Store::builder(&fixture.path)
+        .watch(false)
+        .open()
+        .unwrap_err();
+    assert!(matches!(err, Error::Io { .. }), "{err:?}");
+    assert!(err.to_string().contains("toggles.toml"), "{err}");
+}
+
+#[test]
+fn a_snapshot_answers_from_its_one_version() {
+    let (fixture, store) = open("[toggles.a]\nenabled = true\n");
+    let before = store.snapshot();
+    std::fs::write(&fixture.path, "[toggles.a]\nenabled = false\n").unwrap();
+    assert!(store.reload().unwrap());
+    assert!(before.is_enabled("a"));
+    assert!(!store.snapshot().is_enabled("a"));
+    assert!(store.snapshot().generation() > before.generation());
+    assert!(!store.reload().unwrap(), "same bytes: no new version");
+}

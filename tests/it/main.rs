@@ -1,0 +1,6 @@
+//! Integration tests, in one binary (one link step): a module per feature.
+
+mod append;
+mod global;
+mod load;
+mod support;

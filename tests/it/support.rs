@@ -1,0 +1,84 @@
+//! Shared helpers: temporary files, waiting for conditions, captured logs.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// A temporary folder with a `toggles.toml` path in it.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl Fixture {
+    /// A folder with `toggles.toml` holding `text` (or no file if `None`).
+    pub fn new(text: Option<&str>) -> Fixture {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("toggles.toml");
+        if let Some(text) = text {
+            std::fs::write(&path, text).expect("write toggles.toml");
+        }
+        Fixture { dir, path }
+    }
+
+    pub fn read(&self) -> String {
+        std::fs::read_to_string(&self.path).expect("read toggles.toml")
+    }
+}
+
+/// Polls `condition` until it holds, failing the test after 10 s.
+pub fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Counts `needle` in `haystack`.
+pub fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+struct Capture(Mutex<Vec<String>>);
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record) {
+        let line = format!("{} {}", record.level(), record.args());
+        self.0.lock().unwrap().push(line);
+    }
+    fn flush(&self) {}
+}
+
+static CAPTURE: OnceLock<&'static Capture> = OnceLock::new();
+
+/// Every log line so far (of the whole test binary) that mentions `needle`.
+pub fn logged(needle: &str) -> Vec<String> {
+    let capture = CAPTURE.get_or_init(|| {
+        let capture: &'static Capture = Box::leak(Box::new(Capture(Mutex::new(Vec::new()))));
+        log::set_logger(capture).expect("only this module sets the logger");
+        log::set_max_level(log::LevelFilter::Trace);
+        capture
+    });
+    capture
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.contains(needle))
+        .cloned()
+        .collect()
+}
+
+/// Starts capturing logs (call before the code under test logs).
+pub fn capture_logs() {
+    let _ = logged("");
+}
+
+/// The path's text, for matching log lines.
+pub fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
