@@ -32,7 +32,11 @@ fn main() -> Result<(), toggles::Error> {
     let mut last = None;
     loop {
         // A "request": the checks an application would make on its hot path.
-        let state = (toggle!("new_cart"), toggle!("one_click_pay"), DARK_MODE.is_enabled());
+        let state = (
+            toggle!("new_cart"),
+            toggle!("one_click_pay"),
+            DARK_MODE.is_enabled(),
+        );
         if last != Some(state) {
             println!(
                 "request sees: new_cart={} one_click_pay={} {DARK_MODE}",
@@ -52,8 +56,16 @@ fn main() -> Result<(), toggles::Error> {
 fn print_state(store: &toggles::Store) {
     let snapshot = store.snapshot();
     for toggle in snapshot.toggles() {
-        let release = toggle.release().map(|r| format!(" (release {r})")).unwrap_or_default();
-        println!("  {:<16} {:<3} from {}{release}", toggle.name(), on_off(toggle.is_enabled()), toggle.source());
+        let release = toggle
+            .release()
+            .map(|r| format!(" (release {r})"))
+            .unwrap_or_default();
+        println!(
+            "  {:<16} {:<3} from {}{release}",
+            toggle.name(),
+            on_off(toggle.is_enabled()),
+            toggle.source()
+        );
     }
     for release in snapshot.releases() {
         println!("  release {release}");
