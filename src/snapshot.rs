@@ -193,6 +193,11 @@ impl Snapshot {
         self.index.get(name).map(|&(on, _)| on)
     }
 
+    /// Whether this version defines no toggle and no release.
+    pub fn is_empty(&self) -> bool {
+        self.toggles.is_empty() && self.releases.is_empty()
+    }
+
     /// Whether the file defines a toggle named `name`.
     pub fn contains(&self, name: &str) -> bool {
         self.index.contains_key(name)

@@ -615,9 +615,7 @@ impl Shared {
 
             if reload {
                 let result = self.reload(trigger);
-                if matches!(result, Err(ref e) if matches!(**e, Error::Invalid { .. }))
-                    && trigger == (Trigger::Event { retried: false })
-                {
+                if result.is_err() && trigger == (Trigger::Event { retried: false }) {
                     // Perhaps read mid-save: look again once things settle.
                     thread::sleep(SETTLE);
                     let _ = self.reload(Trigger::Event { retried: true });
@@ -697,6 +695,24 @@ impl Shared {
             }
         };
         state.missing_logged = false;
+        if bytes.iter().all(u8::is_ascii_whitespace)
+            && state.good.is_some()
+            && !self.current.load().is_empty()
+        {
+            // A truncating editor mid-save, most likely: never switch every
+            // toggle off for that. (To remove them all, leave a comment.)
+            let error = Arc::new(Error::io(
+                &self.path,
+                "use an empty file",
+                io::Error::other(
+                    "it has no toggles while the last good version had some; keeping that version (to remove every toggle, leave a comment in the file)",
+                ),
+            ));
+            if trigger != (Trigger::Event { retried: false }) {
+                self.last_error.store(Some(Arc::clone(&error)));
+            }
+            return Err(error);
+        }
         let hash = hash_of(&bytes);
         if state.good == Some(hash) {
             self.last_error.store(None);

@@ -4,8 +4,10 @@
 //! the file (write to a temporary file, then rename) would leave a watch on
 //! the old inode silent. Events are not filtered on the file's name alone: a
 //! Kubernetes ConfigMap update only names `..data`, `..data_tmp` and
-//! timestamped folders. Reads (`Access` events) are ignored, or the store
-//! would reload forever on its own reads. Everything else that could concern
+//! timestamped folders. Reads (`Access` events other than a close after
+//! writing) are ignored, or the store would reload forever on its own reads.
+//! When the file is a symlink to a file in another folder, that folder is
+//! watched too, for saves made to the target. Everything else that could concern
 //! the file marks the store dirty; the worker then settles, re-reads and
 //! compares a hash of the bytes, so a false alarm costs one read.
 
@@ -13,6 +15,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::store::Shared;
@@ -25,27 +28,52 @@ pub(crate) struct Watcher {
 impl Watcher {
     pub(crate) fn start(shared: &Arc<Shared>) -> notify::Result<Watcher> {
         let path = shared.path();
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = path.file_name().map(OsString::from).unwrap_or_default();
+        let mut targets = vec![split(path)];
+        // A link to a file in another folder: saves to the target happen there.
+        if let Ok(real) = std::fs::canonicalize(path) {
+            let (real_dir, real_name) = split(&real);
+            let linked_dir =
+                std::fs::canonicalize(&targets[0].0).unwrap_or_else(|_| targets[0].0.clone());
+            if !real_dir.starts_with(&linked_dir) {
+                targets.push((real_dir, real_name));
+            }
+        }
         let store = Arc::downgrade(shared);
-        let watched_dir = dir.clone();
+        let filters = targets.clone();
         let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
             let Some(store) = store.upgrade() else { return };
             match event {
-                Ok(event) if concerns(&event, &watched_dir, &name) => store.file_event(),
+                Ok(event)
+                    if filters
+                        .iter()
+                        .any(|(dir, name)| concerns(&event, dir, name)) =>
+                {
+                    store.file_event()
+                }
                 Ok(_) => {}
                 Err(e) => {
-                    log::debug!("{}: watch error, re-reading: {e}", watched_dir.display());
+                    log::debug!("{}: watch error, re-reading: {e}", store.path().display());
                     store.file_event();
                 }
             }
         })?;
-        watcher.watch(&dir, RecursiveMode::NonRecursive)?;
+        for (dir, _) in &targets {
+            watcher.watch(dir, RecursiveMode::NonRecursive)?;
+        }
         Ok(Watcher { _watcher: watcher })
     }
+}
+
+/// A file's folder and name.
+fn split(path: &Path) -> (PathBuf, OsString) {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    (
+        dir,
+        path.file_name().map(OsString::from).unwrap_or_default(),
+    )
 }
 
 /// Whether an event in the folder could mean the file changed.
@@ -53,7 +81,8 @@ fn concerns(event: &Event, dir: &Path, name: &OsString) -> bool {
     if event.need_rescan() {
         return true; // the event queue overflowed: anything may have changed
     }
-    if matches!(event.kind, EventKind::Access(_)) {
+    if matches!(event.kind, EventKind::Access(kind) if kind != AccessKind::Close(AccessMode::Write))
+    {
         return false;
     }
     event.paths.iter().any(|path| {
@@ -70,7 +99,7 @@ fn concerns(event: &Event, dir: &Path, name: &OsString) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{AccessKind, CreateKind, ModifyKind, RenameMode};
+    use notify::event::{CreateKind, ModifyKind, RenameMode};
 
     fn event(kind: EventKind, path: &str) -> Event {
         Event::new(kind).add_path(PathBuf::from(path))
@@ -101,6 +130,14 @@ mod tests {
         }
         let no = [
             event(EventKind::Access(AccessKind::Any), "/etc/app/toggles.toml"),
+            event(
+                EventKind::Access(AccessKind::Close(AccessMode::Read)),
+                "/etc/app/toggles.toml",
+            ),
+            event(
+                EventKind::Access(AccessKind::Open(AccessMode::Any)),
+                "/etc/app",
+            ),
             event(EventKind::Create(CreateKind::Any), "/etc/app/other.toml"),
             event(
                 EventKind::Modify(ModifyKind::Any),

@@ -3,4 +3,5 @@
 mod append;
 mod global;
 mod load;
+mod reload;
 mod support;
