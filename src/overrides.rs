@@ -17,6 +17,9 @@ use crate::name::is_valid_name;
 
 /// How many override guards are alive in the process, on any thread.
 static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+/// How many of them are process-wide, so that a thread-scoped override on
+/// one thread does not make every other thread take the process lock.
+static GLOBAL_ACTIVE: AtomicUsize = AtomicUsize::new(0);
 /// Source of unique guard ids, so guards dropped out of order remove their own entry.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// The process-wide stack of `toggle_as_global`.
@@ -55,7 +58,10 @@ fn lookup_slow(name: &str) -> Option<bool> {
             .map(|e| e.value)
     };
     let local = LOCAL.try_with(|stack| find(&stack.borrow())).ok().flatten();
-    local.or_else(|| find(&GLOBAL.read().unwrap_or_else(|e| e.into_inner())))
+    if local.is_some() || GLOBAL_ACTIVE.load(Ordering::Relaxed) == 0 {
+        return local;
+    }
+    find(&GLOBAL.read().unwrap_or_else(|e| e.into_inner()))
 }
 
 fn push(stack: &mut Vec<Entry>, name: &str, value: bool) -> u64 {
@@ -169,8 +175,14 @@ impl Drop for Override {
 /// until no *other* thread holds a process-wide override; the thread that
 /// holds them may create more (they nest like [`toggle_as`]). Two tests that
 /// use `toggle_as_global` therefore never overlap, but they run one after
-/// the other. Tests that only use [`toggle_as`] are unaffected, and a
-/// thread-scoped override still wins over a process-wide one on its thread.
+/// the other. A thread-scoped override still wins over a process-wide one on
+/// its thread.
+///
+/// What it cannot do: a test running in parallel that checks the same toggle
+/// *without* taking part sees the process-wide value while it is in force.
+/// Give each toggle that tests override process-wide to tests that all use
+/// `toggle_as_global` for it (or pin it with [`toggle_as`] on their own
+/// thread), or run those tests with `--test-threads=1`.
 ///
 /// # Panics
 ///
@@ -212,6 +224,7 @@ pub fn toggle_as_global(name: &str, value: bool) -> GlobalOverride {
         name,
         value,
     );
+    GLOBAL_ACTIVE.fetch_add(1, Ordering::SeqCst);
     GlobalOverride {
         id,
         _not_send: PhantomData,
@@ -230,6 +243,7 @@ pub struct GlobalOverride {
 
 impl Drop for GlobalOverride {
     fn drop(&mut self) {
+        GLOBAL_ACTIVE.fetch_sub(1, Ordering::SeqCst);
         remove(
             &mut GLOBAL.write().unwrap_or_else(|e| e.into_inner()),
             self.id,

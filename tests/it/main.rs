@@ -1,7 +1,8 @@
 //! Integration tests, in one binary (one link step): a module per feature.
 
 mod append;
-mod global;
+pub mod global;
 mod load;
+mod overrides;
 mod reload;
 mod support;
