@@ -39,12 +39,30 @@ pub(crate) fn append_missing(
 ) -> Result<Vec<Box<str>>, AppendError> {
     let real = real_path(path);
     let _lock = FileLock::acquire(&real).map_err(AppendError::Io)?;
-    let current = match fs::read(&real) {
+    let current = match format::read(&real) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(AppendError::Io(Error::io(&real, "read the file", e))),
     };
-    let defined = format::parse(path, &current).map_err(AppendError::Invalid)?;
+    let (defined, repair) = match format::parse(path, &current) {
+        Ok(defined) => (defined, String::new()),
+        Err(error) => {
+            // A writer killed mid-append can leave a torn table at the end;
+            // appending the rest of it is the one repair that touches no byte.
+            let Some(repair) = completion_of_torn_append(&current, created) else {
+                return Err(AppendError::Invalid(error));
+            };
+            let mut repaired = current.clone();
+            repaired.extend_from_slice(repair.as_bytes());
+            let defined =
+                format::parse(path, &repaired).map_err(|_| AppendError::Invalid(error))?;
+            log::warn!(
+                "{}: completing a torn append at the end of the file: {repair:?}",
+                real.display()
+            );
+            (defined, repair)
+        }
+    };
     let mut missing: Vec<Box<str>> = names
         .iter()
         .filter(|name| {
@@ -57,10 +75,13 @@ pub(crate) fn append_missing(
         .collect();
     missing.sort();
     missing.dedup();
-    if missing.is_empty() {
+    if missing.is_empty() && repair.is_empty() {
         return Ok(missing);
     }
-    let text = tables_for(&current, &missing, created);
+    let mut text = repair;
+    let mut with_repair = current.clone();
+    with_repair.extend_from_slice(text.as_bytes());
+    text.push_str(&tables_for(&with_repair, &missing, created));
     // The new tables are valid on their own, but a file can be laid out so
     // that they cannot follow it (an inline `toggles = { … }` table): then
     // appending would break the file, and we do not.
@@ -77,6 +98,41 @@ pub(crate) fn append_missing(
     file.write_all(text.as_bytes())
         .map_err(|e| AppendError::Io(Error::io(&real, "append to the file", e)))?;
     Ok(missing)
+}
+
+/// If `current` ends in a torn append — a strict prefix of a table that
+/// [`tables_for`] writes, cut short by a crash — the text that completes it.
+///
+/// The torn table must start a line, its name must have at least one
+/// character, and if the date was cut, it must be today's (a repair never
+/// guesses). Anything else is left for the user to fix.
+fn completion_of_torn_append(current: &[u8], created: Date) -> Option<String> {
+    const HEADER: &[u8] = b"[toggles.";
+    let start = current
+        .windows(HEADER.len())
+        .rposition(|w| w == HEADER)
+        .filter(|&i| i == 0 || current[i - 1] == b'\n')?;
+    let tail = std::str::from_utf8(&current[start..]).ok()?;
+    let name_len = tail[HEADER.len()..]
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        .count();
+    if name_len == 0 {
+        return None;
+    }
+    let name = &tail[HEADER.len()..HEADER.len() + name_len];
+    let newline = if tail.contains('\r') || current.windows(2).any(|w| w == b"\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let table = tables_for(b"\n", &[name.into()], created);
+    let table = table
+        .strip_prefix('\n')
+        .unwrap_or(&table)
+        .replace('\n', newline);
+    let rest = table.strip_prefix(tail)?;
+    (!rest.is_empty()).then(|| rest.to_owned())
 }
 
 /// The text appended for `names` after `current`.
@@ -123,6 +179,41 @@ mod tests {
         assert!(
             tables_for(b"# crlf\r\n", &names[..1], date)
                 .starts_with("\r\n[toggles.a]\r\nenabled = false\r\n")
+        );
+    }
+
+    #[test]
+    fn a_torn_append_is_completed_and_nothing_else_is() {
+        let date = Date::new(2026, 11, 25).unwrap();
+        let full = "# mine\n\n[toggles.torn_name]\nenabled = false\ncreated = 2026-11-25\n";
+        let start = full.find("[toggles.").unwrap();
+        for cut in start + "[toggles.t".len()..full.len() {
+            let torn = &full[..cut];
+            let rest = completion_of_torn_append(torn.as_bytes(), date)
+                .unwrap_or_else(|| panic!("{torn:?} should be completed"));
+            let completed = format!("{torn}{rest}");
+            let name_end = cut.min(full.find(']').unwrap());
+            let name = &full[start + "[toggles.".len()..name_end];
+            assert_eq!(completed, full.replace("torn_name", name), "cut at {cut}");
+        }
+        for not_ours in [
+            "# mine\n",
+            "[toggles.a]\nenabled = true\n", // complete, not torn
+            "[toggles.a]\nenabled = tru",    // the user's value, not ours
+            "[toggles.",                     // no name to complete
+            "x = 1 [toggles.a",              // not at the start of a line
+            "[toggles.a]\nenabled = false\ncreated = 2025-", // another day
+        ] {
+            assert_eq!(
+                completion_of_torn_append(not_ours.as_bytes(), date),
+                None,
+                "{not_ours:?}"
+            );
+        }
+        let crlf = "[toggles.a]\r\nenabled = false\r\ncre";
+        assert_eq!(
+            completion_of_torn_append(crlf.as_bytes(), date).unwrap(),
+            "ated = 2026-11-25\r\n"
         );
     }
 }

@@ -5,6 +5,8 @@
 //! line and column of the offending key or value.
 
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read};
 use std::ops::Range;
 use std::path::Path;
 
@@ -40,6 +42,33 @@ struct ToggleDoc {
 struct ReleaseDoc {
     enabled: Option<bool>,
     description: Option<String>,
+}
+
+/// The largest file the library reads: far beyond any real toggles file
+/// (100 000 toggles take about 6 MiB), small enough to bound memory.
+pub(crate) const MAX_FILE_SIZE: u64 = 64 << 20;
+
+/// The bytes of the file at `path`, or an error if it is larger than
+/// [`MAX_FILE_SIZE`] (or is not a regular file, such as a folder).
+pub(crate) fn read(path: &Path) -> io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    let metadata = file.metadata()?;
+    if metadata.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a folder, not a file",
+        ));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len().min(MAX_FILE_SIZE) as usize);
+    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        let message = format!(
+            "it is larger than {} MiB, the most a toggles file may be",
+            MAX_FILE_SIZE >> 20
+        );
+        return Err(io::Error::new(io::ErrorKind::FileTooLarge, message));
+    }
+    Ok(bytes)
 }
 
 /// The validated content of one version of the file, sorted by name.

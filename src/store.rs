@@ -257,7 +257,7 @@ impl Builder {
 /// The first read of a file: its hash (none if missing) and definitions, or
 /// the error with the hash of the bad content.
 fn read_initial(path: &Path) -> Result<(Option<u64>, Definitions), (Option<u64>, Error)> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match format::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((None, Definitions::default())),
         Err(e) => return Err((None, Error::io(path, "read the file", e))),
@@ -520,6 +520,32 @@ impl Shared {
         }
     }
 
+    /// Queues again the names checked while missing that a new version lacks
+    /// once more: an editor that saved over an append without the lock, or a
+    /// user who deleted a toggle that running code still checks. A missing
+    /// name is appended, whenever it goes missing.
+    fn requeue_vanished(&self, snapshot: &Snapshot) {
+        if !self.append {
+            return;
+        }
+        let seen = self.seen.load();
+        let vanished: Vec<Box<str>> = seen
+            .iter()
+            .filter(|name| is_valid_name(name) && !snapshot.contains(name))
+            .cloned()
+            .collect();
+        if !vanished.is_empty() {
+            let mut work = lock(&self.work);
+            for name in vanished {
+                if !work.pending.contains(&name) && !work.waiting.contains(&name) {
+                    work.pending.push(name);
+                }
+            }
+            drop(work);
+            self.wake.notify_all();
+        }
+    }
+
     /// Starts the background worker if it is not running.
     fn ensure_worker(self: &Arc<Self>) {
         let mut worker = lock(&self.worker);
@@ -671,7 +697,7 @@ impl Shared {
     /// Reads the file and publishes a new snapshot if its content changed.
     fn reload(&self, trigger: Trigger) -> Result<bool, Arc<Error>> {
         let mut state = lock(&self.reload);
-        let bytes = match std::fs::read(&self.path) {
+        let bytes = match format::read(&self.path) {
             Ok(bytes) => bytes,
             Err(e)
                 if e.kind() == io::ErrorKind::NotFound
@@ -748,6 +774,7 @@ impl Shared {
         if self.is_global.load(Ordering::Acquire) {
             global::publish(self);
         }
+        self.requeue_vanished(&snapshot);
         {
             let changes = Changes::between(&old, &snapshot);
             if !changes.is_empty() {

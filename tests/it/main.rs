@@ -4,5 +4,6 @@ mod append;
 pub mod global;
 mod load;
 mod overrides;
+mod properties;
 mod reload;
 mod support;
