@@ -6,7 +6,7 @@
 //! file opened for appending. Existing bytes are never touched.
 
 use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::date::Date;
@@ -39,11 +39,17 @@ pub(crate) fn append_missing(
 ) -> Result<Vec<Box<str>>, AppendError> {
     let real = real_path(path);
     let _lock = FileLock::acquire(&real).map_err(AppendError::Io)?;
-    let current = match format::read(&real) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(AppendError::Io(Error::io(&real, "read the file", e))),
-    };
+    // Check and append through one handle: if an editor replaces the file
+    // meanwhile, the append lands in the version that was checked (and the
+    // next reload finds the names missing and queues them again).
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(&real)
+        .map_err(|e| AppendError::Io(Error::io(&real, "open the file for appending", e)))?;
+    let current = format::read_from(&file)
+        .map_err(|e| AppendError::Io(Error::io(&real, "read the file", e)))?;
     let (defined, repair) = match format::parse(path, &current) {
         Ok(defined) => (defined, String::new()),
         Err(error) => {
@@ -90,11 +96,6 @@ pub(crate) fn append_missing(
     if let Err(e) = format::parse(path, &after) {
         return Err(AppendError::Invalid(e));
     }
-    let mut file = OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(&real)
-        .map_err(|e| AppendError::Io(Error::io(&real, "open the file for appending", e)))?;
     file.write_all(text.as_bytes())
         .map_err(|e| AppendError::Io(Error::io(&real, "append to the file", e)))?;
     Ok(missing)

@@ -51,7 +51,11 @@ pub(crate) const MAX_FILE_SIZE: u64 = 64 << 20;
 /// The bytes of the file at `path`, or an error if it is larger than
 /// [`MAX_FILE_SIZE`] (or is not a regular file, such as a folder).
 pub(crate) fn read(path: &Path) -> io::Result<Vec<u8>> {
-    let file = File::open(path)?;
+    read_from(&File::open(path)?)
+}
+
+/// The bytes of an open file, from its start, as [`read`] gives them.
+pub(crate) fn read_from(file: &File) -> io::Result<Vec<u8>> {
     let metadata = file.metadata()?;
     if metadata.is_dir() {
         return Err(io::Error::new(
