@@ -2,8 +2,10 @@
 
 mod append;
 pub mod global;
+mod hostile;
 mod load;
 mod overrides;
 mod properties;
 mod reload;
+mod stress;
 mod support;
