@@ -193,7 +193,7 @@ fn soak(events: usize) {
     let version = |v: usize| {
         format!(
             "[toggles.soak]\nenabled = {}\n[toggles.version_{v}]\n",
-            v % 2 == 0
+            v.is_multiple_of(2)
         )
     };
     let fixture = Fixture::new(Some(&version(0)));
