@@ -95,6 +95,7 @@ mod global;
 mod lock;
 mod name;
 mod overrides;
+mod parse;
 mod snapshot;
 mod store;
 mod toggle;

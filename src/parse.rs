@@ -1,0 +1,58 @@
+//! Parsing a file's bytes into a [`Snapshot`] without a [`Store`](crate::Store).
+//!
+//! For tools that check or edit a toggles file, such as the `toggles`
+//! command-line tool, which validates an edited text before it replaces the
+//! file. In a module of its own so that it stays apart from the store.
+
+use std::path::Path;
+
+use crate::error::Error;
+use crate::format;
+use crate::snapshot::Snapshot;
+
+impl Snapshot {
+    /// Parses and validates the bytes of a toggles file, without a
+    /// [`Store`](crate::Store): no file is read, watched or written.
+    ///
+    /// The rules and errors are exactly those of a store's load; `path` is
+    /// only used in error messages. The snapshot's
+    /// [`generation`](Self::generation) is 0, as no store loaded it.
+    ///
+    /// ```
+    /// use toggles::Snapshot;
+    /// let text = "[releases.r]\nenabled = true\n\n[toggles.a]\nrelease = \"r\"\n";
+    /// let snapshot = Snapshot::parse("toggles.toml", text.as_bytes())?;
+    /// assert!(snapshot.get("a").unwrap().is_enabled());
+    ///
+    /// let error = Snapshot::parse("toggles.toml", b"[toggles.a]\nenabeld = true\n").unwrap_err();
+    /// assert_eq!(error.location(), Some((2, 1)));
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn parse(path: impl AsRef<Path>, bytes: &[u8]) -> Result<Snapshot, Error> {
+        format::parse(path.as_ref(), bytes).map(|definitions| Snapshot::new(0, definitions))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::{Source, ToggleInfo};
+
+    #[test]
+    fn validates_like_a_load_and_names_the_given_path() {
+        let text = b"[toggles.a]\nenabled = true\n[toggles.b]\n";
+        let snapshot = Snapshot::parse("t.toml", text).unwrap();
+        assert_eq!(snapshot.generation(), 0);
+        let names: Vec<_> = snapshot.toggles().map(ToggleInfo::name).collect();
+        assert_eq!(names, ["a", "b"]);
+        let a = snapshot.get("a").map(|t| (t.source(), t.line()));
+        assert_eq!(a, Some((Source::Own, 1)));
+
+        let text = b"[toggles.a]\nrelease = \"nope\"\n";
+        let error = Snapshot::parse("some/t.toml", text).unwrap_err();
+        assert_eq!(error.path(), Some(Path::new("some/t.toml")));
+        assert_eq!(error.location(), Some((2, 11)));
+
+        assert_eq!(Snapshot::parse("t.toml", b"").unwrap().toggles().len(), 0);
+    }
+}
