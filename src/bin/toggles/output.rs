@@ -52,7 +52,7 @@ impl Colors {
 
     /// `text` in `style`, or `text` as it is without colour.
     pub fn paint(self, style: Style, text: &str) -> String {
-        if !self.enabled {
+        if !self.enabled || text.is_empty() {
             return text.to_owned();
         }
         let code = match style {
