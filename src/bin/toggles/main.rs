@@ -80,6 +80,7 @@ enum Command {
     },
     /// One toggle, and why it is on or off
     Show {
+        /// The toggle
         #[arg(value_parser = name)]
         name: String,
         /// Machine-readable output
@@ -92,12 +93,15 @@ enum Command {
     Off(Switch),
     /// Drop toggles' own `enabled`, so that their release (or the default, off) decides
     Follow {
+        /// The toggles
         #[arg(required = true, value_parser = name)]
         names: Vec<String>,
     },
     /// Switch a release on or off (its toggles follow unless they set their own `enabled`)
     Release {
+        /// on or off
         state: OnOff,
+        /// The release
         #[arg(value_parser = name)]
         release: String,
         /// Create the release if the file lacks it
@@ -106,6 +110,7 @@ enum Command {
     },
     /// Add a new toggle (off, or following its release)
     Add {
+        /// The new toggle's name
         #[arg(value_parser = name)]
         name: String,
         /// The release it belongs to
@@ -123,8 +128,10 @@ enum Command {
     },
     /// Make a toggle belong to a release
     Assign {
+        /// The toggle
         #[arg(value_parser = name)]
         name: String,
+        /// The release it joins
         #[arg(value_parser = name)]
         release: String,
         /// Create the toggle and/or the release if the file lacks them
@@ -138,6 +145,7 @@ enum Command {
 
 #[derive(Args)]
 struct Switch {
+    /// The toggles
     #[arg(required = true, value_parser = name)]
     names: Vec<String>,
     /// Create the toggles the file lacks

@@ -9,7 +9,7 @@ use toggles::Date;
 /// The `--color` option.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour on a terminal, unless `NO_COLOR` is set (and not empty).
+    // No doc comments here: clap would list the values one per line.
     Auto,
     Always,
     Never,
