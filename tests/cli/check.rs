@@ -82,7 +82,7 @@ fn a_used_but_missing_name_fails_the_check() {
                 "warning[old]: toggles.toml:7: toggle `old_one` is {} days old (created 2000-01-01; --max-age 90)",
                 toggles::Date::new(2000, 1, 1).unwrap().days_until(today())
             ),
-            "warning[release-on]: toggles.toml:1: release `done: 1 of 1 enabled`: fully on",
+            "warning[release-on]: toggles.toml:1: release `done` is fully on (1 of 1 enabled)",
         ],
         "{}",
         out.stdout

@@ -276,7 +276,13 @@ fn fully_on(path: &Path, snapshot: &Snapshot) -> Vec<Finding> {
             kind: "release-on",
             name: Some(release.name().to_owned()),
             location: file::at(path, release.line()),
-            message: format!("release `{release}`: fully on"),
+            message: {
+                let (on, total) = release.counts();
+                format!(
+                    "release `{}` is fully on ({on} of {total} enabled)",
+                    release.name()
+                )
+            },
             help: "fold it away: remove the release, its toggles and their dead `else` branches"
                 .into(),
         })
