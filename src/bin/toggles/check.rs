@@ -1,0 +1,368 @@
+//! `toggles check`: the CI gate.
+//!
+//! Errors (exit 1): the file is missing, does not parse or does not validate;
+//! a name used in the sources (see [`crate::scan`]) is not defined in the
+//! file, or is not a valid name.
+//!
+//! Warnings (exit 0, or 1 with `--strict`): a toggle no source names any
+//! more (stale), a toggle older than `--max-age` days, a release whose
+//! toggles are all on (ready to be folded away).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+use serde::Serialize;
+use toggles::{Date, Snapshot};
+
+use crate::fail::Fail;
+use crate::output::{Colors, Style};
+use crate::scan::{self, Scan, Use};
+use crate::{EXIT_ERROR, EXIT_OK, Outcome, file};
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// A folder (or file) of Rust sources to scan; repeat for several
+    /// [default: the `src` folder beside the toggles file]
+    #[arg(long = "src", value_name = "DIR")]
+    pub src: Vec<PathBuf>,
+
+    /// Warn about toggles created more than DAYS days ago
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub max_age: u32,
+
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found.
+#[derive(Serialize)]
+struct Finding {
+    severity: Severity,
+    /// `invalid-file`, `unreadable`, `missing`, `invalid-name`, `stale`, `old`, `release-on`.
+    kind: &'static str,
+    name: Option<String>,
+    /// `file:line[:column]`.
+    location: String,
+    message: String,
+    help: String,
+}
+
+#[derive(Serialize)]
+struct Report {
+    ok: bool,
+    file: String,
+    sources: Vec<String>,
+    errors: usize,
+    warnings: usize,
+    toggles: usize,
+    releases: usize,
+    files_scanned: usize,
+    lines_scanned: usize,
+    findings: Vec<Finding>,
+}
+
+pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
+    let sources = source_roots(path, &args.src)?;
+    let snapshot = match file::load(path) {
+        Ok(snapshot) => snapshot,
+        Err(fail) => {
+            // The file is the first thing checked: report it like any finding.
+            let finding = Finding {
+                severity: Severity::Error,
+                kind: "invalid-file",
+                name: None,
+                location: path.display().to_string(),
+                message: fail.message,
+                help: fail.help.unwrap_or_default(),
+            };
+            return Ok(finish(
+                path,
+                args,
+                &sources,
+                None,
+                &Scan::default(),
+                vec![finding],
+                colors,
+            ));
+        }
+    };
+    let started = Instant::now();
+    let scan = scan::scan_paths(&sources);
+    log_timing(&scan, started);
+    let mut findings = Vec::new();
+    findings.extend(scan.problems.iter().map(|problem| Finding {
+        severity: Severity::Error,
+        kind: "unreadable",
+        name: None,
+        location: String::new(),
+        message: problem.clone(),
+        help: "make the sources readable, or leave them out of --src (or .gitignore them)".into(),
+    }));
+    findings.extend(missing(path, &snapshot, &scan));
+    findings.extend(stale(path, &snapshot, &scan, &sources));
+    findings.extend(old(path, &snapshot, args.max_age, Date::today()));
+    findings.extend(fully_on(path, &snapshot));
+    Ok(finish(
+        path,
+        args,
+        &sources,
+        Some(&snapshot),
+        &scan,
+        findings,
+        colors,
+    ))
+}
+
+/// `--src` as given, or `src` beside the toggles file.
+fn source_roots(path: &Path, given: &[PathBuf]) -> Result<Vec<PathBuf>, Fail> {
+    if given.is_empty() {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let default = dir.join("src");
+        let default = default
+            .strip_prefix("./")
+            .map(Path::to_path_buf)
+            .unwrap_or(default);
+        if !default.exists() {
+            return Err(Fail::usage(format!(
+                "no source folder {} beside the toggles file",
+                default.display()
+            ))
+            .help("pass the folders to scan with --src DIR (repeatable)"));
+        }
+        return Ok(vec![default]);
+    }
+    for root in given {
+        if !root.exists() {
+            return Err(Fail::usage(format!(
+                "--src {}: no such file or folder",
+                root.display()
+            )));
+        }
+    }
+    Ok(given.to_vec())
+}
+
+/// `TOGGLES_SCAN_TIMING=1` prints how long the scan took, to measure it.
+fn log_timing(scan: &Scan, started: Instant) {
+    if std::env::var_os("TOGGLES_SCAN_TIMING").is_some() {
+        eprintln!(
+            "scanned {} files, {} lines, {} bytes in {:.1} ms",
+            scan.files,
+            scan.lines,
+            scan.bytes,
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}
+
+/// Names used in the sources that the file does not define (one finding per
+/// name, at its first use), and uses of invalid names.
+fn missing(path: &Path, snapshot: &Snapshot, scan: &Scan) -> Vec<Finding> {
+    let mut by_name: BTreeMap<&str, Vec<&Use>> = BTreeMap::new();
+    for found in &scan.uses {
+        if !snapshot.contains(&found.name) {
+            by_name.entry(&found.name).or_default().push(found);
+        }
+    }
+    let file = path.display();
+    by_name
+        .into_iter()
+        .map(|(name, uses)| {
+            let first = uses[0];
+            let more = match uses.len() {
+                1 => String::new(),
+                n => format!(" (and {} more use{})", n - 1, if n == 2 { "" } else { "s" }),
+            };
+            let location = format!("{}:{}:{}", first.file.display(), first.line, first.column);
+            if toggles::is_valid_name(name) {
+                Finding {
+                    severity: Severity::Error,
+                    kind: "missing",
+                    name: Some(name.to_owned()),
+                    location,
+                    message: format!("toggle `{name}` is used by {}{more} but not defined in {file}", first.kind.describe()),
+                    help: format!(
+                        "add it with `toggles add {name}` (or run the code once: the library appends it), or fix the name"
+                    ),
+                }
+            } else {
+                Finding {
+                    severity: Severity::Error,
+                    kind: "invalid-name",
+                    name: Some(name.to_owned()),
+                    location,
+                    message: format!("{:?} is not a valid toggle name{more}", name),
+                    help: format!("use 1 to {} ASCII letters, digits, `_` or `-`", toggles::MAX_NAME_LEN),
+                }
+            }
+        })
+        .collect()
+}
+
+/// Toggles that no scanned source names any more.
+fn stale(path: &Path, snapshot: &Snapshot, scan: &Scan, sources: &[PathBuf]) -> Vec<Finding> {
+    let scanned = sources
+        .iter()
+        .map(|s| s.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    snapshot
+        .toggles()
+        .filter(|toggle| !scan.mentioned.contains(toggle.name()))
+        .map(|toggle| Finding {
+            severity: Severity::Warning,
+            kind: "stale",
+            name: Some(toggle.name().to_owned()),
+            location: file::at(path, toggle.line()),
+            message: format!("toggle `{}` is not used in {scanned} (stale)", toggle.name()),
+            help: format!(
+                "remove its table and the code behind its dead branch (it is {}), or scan more with --src",
+                crate::output::on_off(toggle.is_enabled())
+            ),
+        })
+        .collect()
+}
+
+/// Toggles created more than `max_age` days before `today`.
+fn old(path: &Path, snapshot: &Snapshot, max_age: u32, today: Date) -> Vec<Finding> {
+    snapshot
+        .toggles()
+        .filter_map(|toggle| {
+            let created = toggle.created()?;
+            let age = created.days_until(today);
+            (age > i64::from(max_age)).then(|| Finding {
+                severity: Severity::Warning,
+                kind: "old",
+                name: Some(toggle.name().to_owned()),
+                location: file::at(path, toggle.line()),
+                message: format!(
+                    "toggle `{}` is {age} days old (created {created}; --max-age {max_age})",
+                    toggle.name()
+                ),
+                help: "settle it: keep the code of the winning branch and remove the toggle, or raise --max-age"
+                    .into(),
+            })
+        })
+        .collect()
+}
+
+/// Releases whose toggles are all on: ready to be folded away.
+fn fully_on(path: &Path, snapshot: &Snapshot) -> Vec<Finding> {
+    snapshot
+        .releases()
+        .filter(|release| {
+            let (on, total) = release.counts();
+            total > 0 && on == total
+        })
+        .map(|release| Finding {
+            severity: Severity::Warning,
+            kind: "release-on",
+            name: Some(release.name().to_owned()),
+            location: file::at(path, release.line()),
+            message: {
+                let (on, total) = release.counts();
+                format!(
+                    "release `{}` is fully on ({on} of {total} enabled)",
+                    release.name()
+                )
+            },
+            help: "fold it away: remove the release, its toggles and their dead `else` branches"
+                .into(),
+        })
+        .collect()
+}
+
+fn finish(
+    path: &Path,
+    args: &CheckArgs,
+    sources: &[PathBuf],
+    snapshot: Option<&Snapshot>,
+    scan: &Scan,
+    findings: Vec<Finding>,
+    colors: Colors,
+) -> u8 {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    let failed = errors > 0 || (args.strict && warnings > 0);
+    let report = Report {
+        ok: !failed,
+        file: path.display().to_string(),
+        sources: sources.iter().map(|s| s.display().to_string()).collect(),
+        errors,
+        warnings,
+        toggles: snapshot.map_or(0, |s| s.toggles().len()),
+        releases: snapshot.map_or(0, |s| s.releases().len()),
+        files_scanned: scan.files,
+        lines_scanned: scan.lines,
+        findings,
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("serializable")
+        );
+    } else {
+        print_report(&report, args.strict, colors);
+    }
+    if failed { EXIT_ERROR } else { EXIT_OK }
+}
+
+fn print_report(report: &Report, strict: bool, colors: Colors) {
+    for finding in &report.findings {
+        let (label, style) = match finding.severity {
+            Severity::Error => ("error", Style::Error),
+            Severity::Warning => ("warning", Style::Warning),
+        };
+        let head = colors.paint(style, &format!("{label}[{}]", finding.kind));
+        if finding.location.is_empty() {
+            println!("{head}: {}", finding.message);
+        } else {
+            println!("{head}: {}: {}", finding.location, finding.message);
+        }
+        if !finding.help.is_empty() {
+            println!("  {} {}", colors.paint(Style::Bold, "help:"), finding.help);
+        }
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let verdict = if report.ok {
+        colors.paint(Style::On, "ok")
+    } else {
+        colors.paint(Style::Error, "failed")
+    };
+    let strict = if strict && report.warnings > 0 {
+        " (--strict: warnings fail)"
+    } else {
+        ""
+    };
+    println!(
+        "check {verdict}: {}, {}{strict} — {}, {} in {}; {} ({} lines) scanned in {}",
+        plural(report.errors, "error"),
+        plural(report.warnings, "warning"),
+        plural(report.toggles, "toggle"),
+        plural(report.releases, "release"),
+        report.file,
+        plural(report.files_scanned, "file"),
+        report.lines_scanned,
+        report.sources.join(", "),
+    );
+}

@@ -1,0 +1,484 @@
+//! The edit commands: `on`, `off`, `follow`, `release on|off`, `add` and
+//! `assign`, as changes to a `toml_edit` document.
+//!
+//! Each command checks its names against the validated file first (an
+//! unknown name is refused unless `--create` is given), changes only the
+//! values it must, and leaves the writing to [`write::edit_file`]. A changed
+//! value keeps its trailing comment; a new key copies the indentation of its
+//! table; new tables go after the last table of their kind.
+
+use std::path::Path;
+
+use toggles::{Date, Snapshot, Source, ToggleInfo};
+use toml_edit::{DocumentMut, Item, Table, Value};
+
+use crate::fail::Fail;
+use crate::list::unknown_release;
+use crate::output::on_off;
+use crate::show::unknown_toggle;
+use crate::write::{self, Edited};
+use crate::{EXIT_OK, Outcome, file};
+
+/// `toggles on|off NAME…`: sets each toggle's own `enabled`.
+pub fn switch(path: &Path, names: &[String], on: bool, create: bool) -> Outcome {
+    let edited = write::edit_file(path, create, |before, doc| {
+        for name in names {
+            if before.contains(name) {
+                set(toggle_table(doc, name)?, "enabled", Value::from(on));
+            } else if create {
+                insert_toggle(
+                    doc,
+                    NewToggle {
+                        name,
+                        release: None,
+                        description: None,
+                        on,
+                    },
+                    Date::today(),
+                )?;
+            } else {
+                return Err(refuse_unknown_toggle(before, name));
+            }
+        }
+        Ok(())
+    })?;
+    for name in dedup(names) {
+        let after = edited.after.get(name).expect("the edit defines it");
+        match edited.before.get(name) {
+            None => println!(
+                "{name}: added, {} ({})",
+                on_off(on),
+                file::at(path, after.line())
+            ),
+            Some(before) if before.source() == Source::Own && before.is_enabled() == on => {
+                println!("{name}: already {}", on_off(on));
+            }
+            Some(before) => println!("{name}: {}", transition(before, after, &edited)),
+        }
+    }
+    done(path, &edited)
+}
+
+/// `toggles follow NAME…`: drops each toggle's own `enabled`.
+pub fn follow(path: &Path, names: &[String]) -> Outcome {
+    let edited = write::edit_file(path, false, |before, doc| {
+        for name in names {
+            if !before.contains(name) {
+                return Err(refuse_unknown_toggle(before, name));
+            }
+            remove(toggle_table(doc, name)?, "enabled");
+        }
+        Ok(())
+    })?;
+    for name in dedup(names) {
+        let (before, after) = (
+            edited.before.get(name).expect("checked"),
+            edited.after.get(name).expect("kept"),
+        );
+        if before.source() != Source::Own {
+            println!(
+                "{name}: already without its own `enabled` ({})",
+                follows(after)
+            );
+        } else {
+            println!("{name}: {}", transition(before, after, &edited));
+        }
+    }
+    done(path, &edited)
+}
+
+/// `toggles release on|off RELEASE`: sets the release's `enabled`.
+pub fn switch_release(path: &Path, release: &str, on: bool, create: bool) -> Outcome {
+    let edited = write::edit_file(path, create, |before, doc| {
+        if before.release(release).is_some() {
+            set(release_table(doc, release)?, "enabled", Value::from(on));
+            Ok(())
+        } else if create {
+            let mut table = Table::new();
+            table.insert("enabled", Item::Value(Value::from(on)));
+            insert_table(doc, "releases", release, table)
+        } else {
+            Err(unknown_release(before, release).help(format!(
+                "`toggles list` shows the releases; pass --create to add release `{release}`"
+            )))
+        }
+    })?;
+    let after = edited.after.release(release).expect("the edit defines it");
+    let (count_on, total) = after.counts();
+    match edited.before.release(release) {
+        None => println!("release {release}: added, {}", on_off(on)),
+        Some(before) if before.enabled() == on => {
+            println!("release {release}: already {}", on_off(on))
+        }
+        Some(before) => println!(
+            "release {release}: {} → {}",
+            on_off(before.enabled()),
+            on_off(on)
+        ),
+    }
+    println!("  {count_on} of {total} toggles enabled");
+    for (name, state) in after.toggles().filter(|&(_, state)| state != on) {
+        println!(
+            "  {name} stays {}: its own `enabled = {state}` wins (`toggles follow {name}` lets the release decide)",
+            on_off(state)
+        );
+    }
+    done(path, &edited)
+}
+
+/// What `toggles add` creates.
+pub struct NewToggle<'a> {
+    pub name: &'a str,
+    pub release: Option<&'a str>,
+    pub description: Option<&'a str>,
+    /// Start on; otherwise off (`enabled = false`), or following the release.
+    pub on: bool,
+}
+
+/// `toggles add NAME`: a new toggle table.
+pub fn add(path: &Path, new: NewToggle<'_>, create: bool) -> Outcome {
+    let name = new.name;
+    let edited = write::edit_file(path, true, |before, doc| {
+        if let Some(existing) = before.get(name) {
+            return Err(Fail::error(format!(
+                "toggle `{name}` already exists ({})",
+                file::at(path, existing.line())
+            ))
+            .help(format!("switch it with `toggles on|off {name}`, or move it with `toggles assign {name} RELEASE`")));
+        }
+        if let Some(release) = new.release {
+            ensure_release(before, doc, release, create)?;
+        }
+        insert_toggle(doc, new, Date::today())
+    })?;
+    let after = edited.after.get(name).expect("the edit defines it");
+    println!(
+        "{name}: added, {} ({})",
+        on_off(after.is_enabled()),
+        file::at(path, after.line())
+    );
+    if after.source() == Source::Release {
+        println!("  {}", follows(after));
+    }
+    done(path, &edited)
+}
+
+/// `toggles assign NAME RELEASE`: sets the toggle's `release`.
+pub fn assign(path: &Path, name: &str, release: &str, create: bool) -> Outcome {
+    let edited = write::edit_file(path, create, |before, doc| {
+        ensure_release(before, doc, release, create)?;
+        if before.contains(name) {
+            set(toggle_table(doc, name)?, "release", Value::from(release));
+            Ok(())
+        } else if create {
+            let new = NewToggle {
+                name,
+                release: Some(release),
+                description: None,
+                on: false,
+            };
+            insert_toggle(doc, new, Date::today())
+        } else {
+            Err(refuse_unknown_toggle(before, name))
+        }
+    })?;
+    let after = edited.after.get(name).expect("the edit defines it");
+    match edited.before.get(name) {
+        None => println!(
+            "{name}: added to release {release}, {}",
+            on_off(after.is_enabled())
+        ),
+        Some(before) if before.release() == Some(release) => {
+            println!("{name}: already in release {release}")
+        }
+        Some(before) => {
+            let from = before
+                .release()
+                .map_or(String::new(), |r| format!(" (was in {r})"));
+            println!(
+                "{name}: now in release {release}{from}, {}",
+                transition(before, after, &edited)
+            );
+        }
+    }
+    if after.source() == Source::Own {
+        println!(
+            "  its own `enabled = {}` wins over the release: `toggles follow {name}` lets the release decide",
+            after.is_enabled()
+        );
+    }
+    done(path, &edited)
+}
+
+fn done(path: &Path, edited: &Edited) -> Outcome {
+    if edited.written {
+        println!("wrote {}", path.display());
+    } else {
+        println!("nothing to change in {}", path.display());
+    }
+    Ok(EXIT_OK)
+}
+
+/// `ON → OFF (follows release r)`, or `ON (now its own …)` if only the source changed.
+fn transition(before: &ToggleInfo, after: &ToggleInfo, edited: &Edited) -> String {
+    let why = match after.source() {
+        Source::Own => "set on the toggle itself".to_owned(),
+        _ => follows(after),
+    };
+    let why = match edited.after.release(after.release().unwrap_or_default()) {
+        Some(release) if after.source() == Source::Own => {
+            format!(
+                "{why}, over release {} ({})",
+                release.name(),
+                on_off(release.enabled())
+            )
+        }
+        _ => why,
+    };
+    if before.is_enabled() == after.is_enabled() {
+        format!("{} ({why})", on_off(after.is_enabled()))
+    } else {
+        format!(
+            "{} → {} ({why})",
+            on_off(before.is_enabled()),
+            on_off(after.is_enabled())
+        )
+    }
+}
+
+/// `follows release r`, or `off by default` for a toggle without a release.
+fn follows(toggle: &ToggleInfo) -> String {
+    match toggle.release() {
+        Some(release) => format!("follows release {release}"),
+        None => "off by default: no `enabled` and no release".to_owned(),
+    }
+}
+
+fn dedup(names: &[String]) -> impl Iterator<Item = &str> {
+    let mut seen = std::collections::HashSet::new();
+    names
+        .iter()
+        .map(String::as_str)
+        .filter(move |name| seen.insert(*name))
+}
+
+fn refuse_unknown_toggle(snapshot: &Snapshot, name: &str) -> Fail {
+    let fail = unknown_toggle(snapshot, name);
+    let create = format!("pass --create to add `{name}`, or use `toggles add {name}`");
+    match fail.help.clone() {
+        Some(help) if help.starts_with("did you mean") => fail.help(format!("{help} Or {create}")),
+        _ => fail.help(create),
+    }
+}
+
+/// Creates `release` (off) if missing and `create` allows it.
+fn ensure_release(
+    before: &Snapshot,
+    doc: &mut DocumentMut,
+    release: &str,
+    create: bool,
+) -> Result<(), Fail> {
+    if before.release(release).is_some() {
+        return Ok(());
+    }
+    if !create {
+        return Err(unknown_release(before, release).help(format!(
+            "pass --create to add release `{release}` (off), or fix the name"
+        )));
+    }
+    let mut table = Table::new();
+    table.insert("enabled", Item::Value(Value::from(false)));
+    insert_table(doc, "releases", release, table)
+}
+
+/// Adds `[toggles.NAME]`: description, release, enabled (unless it follows a
+/// release), created.
+fn insert_toggle(doc: &mut DocumentMut, new: NewToggle<'_>, today: Date) -> Result<(), Fail> {
+    let mut table = Table::new();
+    if let Some(description) = new.description {
+        table.insert("description", Item::Value(Value::from(description)));
+    }
+    if let Some(release) = new.release {
+        table.insert("release", Item::Value(Value::from(release)));
+    }
+    if new.on || new.release.is_none() {
+        table.insert("enabled", Item::Value(Value::from(new.on)));
+    }
+    let created: toml_edit::Datetime = today
+        .to_string()
+        .parse()
+        .expect("a date is a TOML datetime");
+    table.insert("created", Item::Value(Value::from(created)));
+    insert_table(doc, "toggles", new.name, table)
+}
+
+/// Inserts `table` as `[SECTION.NAME]`. `toml_edit` places it after the last
+/// table of the section.
+fn insert_table(
+    doc: &mut DocumentMut,
+    section: &str,
+    name: &str,
+    table: Table,
+) -> Result<(), Fail> {
+    let root = doc.as_table_mut();
+    if !root.contains_key(section) {
+        let mut implicit = Table::new();
+        implicit.set_implicit(true);
+        root.insert(section, Item::Table(implicit));
+    }
+    let parent = root[section]
+        .as_table_like_mut()
+        .ok_or_else(|| layout_error(section))?;
+    parent.insert(name, Item::Table(table));
+    Ok(())
+}
+
+fn toggle_table<'d>(doc: &'d mut DocumentMut, name: &str) -> Result<&'d mut Item, Fail> {
+    entry(doc, "toggles", name)
+}
+
+fn release_table<'d>(doc: &'d mut DocumentMut, name: &str) -> Result<&'d mut Item, Fail> {
+    entry(doc, "releases", name)
+}
+
+/// `SECTION.NAME`, however it is written: `[toggles.a]`, dotted keys
+/// (`a.enabled = true` under `[toggles]`) or an inline table.
+fn entry<'d>(doc: &'d mut DocumentMut, section: &str, name: &str) -> Result<&'d mut Item, Fail> {
+    doc.get_mut(section)
+        .and_then(|item| item.as_table_like_mut())
+        .and_then(|parent| parent.get_mut(name))
+        .filter(|item| item.is_table_like())
+        .ok_or_else(|| layout_error(&format!("{section}.{name}")))
+}
+
+fn layout_error(what: &str) -> Fail {
+    Fail::error(format!(
+        "cannot edit `{what}`: it is not laid out as a table"
+    ))
+    .help("edit the file by hand")
+}
+
+/// Sets `key` in the table `item`. An existing value keeps its surroundings
+/// (spaces and trailing comment); a new key goes last, copying the
+/// indentation of the key before it.
+fn set(item: &mut Item, key: &str, value: Value) {
+    match item {
+        Item::Table(table) => {
+            if let Some(old) = table.get_mut(key).and_then(Item::as_value_mut) {
+                replace_value(old, value);
+                return;
+            }
+            let indent = table
+                .iter()
+                .last()
+                .and_then(|(k, _)| table.key(k))
+                .and_then(indentation);
+            table.insert(key, Item::Value(value));
+            if let (Some(indent), Some(mut new_key)) = (indent, table.key_mut(key)) {
+                new_key.leaf_decor_mut().set_prefix(indent);
+            }
+        }
+        Item::Value(Value::InlineTable(table)) => {
+            if let Some(old) = table.get_mut(key) {
+                replace_value(old, value);
+                return;
+            }
+            // In `{ a = 1 }` the space before `}` is the last value's
+            // suffix: hand it on to the new last value.
+            let mut value = value;
+            if let Some((_, last)) = table.iter_mut().last() {
+                let suffix = last
+                    .decor()
+                    .suffix()
+                    .and_then(|s| s.as_str())
+                    .unwrap_or("")
+                    .to_owned();
+                last.decor_mut().set_suffix("");
+                value.decor_mut().set_suffix(suffix);
+                value.decor_mut().set_prefix(" ");
+            }
+            table.insert(key, value);
+        }
+        _ => unreachable!("entry() returns tables only"),
+    }
+}
+
+fn replace_value(old: &mut Value, value: Value) {
+    let decor = old.decor().clone();
+    *old = value;
+    *old.decor_mut() = decor;
+}
+
+/// The whitespace before a key on its line, if it is only whitespace.
+fn indentation(key: &toml_edit::Key) -> Option<String> {
+    let prefix = key.leaf_decor().prefix()?.as_str()?;
+    let indent = prefix.rsplit('\n').next()?;
+    (!indent.is_empty() && indent.chars().all(|c| c == ' ' || c == '\t')).then(|| indent.to_owned())
+}
+
+/// Removes `key` from the table `item`. Comment lines just above it are
+/// kept (moved above the next key, or after the line before); its own
+/// trailing comment goes with it.
+fn remove(item: &mut Item, key: &str) {
+    match item {
+        Item::Table(table) => {
+            let Some(index) = table.iter().position(|(k, _)| k == key) else {
+                return;
+            };
+            let (removed, _) = table.remove_entry(key).expect("present");
+            let prefix = removed
+                .leaf_decor()
+                .prefix()
+                .and_then(|p| p.as_str())
+                .unwrap_or("");
+            let comments = match prefix.rfind('\n') {
+                Some(end) if prefix[..end].contains('#') => prefix[..=end].to_owned(),
+                _ => return,
+            };
+            keep_comments(table, index, &comments);
+        }
+        Item::Value(Value::InlineTable(table)) => {
+            table.remove(key);
+        }
+        _ => unreachable!("entry() returns tables only"),
+    }
+}
+
+/// Puts `comments` (whole lines, ending in a newline) where the key at
+/// `index` was removed from `table`.
+fn keep_comments(table: &mut Table, index: usize, comments: &str) {
+    let keys: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
+    if let Some(mut next) = keys.get(index).and_then(|k| table.key_mut(k)) {
+        let own = next
+            .leaf_decor()
+            .prefix()
+            .and_then(|p| p.as_str())
+            .unwrap_or("")
+            .to_owned();
+        next.leaf_decor_mut().set_prefix(format!("{comments}{own}"));
+        return;
+    }
+    // It was the last key: the comment lines follow the line before it.
+    let lines = format!("\n{}", comments.trim_matches('\n'));
+    let previous = index.checked_sub(1).and_then(|i| keys.get(i));
+    if let Some(value) = previous
+        .and_then(|k| table.get_mut(k))
+        .and_then(Item::as_value_mut)
+    {
+        let suffix = value
+            .decor()
+            .suffix()
+            .and_then(|s| s.as_str())
+            .unwrap_or("")
+            .to_owned();
+        value.decor_mut().set_suffix(format!("{suffix}{lines}"));
+        return;
+    }
+    let suffix = table
+        .decor()
+        .suffix()
+        .and_then(|s| s.as_str())
+        .unwrap_or("")
+        .to_owned();
+    table.decor_mut().set_suffix(format!("{suffix}{lines}"));
+}

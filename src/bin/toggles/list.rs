@@ -1,0 +1,176 @@
+//! `toggles list`: every toggle with its state and where it comes from, and
+//! every release with "N of M enabled".
+
+use std::path::Path;
+
+use serde::Serialize;
+use toggles::{Date, Release, Snapshot, ToggleInfo};
+
+use crate::fail::Fail;
+use crate::output::{Colors, Style, Table, age_days, cell, did_you_mean, on_off, styled};
+use crate::{EXIT_OK, Outcome, file};
+
+pub fn run(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Outcome {
+    let snapshot = file::load(path)?;
+    if let Some(name) = release
+        && snapshot.release(name).is_none()
+    {
+        return Err(unknown_release(&snapshot, name));
+    }
+    let toggles: Vec<&ToggleInfo> = snapshot
+        .toggles()
+        .filter(|t| release.is_none() || t.release() == release)
+        .collect();
+    let releases: Vec<&Release> = snapshot
+        .releases()
+        .filter(|r| release.is_none_or(|name| r.name() == name))
+        .collect();
+    let today = Date::today();
+    if json {
+        let listing = Listing {
+            file: path.display().to_string(),
+            today: today.to_string(),
+            toggles: toggles.iter().map(|t| ToggleJson::new(t, today)).collect(),
+            releases: releases.iter().map(|r| ReleaseJson::new(r)).collect(),
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&listing).expect("serializable")
+        );
+        return Ok(EXIT_OK);
+    }
+    print!("{}", toggle_table(&toggles, today, colors));
+    if !releases.is_empty() {
+        println!();
+        print!("{}", release_table(&releases, colors));
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn unknown_release(snapshot: &Snapshot, name: &str) -> Fail {
+    let fail = Fail::error(format!("no release `{name}` in the file"));
+    match did_you_mean(name, snapshot.releases().map(Release::name)) {
+        Some(close) => fail.help(format!(
+            "did you mean `{close}`? (`toggles list` shows them all)"
+        )),
+        None => fail.help(
+            "`toggles list` shows the releases; `toggles release on|off NAME --create` adds one",
+        ),
+    }
+}
+
+fn toggle_table(toggles: &[&ToggleInfo], today: Date, colors: Colors) -> String {
+    if toggles.is_empty() {
+        return "no toggles\n".to_owned();
+    }
+    let mut table = Table::new(&[
+        "TOGGLE",
+        "STATE",
+        "FROM",
+        "RELEASE",
+        "CREATED",
+        "AGE",
+        "DESCRIPTION",
+    ]);
+    for toggle in toggles {
+        let on = toggle.is_enabled();
+        table.row(vec![
+            cell(toggle.name()),
+            styled(on_off(on), if on { Style::On } else { Style::Off }),
+            cell(toggle.source().to_string()),
+            cell(toggle.release().unwrap_or("-")),
+            cell(toggle.created().map_or("-".to_owned(), |d| d.to_string())),
+            cell(
+                age_days(toggle.created(), today).map_or("-".to_owned(), |days| format!("{days}d")),
+            ),
+            styled(toggle.description().unwrap_or(""), Style::Dim),
+        ]);
+    }
+    table.render(colors)
+}
+
+fn release_table(releases: &[&Release], colors: Colors) -> String {
+    let mut table = Table::new(&["RELEASE", "STATE", "TOGGLES", "DESCRIPTION"]);
+    for release in releases {
+        let (on, total) = release.counts();
+        table.row(vec![
+            cell(release.name()),
+            styled(
+                on_off(release.enabled()),
+                if release.enabled() {
+                    Style::On
+                } else {
+                    Style::Off
+                },
+            ),
+            cell(format!("{on} of {total} enabled")),
+            styled(release.description().unwrap_or(""), Style::Dim),
+        ]);
+    }
+    table.render(colors)
+}
+
+#[derive(Serialize)]
+struct Listing {
+    file: String,
+    today: String,
+    toggles: Vec<ToggleJson>,
+    releases: Vec<ReleaseJson>,
+}
+
+/// One toggle in `--json` output (`list` and `show`).
+#[derive(Serialize)]
+pub struct ToggleJson {
+    name: String,
+    enabled: bool,
+    /// `own`, `release` or `default`.
+    source: String,
+    release: Option<String>,
+    description: Option<String>,
+    created: Option<String>,
+    age_days: Option<i64>,
+    line: usize,
+}
+
+impl ToggleJson {
+    pub fn new(toggle: &ToggleInfo, today: Date) -> ToggleJson {
+        ToggleJson {
+            name: toggle.name().to_owned(),
+            enabled: toggle.is_enabled(),
+            source: toggle.source().to_string(),
+            release: toggle.release().map(str::to_owned),
+            description: toggle.description().map(str::to_owned),
+            created: toggle.created().map(|d| d.to_string()),
+            age_days: age_days(toggle.created(), today),
+            line: toggle.line(),
+        }
+    }
+}
+
+/// One release in `--json` output.
+#[derive(Serialize)]
+pub struct ReleaseJson {
+    name: String,
+    enabled: bool,
+    description: Option<String>,
+    line: usize,
+    /// How many member toggles are on, and of how many.
+    on: usize,
+    total: usize,
+    toggles: Vec<String>,
+}
+
+impl ReleaseJson {
+    pub fn new(release: &Release) -> ReleaseJson {
+        let (on, total) = release.counts();
+        ReleaseJson {
+            name: release.name().to_owned(),
+            enabled: release.enabled(),
+            description: release.description().map(str::to_owned),
+            line: release.line(),
+            on,
+            total,
+            toggles: release.toggles().map(|(name, _)| name.to_owned()).collect(),
+        }
+    }
+}

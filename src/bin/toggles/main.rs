@@ -1,0 +1,223 @@
+//! `toggles`: the command-line tool around `toggles.toml`.
+//!
+//! Module map (one idea each):
+//!
+//! - `main.rs`: the command line (clap), dispatch and exit codes.
+//! - `fail.rs`: the error type: a message, what to do about it, an exit code.
+//! - `file.rs`: which file (`--file`, `$TOGGLES_FILE`, `./toggles.toml`) and
+//!   reading it through the library.
+//! - `output.rs`: colour, aligned tables, "did you mean".
+//! - `list.rs`: `toggles list`; `show.rs`: `toggles show`.
+//! - `write.rs`: replacing the file safely: lock, re-read, validate, atomic
+//!   rename over the real file (symlinks resolved).
+//! - `edit.rs`: the edit commands (`on`, `off`, `follow`, `release`, `add`,
+//!   `assign`) as changes to a `toml_edit` document.
+//! - `scan.rs`: finding toggle names in Rust sources (a small byte lexer).
+//! - `check.rs`: `toggles check`, the CI gate.
+
+mod check;
+mod edit;
+mod fail;
+mod file;
+mod list;
+mod output;
+mod scan;
+mod show;
+mod write;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::fail::Fail;
+use crate::output::ColorChoice;
+
+/// Exit code: everything is fine.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: an error (a bad file, an unknown name, a failed check).
+pub const EXIT_ERROR: u8 = 1;
+/// Exit code: the command line itself is wrong (clap uses it too).
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "toggles",
+    version,
+    about = "List, explain, switch and check the feature toggles of toggles.toml",
+    after_help = "Exit codes: 0 ok, 1 error (or a failed `check`), 2 usage.\n\
+                  Edits keep every comment and the layout of the file, and a running \
+                  application picks them up through hot reload."
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct Global {
+    /// The toggles file [default: ./toggles.toml]
+    #[arg(long, short = 'f', global = true, env = toggles::FILE_ENV, value_name = "PATH")]
+    file: Option<PathBuf>,
+
+    /// When to colour the output: on a terminal without NO_COLOR (auto), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Every toggle with its state and where it comes from; every release with "N of M enabled"
+    List {
+        /// Only this release and its toggles
+        #[arg(long, short, value_name = "RELEASE")]
+        release: Option<String>,
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+    },
+    /// One toggle, and why it is on or off
+    Show {
+        /// The toggle
+        #[arg(value_parser = name)]
+        name: String,
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+    },
+    /// Switch toggles on (sets their own `enabled = true`)
+    On(Switch),
+    /// Switch toggles off (sets their own `enabled = false`)
+    Off(Switch),
+    /// Drop toggles' own `enabled`, so that their release (or the default, off) decides
+    Follow {
+        /// The toggles
+        #[arg(required = true, value_parser = name)]
+        names: Vec<String>,
+    },
+    /// Switch a release on or off (its toggles follow unless they set their own `enabled`)
+    Release {
+        /// on or off
+        state: OnOff,
+        /// The release
+        #[arg(value_parser = name)]
+        release: String,
+        /// Create the release if the file lacks it
+        #[arg(long)]
+        create: bool,
+    },
+    /// Add a new toggle (off, or following its release)
+    Add {
+        /// The new toggle's name
+        #[arg(value_parser = name)]
+        name: String,
+        /// The release it belongs to
+        #[arg(long, short, value_parser = name, value_name = "RELEASE")]
+        release: Option<String>,
+        /// What it is for
+        #[arg(long, short)]
+        description: Option<String>,
+        /// Start it on (`enabled = true`) instead of off or following its release
+        #[arg(long)]
+        on: bool,
+        /// Create the release too if the file lacks it
+        #[arg(long)]
+        create: bool,
+    },
+    /// Make a toggle belong to a release
+    Assign {
+        /// The toggle
+        #[arg(value_parser = name)]
+        name: String,
+        /// The release it joins
+        #[arg(value_parser = name)]
+        release: String,
+        /// Create the toggle and/or the release if the file lacks them
+        #[arg(long)]
+        create: bool,
+    },
+    /// The CI gate: the file is valid, every toggle used in the sources is defined;
+    /// warns about stale and old toggles and fully-on releases
+    Check(check::CheckArgs),
+}
+
+#[derive(Args)]
+struct Switch {
+    /// The toggles
+    #[arg(required = true, value_parser = name)]
+    names: Vec<String>,
+    /// Create the toggles the file lacks
+    #[arg(long)]
+    create: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+/// Accepts a valid toggle or release name (clap turns a refusal into exit 2).
+fn name(value: &str) -> Result<String, String> {
+    if toggles::is_valid_name(value) {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "{value:?} is not a valid name: use 1 to {} ASCII letters, digits, `_` or `-`",
+            toggles::MAX_NAME_LEN
+        ))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let choice = cli.global.color;
+    let colors = output::Colors::for_stdout(choice);
+    let path = file::resolve(cli.global.file);
+    let result = match cli.command {
+        Command::List { release, json } => list::run(&path, release.as_deref(), json, colors),
+        Command::Show { name, json } => show::run(&path, &name, json, colors),
+        Command::On(switch) => edit::switch(&path, &switch.names, true, switch.create),
+        Command::Off(switch) => edit::switch(&path, &switch.names, false, switch.create),
+        Command::Follow { names } => edit::follow(&path, &names),
+        Command::Release {
+            state,
+            release,
+            create,
+        } => edit::switch_release(&path, &release, matches!(state, OnOff::On), create),
+        Command::Add {
+            name,
+            release,
+            description,
+            on,
+            create,
+        } => edit::add(
+            &path,
+            edit::NewToggle {
+                name: &name,
+                release: release.as_deref(),
+                description: description.as_deref(),
+                on,
+            },
+            create,
+        ),
+        Command::Assign {
+            name,
+            release,
+            create,
+        } => edit::assign(&path, &name, &release, create),
+        Command::Check(args) => check::run(&path, &args, colors),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(fail) => {
+            fail.print(choice);
+            ExitCode::from(fail.code)
+        }
+    }
+}
+
+/// What a command returns: an exit code, or a failure to print.
+pub type Outcome = Result<u8, Fail>;

@@ -1,0 +1,350 @@
+//! `toggles check`, the CI gate, on small source trees.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use crate::common::{expect, folder_with, run, run_ok, today};
+
+/// Defines `used`, `old_one` (used, but created long ago), `stale_one` (no
+/// source names it), `commented` (named only in comments) and a release
+/// whose only toggle is on.
+fn toggles_file() -> String {
+    format!(
+        r#"[releases.done]
+enabled = true
+
+[toggles.used]
+created = {today}
+
+[toggles.old_one]
+created = 2000-01-01
+
+[toggles.stale_one]
+created = {today}
+
+[toggles.commented]
+created = {today}
+
+[toggles.in_done]
+release = "done"
+created = {today}
+"#,
+        today = today()
+    )
+}
+
+const MAIN_RS: &str = r##"fn main() {
+    if toggles::toggle!("used") {}
+    // if toggle!("commented") {}
+    /* toggle!("commented") */
+    if toggle!(
+        "old_one"
+    ) {}
+    static IN_DONE: toggles::Toggle = toggles::Toggle::new(r#"in_done"#);
+    let text = "toggle!(\"not_a_use\")";
+    if toggle!("missing_one") {}
+}
+"##;
+
+fn tree(main_rs: &str) -> tempfile::TempDir {
+    let (dir, _) = folder_with(&toggles_file());
+    fs::create_dir(dir.path().join("src")).unwrap();
+    fs::write(dir.path().join("src/main.rs"), main_rs).unwrap();
+    dir
+}
+
+fn lines_with<'a>(output: &'a str, needle: &str) -> Vec<&'a str> {
+    output.lines().filter(|l| l.contains(needle)).collect()
+}
+
+#[test]
+fn a_used_but_missing_name_fails_the_check() {
+    let dir = tree(MAIN_RS);
+    let out = expect(dir.path(), &["check"], 1);
+    let errors = lines_with(&out.stdout, "error[");
+    assert_eq!(
+        errors,
+        [
+            "error[missing]: src/main.rs:10:16: toggle `missing_one` is used by toggle! but not defined in toggles.toml"
+        ],
+        "{}",
+        out.stdout
+    );
+    let warnings = lines_with(&out.stdout, "warning[");
+    assert_eq!(
+        warnings,
+        [
+            "warning[stale]: toggles.toml:13: toggle `commented` is not used in src (stale)",
+            "warning[stale]: toggles.toml:10: toggle `stale_one` is not used in src (stale)",
+            &format!(
+                "warning[old]: toggles.toml:7: toggle `old_one` is {} days old (created 2000-01-01; --max-age 90)",
+                toggles::Date::new(2000, 1, 1).unwrap().days_until(today())
+            ),
+            "warning[release-on]: toggles.toml:1: release `done` is fully on (1 of 1 enabled)",
+        ],
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("  help: add it with `toggles add missing_one`"),
+        "{}",
+        out.stdout
+    );
+    let last = out.stdout.lines().last().unwrap();
+    assert!(last.starts_with("check failed: 1 error, 4 warnings — 5 toggles, 1 release in toggles.toml; 1 file (11 lines) scanned in src"), "{last}");
+}
+
+#[test]
+fn warnings_pass_unless_strict() {
+    let dir = tree(&MAIN_RS.replace("    if toggle!(\"missing_one\") {}\n", ""));
+    let out = run_ok(dir.path(), &["check"]);
+    assert!(
+        out.stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("check ok: 0 errors, 4 warnings"),
+        "{}",
+        out.stdout
+    );
+    let out = expect(dir.path(), &["check", "--strict"], 1);
+    assert!(
+        out.stdout.contains("(--strict: warnings fail)"),
+        "{}",
+        out.stdout
+    );
+    // A large enough --max-age silences the age warning.
+    let out = run_ok(dir.path(), &["check", "--max-age", "1000000"]);
+    assert!(
+        lines_with(&out.stdout, "warning[old]").is_empty(),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_clean_tree_passes_even_when_strict() {
+    let (dir, _) = folder_with(&format!(
+        "[toggles.a]\ncreated = {}\n[toggles.b]\n",
+        today()
+    ));
+    fs::create_dir_all(dir.path().join("src/nested")).unwrap();
+    fs::write(
+        dir.path().join("src/lib.rs"),
+        "pub fn f() -> bool { toggles::toggle!(\"a\") }\n",
+    )
+    .unwrap();
+    // A name mentioned in any string literal counts as in use (read through
+    // a Store, a constant, …): `b` is not stale.
+    fs::write(
+        dir.path().join("src/nested/b.rs"),
+        "pub const B: &str = \"b\";\n",
+    )
+    .unwrap();
+    let out = run_ok(dir.path(), &["check", "--strict"]);
+    assert!(
+        out.stdout.starts_with("check ok: 0 errors, 0 warnings"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("2 files"), "{}", out.stdout);
+}
+
+#[test]
+fn ignored_files_and_other_folders_are_not_scanned_unless_given() {
+    let dir = tree("fn main() { toggles::toggle!(\"used\"); }\n");
+    fs::write(dir.path().join(".gitignore"), "generated.rs\n").unwrap();
+    fs::write(
+        dir.path().join("src/generated.rs"),
+        "fn g() { toggle!(\"ignored_missing\"); }\n",
+    )
+    .unwrap();
+    fs::create_dir(dir.path().join("tests")).unwrap();
+    fs::write(
+        dir.path().join("tests/t.rs"),
+        "fn t() { let _g = toggles::toggle_as(\"test_only\", true); }\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("src/notes.txt"), "toggle!(\"not_rust\")\n").unwrap();
+    let out = run(dir.path(), &["check"]);
+    assert!(
+        !out.stdout.contains("ignored_missing") && !out.stdout.contains("not_rust"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("error["), "{}", out.stdout);
+    let out = expect(dir.path(), &["check", "--src", "src", "--src", "tests"], 1);
+    assert!(
+        out.stdout
+            .contains("error[missing]: tests/t.rs:1:38: toggle `test_only` is used by toggle_as"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn with_toggles_and_global_overrides_count_as_uses() {
+    let dir = tree(
+        "#[test]\nfn t() {\n    toggles::with_toggles(&[(\"used\", true), (\"nope_a\", false)], || {});\n    \
+         let _g = toggles::toggle_as_global(\"nope_b\", true);\n}\n",
+    );
+    let out = expect(dir.path(), &["check"], 1);
+    assert_eq!(
+        lines_with(&out.stdout, "error["),
+        [
+            "error[missing]: src/main.rs:3:46: toggle `nope_a` is used by with_toggles but not defined in toggles.toml",
+            "error[missing]: src/main.rs:4:40: toggle `nope_b` is used by toggle_as_global but not defined in toggles.toml",
+        ]
+    );
+}
+
+#[test]
+fn check_json_parses_back() {
+    let dir = tree(MAIN_RS);
+    let out = expect(dir.path(), &["check", "--json"], 1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+    assert_eq!(json["ok"], false);
+    assert_eq!(
+        (json["errors"].as_u64(), json["warnings"].as_u64()),
+        (Some(1), Some(4))
+    );
+    let findings = json["findings"].as_array().unwrap();
+    let missing = &findings[0];
+    assert_eq!(missing["severity"], "error");
+    assert_eq!(missing["kind"], "missing");
+    assert_eq!(missing["name"], "missing_one");
+    assert_eq!(missing["location"], "src/main.rs:10:16");
+    let kinds: Vec<&str> = findings
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["missing", "stale", "stale", "old", "release-on"]);
+}
+
+#[test]
+fn an_invalid_file_fails_with_the_library_error() {
+    let dir = tree(MAIN_RS);
+    fs::write(
+        dir.path().join("toggles.toml"),
+        "[toggles.used]\nrelease = \"nope\"\n",
+    )
+    .unwrap();
+    let out = expect(dir.path(), &["check"], 1);
+    assert!(out.stdout.contains("error[invalid-file]: toggles.toml: toggles.toml:2:11: toggle `used` belongs to release `nope`"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("help: define it as [releases.NAME]"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let dir = tree(MAIN_RS);
+    assert_eq!(run(dir.path(), &["check", "--no-such-flag"]).code, 2);
+    assert_eq!(run(dir.path(), &["check", "--max-age", "soon"]).code, 2);
+    let out = expect(dir.path(), &["check", "--src", "nowhere"], 2);
+    assert!(
+        out.stderr.contains("--src nowhere: no such file or folder"),
+        "{}",
+        out.stderr
+    );
+    fs::remove_dir_all(dir.path().join("src")).unwrap();
+    let out = expect(dir.path(), &["check"], 2);
+    assert!(
+        out.stderr.contains("no source folder src") && out.stderr.contains("--src"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        run(dir.path(), &[]).code,
+        2,
+        "a missing command is a usage error"
+    );
+}
+
+#[test]
+fn the_default_sources_are_the_src_folder_beside_the_file() {
+    let dir = tree(MAIN_RS);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let file = dir.path().join("toggles.toml");
+    let out = expect(
+        elsewhere.path(),
+        &["check", "--file", file.to_str().unwrap()],
+        1,
+    );
+    assert!(
+        out.stdout.contains("main.rs:10:16: toggle `missing_one`"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// 100,000 lines (7.6 MB) in 200 files, with every kind of token the lexer
+/// handles. The scan (timed by the binary, see `TOGGLES_SCAN_TIMING`) must
+/// take under a second in a release build (`cargo test --release`; it takes
+/// about 0.1 s). An unoptimized build is 5–10 times slower, so there the
+/// bound only guards against a quadratic blow-up.
+#[test]
+fn scans_a_100k_line_tree_quickly() {
+    let (dir, _) = folder_with("[toggles.used]\n");
+    let src = dir.path().join("src");
+    fs::create_dir(&src).unwrap();
+    write_big_tree(&src, 200, 500);
+    let started = Instant::now();
+    let out = crate::common::command(dir.path(), &["check"])
+        .env("TOGGLES_SCAN_TIMING", "1")
+        .output()
+        .unwrap();
+    let total = started.elapsed();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stderr.contains("scanned 200 files, 100000 lines"),
+        "{stderr}"
+    );
+    let ms: f64 = stderr
+        .split(" in ")
+        .nth(1)
+        .unwrap()
+        .trim_end()
+        .trim_end_matches(" ms")
+        .parse()
+        .unwrap();
+    let limit = if cfg!(debug_assertions) {
+        5000.0
+    } else {
+        1000.0
+    };
+    assert!(ms < limit, "scan took {ms} ms");
+    assert!(
+        stdout.contains("error[missing]") && stdout.contains("missing_199"),
+        "{stdout}"
+    );
+    eprintln!("100k lines: scan {ms:.1} ms, whole run {total:?}");
+}
+
+fn write_big_tree(src: &Path, files: usize, lines_per_file: usize) {
+    let block = [
+        "// a comment with toggle!(\"in_a_comment\") in it",
+        "/* a block comment /* nested */ still */ fn f<'a>(x: &'a str) -> char { '\"' }",
+        "pub fn work(n: u64) -> u64 { let s = \"a string \\\" with quotes\"; n * 2 + s.len() as u64 }",
+        "    if toggles::toggle!(\"used\") { let r = r#\"raw \"string\"\"#; let _ = (r, b'x', 1.5e3); }",
+        "    let bytes = b\"bytes\"; let lifetime: &'static str = \"static\"; // trailing",
+    ];
+    for f in 0..files {
+        let mut text = String::new();
+        for i in 0..lines_per_file - 1 {
+            writeln!(text, "{}", block[i % block.len()]).unwrap();
+        }
+        writeln!(
+            text,
+            "fn last() -> bool {{ toggles::toggle!(\"missing_{f}\") }}"
+        )
+        .unwrap();
+        fs::write(src.join(format!("file_{f}.rs")), text).unwrap();
+    }
+}

@@ -1,0 +1,67 @@
+//! Running the built binary in a temporary folder.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The binary, run in `dir`, with a clean environment as far as the CLI is
+/// concerned (no `TOGGLES_FILE`, no `NO_COLOR`).
+pub fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_toggles"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("TOGGLES_FILE")
+        .env_remove("NO_COLOR")
+        .env_remove("TOGGLES_SCAN_TIMING")
+        .stdin(Stdio::null());
+    command
+}
+
+pub fn run(dir: &Path, args: &[&str]) -> Run {
+    let output = command(dir, args).output().expect("the binary runs");
+    Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+/// Runs and asserts the exit code, showing the output if it differs.
+pub fn run_ok(dir: &Path, args: &[&str]) -> Run {
+    expect(dir, args, 0)
+}
+
+pub fn expect(dir: &Path, args: &[&str], code: i32) -> Run {
+    let run = run(dir, args);
+    assert_eq!(
+        run.code, code,
+        "toggles {args:?}\nstdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    run
+}
+
+/// A temporary folder with `toggles.toml` holding `text`.
+pub fn folder_with(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("toggles.toml");
+    std::fs::write(&path, text).expect("write toggles.toml");
+    (dir, path)
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).expect("read the file")
+}
+
+/// Today in the form the CLI writes, and `days` days before it.
+pub fn today() -> toggles::Date {
+    toggles::Date::today()
+}

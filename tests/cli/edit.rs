@@ -1,0 +1,483 @@
+//! The edit commands: `on`, `off`, `follow`, `release`, `add`, `assign`.
+//!
+//! Each test states the whole expected file: every byte the edit should not
+//! touch is compared too.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::{expect, folder_with, read, run_ok, today};
+
+/// Comments everywhere, odd spacing, indentation, dotted keys, an inline
+/// table, a literal string, blank lines and a trailing comment.
+const MESSY: &str = r#"# Toggles of the shop.   
+#   keep this comment, and the spaces above
+
+[releases.checkout-v2]  # the big one
+description = "New checkout flow"
+enabled = false   # flip when ready
+
+[toggles]
+dotted.enabled = false
+inline = { release = "checkout-v2" }
+
+  # indented comment
+[toggles.new_cart]
+    description = 'Cart drawer'   
+    release="checkout-v2"
+    created = 2026-11-24
+
+
+[toggles.dark_mode]
+# why it is on
+enabled = true
+created = 2020-01-01 # old
+
+# trailing comment
+"#;
+
+/// `MESSY` with `from` replaced by `to`, exactly once.
+fn messy_with(edits: &[(&str, &str)]) -> String {
+    let mut text = MESSY.to_owned();
+    for (from, to) in edits {
+        assert_eq!(text.matches(from).count(), 1, "{from:?} must be unique");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+#[test]
+fn on_and_off_change_only_the_values() {
+    let (dir, path) = folder_with(MESSY);
+    let out = run_ok(dir.path(), &["on", "dark_mode", "dotted", "inline"]);
+    assert!(
+        out.stdout.contains("dark_mode: already ON\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("dotted: OFF → ON (set on the toggle itself)\n"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read(&path),
+        messy_with(&[
+            ("dotted.enabled = false", "dotted.enabled = true"),
+            (
+                r#"inline = { release = "checkout-v2" }"#,
+                r#"inline = { release = "checkout-v2", enabled = true }"#
+            ),
+        ])
+    );
+
+    run_ok(dir.path(), &["off", "dark_mode"]);
+    run_ok(dir.path(), &["on", "new_cart"]);
+    assert_eq!(
+        read(&path),
+        messy_with(&[
+            ("dotted.enabled = false", "dotted.enabled = true"),
+            (
+                r#"inline = { release = "checkout-v2" }"#,
+                r#"inline = { release = "checkout-v2", enabled = true }"#
+            ),
+            (
+                "# why it is on\nenabled = true",
+                "# why it is on\nenabled = false"
+            ),
+            // A new key goes last in its table, indented like its neighbours.
+            (
+                "    created = 2026-11-24\n",
+                "    created = 2026-11-24\n    enabled = true\n"
+            ),
+        ])
+    );
+}
+
+#[test]
+fn release_on_keeps_the_trailing_comment_and_reports_members() {
+    let (dir, path) = folder_with(MESSY);
+    run_ok(dir.path(), &["off", "new_cart"]);
+    let out = run_ok(dir.path(), &["release", "on", "checkout-v2"]);
+    assert!(
+        out.stdout.contains("release checkout-v2: OFF → ON\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("  1 of 2 toggles enabled\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("  new_cart stays OFF: its own `enabled = false` wins"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read(&path),
+        messy_with(&[
+            (
+                "enabled = false   # flip when ready",
+                "enabled = true   # flip when ready"
+            ),
+            (
+                "    created = 2026-11-24\n",
+                "    created = 2026-11-24\n    enabled = false\n"
+            ),
+        ])
+    );
+    let out = run_ok(dir.path(), &["release", "on", "checkout-v2"]);
+    assert!(
+        out.stdout.contains("already ON") && out.stdout.contains("nothing to change"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn follow_drops_the_own_state_but_keeps_the_comment_above_it() {
+    let (dir, path) = folder_with(MESSY);
+    let out = run_ok(dir.path(), &["follow", "dark_mode"]);
+    assert!(
+        out.stdout.contains("dark_mode: ON → OFF (off by default"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read(&path),
+        messy_with(&[("# why it is on\nenabled = true\n", "# why it is on\n")])
+    );
+
+    run_ok(dir.path(), &["on", "new_cart"]);
+    let out = run_ok(dir.path(), &["follow", "new_cart"]);
+    assert!(
+        out.stdout
+            .contains("new_cart: ON → OFF (follows release checkout-v2)"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read(&path),
+        messy_with(&[("# why it is on\nenabled = true\n", "# why it is on\n")])
+    );
+}
+
+#[test]
+fn add_appends_a_table_after_the_other_toggles() {
+    let (dir, path) = folder_with(MESSY);
+    let out = run_ok(
+        dir.path(),
+        &[
+            "add",
+            "brand_new",
+            "--release",
+            "checkout-v2",
+            "-d",
+            r#"Say "hi" \ there"#,
+        ],
+    );
+    assert!(
+        out.stdout
+            .contains("brand_new: added, OFF (toggles.toml:24)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("  follows release checkout-v2"),
+        "{}",
+        out.stdout
+    );
+    let table = format!(
+        "\n[toggles.brand_new]\ndescription = 'Say \"hi\" \\ there'\nrelease = \"checkout-v2\"\ncreated = {}\n",
+        today()
+    );
+    let expected = messy_with(&[(
+        "created = 2020-01-01 # old\n",
+        &format!("created = 2020-01-01 # old\n{table}"),
+    )]);
+    assert_eq!(read(&path), expected);
+    let snapshot = toggles::Snapshot::parse("t", read(&path).as_bytes()).unwrap();
+    assert_eq!(
+        snapshot.get("brand_new").unwrap().description(),
+        Some(r#"Say "hi" \ there"#)
+    );
+
+    // Without a release it is written off; with --on, on.
+    run_ok(dir.path(), &["add", "plain"]);
+    run_ok(dir.path(), &["add", "lit", "--on"]);
+    let text = read(&path);
+    assert!(
+        text.contains(&format!(
+            "[toggles.plain]\nenabled = false\ncreated = {}\n",
+            today()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "[toggles.lit]\nenabled = true\ncreated = {}\n",
+            today()
+        )),
+        "{text}"
+    );
+
+    // Adding an existing name is refused, and so is an unknown release.
+    let before = read(&path);
+    let out = expect(dir.path(), &["add", "dark_mode"], 1);
+    assert!(
+        out.stderr
+            .contains("toggle `dark_mode` already exists (toggles.toml:19)"),
+        "{}",
+        out.stderr
+    );
+    let out = expect(dir.path(), &["add", "x", "--release", "nope"], 1);
+    assert!(
+        out.stderr.contains("no release `nope`") && out.stderr.contains("--create"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(&path), before);
+}
+
+#[test]
+fn assign_sets_the_release_and_create_makes_what_is_missing() {
+    let (dir, path) = folder_with(MESSY);
+    let out = run_ok(dir.path(), &["assign", "dark_mode", "checkout-v2"]);
+    assert!(
+        out.stdout
+            .contains("dark_mode: now in release checkout-v2, ON (set on the toggle itself"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("`toggles follow dark_mode` lets the release decide"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read(&path),
+        messy_with(&[(
+            "created = 2020-01-01 # old\n",
+            "created = 2020-01-01 # old\nrelease = \"checkout-v2\"\n"
+        )])
+    );
+
+    let before = read(&path);
+    let out = expect(dir.path(), &["assign", "dark_mode", "beta"], 1);
+    assert!(out.stderr.contains("no release `beta`"), "{}", out.stderr);
+    assert_eq!(read(&path), before, "a refused edit writes nothing");
+
+    run_ok(dir.path(), &["assign", "dark_mode", "beta", "--create"]);
+    let text = read(&path);
+    // The new release goes after the last release, before the toggles.
+    assert!(
+        text.contains(
+            "enabled = false   # flip when ready\n\n[releases.beta]\nenabled = false\n\n[toggles]\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("release = \"beta\"\n"), "{text}");
+}
+
+#[test]
+fn unknown_names_are_refused_unless_created() {
+    let (dir, path) = folder_with(MESSY);
+    for args in [
+        &["on", "dark_mode", "nope"][..],
+        &["off", "nope"],
+        &["follow", "nope"],
+        &["release", "on", "nope"],
+    ] {
+        let out = expect(dir.path(), args, 1);
+        assert!(out.stderr.contains("`nope`"), "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("help:"), "{args:?}: {}", out.stderr);
+        assert_eq!(read(&path), MESSY, "{args:?} must not write");
+    }
+    let out = expect(dir.path(), &["off", "dark_mod"], 1);
+    assert!(
+        out.stderr.contains("did you mean `dark_mode`?"),
+        "{}",
+        out.stderr
+    );
+
+    run_ok(dir.path(), &["on", "nope", "--create"]);
+    run_ok(dir.path(), &["release", "off", "later", "--create"]);
+    let snapshot = toggles::Snapshot::parse("t", read(&path).as_bytes()).unwrap();
+    assert!(snapshot.get("nope").unwrap().is_enabled());
+    assert_eq!(snapshot.get("nope").unwrap().created(), Some(today()));
+    assert!(!snapshot.release("later").unwrap().enabled());
+    // Invalid names never get as far as the file: a usage error.
+    assert_eq!(expect(dir.path(), &["on", "a.b", "--create"], 2).code, 2);
+}
+
+#[test]
+fn an_invalid_file_is_never_edited() {
+    let text = "[toggles.a]\nenabled = yes\n";
+    let (dir, path) = folder_with(text);
+    let out = expect(dir.path(), &["on", "a"], 1);
+    assert!(out.stderr.contains("toggles.toml:2:11"), "{}", out.stderr);
+    assert!(out.stderr.contains("fix the file first"), "{}", out.stderr);
+    assert_eq!(read(&path), text);
+}
+
+#[test]
+fn crlf_and_a_byte_order_mark_are_kept() {
+    let text = "\u{feff}# windows\r\n[toggles.a]\r\nenabled = false # c\r\ncreated = 2026-01-01\r\n\r\n[toggles.b]\r\n";
+    let (dir, path) = folder_with(text);
+    run_ok(dir.path(), &["on", "a"]);
+    assert_eq!(
+        read(&path),
+        text.replace("enabled = false # c", "enabled = true # c")
+    );
+    run_ok(dir.path(), &["on", "b"]);
+    assert_eq!(
+        read(&path),
+        text.replace("enabled = false # c", "enabled = true # c") + "enabled = true\r\n"
+    );
+}
+
+#[test]
+fn add_starts_a_missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    run_ok(
+        dir.path(),
+        &["add", "first", "--description", "The first one"],
+    );
+    let text = read(&dir.path().join("toggles.toml"));
+    let snapshot = toggles::Snapshot::parse("t", text.as_bytes()).unwrap();
+    assert_eq!(
+        snapshot.get("first").unwrap().description(),
+        Some("The first one")
+    );
+    // Other edits do not create a file.
+    let other = tempfile::tempdir().unwrap();
+    let out = expect(other.path(), &["on", "x", "--file", "none.toml"], 1);
+    assert!(
+        out.stderr.contains("no toggles file at none.toml"),
+        "{}",
+        out.stderr
+    );
+    assert!(!other.path().join("none.toml").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_file_is_edited_through_the_link_and_stays_a_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared");
+    let app = dir.path().join("app");
+    fs::create_dir_all(&shared).unwrap();
+    fs::create_dir_all(&app).unwrap();
+    let target = shared.join("real-toggles.toml");
+    fs::write(&target, MESSY).unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
+    let link = app.join("toggles.toml");
+    std::os::unix::fs::symlink("../shared/real-toggles.toml", &link).unwrap();
+
+    run_ok(&app, &["off", "dark_mode"]);
+
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
+    assert_eq!(
+        fs::read_link(&link).unwrap(),
+        Path::new("../shared/real-toggles.toml")
+    );
+    let expected = messy_with(&[(
+        "# why it is on\nenabled = true",
+        "# why it is on\nenabled = false",
+    )]);
+    assert_eq!(read(&target), expected);
+    assert_eq!(
+        fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+        0o640,
+        "permissions kept"
+    );
+    // No temporary file is left behind, beside the link or the target.
+    for folder in [&shared, &app] {
+        let names: Vec<_> = fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+}
+
+/// The CLI re-reads the file under the library's lock: an append made by
+/// the library (or anyone holding the lock) while the CLI waits is kept.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_edit_waits_for_the_lock_and_keeps_what_was_written_meanwhile() {
+    use std::io::Write;
+    let (dir, path) = folder_with("[toggles.a]\nenabled = false\n");
+    let real = fs::canonicalize(&path).unwrap();
+    let lock = toggles::FileLock::acquire(&real).unwrap();
+    let mut child = crate::common::command(dir.path(), &["on", "a"])
+        .spawn()
+        .unwrap();
+
+    // Wait until the CLI has opened the folder to lock it (its file
+    // descriptors show it): from then on it is blocked on our lock.
+    let folder = real.parent().unwrap().to_path_buf();
+    let fds = format!("/proc/{}/fd", child.id());
+    loop {
+        let holds_folder = fs::read_dir(&fds)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| fs::read_link(e.path()).is_ok_and(|p| p == folder))
+            })
+            .unwrap_or(false);
+        if holds_folder {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the CLI finished without waiting for the lock"
+        );
+        std::thread::yield_now();
+    }
+    fs::OpenOptions::new()
+        .append(true)
+        .open(&real)
+        .unwrap()
+        .write_all(b"\n[toggles.appended]\nenabled = false\n")
+        .unwrap();
+    drop(lock);
+
+    assert!(child.wait().unwrap().success());
+    assert_eq!(
+        read(&path),
+        "[toggles.a]\nenabled = true\n\n[toggles.appended]\nenabled = false\n"
+    );
+}
+
+/// A running application sees the edit through hot reload.
+#[test]
+fn a_running_store_picks_the_edit_up() {
+    let (dir, path) = folder_with("[toggles.a]\nenabled = false\n");
+    let store = toggles::Store::builder(&path)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    let (sender, changes) = std::sync::mpsc::channel();
+    let _subscription = store.subscribe(move |change| {
+        let _ = sender.send(change.to_string());
+    });
+    assert!(!store.is_enabled("a"));
+    run_ok(dir.path(), &["on", "a"]);
+    let change = changes
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("a reload");
+    assert_eq!(change, "a off→on");
+    assert!(store.is_enabled("a"));
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests of the `toggles` binary, run on temporary files.
+//!
+//! One module per command family; `common` runs the binary.
+
+mod check;
+mod common;
+mod edit;
+mod list;
