@@ -84,6 +84,7 @@
 //! See [`docs`] for the longer story: design, limits and patterns.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod append;
 mod changes;
@@ -94,6 +95,9 @@ mod format;
 mod global;
 mod lock;
 mod name;
+#[cfg(feature = "openfeature")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openfeature")))]
+pub mod openfeature;
 mod overrides;
 mod snapshot;
 mod store;

@@ -3,6 +3,8 @@
 mod append;
 pub mod global;
 mod load;
+#[cfg(feature = "openfeature")]
+mod openfeature;
 mod overrides;
 mod reload;
 mod support;
