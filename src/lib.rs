@@ -75,6 +75,12 @@
 //!
 //! At run time an invalid name is off, logged once, and never written.
 //!
+//! # OpenFeature
+//!
+//! With the cargo feature `openfeature`, `toggles::openfeature::TogglesProvider`
+//! is an [OpenFeature](https://openfeature.dev) provider over a [`Store`], for
+//! code that evaluates flags through the `open-feature` crate's `Client`.
+//!
 //! # Logging
 //!
 //! The library never prints. It logs through the [`log`](https://docs.rs/log)
