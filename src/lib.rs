@@ -75,6 +75,12 @@
 //!
 //! At run time an invalid name is off, logged once, and never written.
 //!
+//! # OpenFeature
+//!
+//! With the cargo feature `openfeature`, `toggles::openfeature::TogglesProvider`
+//! is an [OpenFeature](https://openfeature.dev) provider over a [`Store`], for
+//! code that evaluates flags through the `open-feature` crate's `Client`.
+//!
 //! # Logging
 //!
 //! The library never prints. It logs through the [`log`](https://docs.rs/log)
@@ -84,6 +90,7 @@
 //! See [`docs`] for the longer story: design, limits and patterns.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod append;
 mod changes;
@@ -94,6 +101,9 @@ mod format;
 mod global;
 mod lock;
 mod name;
+#[cfg(feature = "openfeature")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openfeature")))]
+pub mod openfeature;
 mod overrides;
 mod parse;
 mod snapshot;

@@ -4,6 +4,8 @@ mod append;
 pub mod global;
 mod hostile;
 mod load;
+#[cfg(feature = "openfeature")]
+mod openfeature;
 mod overrides;
 mod properties;
 mod reload;

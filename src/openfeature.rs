@@ -1,0 +1,267 @@
+//! An [OpenFeature](https://openfeature.dev) provider: evaluate the toggles
+//! of a [`Store`] through the standard API of the `open-feature` crate.
+//!
+//! Code that already evaluates flags through OpenFeature switches to
+//! `toggles` by registering a [`TogglesProvider`]; nothing else changes.
+//!
+//! ```
+//! use open_feature::OpenFeature;
+//! use toggles::openfeature::TogglesProvider;
+//!
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let path = dir.path().join("toggles.toml");
+//! # std::fs::write(&path, "[toggles.dark_mode]\nenabled = true\n").unwrap();
+//! let store = toggles::Store::open(&path)?;
+//!
+//! let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! runtime.block_on(async {
+//!     let mut api = OpenFeature::default(); // or OpenFeature::singleton_mut().await
+//!     api.set_provider(TogglesProvider::new(store)).await;
+//!     let client = api.create_client();
+//!
+//!     let dark = client.get_bool_value("dark_mode", None, None).await.unwrap_or(false);
+//!     assert!(dark);
+//! });
+//! # Ok::<(), toggles::Error>(())
+//! ```
+//!
+//! # What a boolean evaluation returns
+//!
+//! The value is the one [`Store::is_enabled`] gives — a test override
+//! ([`toggle_as`](crate::toggle_as)) first, then the file — read from one
+//! snapshot, so the value, the reason and the metadata always agree:
+//!
+//! | the value comes from | reason | variant |
+//! |---|---|---|
+//! | the toggle's own `enabled` | `STATIC` | `on` / `off` |
+//! | its release's `enabled` | `RELEASE` ([`REASON_RELEASE`]) | `on` / `off` |
+//! | neither (off) | `DEFAULT` | `off` |
+//! | a test override | `OVERRIDE` ([`REASON_OVERRIDE`]) | `on` / `off` |
+//!
+//! The flag metadata holds `release` (the release's name) and `description`
+//! when the file gives them, so the release behind a `RELEASE` reason is
+//! named.
+//!
+//! A name the file does not define is an error with the code
+//! `FLAG_NOT_FOUND` — the caller's `unwrap_or(default)` then applies — and,
+//! as with any check, the name is queued to be appended to the file, off.
+//! Toggles are booleans: the integer, float, string and struct evaluations
+//! are errors with the code `TYPE_MISMATCH` (and never append anything).
+//!
+//! # Hot reload
+//!
+//! The provider keeps no cache: each evaluation reads the store's current
+//! snapshot, so a reload is visible to the very next evaluation. (The
+//! `open-feature` 0.3 SDK has no provider events, so there is no
+//! `PROVIDER_CONFIGURATION_CHANGED` to emit; use
+//! [`Store::subscribe`] to hear about reloads.) The provider's status is
+//! `READY`, or `STALE` while the file on disk is not the version in use
+//! (see [`Store::last_error`]): the last good version keeps being served.
+//!
+//! # The evaluation context
+//!
+//! `toggles` has no targeting: a toggle is on or off for everyone, so the
+//! evaluation context is ignored.
+//!
+//! # Test overrides and async runtimes
+//!
+//! A [`toggle_as`](crate::toggle_as) override belongs to the thread that
+//! made it. An evaluation sees it when the future runs on that thread, as
+//! with a current-thread runtime's `block_on`. On a multi-threaded runtime,
+//! use [`toggle_as_global`](crate::toggle_as_global).
+
+use open_feature::provider::{
+    FeatureProvider, ProviderMetadata, ProviderStatus, ResolutionDetails,
+};
+use open_feature::{
+    EvaluationContext, EvaluationError, EvaluationErrorCode, EvaluationReason, EvaluationResult,
+    FlagMetadata, StructValue, async_trait,
+};
+
+use crate::name::is_valid_name;
+use crate::overrides;
+use crate::snapshot::{Source, ToggleInfo};
+use crate::store::Store;
+
+/// The provider's name in its [`ProviderMetadata`]: the crate's name.
+pub const PROVIDER_NAME: &str = "toggles";
+
+/// The reason of a value that comes from the toggle's release.
+pub const REASON_RELEASE: &str = "RELEASE";
+
+/// The reason of a value set by a test override.
+pub const REASON_OVERRIDE: &str = "OVERRIDE";
+
+/// The flag metadata key holding the toggle's release.
+pub const METADATA_RELEASE: &str = "release";
+
+/// The flag metadata key holding the toggle's description.
+pub const METADATA_DESCRIPTION: &str = "description";
+
+/// An OpenFeature [`FeatureProvider`] over a [`Store`].
+///
+/// Boolean evaluations read the store's current snapshot with no cache of
+/// their own; see the [module documentation](self) for the reasons,
+/// variants, metadata and errors it returns.
+///
+/// ```
+/// use toggles::openfeature::TogglesProvider;
+///
+/// // Over the global store behind `toggle!`:
+/// toggles::init("toggles.toml")?;
+/// let provider = TogglesProvider::new(toggles::global());
+/// # Ok::<(), toggles::Error>(())
+/// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "openfeature")))]
+#[derive(Debug, Clone)]
+pub struct TogglesProvider {
+    store: Store,
+    metadata: ProviderMetadata,
+}
+
+impl TogglesProvider {
+    /// A provider evaluating the toggles of `store`.
+    ///
+    /// For the global store behind [`toggle!`](crate::toggle!), pass
+    /// [`toggles::global()`](crate::global) (after [`init`](crate::init), if
+    /// you call it: the provider keeps the store it was given).
+    pub fn new(store: Store) -> TogglesProvider {
+        TogglesProvider {
+            store,
+            metadata: ProviderMetadata::new(PROVIDER_NAME),
+        }
+    }
+
+    /// The store this provider evaluates.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The boolean resolution, synchronous: everything but the `async` shell.
+    fn resolve_bool(&self, name: &str) -> EvaluationResult<ResolutionDetails<bool>> {
+        let shared = self.store.shared();
+        let snapshot = shared.current().load();
+        let toggle = snapshot.get(name);
+        let (value, reason) = match (overrides::lookup(name), toggle) {
+            (Some(value), _) => (value, EvaluationReason::Other(REASON_OVERRIDE.to_owned())),
+            (None, Some(toggle)) => (toggle.is_enabled(), reason_of(toggle)),
+            (None, None) => {
+                // Like any check: queue the name for appending (or log an
+                // invalid one once).
+                shared.note_unknown(name);
+                return Err(not_found(&self.store, name));
+            }
+        };
+        Ok(ResolutionDetails {
+            value,
+            variant: Some(if value { "on" } else { "off" }.to_owned()),
+            reason: Some(reason),
+            flag_metadata: toggle.and_then(metadata_of),
+        })
+    }
+}
+
+fn reason_of(toggle: &ToggleInfo) -> EvaluationReason {
+    match toggle.source() {
+        Source::Own => EvaluationReason::Static,
+        Source::Release => EvaluationReason::Other(REASON_RELEASE.to_owned()),
+        Source::Default => EvaluationReason::Default,
+    }
+}
+
+fn metadata_of(toggle: &ToggleInfo) -> Option<FlagMetadata> {
+    if toggle.release().is_none() && toggle.description().is_none() {
+        return None;
+    }
+    let mut metadata = FlagMetadata::default();
+    if let Some(release) = toggle.release() {
+        metadata.add_value(METADATA_RELEASE, release);
+    }
+    if let Some(description) = toggle.description() {
+        metadata.add_value(METADATA_DESCRIPTION, description);
+    }
+    Some(metadata)
+}
+
+#[cold]
+fn not_found(store: &Store, name: &str) -> EvaluationError {
+    let message = if is_valid_name(name) {
+        format!("no toggle `{name}` in {}", store.path().display())
+    } else {
+        format!(
+            "`{name}` is not a valid toggle name: use 1 to 255 ASCII letters, digits, `_` or `-`"
+        )
+    };
+    EvaluationError::builder()
+        .code(EvaluationErrorCode::FlagNotFound)
+        .message(message)
+        .build()
+}
+
+#[cold]
+fn type_mismatch(name: &str, asked: &str) -> EvaluationError {
+    EvaluationError::builder()
+        .code(EvaluationErrorCode::TypeMismatch)
+        .message(format!(
+            "`{name}` was asked for as {asked}, but toggles are booleans: use a boolean evaluation"
+        ))
+        .build()
+}
+
+#[async_trait]
+impl FeatureProvider for TogglesProvider {
+    fn metadata(&self) -> &ProviderMetadata {
+        &self.metadata
+    }
+
+    /// `Ready`, or `STALE` while the file on disk is not the version in use
+    /// (a save that does not validate, a deleted file): the last good
+    /// version is still served.
+    fn status(&self) -> ProviderStatus {
+        if self.store.last_error().is_some() {
+            ProviderStatus::STALE
+        } else {
+            ProviderStatus::Ready
+        }
+    }
+
+    async fn resolve_bool_value(
+        &self,
+        flag_key: &str,
+        _evaluation_context: &EvaluationContext,
+    ) -> EvaluationResult<ResolutionDetails<bool>> {
+        self.resolve_bool(flag_key)
+    }
+
+    async fn resolve_int_value(
+        &self,
+        flag_key: &str,
+        _evaluation_context: &EvaluationContext,
+    ) -> EvaluationResult<ResolutionDetails<i64>> {
+        Err(type_mismatch(flag_key, "an integer"))
+    }
+
+    async fn resolve_float_value(
+        &self,
+        flag_key: &str,
+        _evaluation_context: &EvaluationContext,
+    ) -> EvaluationResult<ResolutionDetails<f64>> {
+        Err(type_mismatch(flag_key, "a float"))
+    }
+
+    async fn resolve_string_value(
+        &self,
+        flag_key: &str,
+        _evaluation_context: &EvaluationContext,
+    ) -> EvaluationResult<ResolutionDetails<String>> {
+        Err(type_mismatch(flag_key, "a string"))
+    }
+
+    async fn resolve_struct_value(
+        &self,
+        flag_key: &str,
+        _evaluation_context: &EvaluationContext,
+    ) -> EvaluationResult<ResolutionDetails<StructValue>> {
+        Err(type_mismatch(flag_key, "a struct"))
+    }
+}

@@ -1,0 +1,283 @@
+//! The OpenFeature provider, through the SDK's own `Client`: values, reasons,
+//! metadata, errors, hot reload and test overrides. Every test registers its
+//! provider with its own `OpenFeature` instance, never the global singleton,
+//! so the tests stay parallel-safe.
+
+use std::fs;
+
+use open_feature::provider::{FeatureProvider, ProviderStatus};
+use open_feature::{
+    Client, EvaluationErrorCode, EvaluationReason, FlagMetadataValue, OpenFeature, StructValue,
+};
+use toggles::Store;
+use toggles::openfeature::TogglesProvider;
+
+use crate::global::global_file;
+use crate::support::{Fixture, count, wait_for};
+
+const FILE: &str = "\
+[releases.checkout-v2]
+description = \"New checkout flow\"
+enabled = true
+
+[toggles.own_on]
+description = \"Its own value\"
+enabled = true
+
+[toggles.follows]
+description = \"Cart drawer\"
+release = \"checkout-v2\"
+
+[toggles.held_back]
+release = \"checkout-v2\"
+enabled = false
+
+[toggles.plain]
+";
+
+/// A current-thread runtime: futures run on the test's thread, where its
+/// `toggle_as` overrides live.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+}
+
+/// An isolated API instance with `provider` as its default provider.
+fn client_for(
+    runtime: &tokio::runtime::Runtime,
+    provider: TogglesProvider,
+) -> (OpenFeature, Client) {
+    runtime.block_on(async {
+        let mut api = OpenFeature::default();
+        api.set_provider(provider).await;
+        let client = api.create_client();
+        (api, client)
+    })
+}
+
+fn read_only(fixture: &Fixture) -> Store {
+    Store::builder(&fixture.path)
+        .append_unknown(false)
+        .open()
+        .unwrap()
+}
+
+fn text(value: &FlagMetadataValue) -> &str {
+    match value {
+        FlagMetadataValue::String(s) => s,
+        other => panic!("expected a string, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_client_reads_the_file_and_sees_each_save_at_once() {
+    let fixture = Fixture::new(Some("[toggles.a]\nenabled = false\n"));
+    let runtime = runtime();
+    let (_api, client) = client_for(&runtime, TogglesProvider::new(read_only(&fixture)));
+    let value = || runtime.block_on(client.get_bool_value("a", None, None));
+    assert_eq!(value(), Ok(false));
+
+    for on in [true, false, true] {
+        let tmp = fixture.path.with_file_name(".toggles.toml.tmp");
+        fs::write(&tmp, format!("[toggles.a]\nenabled = {on}\n")).unwrap();
+        fs::rename(&tmp, &fixture.path).unwrap();
+        wait_for("the client sees the save", || value() == Ok(on));
+    }
+}
+
+#[test]
+fn reasons_say_where_each_value_comes_from() {
+    let fixture = Fixture::new(Some(FILE));
+    let runtime = runtime();
+    let (_api, client) = client_for(&runtime, TogglesProvider::new(read_only(&fixture)));
+    let details = |name: &str| {
+        runtime
+            .block_on(client.get_bool_details(name, None, None))
+            .unwrap()
+    };
+
+    let own = details("own_on");
+    assert!(own.value);
+    assert_eq!(own.reason, Some(EvaluationReason::Static));
+    assert_eq!(own.variant.as_deref(), Some("on"));
+
+    let follows = details("follows");
+    assert!(follows.value, "follows its release, which is on");
+    assert_eq!(
+        follows.reason,
+        Some(EvaluationReason::Other("RELEASE".into()))
+    );
+    assert_eq!(follows.variant.as_deref(), Some("on"));
+    assert_eq!(
+        text(&follows.flag_metadata.values["release"]),
+        "checkout-v2",
+        "the metadata names the release behind the RELEASE reason"
+    );
+
+    let held_back = details("held_back");
+    assert!(!held_back.value, "its own `enabled` wins over the release");
+    assert_eq!(held_back.reason, Some(EvaluationReason::Static));
+    assert_eq!(held_back.variant.as_deref(), Some("off"));
+
+    let plain = details("plain");
+    assert!(!plain.value);
+    assert_eq!(plain.reason, Some(EvaluationReason::Default));
+    assert_eq!(plain.variant.as_deref(), Some("off"));
+}
+
+#[test]
+fn flag_metadata_carries_the_release_and_the_description() {
+    let fixture = Fixture::new(Some(FILE));
+    let runtime = runtime();
+    let (_api, client) = client_for(&runtime, TogglesProvider::new(read_only(&fixture)));
+    let metadata = |name: &str| {
+        runtime
+            .block_on(client.get_bool_details(name, None, None))
+            .unwrap()
+            .flag_metadata
+            .values
+    };
+
+    let follows = metadata("follows");
+    assert_eq!(text(&follows["release"]), "checkout-v2");
+    assert_eq!(text(&follows["description"]), "Cart drawer");
+    assert_eq!(follows.len(), 2);
+
+    let own = metadata("own_on");
+    assert_eq!(text(&own["description"]), "Its own value");
+    assert!(!own.contains_key("release"));
+
+    assert!(metadata("plain").is_empty(), "nothing to say, no metadata");
+}
+
+#[test]
+fn provider_metadata_names_the_crate() {
+    let fixture = Fixture::new(Some(FILE));
+    let runtime = runtime();
+    let (api, _client) = client_for(&runtime, TogglesProvider::new(read_only(&fixture)));
+    assert_eq!(runtime.block_on(api.provider_metadata()).name, "toggles");
+}
+
+#[test]
+fn an_unknown_flag_is_not_found_and_appended_to_the_file() {
+    let fixture = Fixture::new(Some(FILE));
+    let store = Store::open(&fixture.path).unwrap();
+    let runtime = runtime();
+    let (_api, client) = client_for(&runtime, TogglesProvider::new(store.clone()));
+
+    let result = runtime.block_on(client.get_bool_value("brand_new", None, None));
+    let error = result.clone().unwrap_err();
+    assert_eq!(error.code, EvaluationErrorCode::FlagNotFound);
+    assert!(
+        error.message.unwrap().contains("brand_new"),
+        "the message names the flag"
+    );
+    assert!(result.unwrap_or(true), "the caller's default applies");
+
+    // Queued like any other check: appended once, off, then served.
+    store.flush();
+    assert_eq!(count(&fixture.read(), "[toggles.brand_new]"), 1);
+    wait_for("the appended toggle is served", || {
+        runtime
+            .block_on(client.get_bool_value("brand_new", None, None))
+            .is_ok()
+    });
+    let details = runtime
+        .block_on(client.get_bool_details("brand_new", None, None))
+        .unwrap();
+    assert!(!details.value);
+    assert_eq!(details.reason, Some(EvaluationReason::Static));
+
+    // An invalid name is not found either, and never written.
+    let error = runtime
+        .block_on(client.get_bool_value("bad name", None, None))
+        .unwrap_err();
+    assert_eq!(error.code, EvaluationErrorCode::FlagNotFound);
+    store.flush();
+    assert!(!fixture.read().contains("bad name"));
+}
+
+#[test]
+fn other_value_types_are_a_type_mismatch() {
+    let fixture = Fixture::new(Some(FILE));
+    let store = Store::open(&fixture.path).unwrap();
+    let runtime = runtime();
+    let (_api, client) = client_for(&runtime, TogglesProvider::new(store.clone()));
+
+    for name in ["own_on", "not_a_toggle"] {
+        let codes = runtime.block_on(async {
+            [
+                client.get_int_value(name, None, None).await.map(|_| ()),
+                client.get_float_value(name, None, None).await.map(|_| ()),
+                client.get_string_value(name, None, None).await.map(|_| ()),
+                client
+                    .get_struct_value::<StructValue>(name, None, None)
+                    .await
+                    .map(|_| ()),
+            ]
+        });
+        for code in codes {
+            assert_eq!(code.unwrap_err().code, EvaluationErrorCode::TypeMismatch);
+        }
+    }
+    store.flush();
+    assert!(
+        !fixture.read().contains("not_a_toggle"),
+        "a non-boolean evaluation never appends a boolean toggle"
+    );
+}
+
+#[test]
+fn a_test_override_applies_on_its_thread() {
+    global_file(); // `toggle_as` registers names with the global store: keep it a temporary file
+    let fixture = Fixture::new(Some("[toggles.g_off]\nenabled = false\n"));
+    let runtime = runtime();
+    let (_api, client) = client_for(&runtime, TogglesProvider::new(read_only(&fixture)));
+    let details = || {
+        runtime
+            .block_on(client.get_bool_details("g_off", None, None))
+            .unwrap()
+    };
+
+    {
+        let _on = toggles::toggle_as("g_off", true);
+        let overridden = details();
+        assert!(overridden.value);
+        assert_eq!(
+            overridden.reason,
+            Some(EvaluationReason::Other("OVERRIDE".into()))
+        );
+    }
+    let restored = details();
+    assert!(!restored.value);
+    assert_eq!(restored.reason, Some(EvaluationReason::Static));
+}
+
+#[test]
+fn the_status_is_stale_while_the_file_on_disk_is_not_in_use() {
+    let fixture = Fixture::new(Some("[toggles.a]\nenabled = true\n"));
+    let provider = TogglesProvider::new(read_only(&fixture));
+    assert_eq!(provider.status(), ProviderStatus::Ready);
+
+    fs::write(&fixture.path, "[toggles.a]\nenabeld = false\n").unwrap();
+    wait_for("the bad save is noticed", || {
+        provider.status() == ProviderStatus::STALE
+    });
+    let runtime = runtime();
+    let (_api, client) = client_for(&runtime, provider.clone());
+    assert_eq!(
+        runtime.block_on(client.get_bool_value("a", None, None)),
+        Ok(true),
+        "the last good version is still served"
+    );
+
+    fs::write(&fixture.path, "[toggles.a]\nenabled = false\n").unwrap();
+    wait_for("the good save is loaded", || {
+        provider.status() == ProviderStatus::Ready
+    });
+    assert_eq!(
+        runtime.block_on(client.get_bool_value("a", None, None)),
+        Ok(false)
+    );
+}
