@@ -124,3 +124,52 @@ fn an_invalid_runtime_name_is_off_and_never_written() {
             .contains("not a slug")
     );
 }
+
+#[test]
+fn without_init_the_first_check_opens_toggles_file_and_survives_a_broken_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "[toggles.from_env]\nenabeld = true\n").unwrap();
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "global::child_without_init",
+            "--test-threads=1",
+        ])
+        .env("TOGGLES_FILE", &broken)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+/// Child: no `init`; `$TOGGLES_FILE` names a broken file.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_without_init() {
+    crate::support::capture_logs();
+    let path = std::path::PathBuf::from(std::env::var("TOGGLES_FILE").unwrap());
+    assert!(!toggle!("from_env"), "a broken file: every toggle is off");
+    let logged = crate::support::logged("unknown field `enabeld`");
+    assert_eq!(logged.len(), 1, "the error is logged: {logged:?}");
+    assert!(logged[0].contains(&path.display().to_string()));
+    assert!(toggles::global().last_error().is_some());
+    // Fixing the file brings the toggles in, through hot reload.
+    std::fs::write(&path, "[toggles.from_env]\nenabled = true\n").unwrap();
+    wait_for("the fixed file is loaded", || toggle!("from_env"));
+    // `init` replaces the global store: every call site follows.
+    let other = path.with_file_name("other.toml");
+    std::fs::write(&other, "[toggles.from_env]\nenabled = false\n").unwrap();
+    toggles::init(&other).unwrap();
+    assert!(!toggle!("from_env"));
+    assert_eq!(toggles::global().path(), other.as_path());
+    // And a broken file given to `init` is an error, leaving the store as it was.
+    std::fs::write(&path, "[toggles.from_env\n").unwrap();
+    let error = toggles::init(&path).unwrap_err();
+    assert_eq!(error.location(), Some((1, 18)));
+    assert_eq!(toggles::global().path(), other.as_path());
+}
