@@ -31,13 +31,13 @@ pub const APPEND_ENV: &str = "TOGGLES_APPEND";
 /// unknown names are off without being queued (and this is logged once).
 const MAX_UNKNOWN_NAMES: usize = 10_000;
 
-/// Every snapshot of every store gets the next number from here, so a
-/// generation identifies one snapshot in the whole process. 0 is never used.
 /// Quiet time after the last file event before reloading.
 const SETTLE: Duration = Duration::from_millis(20);
 /// The longest a burst of events can delay a reload.
 const MAX_DELAY: Duration = Duration::from_millis(60);
 
+/// Every snapshot of every store gets the next number from here, so a
+/// generation identifies one snapshot in the whole process. 0 is never used.
 static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 
 fn next_generation() -> u64 {
@@ -113,8 +113,8 @@ struct ReloadState {
 struct Work {
     /// A file event arrived (or a poll is due) and no reload has run since.
     dirty: bool,
-    /// When the first of the events not yet handled arrived.
-    dirty_since: Option<Instant>,
+    /// When the first and the last of the events not yet handled arrived.
+    burst: Option<(Instant, Instant)>,
     /// Names queued for appending.
     pending: Vec<Box<str>>,
     /// Names that could not be appended because the file did not parse; they
@@ -567,11 +567,10 @@ impl Shared {
 
     /// Called by the watcher for each event that could concern the file.
     pub(crate) fn file_event(&self) {
+        let now = Instant::now();
         let mut work = lock(&self.work);
-        if !work.dirty {
-            work.dirty = true;
-            work.dirty_since = Some(Instant::now());
-        }
+        work.dirty = true;
+        work.burst = Some((work.burst.map_or(now, |(first, _)| first), now));
         drop(work);
         self.wake.notify_all();
     }
@@ -606,35 +605,27 @@ impl Shared {
                 break;
             }
             // Let a burst of events settle: reload once the folder has been
-            // quiet for `settle`, or `max_delay` after the first event.
-            let trigger = match work.dirty_since {
-                Some(since) => {
-                    loop {
-                        let deadline = (since + MAX_DELAY).min(Instant::now() + SETTLE);
+            // quiet for SETTLE, or MAX_DELAY after the burst's first event.
+            let trigger = match work.burst {
+                Some((first, _)) => {
+                    while let Some((_, last)) = work.burst {
+                        let deadline = (first + MAX_DELAY).min(last + SETTLE);
                         let now = Instant::now();
                         if now >= deadline || work.stop {
                             break;
                         }
-                        let before = work.dirty_since;
-                        work.dirty_since = None;
-                        let (next, _) = self
+                        work = self
                             .wake
                             .wait_timeout(work, deadline - now)
-                            .unwrap_or_else(|e| e.into_inner());
-                        work = next;
-                        if work.dirty_since.is_none() {
-                            // No new event during the wait: settled.
-                            work.dirty_since = before;
-                            break;
-                        }
-                        work.dirty_since = before;
+                            .unwrap_or_else(|e| e.into_inner())
+                            .0;
                     }
                     Trigger::Event { retried: false }
                 }
                 None => Trigger::Poll,
             };
             let reload = std::mem::take(&mut work.dirty);
-            work.dirty_since = None;
+            work.burst = None;
             let pending = std::mem::take(&mut work.pending);
             work.busy = true;
             drop(work);
