@@ -105,8 +105,9 @@ struct ReloadState {
     good: Option<u64>,
     /// Hash of the last bytes that failed, so each bad content is logged once.
     bad: Option<u64>,
-    /// Whether a missing file has been logged since the last good load.
-    missing_logged: bool,
+    /// Whether a read error (a missing file, most often) has been logged
+    /// since the last successful read.
+    read_error_logged: bool,
 }
 
 #[derive(Default)]
@@ -701,8 +702,8 @@ impl Shared {
             Err(e) => {
                 let missing = e.kind() == io::ErrorKind::NotFound;
                 let error = Arc::new(Error::io(&self.path, "read the file", e));
-                if !state.missing_logged {
-                    state.missing_logged = true;
+                if !state.read_error_logged {
+                    state.read_error_logged = true;
                     log::warn!("{error}; keeping the last good version");
                 }
                 if missing || trigger != (Trigger::Event { retried: false }) {
@@ -711,7 +712,7 @@ impl Shared {
                 return Err(error);
             }
         };
-        state.missing_logged = false;
+        state.read_error_logged = false;
         if bytes.iter().all(u8::is_ascii_whitespace)
             && state.good.is_some()
             && !self.current.load().is_empty()
@@ -766,22 +767,21 @@ impl Shared {
             global::publish(self);
         }
         self.requeue_vanished(&snapshot);
-        {
-            let changes = Changes::between(&old, &snapshot);
-            if !changes.is_empty() {
-                let name = self.path.file_name().map_or_else(
-                    || self.path.display().to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                );
-                log::info!("{name} reloaded: {changes}");
-                let subscribers: Vec<Subscriber> = lock(&self.subscribers)
-                    .iter()
-                    .map(|(_, s)| Arc::clone(s))
-                    .collect();
-                drop(state);
-                for subscriber in subscribers {
-                    subscriber(&changes);
-                }
+        let changes = Changes::between(&old, &snapshot);
+        if !changes.is_empty() {
+            let name = self.path.file_name().map_or_else(
+                || self.path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            log::info!("{name} reloaded: {changes}");
+            let subscribers: Vec<Subscriber> = lock(&self.subscribers)
+                .iter()
+                .map(|(_, s)| Arc::clone(s))
+                .collect();
+            // Unlocked: a subscriber may call `reload` or drop the store.
+            drop(state);
+            for subscriber in subscribers {
+                subscriber(&changes);
             }
         }
         Ok(true)
