@@ -194,6 +194,16 @@ fn threads(c: &mut Criterion, world: &World) {
     bench_threads(&mut g, "baseline_arcswap_hashmap", || {
         arcswap_check(&world.arcswap, black_box(CHECKED))
     });
+    // While a test override lives on a third thread, every check takes the
+    // overrides' slow path (see BENCHMARKS.md).
+    with_override_on_another_thread(|| {
+        bench_threads(&mut g, "toggle_macro_override_other_thread", || {
+            toggle!("new_checkout_flow")
+        });
+        bench_threads(&mut g, "store_by_name_override_other_thread", || {
+            world.store.is_enabled(black_box(CHECKED))
+        });
+    });
     g.finish();
 }
 

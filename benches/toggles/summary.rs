@@ -98,6 +98,8 @@ pub fn print(started: SystemTime, latencies: &[Latencies]) {
         "store_by_name",
         "baseline_rwlock_hashmap",
         "baseline_arcswap_hashmap",
+        "toggle_macro_override_other_thread",
+        "store_by_name_override_other_thread",
     ] {
         let one = m("threads", &format!("{id}_1t"));
         let two = m("threads", &format!("{id}_2t"));
@@ -166,6 +168,12 @@ pub fn print(started: SystemTime, latencies: &[Latencies]) {
         m("reload", "reload_10k_toggles").map(|ns| ns / 1e6),
         " ms",
         "< 20 ms",
+    );
+    row(
+        "open a 10 000-toggle file (no watch)",
+        m("reload", "open_10k_toggles").map(|ns| ns / 1e6),
+        " ms",
+        "",
     );
     for l in latencies {
         row(
