@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -350,7 +351,7 @@ fn resolve(path: &Path, text: &str, doc: Doc<'_>) -> Result<Definitions, Error> 
         check_name(path, text, &name, "release")?;
         releases.push(Release {
             line: lines.line_of(name.span().start),
-            name: name.get_ref().as_ref().into(),
+            name: Arc::from(name.get_ref().as_ref()),
             enabled: enabled.unwrap_or(false),
             description: description.map(|d| d.as_ref().into()),
             members: Vec::new(),
@@ -389,19 +390,19 @@ fn resolve(path: &Path, text: &str, doc: Doc<'_>) -> Result<Definitions, Error> 
             (None, None) => (false, Source::Default),
         };
         let line = lines.line_of(name.span().start);
-        let name: Box<str> = name.get_ref().as_ref().into();
+        let name = name.get_ref().as_ref();
         if let Some(index) = release {
-            releases[index].members.push((name.clone(), enabled));
+            releases[index].members.push((name.into(), enabled));
         }
-        toggles.push(ToggleInfo {
+        toggles.push(ToggleInfo::new(
             name,
+            toggle.description.as_deref(),
             enabled,
             source,
-            release: release.map(|index| releases[index].name.clone()),
-            description: toggle.description.map(|d| d.as_ref().into()),
+            release.map(|index| Arc::clone(&releases[index].name)),
             created,
             line,
-        });
+        ));
     }
     Ok(Definitions { toggles, releases })
 }
@@ -508,7 +509,7 @@ mod tests {
         let states: Vec<_> = defs
             .toggles
             .iter()
-            .map(|t| (&*t.name, t.enabled, t.source))
+            .map(|t| (t.name(), t.enabled, t.source))
             .collect();
         assert_eq!(
             states,
