@@ -74,7 +74,7 @@ pub(crate) fn append_missing(
         .filter(|name| {
             defined
                 .toggles
-                .binary_search_by(|t| (*t.name).cmp(name))
+                .binary_search_by(|t| t.name().cmp(name))
                 .is_err()
         })
         .cloned()

@@ -51,9 +51,9 @@ impl Changes {
         };
         for toggle in new.toggles() {
             match old.state(toggle.name()) {
-                None => changes.added.push(toggle.name.clone()),
+                None => changes.added.push(toggle.name().into()),
                 Some(was) if was != toggle.is_enabled() => changes.flipped.push(Flip {
-                    name: toggle.name.clone(),
+                    name: toggle.name().into(),
                     old: was,
                     new: toggle.is_enabled(),
                 }),
@@ -63,13 +63,13 @@ impl Changes {
         changes.removed = old
             .toggles()
             .filter(|t| !new.contains(t.name()))
-            .map(|t| t.name.clone())
+            .map(|t| t.name().into())
             .collect();
         for release in new.releases() {
             let was = old.release(release.name()).map(|r| r.enabled());
             if was != Some(release.enabled()) {
                 changes.releases.push(ReleaseChange {
-                    name: release.name.clone(),
+                    name: release.name().into(),
                     old: was,
                     new: Some(release.enabled()),
                 });
@@ -77,7 +77,7 @@ impl Changes {
         }
         for release in old.releases().filter(|r| new.release(r.name()).is_none()) {
             changes.releases.push(ReleaseChange {
-                name: release.name.clone(),
+                name: release.name().into(),
                 old: Some(release.enabled()),
                 new: None,
             });

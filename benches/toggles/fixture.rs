@@ -1,0 +1,61 @@
+//! A realistic large `toggles.toml`, shared by the benches, `tests/alloc.rs`
+//! and `examples/reload_latency.rs` (included with `#[path]`).
+
+use std::fmt::Write as _;
+
+/// The toggle every check benchmark asks for (defined in every fixture).
+pub const CHECKED: &str = "new_checkout_flow";
+
+/// Another defined toggle, for overrides that do not concern [`CHECKED`].
+pub const OTHER: &str = "search_ranking_00001";
+
+const AREAS: [&str; 10] = [
+    "checkout", "search", "cart", "profile", "billing", "catalog", "shipping", "auth", "reports",
+    "mobile",
+];
+const FEATURES: [&str; 10] = [
+    "ranking", "drawer", "banner", "export", "retry", "preview", "filters", "avatar", "invoice",
+    "wizard",
+];
+
+/// The name of fixture toggle `i` (20 to 23 characters, like real ones).
+pub fn toggle_name(i: usize) -> String {
+    format!("{}_{}_{i:05}", AREAS[i / 10 % 10], FEATURES[i % 10])
+}
+
+/// A file with `toggles` toggles (one of them [`CHECKED`], set to `checked`)
+/// and `releases` releases. Every toggle has a description and a `created`
+/// date; 7 in 10 belong to a release, 1 in 5 has its own `enabled`.
+pub fn file(toggles: usize, releases: usize, checked: bool) -> String {
+    let mut text = String::with_capacity(toggles * 150 + releases * 80);
+    text.push_str("# Generated for the benchmarks.\n\n");
+    for r in 0..releases {
+        let _ = writeln!(
+            text,
+            "[releases.release-{r:03}]\ndescription = \"Release {r} of the quarter\"\nenabled = {}\n",
+            r % 2 == 0
+        );
+    }
+    let _ = writeln!(
+        text,
+        "[toggles.{CHECKED}]\ndescription = \"The checked toggle\"\nenabled = {checked}\ncreated = 2026-11-24\n"
+    );
+    for i in 0..toggles.saturating_sub(1) {
+        let name = toggle_name(i);
+        let area = AREAS[i / 10 % 10];
+        let _ = writeln!(text, "[toggles.{name}]");
+        let _ = writeln!(
+            text,
+            "description = \"{} for the {area} team, toggle {i}\"",
+            FEATURES[i % 10]
+        );
+        if i % 10 < 7 && releases > 0 {
+            let _ = writeln!(text, "release = \"release-{:03}\"", i % releases);
+        }
+        if i % 5 == 0 {
+            let _ = writeln!(text, "enabled = {}", i % 3 == 0);
+        }
+        let _ = writeln!(text, "created = 2026-{:02}-{:02}\n", 1 + i % 12, 1 + i % 28);
+    }
+    text
+}

@@ -1,0 +1,77 @@
+//! Save-to-visible latency: how long after a rename-save a check sees the
+//! change. Shared by the `toggles` bench and `examples/reload_latency.rs`.
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use toggles::Store;
+
+use crate::fixture::{self, CHECKED};
+
+/// Latencies of one run, sorted.
+pub struct Latencies {
+    pub toggles: usize,
+    pub sorted: Vec<Duration>,
+}
+
+impl Latencies {
+    /// The `p`-th percentile (nearest rank), `p` in 0..=100.
+    pub fn percentile(&self, p: usize) -> Duration {
+        let n = self.sorted.len();
+        let rank = (p * n).div_ceil(100).clamp(1, n);
+        self.sorted[rank - 1]
+    }
+
+    pub fn max(&self) -> Duration {
+        *self.sorted.last().expect("at least one save")
+    }
+}
+
+/// Opens a watched store on a file of `toggles` toggles and rename-saves it
+/// `saves` times, flipping [`CHECKED`] each time; each latency runs from the
+/// `rename` to the first `Store::is_enabled` that returns the new state,
+/// checked in a loop as a busy application would.
+pub fn measure(toggles: usize, saves: usize) -> Latencies {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("toggles.toml");
+    let versions = [
+        fixture::file(toggles, 100.min(toggles / 100), false),
+        fixture::file(toggles, 100.min(toggles / 100), true),
+    ];
+    fs::write(&path, &versions[0]).expect("write the file");
+    let store = Store::builder(&path)
+        .append_unknown(false)
+        .open()
+        .expect("the fixture is valid");
+    assert!(!store.is_enabled(CHECKED));
+
+    let mut sorted = Vec::with_capacity(saves);
+    for save in 1..=saves {
+        let on = save % 2 == 1;
+        let started = rename_save(&path, &versions[usize::from(on)]);
+        let deadline = started + Duration::from_secs(10);
+        while store.is_enabled(CHECKED) != on {
+            assert!(
+                Instant::now() < deadline,
+                "save {save} never became visible"
+            );
+            std::thread::yield_now();
+        }
+        sorted.push(started.elapsed());
+        // Let the worker finish this reload so the next save is a new burst.
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    sorted.sort();
+    Latencies { toggles, sorted }
+}
+
+/// Writes `text` beside `path` and renames it over `path`, as editors and
+/// deployment tools save; returns the instant just before the rename.
+fn rename_save(path: &Path, text: &str) -> Instant {
+    let tmp = path.with_file_name(".toggles.toml.tmp");
+    fs::write(&tmp, text).expect("write the temporary file");
+    let started = Instant::now();
+    fs::rename(&tmp, path).expect("rename over the file");
+    started
+}
