@@ -8,6 +8,7 @@
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use crate::date::Date;
 use crate::error::Error;
@@ -22,6 +23,32 @@ pub(crate) enum AppendError {
     Invalid(Error),
     /// Reading, locking or writing failed (read-only, permissions, …).
     Io(Error),
+    /// Someone may be writing the file in place right now (it was just
+    /// modified, or it is empty while the last good version was not): an
+    /// append now could be overwritten by the rest of their write. Try again
+    /// in a moment.
+    Busy,
+}
+
+/// When an append holds back, because the file may be mid-save.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Caution {
+    /// Hold back if the file was modified less than this long ago.
+    pub(crate) quiet_for: Option<std::time::Duration>,
+    /// Hold back if the file is empty: the last good version was not, so an
+    /// editor has just truncated it to write it again.
+    pub(crate) refuse_empty: bool,
+    /// The modification time our own last append left: a file modified
+    /// just now, but by us, is not mid-save.
+    pub(crate) ours: Option<SystemTime>,
+}
+
+/// What an append did: the names it appended, and the file's modification
+/// time after it (for [`Caution::ours`]).
+#[derive(Debug)]
+pub(crate) struct Appended {
+    pub(crate) names: Vec<Box<str>>,
+    pub(crate) modified: Option<SystemTime>,
 }
 
 /// The file the library writes: `path` with its symlinks resolved, so that an
@@ -36,7 +63,8 @@ pub(crate) fn append_missing(
     path: &Path,
     names: &[Box<str>],
     created: Date,
-) -> Result<Vec<Box<str>>, AppendError> {
+    caution: Caution,
+) -> Result<Appended, AppendError> {
     let real = real_path(path);
     let _lock = FileLock::acquire(&real).map_err(AppendError::Io)?;
     // Check and append through one handle: if an editor replaces the file
@@ -50,6 +78,9 @@ pub(crate) fn append_missing(
         .map_err(|e| AppendError::Io(Error::io(&real, "open the file for appending", e)))?;
     let current = format::read_from(&file)
         .map_err(|e| AppendError::Io(Error::io(&real, "read the file", e)))?;
+    if may_be_mid_save(&file, &current, caution) {
+        return Err(AppendError::Busy);
+    }
     let (defined, repair) = match format::parse(path, &current) {
         Ok(defined) => (defined, String::new()),
         Err(error) => {
@@ -82,7 +113,10 @@ pub(crate) fn append_missing(
     missing.sort();
     missing.dedup();
     if missing.is_empty() && repair.is_empty() {
-        return Ok(missing);
+        return Ok(Appended {
+            names: missing,
+            modified: None,
+        });
     }
     let mut text = repair;
     let mut with_repair = current.clone();
@@ -98,7 +132,28 @@ pub(crate) fn append_missing(
     }
     file.write_all(text.as_bytes())
         .map_err(|e| AppendError::Io(Error::io(&real, "append to the file", e)))?;
-    Ok(missing)
+    let modified = file.metadata().and_then(|m| m.modified()).ok();
+    Ok(Appended {
+        names: missing,
+        modified,
+    })
+}
+
+/// Whether an editor that writes in place (truncate, then write) may be in
+/// the middle of it: appending now would put our table where the rest of
+/// its write lands.
+fn may_be_mid_save(file: &std::fs::File, current: &[u8], caution: Caution) -> bool {
+    if caution.refuse_empty && current.iter().all(u8::is_ascii_whitespace) {
+        return true;
+    }
+    let Some(quiet_for) = caution.quiet_for else {
+        return false;
+    };
+    let Ok(modified) = file.metadata().and_then(|m| m.modified()) else {
+        return false;
+    };
+    // A modification time in the future (clock skew) counts as just now.
+    Some(modified) != caution.ours && modified.elapsed().unwrap_or_default() < quiet_for
 }
 
 /// If `current` ends in a torn append — a strict prefix of a table that

@@ -36,6 +36,9 @@ const SETTLE: Duration = Duration::from_millis(20);
 /// The longest a burst of events can delay a reload.
 const MAX_DELAY: Duration = Duration::from_millis(60);
 
+/// How many times an append holds back while the file may be mid-save.
+const APPEND_ATTEMPTS: u32 = 5;
+
 /// Every snapshot of every store gets the next number from here, so a
 /// generation identifies one snapshot in the whole process. 0 is never used.
 static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
@@ -95,6 +98,8 @@ pub(crate) struct Shared {
     /// not watching. Set before the worker starts.
     poll: OnceLock<Duration>,
     append_failure_logged: AtomicBool,
+    /// The file's modification time after our last append.
+    appended_at: Mutex<Option<std::time::SystemTime>>,
 }
 
 type Subscriber = Arc<dyn Fn(&Changes) + Send + Sync>;
@@ -227,6 +232,7 @@ impl Builder {
             worker: Mutex::new(None),
             poll: OnceLock::new(),
             append_failure_logged: AtomicBool::new(false),
+            appended_at: Mutex::new(None),
         });
         let mut watcher = None;
         if self.watch {
@@ -656,14 +662,34 @@ impl Shared {
     }
 
     fn append(&self, names: Vec<Box<str>>) {
-        match append::append_missing(&self.path, &names, Date::today()) {
+        // An editor may be saving in place right now: hold back a few times,
+        // then append anyway (a modification time can lie) — unless the file
+        // is empty while the version in use is not.
+        let refuse_empty = !self.current.load().is_empty();
+        let mut result = Err(AppendError::Busy);
+        for attempt in 0..APPEND_ATTEMPTS {
+            let quiet_for = (attempt + 1 < APPEND_ATTEMPTS).then_some(2 * SETTLE);
+            let ours = *lock(&self.appended_at);
+            let caution = append::Caution {
+                quiet_for,
+                refuse_empty,
+                ours,
+            };
+            result = append::append_missing(&self.path, &names, Date::today(), caution);
+            if !matches!(result, Err(AppendError::Busy)) {
+                break;
+            }
+            thread::sleep(SETTLE);
+        }
+        match result {
             Ok(appended) => {
-                if !appended.is_empty() {
+                if !appended.names.is_empty() {
+                    *lock(&self.appended_at) = appended.modified;
                     log::info!(
                         "{}: appended {} new toggle(s), off: {}",
                         self.path.display(),
-                        appended.len(),
-                        appended.join(", ")
+                        appended.names.len(),
+                        appended.names.join(", ")
                     );
                 }
                 let _ = self.reload(Trigger::Append);
@@ -673,6 +699,10 @@ impl Shared {
                     "{}: not appending while the file is invalid: {e}",
                     self.path.display()
                 );
+                lock(&self.work).waiting.extend(names);
+            }
+            Err(AppendError::Busy) => {
+                log::debug!("{}: not appending to an emptied file", self.path.display());
                 lock(&self.work).waiting.extend(names);
             }
             Err(AppendError::Io(e)) => {
