@@ -275,3 +275,31 @@ fn child_checks_names() {
     }
     store.flush();
 }
+
+#[test]
+fn no_append_lands_in_a_file_an_editor_has_just_truncated() {
+    let fixture = Fixture::new(Some(USER_FILE));
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    // An in-place save, caught between its truncate and its write.
+    let editor = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&fixture.path)
+        .unwrap();
+    assert!(!store.is_enabled("queued_mid_save"));
+    store.flush();
+    assert_eq!(
+        fixture.read(),
+        "",
+        "nothing was appended to the emptied file"
+    );
+    // The editor finishes; the next good version lets the name through.
+    std::io::Write::write_all(&mut &editor, USER_FILE.as_bytes()).unwrap();
+    drop(editor);
+    store.reload().unwrap();
+    assert!(!store.is_enabled("another"));
+    store.flush();
+    let text = fixture.read();
+    assert!(text.starts_with(USER_FILE), "{text:?}");
+    assert_eq!(count(&text, "[toggles.queued_mid_save]"), 1, "{text:?}");
+}
