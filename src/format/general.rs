@@ -1,0 +1,79 @@
+//! The general reader: any TOML, through the `toml` crate and serde, whose
+//! errors say what is wrong and where.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::{Doc, HELP_SCHEMA, HELP_SYNTAX, ReleaseEntry, ToggleEntry, invalid};
+use crate::error::Error;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDoc {
+    #[serde(default)]
+    toggles: BTreeMap<Spanned<String>, ToggleDoc>,
+    #[serde(default)]
+    releases: BTreeMap<Spanned<String>, ReleaseDoc>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToggleDoc {
+    enabled: Option<bool>,
+    release: Option<Spanned<String>>,
+    description: Option<String>,
+    created: Option<Spanned<Datetime>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReleaseDoc {
+    enabled: Option<bool>,
+    description: Option<String>,
+}
+
+/// Reads the tables through serde, whose errors say what is wrong and where.
+pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
+    let doc: FileDoc = toml::from_str(text).map_err(|e| {
+        let help = if e.message().starts_with("unknown field")
+            || e.message().starts_with("invalid type")
+            || e.message().starts_with("missing field")
+        {
+            HELP_SCHEMA
+        } else {
+            HELP_SYNTAX
+        };
+        let span = e.span().unwrap_or(0..0);
+        invalid(path, text, span, e.message().to_owned(), help)
+    })?;
+    let owned = |s: Spanned<String>| Spanned::new(s.span(), Cow::Owned(s.into_inner()));
+    Ok(Doc {
+        toggles: doc
+            .toggles
+            .into_iter()
+            .map(|(name, t)| {
+                let entry = ToggleEntry {
+                    enabled: t.enabled,
+                    release: t.release.map(owned),
+                    description: t.description.map(Cow::Owned),
+                    created: t.created,
+                };
+                (owned(name), entry)
+            })
+            .collect(),
+        releases: doc
+            .releases
+            .into_iter()
+            .map(|(name, r)| ReleaseEntry {
+                name: owned(name),
+                enabled: r.enabled,
+                description: r.description.map(Cow::Owned),
+            })
+            .collect(),
+    })
+}
