@@ -1,12 +1,12 @@
 //! Unknown names are appended to the file: exactly once, never rewriting a
 //! byte of the user's, from threads and from processes.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Barrier;
 
 use toggles::{Date, Store};
 
-use crate::support::{Fixture, capture_logs, count, logged, shown};
+use crate::support::{Fixture, assert_child_succeeds, capture_logs, child, count, logged, shown};
 
 const USER_FILE: &str = "# my toggles\r\n\n[toggles.kept]   # odd   spacing stays\nenabled=true\n";
 
@@ -121,22 +121,11 @@ fn appending_can_be_turned_off() {
 #[test]
 fn the_environment_turns_appending_off_for_production() {
     let fixture = Fixture::new(Some(USER_FILE));
-    let status = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "append::child_checks_names",
-            "--test-threads=1",
-        ])
-        .env("TOGGLES_APPEND", "off")
-        .env("CHILD_FILE", &fixture.path)
-        .env("CHILD_NAMES", "a,b,c")
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stdout)
+    assert_child_succeeds(
+        child("append::child_checks_names")
+            .env("TOGGLES_APPEND", "off")
+            .env("CHILD_FILE", &fixture.path)
+            .env("CHILD_NAMES", "a,b,c"),
     );
     assert_eq!(fixture.read(), USER_FILE);
 }
@@ -223,13 +212,7 @@ fn many_processes_append_each_name_exactly_once() {
                 .map(|i| format!("shared_{i}"))
                 .chain((0..10).map(|i| format!("proc_{p}_{i}")))
                 .collect();
-            Command::new(std::env::current_exe().unwrap())
-                .args([
-                    "--ignored",
-                    "--exact",
-                    "append::child_checks_names",
-                    "--test-threads=1",
-                ])
+            child("append::child_checks_names")
                 .env("CHILD_FILE", &fixture.path)
                 .env("CHILD_NAMES", names.join(","))
                 .stdout(Stdio::null())

@@ -4,7 +4,7 @@ use std::sync::{Mutex, OnceLock};
 
 use toggles::{FileLock, Toggle, toggle};
 
-use crate::support::{count, wait_for};
+use crate::support::{assert_child_succeeds, child, count, wait_for};
 
 const GLOBAL_FILE: &str = "\
 [releases.launch]
@@ -130,21 +130,7 @@ fn without_init_the_first_check_opens_toggles_file_and_survives_a_broken_one() {
     let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("broken.toml");
     std::fs::write(&broken, "[toggles.from_env]\nenabeld = true\n").unwrap();
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "global::child_without_init",
-            "--test-threads=1",
-        ])
-        .env("TOGGLES_FILE", &broken)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert_child_succeeds(child("global::child_without_init").env("TOGGLES_FILE", &broken));
 }
 
 /// Child: no `init`; `$TOGGLES_FILE` names a broken file.

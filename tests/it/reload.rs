@@ -5,14 +5,15 @@ use std::fs;
 use std::io::Write;
 use std::os::unix::fs::symlink;
 use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 
 use toggles::{Changes, Store};
 
-use crate::support::{Fixture, capture_logs, logged, shown, wait_for};
+use crate::support::{
+    Fixture, assert_child_succeeds, capture_logs, child, logged, shown, wait_for,
+};
 
 fn version(on: bool) -> String {
     format!("[toggles.a]\nenabled = {on}\n\n[toggles.b]\nenabled = {on}\n")
@@ -371,20 +372,7 @@ fn appends_do_not_cause_a_reload_loop_or_a_glitch() {
 
 #[test]
 fn dropping_stores_stops_their_threads_and_watches() {
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "reload::child_opens_and_drops_stores",
-            "--test-threads=1",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert_child_succeeds(&mut child("reload::child_opens_and_drops_stores"));
 }
 
 /// Run by the test above in a process of its own, where nothing else starts

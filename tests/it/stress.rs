@@ -8,20 +8,12 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use toggles::{Snapshot, Store};
 
-use crate::support::{Fixture, count, wait_for};
-
-fn child(test: &str) -> Command {
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command
-        .args(["--ignored", "--exact", test, "--test-threads=1"])
-        .stdout(Stdio::null());
-    command
-}
+use crate::support::{Fixture, assert_child_succeeds, child, count, wait_for};
 
 /// Several processes append hundreds of names, some shared, while another
 /// process keeps saving the user's edits by rename, without any lock.
@@ -30,6 +22,7 @@ fn appenders_race_a_renaming_editor(appenders: usize, names: usize, saves: usize
     let fixture = Fixture::new(Some(user));
     let done = fixture.dir.path().join("editor.done");
     let editor = child("stress::child_edits_by_rename")
+        .stdout(Stdio::null())
         .env("CHILD_FILE", &fixture.path)
         .env("CHILD_SAVES", saves.to_string())
         .env("CHILD_DONE", &done)
@@ -47,6 +40,7 @@ fn appenders_race_a_renaming_editor(appenders: usize, names: usize, saves: usize
                 })
                 .collect();
             child("stress::child_appends_until_present")
+                .stdout(Stdio::null())
                 .env("CHILD_FILE", &fixture.path)
                 .env("CHILD_NAMES", names.join(","))
                 .env("CHILD_DONE", &done)
@@ -140,6 +134,7 @@ fn a_writer_killed_mid_append_never_leaves_a_broken_file() {
         // A running application, the next writer after the kill.
         let next_writer = Store::builder(&fixture.path).watch(false).open().unwrap();
         let mut process = child("stress::child_appends_forever")
+            .stdout(Stdio::null())
             .env("CHILD_FILE", &fixture.path)
             .env("CHILD_PREFIX", format!("r{round}"))
             .spawn()
@@ -287,21 +282,7 @@ fn soak(events: usize) {
 #[test]
 fn soak_quick() {
     // In a child process: thread, file and memory counts are per process.
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "stress::child_soak",
-            "--test-threads=1",
-        ])
-        .env("SOAK_EVENTS", "2000")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert_child_succeeds(child("stress::child_soak").env("SOAK_EVENTS", "2000"));
 }
 
 /// The soak, alone in its process: `SOAK_EVENTS` events (default 100 000).

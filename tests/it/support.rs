@@ -1,6 +1,7 @@
 //! Shared helpers: temporary files, waiting for conditions, captured logs.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -81,4 +82,23 @@ pub fn capture_logs() {
 /// The path's text, for matching log lines.
 pub fn shown(path: &Path) -> String {
     path.display().to_string()
+}
+
+/// This test binary, set up to run the one `#[ignore]`d test `test` (a
+/// function path such as `append::child_checks_names`) as a child process.
+pub fn child(test: &str) -> Command {
+    let mut command = Command::new(std::env::current_exe().expect("the test binary"));
+    command.args(["--ignored", "--exact", test, "--test-threads=1"]);
+    command
+}
+
+/// Runs a child to the end and fails with its output unless it succeeded.
+pub fn assert_child_succeeds(command: &mut Command) {
+    let output = command.output().expect("start the child process");
+    assert!(
+        output.status.success(),
+        "the child failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
