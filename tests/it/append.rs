@@ -36,43 +36,35 @@ fn an_unknown_name_is_off_and_appended_exactly() {
     assert_eq!(fixture.read(), expected);
 }
 
+/// The file after a check of the unknown `name` against a file holding
+/// `text` (or no file), once the append is done.
+fn after_checking(text: Option<&str>, name: &str) -> String {
+    let fixture = Fixture::new(text);
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    assert!(!store.is_enabled(name));
+    store.flush();
+    fixture.read()
+}
+
 #[test]
 fn a_missing_file_is_created_by_the_first_append() {
-    let fixture = Fixture::new(None);
-    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
-    assert!(!store.is_enabled("first"));
-    store.flush();
-    assert_eq!(fixture.read(), table("first"));
+    assert_eq!(after_checking(None, "first"), table("first"));
 }
 
 #[test]
 fn a_file_without_a_final_newline_gets_one_first() {
-    let fixture = Fixture::new(Some("[toggles.kept]\nenabled = true # no newline"));
-    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
-    assert!(!store.is_enabled("next"));
-    store.flush();
+    let text = "[toggles.kept]\nenabled = true # no newline";
     assert_eq!(
-        fixture.read(),
-        format!(
-            "[toggles.kept]\nenabled = true # no newline\n{}",
-            table("next")
-        )
+        after_checking(Some(text), "next"),
+        format!("{text}\n{}", table("next"))
     );
 }
 
 #[test]
 fn crlf_files_get_crlf_lines() {
-    let fixture = Fixture::new(Some("[toggles.kept]\r\nenabled = true\r\n"));
-    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
-    assert!(!store.is_enabled("next"));
-    store.flush();
-    assert_eq!(
-        fixture.read(),
-        format!(
-            "[toggles.kept]\r\nenabled = true\r\n{}",
-            table("next").replace('\n', "\r\n")
-        )
-    );
+    let text = "[toggles.kept]\r\nenabled = true\r\n";
+    let expected = format!("{text}{}", table("next").replace('\n', "\r\n"));
+    assert_eq!(after_checking(Some(text), "next"), expected);
 }
 
 #[test]
