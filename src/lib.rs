@@ -106,6 +106,7 @@ mod name;
 pub mod openfeature;
 mod overrides;
 mod parse;
+mod seen;
 mod snapshot;
 mod store;
 mod toggle;

@@ -1,7 +1,6 @@
 //! `Store`: one toggles file, its current snapshot, and the background worker
 //! that reloads it and appends unknown names.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
@@ -20,16 +19,13 @@ use crate::error::Error;
 use crate::format::{self, Definitions};
 use crate::name::is_valid_name;
 use crate::overrides;
+use crate::seen::{MAX_SEEN, Seen, SeenNames};
 use crate::snapshot::{Release, Snapshot};
 use crate::{global, watch};
 
 /// The environment variable that turns appending off for every store when set
 /// to `0`, `false`, `off` or `no` (for production and read-only deployments).
 pub const APPEND_ENV: &str = "TOGGLES_APPEND";
-
-/// How many distinct unknown names one store remembers; past that, further
-/// unknown names are off without being queued (and this is logged once).
-const MAX_UNKNOWN_NAMES: usize = 10_000;
 
 /// Quiet time after the last file event before reloading.
 const SETTLE: Duration = Duration::from_millis(20);
@@ -80,10 +76,8 @@ pub(crate) struct Shared {
     path: PathBuf,
     current: ArcSwap<Snapshot>,
     append: bool,
-    /// Unknown or invalid names already seen; read without a lock on the
-    /// (cold) path of a name missing from the snapshot.
-    seen: ArcSwap<HashSet<Box<str>>>,
-    seen_writer: Mutex<()>,
+    /// Unknown or invalid names already seen, each handled once.
+    seen: SeenNames,
     reload: Mutex<ReloadState>,
     last_error: ArcSwapOption<Error>,
     subscribers: Mutex<Vec<(u64, Subscriber)>>,
@@ -219,8 +213,7 @@ impl Builder {
             path,
             current: ArcSwap::from_pointee(Snapshot::new(next_generation(), definitions)),
             append: self.append && append_allowed_by_env(),
-            seen: ArcSwap::default(),
-            seen_writer: Mutex::new(()),
+            seen: SeenNames::default(),
             reload: Mutex::new(state),
             last_error: ArcSwapOption::new(error.map(Arc::new)),
             subscribers: Mutex::new(Vec::new()),
@@ -487,30 +480,18 @@ impl Shared {
     #[cold]
     #[inline(never)]
     pub(crate) fn note_unknown(self: &Arc<Self>, name: &str) {
-        if self.seen.load().contains(name) {
-            return;
-        }
-        let _writer = lock(&self.seen_writer);
-        let seen = self.seen.load_full();
-        if seen.contains(name) {
-            return;
-        }
-        if seen.len() >= MAX_UNKNOWN_NAMES {
-            if seen.len() == MAX_UNKNOWN_NAMES {
+        match self.seen.insert(name) {
+            Seen::Before | Seen::Full { first: false } => return,
+            Seen::Full { first: true } => {
                 log::warn!(
-                    "{}: more than {MAX_UNKNOWN_NAMES} unknown toggle names were checked; \
+                    "{}: more than {MAX_SEEN} unknown toggle names were checked; \
                      further ones are off and not appended",
                     self.path.display()
                 );
-                let mut next = HashSet::clone(&seen);
-                next.insert("".into()); // one past the limit: log this once only
-                self.seen.store(Arc::new(next));
+                return;
             }
-            return;
+            Seen::New => {}
         }
-        let mut next = HashSet::clone(&seen);
-        next.insert(name.into());
-        self.seen.store(Arc::new(next));
         if !is_valid_name(name) {
             log::warn!(
                 "{}",
@@ -535,12 +516,9 @@ impl Shared {
         if !self.append {
             return;
         }
-        let seen = self.seen.load();
-        let vanished: Vec<Box<str>> = seen
-            .iter()
-            .filter(|name| is_valid_name(name) && !snapshot.contains(name))
-            .cloned()
-            .collect();
+        let vanished = self
+            .seen
+            .filtered(|name| is_valid_name(name) && !snapshot.contains(name));
         if !vanished.is_empty() {
             let mut work = lock(&self.work);
             for name in vanished {
