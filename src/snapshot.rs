@@ -248,8 +248,10 @@ impl Snapshot {
         Some(&self.toggles[i as usize])
     }
 
-    /// The number of the reload that produced this snapshot. Unique in the
-    /// process and increasing: a later reload of any store has a larger one.
+    /// The number of the load that produced this snapshot. Unique in the
+    /// process and increasing for snapshots a [`Store`](crate::Store)
+    /// loaded: a later reload of any store has a larger one. 0 for one made
+    /// by [`Snapshot::parse`], which no store loaded.
     pub fn generation(&self) -> u64 {
         self.generation
     }
