@@ -89,6 +89,7 @@
 //!
 //! See [`docs`] for the longer story: design, limits and patterns.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
