@@ -1,16 +1,20 @@
 //! The names a store has seen missing from its file: each is handled (logged
 //! or queued for appending) once.
 //!
-//! Checks of a name the file lacks look here on every call, so the common
-//! answer — "seen before" — comes from a published set without a lock. New
-//! names go to a small locked set first and are merged into a new published
-//! set when that has grown as large as the published one: inserts cost
-//! amortized O(1) copies, not a copy of the whole set each.
+//! Checks of a name the file lacks look here on every call (a production
+//! service with appending off may check a missing name on every request), so
+//! the common answer — "seen before" — comes from a published set without a
+//! lock. New names go to a small locked set first, which is merged into a new
+//! published set once it holds half as many names as that set (so a flood of
+//! new names costs amortized O(1) copies each), or as soon as one of its
+//! names is checked again (so names checked repeatedly are soon lock-free).
+//! Names are shared (`Arc<str>`): a merge copies pointers, not strings.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
+use foldhash::fast::RandomState;
 
 use crate::store::lock;
 
@@ -28,15 +32,18 @@ pub(crate) enum Seen {
     Full { first: bool },
 }
 
+/// A set of names, hashed like the snapshot's index (foldhash).
+type Names = HashSet<Arc<str>, RandomState>;
+
 #[derive(Default)]
 pub(crate) struct SeenNames {
-    published: ArcSwap<HashSet<Box<str>>>,
+    published: ArcSwap<Names>,
     recent: Mutex<Recent>,
 }
 
 #[derive(Default)]
 struct Recent {
-    names: HashSet<Box<str>>,
+    names: Names,
     full_reported: bool,
 }
 
@@ -49,7 +56,12 @@ impl SeenNames {
         let mut recent = lock(&self.recent);
         // Merges happen under this lock: a name merged meanwhile is here now.
         let published = self.published.load_full();
-        if recent.names.contains(name) || published.contains(name) {
+        if published.contains(name) {
+            return Seen::Before;
+        }
+        if recent.names.contains(name) {
+            // Checked again: publish, so that later checks take no lock.
+            self.merge(&published, &mut recent);
             return Seen::Before;
         }
         if published.len() + recent.names.len() >= MAX_SEEN {
@@ -57,13 +69,21 @@ impl SeenNames {
             return Seen::Full { first };
         }
         recent.names.insert(name.into());
-        if recent.names.len() >= published.len().max(16) {
-            let mut merged = HashSet::with_capacity(published.len() + recent.names.len());
-            merged.extend(published.iter().cloned());
-            merged.extend(recent.names.drain());
-            self.published.store(Arc::new(merged));
+        if recent.names.len() * 2 >= published.len() {
+            self.merge(&published, &mut recent);
         }
         Seen::New
+    }
+
+    /// Publishes `published` ∪ the recent names; the caller holds `recent`.
+    fn merge(&self, published: &Names, recent: &mut Recent) {
+        let mut merged = Names::with_capacity_and_hasher(
+            published.len() + recent.names.len(),
+            RandomState::default(),
+        );
+        merged.extend(published.iter().cloned());
+        merged.extend(recent.names.drain());
+        self.published.store(Arc::new(merged));
     }
 
     /// Every name remembered, that `keep` accepts.
@@ -74,7 +94,7 @@ impl SeenNames {
             .iter()
             .chain(recent.names.iter())
             .filter(|n| keep(n))
-            .cloned()
+            .map(|n| Box::from(&**n))
             .collect()
     }
 }
@@ -93,7 +113,31 @@ mod tests {
             assert_eq!(seen.insert(&format!("n{i}")), Seen::Before, "n{i}");
         }
         assert_eq!(seen.insert("one_more"), Seen::Full { first: true });
+        assert!(
+            seen.recent.lock().unwrap().names.len() < MAX_SEEN,
+            "merged as it grew"
+        );
         assert_eq!(seen.insert("and_another"), Seen::Full { first: false });
         assert_eq!(seen.filtered(|n| n.ends_with('7')).len(), MAX_SEEN / 10);
+    }
+}
+
+#[cfg(test)]
+mod promote {
+    use super::*;
+
+    #[test]
+    fn a_name_checked_again_is_published() {
+        let seen = SeenNames::default();
+        for i in 0..100 {
+            seen.insert(&format!("n{i}"));
+        }
+        assert_eq!(seen.insert("again"), Seen::New);
+        assert_eq!(seen.insert("again"), Seen::Before);
+        assert!(
+            seen.published.load().contains("again"),
+            "lock-free from now on"
+        );
+        assert!(seen.recent.lock().unwrap().names.is_empty());
     }
 }
