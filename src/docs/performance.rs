@@ -22,5 +22,5 @@
 //!   allocator's overhead.
 //!
 //! What is not free: the first check of a call site after each reload (a
-//! hash lookup, out of line), a check of a name the file lacks (about 30 ns,
-//! and a lock the first time only), and checks while a test override exists.
+//! hash lookup, out of line), a check of a name the file lacks (about 21 ns,
+//! and a lock on its first two checks only), and checks while a test override exists.
