@@ -387,12 +387,7 @@ fn set(item: &mut Item, key: &str, value: Value) {
             // suffix: hand it on to the new last value.
             let mut value = value;
             if let Some((_, last)) = table.iter_mut().last() {
-                let suffix = last
-                    .decor()
-                    .suffix()
-                    .and_then(|s| s.as_str())
-                    .unwrap_or("")
-                    .to_owned();
+                let suffix = text(last.decor().suffix()).to_owned();
                 last.decor_mut().set_suffix("");
                 value.decor_mut().set_suffix(suffix);
                 value.decor_mut().set_prefix(" ");
@@ -401,6 +396,11 @@ fn set(item: &mut Item, key: &str, value: Value) {
         }
         _ => unreachable!("entry() returns tables only"),
     }
+}
+
+/// The text of a prefix or suffix of a key, value or table ("" if none).
+fn text(raw: Option<&toml_edit::RawString>) -> &str {
+    raw.and_then(|r| r.as_str()).unwrap_or("")
 }
 
 fn replace_value(old: &mut Value, value: Value) {
@@ -426,11 +426,7 @@ fn remove(item: &mut Item, key: &str) {
                 return;
             };
             let (removed, _) = table.remove_entry(key).expect("present");
-            let prefix = removed
-                .leaf_decor()
-                .prefix()
-                .and_then(|p| p.as_str())
-                .unwrap_or("");
+            let prefix = text(removed.leaf_decor().prefix());
             let comments = match prefix.rfind('\n') {
                 Some(end) if prefix[..end].contains('#') => prefix[..=end].to_owned(),
                 _ => return,
@@ -449,12 +445,7 @@ fn remove(item: &mut Item, key: &str) {
 fn keep_comments(table: &mut Table, index: usize, comments: &str) {
     let keys: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
     if let Some(mut next) = keys.get(index).and_then(|k| table.key_mut(k)) {
-        let own = next
-            .leaf_decor()
-            .prefix()
-            .and_then(|p| p.as_str())
-            .unwrap_or("")
-            .to_owned();
+        let own = text(next.leaf_decor().prefix()).to_owned();
         next.leaf_decor_mut().set_prefix(format!("{comments}{own}"));
         return;
     }
@@ -465,20 +456,10 @@ fn keep_comments(table: &mut Table, index: usize, comments: &str) {
         .and_then(|k| table.get_mut(k))
         .and_then(Item::as_value_mut)
     {
-        let suffix = value
-            .decor()
-            .suffix()
-            .and_then(|s| s.as_str())
-            .unwrap_or("")
-            .to_owned();
+        let suffix = text(value.decor().suffix()).to_owned();
         value.decor_mut().set_suffix(format!("{suffix}{lines}"));
         return;
     }
-    let suffix = table
-        .decor()
-        .suffix()
-        .and_then(|s| s.as_str())
-        .unwrap_or("")
-        .to_owned();
+    let suffix = text(table.decor().suffix()).to_owned();
     table.decor_mut().set_suffix(format!("{suffix}{lines}"));
 }
