@@ -143,7 +143,7 @@ pub(crate) fn append_missing(
 /// the middle of it: appending now would put our table where the rest of
 /// its write lands.
 fn may_be_mid_save(file: &std::fs::File, current: &[u8], caution: Caution) -> bool {
-    if caution.refuse_empty && current.iter().all(u8::is_ascii_whitespace) {
+    if caution.refuse_empty && format::is_blank(current) {
         return true;
     }
     let Some(quiet_for) = caution.quiet_for else {

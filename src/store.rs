@@ -721,10 +721,7 @@ impl Shared {
             }
         };
         state.read_error_logged = false;
-        if bytes.iter().all(u8::is_ascii_whitespace)
-            && state.good.is_some()
-            && !self.current.load().is_empty()
-        {
+        if format::is_blank(&bytes) && state.good.is_some() && !self.current.load().is_empty() {
             // A truncating editor mid-save, most likely: never switch every
             // toggle off for that. (To remove them all, leave a comment.)
             let error = Arc::new(Error::io(

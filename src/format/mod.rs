@@ -32,6 +32,13 @@ mod general;
 /// (100 000 toggles take about 6 MiB), small enough to bound memory.
 pub(crate) const MAX_FILE_SIZE: u64 = 64 << 20;
 
+/// Whether a file's bytes are empty or only whitespace: what an editor that
+/// truncates and then writes leaves in between. Such a file never replaces
+/// a version with toggles, and is never appended to while one is in use.
+pub(crate) fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
+}
+
 /// The bytes of the file at `path`, or an error if it is larger than
 /// [`MAX_FILE_SIZE`] (or is not a regular file, such as a folder).
 pub(crate) fn read(path: &Path) -> io::Result<Vec<u8>> {
