@@ -14,6 +14,8 @@ use crate::date::Date;
 use crate::error::Error;
 use crate::format;
 use crate::lock::FileLock;
+use crate::name::is_name_byte;
+use crate::read;
 
 /// Why names could not be appended.
 #[derive(Debug)]
@@ -76,8 +78,8 @@ pub(crate) fn append_missing(
         .create(true)
         .open(&real)
         .map_err(|e| AppendError::Io(Error::io(&real, "open the file for appending", e)))?;
-    let current = format::read_from(&file)
-        .map_err(|e| AppendError::Io(Error::io(&real, "read the file", e)))?;
+    let current = read::read_from(&file)
+        .map_err(|e| AppendError::Io(e.into_error(&real, "read the file")))?;
     if may_be_mid_save(&file, &current, caution) {
         return Err(AppendError::Busy);
     }
@@ -171,16 +173,16 @@ fn completion_of_torn_append(current: &[u8], created: Date) -> Option<String> {
     let tail = std::str::from_utf8(&current[start..]).ok()?;
     let name_len = tail[HEADER.len()..]
         .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        .take_while(|&b| is_name_byte(b))
         .count();
     if name_len == 0 {
         return None;
     }
     let name = &tail[HEADER.len()..HEADER.len() + name_len];
-    let newline = if tail.contains('\r') || current.windows(2).any(|w| w == b"\r\n") {
+    let newline = if tail.contains('\r') {
         "\r\n"
     } else {
-        "\n"
+        newline_of(current)
     };
     let table = tables_for(b"\n", &[name.into()], created);
     let table = table
@@ -191,13 +193,18 @@ fn completion_of_torn_append(current: &[u8], created: Date) -> Option<String> {
     (!rest.is_empty()).then(|| rest.to_owned())
 }
 
-/// The text appended for `names` after `current`.
-fn tables_for(current: &[u8], names: &[Box<str>], created: Date) -> String {
-    let newline = if current.windows(2).any(|w| w == b"\r\n") {
+/// The line ending of a file: `\r\n` if it has one anywhere, else `\n`.
+fn newline_of(current: &[u8]) -> &'static str {
+    if current.windows(2).any(|w| w == b"\r\n") {
         "\r\n"
     } else {
         "\n"
-    };
+    }
+}
+
+/// The text appended for `names` after `current`.
+fn tables_for(current: &[u8], names: &[Box<str>], created: Date) -> String {
+    let newline = newline_of(current);
     let mut text = String::new();
     if !current.is_empty() && !current.ends_with(b"\n") {
         text.push_str(newline);

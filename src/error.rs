@@ -42,13 +42,40 @@ pub enum Error {
         help: &'static str,
     },
 
-    /// A name given to the API is not a valid toggle or release name.
+    /// The path names something other than a regular file (after symlinks
+    /// are followed), such as a folder: the library reads and appends only
+    /// to regular files.
+    #[error("{}: cannot {action}: it is {what}, not a regular file; point the store at a regular toggles.toml", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What the library was doing, e.g. `"read the file"`.
+        action: &'static str,
+        /// What it is instead, e.g. `"a folder"`.
+        what: &'static str,
+    },
+
+    /// The file is larger than the library reads (64 MiB: far beyond any
+    /// real toggles file, small enough to bound memory).
+    #[error("{}: cannot {action}: it is larger than {} MiB, the most a toggles file may be", path.display(), limit >> 20)]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// What the library was doing, e.g. `"read the file"`.
+        action: &'static str,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+
+    /// The file is empty (or only whitespace) while the version in use has
+    /// toggles. A truncating editor leaves exactly this in the middle of a
+    /// save, so the version in use stays.
     #[error(
-        "invalid toggle name {name:?}: use 1 to 255 ASCII letters, digits, `_` or `-` (a TOML bare key)"
+        "{}: the file is empty while the version in use has toggles; keeping that version\nhelp: to remove every toggle, leave a comment in the file", path.display()
     )]
-    InvalidName {
-        /// The rejected name.
-        name: String,
+    Emptied {
+        /// The file.
+        path: PathBuf,
     },
 }
 
@@ -64,8 +91,11 @@ impl Error {
     /// The file this error is about, if any.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Error::Io { path, .. } | Error::Invalid { path, .. } => Some(path),
-            Error::InvalidName { .. } => None,
+            Error::Io { path, .. }
+            | Error::Invalid { path, .. }
+            | Error::NotAFile { path, .. }
+            | Error::TooLarge { path, .. }
+            | Error::Emptied { path } => Some(path),
         }
     }
 

@@ -1,27 +1,31 @@
 //! The process-wide store behind `toggle!` and `Toggle`.
 //!
-//! [`GENERATION`] mirrors the generation of the global store's current
-//! snapshot; every call-site cache compares against it. It is written only
-//! under [`INSTALL`], after the snapshot is swapped in, so a cache can be
-//! stale for at most one check per call site, never wrong for a generation.
+//! [`generation::GLOBAL`] mirrors the generation of the global store's
+//! current snapshot; every call-site cache compares against it. It is
+//! written only under [`INSTALL`], by the installed store's publish hook
+//! (after the snapshot is swapped in) or by the install itself, so a cache
+//! can be stale for at most one check per call site, never wrong for a
+//! generation.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwapOption;
 
 use crate::error::Error;
-use crate::store::{Shared, Store, lock};
+use crate::generation;
+use crate::store::Store;
+use crate::sync::lock;
 
 /// The environment variable naming the file of the global store when
 /// [`init`] is not called. Default: `toggles.toml` in the working directory.
 pub const FILE_ENV: &str = "TOGGLES_FILE";
 
-/// Generation of the global store's current snapshot; 0 until there is one.
-pub(crate) static GENERATION: AtomicU64 = AtomicU64::new(0);
 static GLOBAL: ArcSwapOption<Store> = ArcSwapOption::const_empty();
-static INSTALL: Mutex<()> = Mutex::new(());
+/// Held to install a store and to mirror its generation; holds the number
+/// of the current installation, so a replaced store's hook does nothing.
+static INSTALL: Mutex<u64> = Mutex::new(0);
 
 /// Opens `path` as the store behind [`toggle!`](crate::toggle!) and
 /// [`Toggle`](crate::Toggle), watched and appending unknown names.
@@ -55,8 +59,8 @@ pub fn init(path: impl AsRef<Path>) -> Result<(), Error> {
 /// # Ok::<(), toggles::Error>(())
 /// ```
 pub fn init_with(store: Store) {
-    let guard = lock(&INSTALL);
-    let old = install(store);
+    let mut guard = lock(&INSTALL);
+    let old = install(&mut guard, store);
     drop(guard);
     drop(old); // may join the old store's worker, which may wait for INSTALL
 }
@@ -73,43 +77,53 @@ pub(crate) fn global_arc() -> Arc<Store> {
     if let Some(store) = GLOBAL.load_full() {
         return store;
     }
-    let _guard = lock(&INSTALL);
+    let mut guard = lock(&INSTALL);
     if let Some(store) = GLOBAL.load_full() {
         return store;
     }
     let path = std::env::var_os(FILE_ENV).unwrap_or_else(|| "toggles.toml".into());
-    let store = Store::builder(path).open_lenient();
-    install(store);
-    GLOBAL.load_full().expect("installed just now")
+    let store = Arc::new(Store::builder(path).open_lenient());
+    install_arc(&mut guard, Arc::clone(&store));
+    store
 }
 
-/// Installs `store`; the caller holds `INSTALL`. Returns the previous store,
-/// to be dropped after `INSTALL` is released.
-fn install(store: Store) -> Option<Arc<Store>> {
-    store.shared().is_global.store(true, Ordering::SeqCst);
-    let generation = store.shared().current().load().generation();
-    let old = GLOBAL.swap(Some(Arc::new(store)));
+/// Installs `store`; the caller holds `INSTALL` (its guard is
+/// `installation`). Returns the previous store, to be dropped after
+/// `INSTALL` is released.
+fn install(installation: &mut u64, store: Store) -> Option<Arc<Store>> {
+    install_arc(installation, Arc::new(store))
+}
+
+fn install_arc(installation: &mut u64, store: Arc<Store>) -> Option<Arc<Store>> {
+    *installation += 1;
+    let this = *installation;
+    // Runs on the store's reload path, one publish at a time, in order.
+    store.set_on_publish(Some(Arc::new(move |published| {
+        if *lock(&INSTALL) == this {
+            // Relaxed: the number is only compared, never used to reach
+            // data (a cache miss loads the snapshot through the store); a
+            // thread that sees it late answers from the previous version,
+            // as if it had checked a moment earlier.
+            generation::GLOBAL.store(published, Ordering::Relaxed);
+        }
+    })));
+    // Read after the hook is set: a publish since is mirrored by the hook,
+    // which waits for INSTALL, so the last write is the newest generation.
+    let current = store.current().generation();
+    let old = GLOBAL.swap(Some(store));
     if let Some(old) = &old {
-        old.shared().is_global.store(false, Ordering::SeqCst);
+        old.set_on_publish(None);
     }
-    GENERATION.store(generation, Ordering::Release);
+    // Relaxed: as in the hook.
+    generation::GLOBAL.store(current, Ordering::Relaxed);
     old
-}
-
-/// Called by a store after it swapped in a new snapshot.
-pub(crate) fn publish(shared: &Shared) {
-    let _guard = lock(&INSTALL);
-    if shared.is_global.load(Ordering::SeqCst) {
-        GENERATION.store(shared.current().load().generation(), Ordering::Release);
-    }
 }
 
 /// Queues `name` for appending to the global file if it lacks it (used by
 /// overrides, which register names like a check does).
 pub(crate) fn note_name(name: &str) {
     let store = global_arc();
-    let shared = store.shared();
-    if !shared.current().load().contains(name) {
-        shared.note_unknown(name);
+    if !store.current().contains(name) {
+        store.note_unknown(name);
     }
 }

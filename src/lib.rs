@@ -93,35 +93,49 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod append;
-mod changes;
+// Modules in layers (ARCHITECTURE.md, "Layers"): each imports only from
+// the ones before it. `tests/it/layers.rs` holds the code to that rule.
+
+// Leaves: plain values and process-wide counters.
 mod date;
-pub mod docs;
 mod error;
-mod format;
-mod global;
-mod lock;
+mod generation;
 mod name;
+mod overrides;
+mod sync;
+// Values: what a version of the file is, pure functions of bytes.
+mod changes;
+mod definitions;
+mod format;
+mod parse;
+mod snapshot;
+// Effects: the file system, each through a narrow interface.
+mod append;
+mod lock;
+mod read;
+mod seen;
+mod watch;
+// Runtime: one file's store.
+mod store;
+// Facade: the global store and what reads it; long-form docs.
+pub mod docs;
+mod global;
 #[cfg(feature = "openfeature")]
 #[cfg_attr(docsrs, doc(cfg(feature = "openfeature")))]
 pub mod openfeature;
-mod overrides;
-mod parse;
-mod seen;
-mod snapshot;
-mod store;
+mod testing;
 mod toggle;
-mod watch;
 
 pub use changes::{Changes, Flip, ReleaseChange};
 pub use date::Date;
+pub use definitions::{Release, Source, ToggleInfo};
 pub use error::Error;
 pub use global::{FILE_ENV, global, init, init_with};
 pub use lock::FileLock;
 pub use name::{MAX_NAME_LEN, is_valid_name};
-pub use overrides::{GlobalOverride, Override, toggle_as, toggle_as_global, with_toggles};
-pub use snapshot::{Release, Snapshot, Source, ToggleInfo};
+pub use snapshot::Snapshot;
 pub use store::{APPEND_ENV, Builder, Store, Subscription};
+pub use testing::{GlobalOverride, Override, toggle_as, toggle_as_global, with_toggles};
 pub use toggle::Toggle;
 
 /// Checks a toggle of the global store: `true` if it is on.

@@ -27,13 +27,19 @@ pub const fn is_valid_name(name: &str) -> bool {
     }
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        if !is_name_byte(bytes[i]) {
             return false;
         }
         i += 1;
     }
     true
+}
+
+/// Whether `b` may appear in a name: an ASCII letter or digit, `_` or `-`
+/// (the bytes of a TOML bare key). The one definition of the rule.
+#[inline]
+pub(crate) const fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
 #[cfg(test)]

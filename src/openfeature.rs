@@ -78,9 +78,9 @@ use open_feature::{
     FlagMetadata, StructValue, async_trait,
 };
 
+use crate::definitions::{Source, ToggleInfo};
 use crate::name::is_valid_name;
 use crate::overrides;
-use crate::snapshot::{Source, ToggleInfo};
 use crate::store::Store;
 
 /// The provider's name in its [`ProviderMetadata`]: the crate's name.
@@ -139,8 +139,7 @@ impl TogglesProvider {
 
     /// The boolean resolution, synchronous: everything but the `async` shell.
     fn resolve_bool(&self, name: &str) -> EvaluationResult<ResolutionDetails<bool>> {
-        let shared = self.store.shared();
-        let snapshot = shared.current().load();
+        let snapshot = self.store.current();
         let toggle = snapshot.get(name);
         let (value, reason) = match (overrides::lookup(name), toggle) {
             (Some(value), _) => (value, EvaluationReason::Other(REASON_OVERRIDE.to_owned())),
@@ -148,7 +147,7 @@ impl TogglesProvider {
             (None, None) => {
                 // Like any check: queue the name for appending (or log an
                 // invalid one once).
-                shared.note_unknown(name);
+                self.store.note_unknown(name);
                 return Err(not_found(&self.store, name));
             }
         };

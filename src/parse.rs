@@ -36,7 +36,7 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snapshot::{Source, ToggleInfo};
+    use crate::definitions::{Source, ToggleInfo};
 
     #[test]
     fn validates_like_a_load_and_names_the_given_path() {

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use arc_swap::ArcSwap;
 use foldhash::fast::RandomState;
 
-use crate::store::lock;
+use crate::sync::lock;
 
 /// How many distinct names one store remembers.
 pub(crate) const MAX_SEEN: usize = 10_000;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::{global, overrides};
+use crate::{generation, global, overrides};
 
 /// The cache value of a toggle never resolved: its generation part
 /// (`u64::MAX >> 1`) is never reached by a real generation.
@@ -58,8 +58,11 @@ impl Toggle {
         if let Some(value) = overrides::lookup(self.name) {
             return value;
         }
+        // Relaxed, both: the cache word holds the generation and the state
+        // together, so it is consistent on its own; it is compared with the
+        // global generation, not used to reach any data (see `resolve`).
         let cached = self.cache.load(Ordering::Relaxed);
-        if cached >> 1 == global::GENERATION.load(Ordering::Relaxed) {
+        if cached >> 1 == generation::GLOBAL.load(Ordering::Relaxed) {
             return cached & 1 == 1;
         }
         self.resolve()
@@ -69,14 +72,18 @@ impl Toggle {
     #[inline(never)]
     fn resolve(&self) -> bool {
         let store = global::global_arc();
-        let snapshot = store.shared().current().load();
+        let snapshot = store.current();
         let value = match snapshot.state(self.name) {
             Some(value) => value,
             None => {
-                store.shared().note_unknown(self.name);
+                store.note_unknown(self.name);
                 false
             }
         };
+        // Relaxed: the word is self-contained (see `is_enabled`). It carries
+        // the generation of the snapshot read here, not the current global
+        // one, so a resolve racing a reload costs one more miss, never a
+        // stale hit.
         self.cache.store(
             snapshot.generation() << 1 | u64::from(value),
             Ordering::Relaxed,

@@ -8,17 +8,16 @@
 //! writing) are ignored, or the store would reload forever on its own reads.
 //! When the file is a symlink to a file in another folder, that folder is
 //! watched too, for saves made to the target. Everything else that could concern
-//! the file marks the store dirty; the worker then settles, re-reads and
-//! compares a hash of the bytes, so a false alarm costs one read.
+//! the file is passed to the caller's callback (the store marks itself
+//! dirty; its worker then settles, re-reads and compares a hash of the
+//! bytes, so a false alarm costs one read). This module names no type of
+//! the store: the callback is all it knows.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
-
-use crate::store::Shared;
 
 /// A running watch; dropping it stops the watch.
 pub(crate) struct Watcher {
@@ -26,8 +25,13 @@ pub(crate) struct Watcher {
 }
 
 impl Watcher {
-    pub(crate) fn start(shared: &Arc<Shared>) -> notify::Result<Watcher> {
-        let path = shared.path();
+    /// Watches the folder of `path` (and of its symlink target) and calls
+    /// `on_event` for each event that could concern the file, on `notify`'s
+    /// thread. `on_event` should be quick: it only takes note.
+    pub(crate) fn start(
+        path: &Path,
+        on_event: impl Fn() + Send + 'static,
+    ) -> notify::Result<Watcher> {
         let mut targets = vec![split(path)];
         // A link to a file in another folder: saves to the target happen there.
         if let Ok(real) = std::fs::canonicalize(path) {
@@ -38,25 +42,23 @@ impl Watcher {
                 targets.push((real_dir, real_name));
             }
         }
-        let store = Arc::downgrade(shared);
         let filters = targets.clone();
-        let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
-            let Some(store) = store.upgrade() else { return };
-            match event {
+        let shown = path.display().to_string();
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<Event>| match event {
                 Ok(event)
                     if filters
                         .iter()
                         .any(|(dir, name)| concerns(&event, dir, name)) =>
                 {
-                    store.file_event()
+                    on_event()
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    log::debug!("{}: watch error, re-reading: {e}", store.path().display());
-                    store.file_event();
+                    log::debug!("{shown}: watch error, re-reading: {e}");
+                    on_event();
                 }
-            }
-        })?;
+            })?;
         for (dir, _) in &targets {
             watcher.watch(dir, RecursiveMode::NonRecursive)?;
         }

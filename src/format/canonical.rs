@@ -7,6 +7,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::{Doc, ReleaseEntry, ToggleEntry};
+use crate::name::is_name_byte;
 
 /// Reads a file written the way this library and most people write it, in
 /// one pass over its lines: `[toggles.NAME]` and `[releases.NAME]` headers
@@ -139,9 +140,7 @@ enum Scalar<'a> {
 
 /// The length of the bare key (ASCII letters, digits, `_`, `-`) `s` starts with.
 fn bare_key_len(s: &str) -> usize {
-    s.bytes()
-        .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
-        .unwrap_or(s.len())
+    s.bytes().position(|b| !is_name_byte(b)).unwrap_or(s.len())
 }
 
 /// A boolean, a one-line string without escapes, or a plain date at the

@@ -11,8 +11,6 @@
 //! is checked once, here, for both.
 
 use std::borrow::Cow;
-use std::fs::File;
-use std::io::{self, Read};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -21,49 +19,18 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::date::Date;
+use crate::definitions::{Definitions, Release, Source, ToggleInfo};
 use crate::error::Error;
 use crate::name::is_valid_name;
-use crate::snapshot::{Release, Source, ToggleInfo};
 
 mod canonical;
 mod general;
-
-/// The largest file the library reads: far beyond any real toggles file
-/// (100 000 toggles take about 6 MiB), small enough to bound memory.
-pub(crate) const MAX_FILE_SIZE: u64 = 64 << 20;
 
 /// Whether a file's bytes are empty or only whitespace: what an editor that
 /// truncates and then writes leaves in between. Such a file never replaces
 /// a version with toggles, and is never appended to while one is in use.
 pub(crate) fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)
-}
-
-/// The bytes of the file at `path`, or an error if it is larger than
-/// [`MAX_FILE_SIZE`] (or is not a regular file, such as a folder).
-pub(crate) fn read(path: &Path) -> io::Result<Vec<u8>> {
-    read_from(&File::open(path)?)
-}
-
-/// The bytes of an open file, from its start, as [`read`] gives them.
-pub(crate) fn read_from(file: &File) -> io::Result<Vec<u8>> {
-    let metadata = file.metadata()?;
-    if metadata.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::IsADirectory,
-            "it is a folder, not a file",
-        ));
-    }
-    let mut bytes = Vec::with_capacity(metadata.len().min(MAX_FILE_SIZE) as usize);
-    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        let message = format!(
-            "it is larger than {} MiB, the most a toggles file may be",
-            MAX_FILE_SIZE >> 20
-        );
-        return Err(io::Error::new(io::ErrorKind::FileTooLarge, message));
-    }
-    Ok(bytes)
 }
 
 /// The file's two kinds of tables as read, before validation; each sorted
@@ -86,13 +53,6 @@ struct ReleaseEntry<'a> {
     name: Spanned<Cow<'a, str>>,
     enabled: Option<bool>,
     description: Option<Cow<'a, str>>,
-}
-
-/// The validated content of one version of the file, sorted by name.
-#[derive(Debug, Default)]
-pub(crate) struct Definitions {
-    pub(crate) toggles: Vec<ToggleInfo>,
-    pub(crate) releases: Vec<Release>,
 }
 
 const HELP_SYNTAX: &str = "help: fix the TOML syntax at this spot";

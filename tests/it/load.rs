@@ -203,15 +203,25 @@ fn datetimes_are_accepted_as_created() {
 }
 
 #[test]
-fn an_unreadable_path_is_an_io_error_naming_it() {
+fn a_folder_in_the_files_place_is_refused_naming_it() {
     let fixture = Fixture::new(None);
     std::fs::create_dir(&fixture.path).unwrap();
     let err = Store::builder(&fixture.path)
         .watch(false)
         .open()
         .unwrap_err();
-    assert!(matches!(err, Error::Io { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::NotAFile {
+                what: "a folder",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("toggles.toml"), "{err}");
+    assert!(err.to_string().contains("not a regular file"), "{err}");
 }
 
 #[test]

@@ -217,6 +217,51 @@ fn bad_saves_keep_the_last_good_version_and_are_reported_once() {
 }
 
 #[test]
+fn the_same_bad_save_after_a_good_one_is_reported_again() {
+    // A (good) → B (bad) → A → B: the second B used to go unreported (no
+    // log, no `last_error`, and `reload` made up an error without a line).
+    capture_logs();
+    let bad = "[toggles.a]\nenabeld = true\n";
+    let fixture = Fixture::new(Some(&version(true)));
+    let store = Store::builder(&fixture.path)
+        .watch(false)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    for round in 1..=2 {
+        fs::write(&fixture.path, bad).unwrap();
+        let error = store.reload().unwrap_err();
+        assert_eq!(error.location(), Some((2, 1)), "round {round}: {error}");
+        let last = store.last_error().expect("the bad save is reported");
+        assert_eq!(last.location(), Some((2, 1)), "round {round}");
+        fs::write(&fixture.path, version(true)).unwrap();
+        assert!(!store.reload().unwrap(), "the version in use again");
+        assert!(store.last_error().is_none(), "round {round}");
+    }
+    let needle = format!("{}:2:1: unknown field `enabeld`", shown(&fixture.path));
+    assert_eq!(logged(&needle).len(), 2, "each bad save is logged");
+}
+
+#[test]
+fn the_same_bad_save_after_a_good_one_is_reported_again_by_the_watcher() {
+    let bad = "[toggles.a]\nenabeld = true\n";
+    let fixture = Fixture::new(Some(&version(true)));
+    let store = watched(&fixture);
+    for round in 1..=2 {
+        rename_save(&fixture.path, bad);
+        wait_for(&format!("bad save {round} is reported"), || {
+            store
+                .last_error()
+                .is_some_and(|e| e.location() == Some((2, 1)))
+        });
+        rename_save(&fixture.path, &version(true));
+        wait_for("the good version clears the error", || {
+            store.last_error().is_none()
+        });
+    }
+}
+
+#[test]
 fn a_snapshot_is_always_one_whole_version_during_a_storm_of_saves() {
     let names: Vec<String> = (0..20).map(|i| format!("t{i}")).collect();
     let text = |on: bool| {

@@ -1,0 +1,459 @@
+//! `Store`: one toggles file, its current snapshot, and the background worker
+//! that reloads it and appends unknown names.
+//!
+//! Split by job, each file an `impl` block of [`Shared`] or a value it uses:
+//!
+//! - `mod.rs` (here): the public [`Store`], [`Builder`], [`Subscription`],
+//!   and the first load;
+//! - `reload.rs`: the reload decision, a pure state machine (no thread, no
+//!   file, no clock), and when a burst of events has settled;
+//! - `publish.rs`: carrying a decision out — swapping the snapshot in,
+//!   `last_error`, the log line, subscribers, the publish hook;
+//! - `worker.rs`: the background thread — sleeping, settling, polling;
+//! - `unknown.rs`: names the file lacks — remembering them, appending them.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use arc_swap::{ArcSwap, ArcSwapOption, Guard};
+
+use crate::changes::Changes;
+use crate::definitions::{Definitions, Release};
+use crate::error::Error;
+use crate::format;
+use crate::generation;
+use crate::overrides;
+use crate::read;
+use crate::seen::SeenNames;
+use crate::snapshot::Snapshot;
+use crate::sync::lock;
+use crate::watch;
+
+mod publish;
+mod reload;
+mod unknown;
+mod worker;
+
+use publish::{PublishHook, Subscriber};
+use reload::{ReloadState, Trigger};
+use worker::Work;
+
+/// The environment variable that turns appending off for every store when set
+/// to `0`, `false`, `off` or `no` (for production and read-only deployments).
+pub const APPEND_ENV: &str = "TOGGLES_APPEND";
+
+/// One `toggles.toml`: its current snapshot, hot reload, and appends.
+///
+/// A `Store` is cheap to clone (clones share everything) and can be used from
+/// any thread. Dropping the last clone stops the watcher and the background
+/// worker after it has written any queued appends.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let path = dir.path().join("toggles.toml");
+/// std::fs::write(&path, "[toggles.dark_mode]\nenabled = true\n").unwrap();
+///
+/// let store = toggles::Store::open(&path).unwrap();
+/// assert!(store.is_enabled("dark_mode"));
+/// assert!(!store.is_enabled("brand_new")); // off, and appended to the file:
+/// store.flush();
+/// assert!(std::fs::read_to_string(&path).unwrap().contains("[toggles.brand_new]"));
+/// ```
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+/// What the handle owns: dropping it stops the background work.
+struct Inner {
+    shared: Arc<Shared>,
+    _watcher: Option<watch::Watcher>,
+}
+
+/// What the handle and the background worker share, grouped by the file
+/// that implements each job.
+struct Shared {
+    path: PathBuf,
+
+    // publish.rs: the version in use and who hears about new ones.
+    current: ArcSwap<Snapshot>,
+    last_error: ArcSwapOption<Error>,
+    subscribers: Mutex<Vec<(u64, Subscriber)>>,
+    next_subscriber: AtomicU64,
+    on_publish: Mutex<Option<PublishHook>>,
+
+    // reload.rs: what earlier reads found. Held for a whole reload, so
+    // reloads (and their publish hooks) happen one at a time, in order.
+    reload: Mutex<ReloadState>,
+
+    // worker.rs: the background thread and what it has to do.
+    work: Mutex<Work>,
+    wake: std::sync::Condvar,
+    idle: std::sync::Condvar,
+    worker: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// How often to re-read the file when nothing said it changed: a safety
+    /// net with a working watcher, the only means without one; unset when
+    /// not watching. Set before the worker starts.
+    poll: OnceLock<Duration>,
+
+    // unknown.rs: names the file lacks.
+    append: bool,
+    /// Unknown or invalid names already seen, each handled once.
+    seen: SeenNames,
+    append_failure_logged: AtomicBool,
+    /// The file's modification time after our last append.
+    appended_at: Mutex<Option<std::time::SystemTime>>,
+}
+
+/// Options for [`Store::builder`].
+#[derive(Debug, Clone)]
+#[must_use = "call .open() to open the store"]
+pub struct Builder {
+    path: PathBuf,
+    watch: bool,
+    append: bool,
+    poll_interval: Duration,
+    safety_poll: Duration,
+}
+
+impl Builder {
+    /// Whether to reload the file when it changes (default: `true`).
+    pub fn watch(mut self, watch: bool) -> Builder {
+        self.watch = watch;
+        self
+    }
+
+    /// Whether a check of a name the file lacks appends it to the file, off
+    /// (default: `true`, unless the environment variable `TOGGLES_APPEND` is
+    /// `0`, `false`, `off` or `no`, which wins over this setting).
+    pub fn append_unknown(mut self, append: bool) -> Builder {
+        self.append = append;
+        self
+    }
+
+    /// How often to re-read the file when file events cannot be watched
+    /// (inotify limits, a file system without events). Default: 1 s.
+    pub fn poll_interval(mut self, interval: Duration) -> Builder {
+        self.poll_interval = interval.max(Duration::from_millis(10));
+        self
+    }
+
+    /// How often to re-read the file even though the watcher works, to catch
+    /// anything its events missed. Default: 15 s.
+    pub fn safety_poll_interval(mut self, interval: Duration) -> Builder {
+        self.safety_poll = interval.max(Duration::from_millis(10));
+        self
+    }
+
+    /// Loads the file and starts watching it.
+    ///
+    /// A missing file is an empty set of toggles (it is created by the first
+    /// append). A file that cannot be read or does not validate is an error.
+    pub fn open(self) -> Result<Store, Error> {
+        let path = self.absolute_path();
+        let (definitions, state) = first_load(&path).map_err(|failed| failed.error)?;
+        Ok(self.start(path, definitions, state, None))
+    }
+
+    /// Opens the store even if the file is invalid: then every toggle is off
+    /// until a good version is saved, and [`Store::last_error`] says why.
+    pub(crate) fn open_lenient(self) -> Store {
+        let path = self.absolute_path();
+        match first_load(&path) {
+            Ok((definitions, state)) => self.start(path, definitions, state, None),
+            Err(FailedLoad { error, bytes }) => {
+                log::error!("{error}\nevery toggle is off until the file is fixed");
+                let error = Arc::new(error);
+                let state = ReloadState::failed(bytes.as_deref(), Arc::clone(&error));
+                self.start(path, Definitions::default(), state, Some(error))
+            }
+        }
+    }
+
+    fn absolute_path(&self) -> PathBuf {
+        std::path::absolute(&self.path).unwrap_or_else(|_| self.path.clone())
+    }
+
+    fn start(
+        self,
+        path: PathBuf,
+        definitions: Definitions,
+        state: ReloadState,
+        error: Option<Arc<Error>>,
+    ) -> Store {
+        let shared = Arc::new(Shared {
+            path,
+            current: ArcSwap::from_pointee(Snapshot::new(generation::next(), definitions)),
+            last_error: ArcSwapOption::new(error),
+            subscribers: Mutex::new(Vec::new()),
+            next_subscriber: AtomicU64::new(0),
+            on_publish: Mutex::new(None),
+            reload: Mutex::new(state),
+            work: Mutex::new(Work::default()),
+            wake: std::sync::Condvar::new(),
+            idle: std::sync::Condvar::new(),
+            worker: Mutex::new(None),
+            poll: OnceLock::new(),
+            append: self.append && append_allowed_by_env(),
+            seen: SeenNames::default(),
+            append_failure_logged: AtomicBool::new(false),
+            appended_at: Mutex::new(None),
+        });
+        let mut watcher = None;
+        if self.watch {
+            let weak = Arc::downgrade(&shared);
+            let on_event = move || {
+                if let Some(shared) = weak.upgrade() {
+                    shared.file_event();
+                }
+            };
+            match watch::Watcher::start(&shared.path, on_event) {
+                Ok(w) => {
+                    watcher = Some(w);
+                    let _ = shared.poll.set(self.safety_poll);
+                }
+                Err(e) => {
+                    log::warn!(
+                        "{}: cannot watch for changes ({e}); polling every {:?} instead",
+                        shared.path.display(),
+                        self.poll_interval
+                    );
+                    let _ = shared.poll.set(self.poll_interval);
+                }
+            }
+            shared.ensure_worker();
+        }
+        Store {
+            inner: Arc::new(Inner {
+                shared,
+                _watcher: watcher,
+            }),
+        }
+    }
+}
+
+/// A first load that failed: why, and the bytes that caused it (if any).
+struct FailedLoad {
+    error: Error,
+    bytes: Option<Vec<u8>>,
+}
+
+/// The first read of a file: its definitions and what the reload decision
+/// starts from.
+#[allow(clippy::result_large_err)] // once per store, at start-up
+fn first_load(path: &Path) -> Result<(Definitions, ReloadState), FailedLoad> {
+    let bytes = match read::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.is_not_found() => {
+            let definitions = Definitions::default();
+            let state = ReloadState::loaded(None, &definitions);
+            return Ok((definitions, state));
+        }
+        Err(e) => {
+            let error = e.into_error(path, "read the file");
+            return Err(FailedLoad { error, bytes: None });
+        }
+    };
+    match format::parse(path, &bytes) {
+        Ok(definitions) => {
+            let state = ReloadState::loaded(Some(&bytes), &definitions);
+            Ok((definitions, state))
+        }
+        Err(error) => Err(FailedLoad {
+            error,
+            bytes: Some(bytes),
+        }),
+    }
+}
+
+fn append_allowed_by_env() -> bool {
+    match std::env::var(APPEND_ENV) {
+        Ok(value) => !matches!(
+            value.trim().to_ascii_lowercase().as_str(),
+            "0" | "false" | "off" | "no"
+        ),
+        Err(_) => true,
+    }
+}
+
+impl Store {
+    /// Opens the file at `path` with the default options: watched, appending
+    /// unknown names. See [`Builder::open`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, Error> {
+        Store::builder(path).open()
+    }
+
+    /// Options for opening the file at `path`.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("toggles.toml");
+    /// let store = toggles::Store::builder(&path).watch(false).append_unknown(false).open().unwrap();
+    /// assert!(!store.is_enabled("anything"));
+    /// ```
+    pub fn builder(path: impl AsRef<Path>) -> Builder {
+        Builder {
+            path: path.as_ref().to_path_buf(),
+            watch: true,
+            append: true,
+            poll_interval: Duration::from_secs(1),
+            safety_poll: Duration::from_secs(15),
+        }
+    }
+
+    /// The file's path (made absolute when the store was opened).
+    pub fn path(&self) -> &Path {
+        &self.inner.shared.path
+    }
+
+    /// Whether the toggle `name` is on: a test override, else the current
+    /// snapshot; a name the file lacks is off and is queued for appending
+    /// (an invalid name is off, logged once, and never written).
+    ///
+    /// No lock and no allocation for a name the file defines.
+    #[inline]
+    pub fn is_enabled(&self, name: &str) -> bool {
+        if let Some(value) = overrides::lookup(name) {
+            return value;
+        }
+        match self.inner.shared.current.load().state(name) {
+            Some(value) => value,
+            None => {
+                self.inner.shared.note_unknown(name);
+                false
+            }
+        }
+    }
+
+    /// The current snapshot: one whole version of the file, to read several
+    /// toggles consistently.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.inner.shared.current.load_full()
+    }
+
+    /// The current snapshot without touching its reference count, for the
+    /// cold path of a call-site cache.
+    pub(crate) fn current(&self) -> Guard<Arc<Snapshot>> {
+        self.inner.shared.current.load()
+    }
+
+    /// The release named `name` in the current snapshot, with its members and
+    /// how many are on.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("toggles.toml");
+    /// std::fs::write(&path, r#"
+    /// [releases.checkout-v2]
+    /// enabled = true
+    /// [toggles.new_cart]
+    /// release = "checkout-v2"
+    /// [toggles.one_click]
+    /// release = "checkout-v2"
+    /// enabled = false
+    /// "#).unwrap();
+    /// let store = toggles::Store::open(&path).unwrap();
+    /// let release = store.release("checkout-v2").unwrap();
+    /// assert_eq!(release.counts(), (1, 2));
+    /// assert_eq!(release.to_string(), "checkout-v2: 1 of 2 enabled");
+    /// ```
+    pub fn release(&self, name: &str) -> Option<Release> {
+        self.inner.shared.current.load().release(name).cloned()
+    }
+
+    /// Waits until every name queued for appending so far is written (or has
+    /// failed and been logged), and the store has reloaded after it.
+    pub fn flush(&self) {
+        self.inner.shared.flush();
+    }
+
+    /// Re-reads the file now. `Ok(true)` if a new version was loaded,
+    /// `Ok(false)` if the content had not changed; an error keeps the last
+    /// good snapshot in use.
+    pub fn reload(&self) -> Result<bool, Arc<Error>> {
+        self.inner.shared.reload(Trigger::Manual).result
+    }
+
+    /// Why the file on disk is not the version in use, if it is not: the
+    /// last save did not validate, or the file is gone. `None` once a good
+    /// version is loaded.
+    pub fn last_error(&self) -> Option<Arc<Error>> {
+        self.inner.shared.last_error.load_full()
+    }
+
+    /// Calls `callback` after each reload that changed something, on the
+    /// store's background thread, until the returned [`Subscription`] is
+    /// dropped. Keep the callback quick: reloads wait for it.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("toggles.toml");
+    /// let store = toggles::Store::open(&path).unwrap();
+    /// let subscription = store.subscribe(|changes| {
+    ///     for flip in changes.flipped() {
+    ///         println!("{} is now {}", flip.name, if flip.new { "on" } else { "off" });
+    ///     }
+    /// });
+    /// # drop(subscription);
+    /// ```
+    pub fn subscribe(&self, callback: impl Fn(&Changes) + Send + Sync + 'static) -> Subscription {
+        let shared = &self.inner.shared;
+        // Relaxed: only uniqueness matters.
+        let id = shared.next_subscriber.fetch_add(1, Ordering::Relaxed);
+        lock(&shared.subscribers).push((id, Arc::new(callback)));
+        Subscription {
+            shared: Arc::downgrade(shared),
+            id,
+        }
+    }
+
+    /// Records a name the current snapshot lacks, as a check of it would:
+    /// queued once for appending (an invalid one is logged once).
+    pub(crate) fn note_unknown(&self, name: &str) {
+        self.inner.shared.note_unknown(name);
+    }
+
+    /// Calls `hook` with the generation of each snapshot this store
+    /// publishes from now on (`None`: stop), one publish at a time, in
+    /// order. The global store uses it to keep the call-site caches' key
+    /// current; this layer does not know who listens.
+    pub(crate) fn set_on_publish(&self, hook: Option<PublishHook>) {
+        *lock(&self.inner.shared.on_publish) = hook;
+    }
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let snapshot = self.inner.shared.current.load();
+        f.debug_struct("Store")
+            .field("path", &self.inner.shared.path)
+            .field("generation", &snapshot.generation())
+            .field("toggles", &snapshot.toggles().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.shared.stop_worker();
+    }
+}
+
+/// Keeps a [`Store::subscribe`] callback registered; dropping it unsubscribes.
+#[must_use = "the callback is unsubscribed when this is dropped"]
+#[derive(Debug)]
+pub struct Subscription {
+    shared: std::sync::Weak<Shared>,
+    id: u64,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Some(shared) = self.shared.upgrade() {
+            lock(&shared.subscribers).retain(|(id, _)| *id != self.id);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Carrying out a reload decision: the snapshot swap, `last_error`, the log
+//! line, the publish hook and the subscribers.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::Shared;
+use super::reload::{Decision, Trigger};
+use crate::changes::Changes;
+use crate::error::Error;
+use crate::generation;
+use crate::read;
+use crate::snapshot::Snapshot;
+use crate::sync::lock;
+
+/// A [`Store::subscribe`](crate::Store::subscribe) callback.
+pub(super) type Subscriber = Arc<dyn Fn(&Changes) + Send + Sync>;
+
+/// Hears the generation of each snapshot a store publishes (see
+/// [`Store::set_on_publish`](crate::Store::set_on_publish)).
+pub(crate) type PublishHook = Arc<dyn Fn(u64) + Send + Sync>;
+
+/// What a reload did, and whether the worker should look again.
+pub(super) struct Reloaded {
+    /// As [`Store::reload`](crate::Store::reload) returns it.
+    pub(super) result: Result<bool, Arc<Error>>,
+    /// The content may be a save in progress: read again at this instant.
+    pub(super) retry_at: Option<Instant>,
+}
+
+impl Shared {
+    /// Reads the file, decides, and carries the decision out.
+    pub(super) fn reload(&self, trigger: Trigger) -> Reloaded {
+        let done = |result| Reloaded {
+            result,
+            retry_at: None,
+        };
+        // Held until the snapshot is published and the hook has run, so
+        // that publishes happen one at a time, in order.
+        let mut state = lock(&self.reload);
+        let read = read::read(&self.path);
+        let definitions = match state.decide(&self.path, trigger, read, Instant::now()) {
+            Decision::Absent => return done(Ok(false)),
+            Decision::Unchanged => {
+                self.last_error.store(None);
+                return done(Ok(false));
+            }
+            Decision::Keep(keep) => {
+                match keep.log {
+                    Some(log::Level::Error) => {
+                        log::error!("{}\nkeeping the last good version", keep.error)
+                    }
+                    Some(level) => {
+                        log::log!(level, "{}; keeping the last good version", keep.error)
+                    }
+                    None => {}
+                }
+                if keep.record {
+                    self.last_error.store(Some(Arc::clone(&keep.error)));
+                }
+                return Reloaded {
+                    result: Err(keep.error),
+                    retry_at: keep.retry_at,
+                };
+            }
+            Decision::Publish(definitions) => definitions,
+        };
+        let snapshot = Arc::new(Snapshot::new(generation::next(), definitions));
+        let old = self.current.swap(Arc::clone(&snapshot));
+        self.last_error.store(None);
+        let hook = lock(&self.on_publish).clone();
+        if let Some(hook) = hook {
+            hook(snapshot.generation());
+        }
+        self.requeue_vanished(&snapshot);
+        let changes = Changes::between(&old, &snapshot);
+        if !changes.is_empty() {
+            let name = self.path.file_name().map_or_else(
+                || self.path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            log::info!("{name} reloaded: {changes}");
+            let subscribers: Vec<Subscriber> = lock(&self.subscribers)
+                .iter()
+                .map(|(_, s)| Arc::clone(s))
+                .collect();
+            // Unlocked: a subscriber may call `reload` or drop the store.
+            drop(state);
+            for subscriber in subscribers {
+                subscriber(&changes);
+            }
+        }
+        done(Ok(true))
+    }
+}

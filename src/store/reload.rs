@@ -1,0 +1,451 @@
+//! The reload decision: a pure state machine.
+//!
+//! Given what a read of the file gave, why it was read, the time, and what
+//! it remembers of earlier reads, [`ReloadState::decide`] says what to do:
+//! nothing, publish, keep the version in use and report why, or look again
+//! after a settle. [`Burst`] says when a burst of file events has settled.
+//! Neither holds a thread, a file or a clock: time comes in as an argument,
+//! so the unit tests below replay sequences of saves through them.
+//!
+//! The rest of the store carries the decisions out: `publish.rs` (the
+//! snapshot swap, `last_error`, logs, subscribers) and `worker.rs` (when
+//! to read).
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::definitions::Definitions;
+use crate::error::Error;
+use crate::format;
+use crate::read::ReadError;
+
+/// Quiet time after the last file event before reloading; also the pause
+/// before a second look at a save that did not validate.
+pub(super) const SETTLE: Duration = Duration::from_millis(20);
+/// The longest a burst of events can delay a reload.
+pub(super) const MAX_DELAY: Duration = Duration::from_millis(60);
+
+/// Why the file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Trigger {
+    /// The first look after file events: the file may be mid-save, so a
+    /// failure is not final yet (it is looked at again after [`SETTLE`]).
+    Event,
+    /// The second look after file events: final.
+    Retry,
+    /// A timed poll: final.
+    Poll,
+    /// [`Store::reload`](crate::Store::reload): final.
+    Manual,
+    /// After the store's own append: final.
+    Append,
+}
+
+/// What to do after a read.
+#[derive(Debug)]
+pub(super) enum Decision {
+    /// No file, and there never was a version of it: nothing to do.
+    Absent,
+    /// The file holds the version in use: nothing to publish, and nothing is
+    /// wrong any more.
+    Unchanged,
+    /// New content that validates: publish it.
+    Publish(Definitions),
+    /// Keep the version in use, for the reason given.
+    Keep(Keep),
+}
+
+/// The version in use stays: why, and what to do about it.
+#[derive(Debug)]
+pub(super) struct Keep {
+    pub(super) error: Arc<Error>,
+    /// Log the error now, at this level: each problem is logged when it
+    /// appears, not at every read that finds it again.
+    pub(super) log: Option<log::Level>,
+    /// Make it the store's `last_error` now. Not for a first look that may
+    /// have caught a save in progress.
+    pub(super) record: bool,
+    /// Read again at this instant: the content may be a save in progress.
+    pub(super) retry_at: Option<Instant>,
+}
+
+/// What the store remembers between reads.
+#[derive(Debug, Default)]
+pub(super) struct ReloadState {
+    /// Hash of the bytes of the version in use; `None` until a file was loaded.
+    good: Option<u64>,
+    /// Whether the version in use defines nothing.
+    in_use_is_empty: bool,
+    /// Whether a file was ever there (read, or found unreadable): until
+    /// then a missing file is simply an empty set of toggles.
+    seen_file: bool,
+    /// The content of the last read, if it did not validate, and its error:
+    /// the same content read again (a poll, a stray event) is not logged
+    /// again. Forgotten as soon as a read finds anything else.
+    bad: Option<(u64, Arc<Error>)>,
+    /// Whether the current read error (a missing file, most often) has been
+    /// logged.
+    read_error_logged: bool,
+}
+
+impl ReloadState {
+    /// The state after a first load that gave `definitions` from `bytes`
+    /// (`None`: there was no file).
+    pub(super) fn loaded(bytes: Option<&[u8]>, definitions: &Definitions) -> ReloadState {
+        ReloadState {
+            good: bytes.map(hash_of),
+            in_use_is_empty: definitions.is_empty(),
+            seen_file: bytes.is_some(),
+            ..ReloadState::default()
+        }
+    }
+
+    /// The state after a first load of `bytes` failed with `error`: no
+    /// version in use (every toggle off), and `bytes` known to be bad.
+    pub(super) fn failed(bytes: Option<&[u8]>, error: Arc<Error>) -> ReloadState {
+        ReloadState {
+            in_use_is_empty: true,
+            seen_file: true,
+            bad: bytes.map(|b| (hash_of(b), error)),
+            ..ReloadState::default()
+        }
+    }
+
+    /// Decides what a read of `path` that gave `read` means, at `now`.
+    ///
+    /// `path` only names the file in errors. A [`Decision::Publish`] is taken
+    /// to be carried out: the state then describes the new version.
+    pub(super) fn decide(
+        &mut self,
+        path: &Path,
+        trigger: Trigger,
+        read: Result<Vec<u8>, ReadError>,
+        now: Instant,
+    ) -> Decision {
+        let first_look = trigger == Trigger::Event;
+        let retry_at = first_look.then(|| now + SETTLE);
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            Err(e) if e.is_not_found() && !self.seen_file => {
+                // Never loaded: a missing file is an empty set of toggles.
+                return Decision::Absent;
+            }
+            Err(e) => {
+                let missing = e.is_not_found();
+                self.seen_file = true;
+                self.bad = None;
+                let log = (!std::mem::replace(&mut self.read_error_logged, true))
+                    .then_some(log::Level::Warn);
+                return Decision::Keep(Keep {
+                    error: Arc::new(e.into_error(path, "read the file")),
+                    log,
+                    // A missing file is no save in progress: say so at once.
+                    record: missing || !first_look,
+                    retry_at,
+                });
+            }
+        };
+        self.read_error_logged = false;
+        self.seen_file = true;
+        if format::is_blank(&bytes) && self.good.is_some() && !self.in_use_is_empty {
+            // A truncating editor mid-save, most likely: never switch every
+            // toggle off for that. (To remove them all, leave a comment.)
+            self.bad = None;
+            return Decision::Keep(Keep {
+                error: Arc::new(Error::Emptied {
+                    path: path.to_path_buf(),
+                }),
+                log: None,
+                record: !first_look,
+                retry_at,
+            });
+        }
+        let hash = hash_of(&bytes);
+        if self.good == Some(hash) {
+            self.bad = None;
+            return Decision::Unchanged;
+        }
+        if let Some((bad, error)) = &self.bad
+            && *bad == hash
+        {
+            // The content that failed last time, read again: still the same
+            // error, already logged.
+            return Decision::Keep(Keep {
+                error: Arc::clone(error),
+                log: None,
+                record: true,
+                retry_at: None,
+            });
+        }
+        match format::parse(path, &bytes) {
+            Ok(definitions) => {
+                self.good = Some(hash);
+                self.in_use_is_empty = definitions.is_empty();
+                self.bad = None;
+                Decision::Publish(definitions)
+            }
+            Err(e) if first_look => Decision::Keep(Keep {
+                // Not final yet: perhaps a save in progress.
+                error: Arc::new(e),
+                log: None,
+                record: false,
+                retry_at,
+            }),
+            Err(e) => {
+                let error = Arc::new(e);
+                self.bad = Some((hash, Arc::clone(&error)));
+                Decision::Keep(Keep {
+                    error,
+                    log: Some(log::Level::Error),
+                    record: true,
+                    retry_at: None,
+                })
+            }
+        }
+    }
+}
+
+/// A burst of file events not handled yet: reload once the folder has been
+/// quiet for [`SETTLE`], or [`MAX_DELAY`] after the burst's first event,
+/// whichever comes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Burst {
+    first: Instant,
+    last: Instant,
+}
+
+impl Burst {
+    /// A burst whose first event arrived at `now`.
+    pub(super) fn new(now: Instant) -> Burst {
+        Burst {
+            first: now,
+            last: now,
+        }
+    }
+
+    /// Another event of the burst arrived at `now`.
+    pub(super) fn event(&mut self, now: Instant) {
+        self.last = self.last.max(now);
+    }
+
+    /// When to reload, if no other event arrives.
+    pub(super) fn due(&self) -> Instant {
+        (self.first + MAX_DELAY).min(self.last + SETTLE)
+    }
+}
+
+fn hash_of(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io;
+
+    const GOOD_A: &str = "[toggles.a]\nenabled = true\n";
+    const GOOD_A_OFF: &str = "[toggles.a]\nenabled = false\n";
+    const BAD: &str = "[toggles.a]\nenabeld = true\n";
+    const HALF: &str = "[toggles.a]\nenab";
+
+    fn path() -> &'static Path {
+        Path::new("toggles.toml")
+    }
+
+    /// A store that loaded `text` at start-up.
+    fn loaded(text: &str) -> ReloadState {
+        let definitions = format::parse(path(), text.as_bytes()).unwrap();
+        ReloadState::loaded(Some(text.as_bytes()), &definitions)
+    }
+
+    fn read(state: &mut ReloadState, trigger: Trigger, text: &str, now: Instant) -> Decision {
+        state.decide(path(), trigger, Ok(text.as_bytes().to_vec()), now)
+    }
+
+    fn missing() -> Result<Vec<u8>, ReadError> {
+        Err(ReadError::Io(io::ErrorKind::NotFound.into()))
+    }
+
+    /// A save as the worker reads it: a first look, then a second one
+    /// after the settle if the first failed. Returns the final decision.
+    fn save(state: &mut ReloadState, text: &str, now: Instant) -> Decision {
+        match read(state, Trigger::Event, text, now) {
+            Decision::Keep(Keep {
+                retry_at: Some(at),
+                record,
+                log,
+                ..
+            }) => {
+                assert!(!record && log.is_none(), "a first look reports nothing");
+                assert_eq!(at, now + SETTLE);
+                read(state, Trigger::Retry, text, at)
+            }
+            decision => decision,
+        }
+    }
+
+    #[track_caller]
+    fn assert_publishes(decision: Decision, expected_on: bool) {
+        match decision {
+            Decision::Publish(d) => assert_eq!(d.toggles[0].is_enabled(), expected_on),
+            other => panic!("expected a publish, got {other:?}"),
+        }
+    }
+
+    /// A final, recorded report; returns whether it was logged.
+    #[track_caller]
+    fn assert_reported(decision: Decision) -> bool {
+        match decision {
+            Decision::Keep(Keep {
+                record: true,
+                retry_at: None,
+                log,
+                ..
+            }) => log.is_some(),
+            other => panic!("expected a final report, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn good_bad_good_then_the_same_bad_again_is_reported_again() {
+        // The bug this machine was written for: A → B → A → B reported the
+        // second B as nothing (no log, no last_error, a made-up error).
+        let now = Instant::now();
+        let mut state = loaded(GOOD_A);
+        assert!(assert_reported(save(&mut state, BAD, now)), "logged");
+        assert!(matches!(save(&mut state, GOOD_A, now), Decision::Unchanged));
+        let decision = save(&mut state, BAD, now);
+        let Decision::Keep(keep) = &decision else {
+            panic!("{decision:?}")
+        };
+        assert_eq!(keep.error.location(), Some((2, 1)), "{}", keep.error);
+        assert!(assert_reported(decision), "the second B is logged too");
+    }
+
+    #[test]
+    fn good_bad_other_good_bad_again() {
+        let now = Instant::now();
+        let mut state = loaded(GOOD_A);
+        assert!(assert_reported(save(&mut state, BAD, now)));
+        assert_publishes(save(&mut state, GOOD_A_OFF, now), false);
+        assert!(assert_reported(save(&mut state, BAD, now)));
+        assert_publishes(save(&mut state, GOOD_A, now), true);
+    }
+
+    #[test]
+    fn the_same_bad_content_read_again_is_reported_but_not_logged_again() {
+        let now = Instant::now();
+        let mut state = loaded(GOOD_A);
+        assert!(assert_reported(save(&mut state, BAD, now)));
+        for trigger in [Trigger::Poll, Trigger::Event, Trigger::Manual] {
+            assert!(!assert_reported(read(&mut state, trigger, BAD, now)));
+        }
+    }
+
+    #[test]
+    fn an_empty_file_after_a_good_one_is_kept_out_then_reported() {
+        let now = Instant::now();
+        let mut state = loaded(GOOD_A);
+        for empty in ["", " \n\t\n"] {
+            let decision = save(&mut state, empty, now);
+            assert!(!assert_reported(decision), "recorded, not logged");
+        }
+        assert!(matches!(save(&mut state, GOOD_A, now), Decision::Unchanged));
+        // An empty file is fine where the version in use is empty too.
+        let mut state = loaded("# nothing yet\n");
+        assert!(matches!(save(&mut state, "", now), Decision::Publish(_)));
+    }
+
+    #[test]
+    fn a_deleted_file_keeps_the_version_and_is_logged_once() {
+        let now = Instant::now();
+        let mut state = loaded(GOOD_A);
+        let logged: Vec<bool> = (0..3)
+            .map(
+                |_| match state.decide(path(), Trigger::Event, missing(), now) {
+                    Decision::Keep(Keep {
+                        record: true,
+                        retry_at: Some(_),
+                        log,
+                        ..
+                    }) => log.is_some(),
+                    other => panic!("{other:?}"),
+                },
+            )
+            .collect();
+        assert_eq!(logged, [true, false, false]);
+        assert!(matches!(save(&mut state, GOOD_A, now), Decision::Unchanged));
+        let again = state.decide(path(), Trigger::Poll, missing(), now);
+        assert!(assert_reported(again), "a new disappearance is logged");
+    }
+
+    #[test]
+    fn a_file_that_never_existed_is_no_error() {
+        let mut state = ReloadState::default();
+        let decision = state.decide(path(), Trigger::Poll, missing(), Instant::now());
+        assert!(matches!(decision, Decision::Absent));
+        assert_publishes(save(&mut state, GOOD_A, Instant::now()), true);
+    }
+
+    #[test]
+    fn a_half_written_save_is_looked_at_again_and_the_complete_one_published() {
+        let now = Instant::now();
+        let mut state = loaded(GOOD_A_OFF);
+        let Decision::Keep(keep) = read(&mut state, Trigger::Event, HALF, now) else {
+            panic!("a half-written save must not be published")
+        };
+        assert_eq!(keep.retry_at, Some(now + SETTLE));
+        assert!(!keep.record && keep.log.is_none());
+        // By the second look the writer is done.
+        assert_publishes(read(&mut state, Trigger::Retry, GOOD_A, now + SETTLE), true);
+    }
+
+    #[test]
+    fn identical_bytes_publish_nothing() {
+        let now = Instant::now();
+        let mut state = loaded(GOOD_A);
+        for trigger in [Trigger::Event, Trigger::Poll, Trigger::Append] {
+            assert!(matches!(
+                read(&mut state, trigger, GOOD_A, now),
+                Decision::Unchanged
+            ));
+        }
+        assert_publishes(save(&mut state, GOOD_A_OFF, now), false);
+        assert!(matches!(
+            save(&mut state, GOOD_A_OFF, now),
+            Decision::Unchanged
+        ));
+    }
+
+    #[test]
+    fn a_bad_file_at_start_up_is_known_bad_until_fixed() {
+        let now = Instant::now();
+        let error = Arc::new(format::parse(path(), BAD.as_bytes()).unwrap_err());
+        let mut state = ReloadState::failed(Some(BAD.as_bytes()), error);
+        assert!(!assert_reported(read(&mut state, Trigger::Poll, BAD, now)));
+        // Every toggle is off meanwhile, so an empty file is a fine version.
+        assert!(matches!(save(&mut state, "", now), Decision::Publish(_)));
+    }
+
+    #[test]
+    fn a_burst_settles_after_quiet_or_at_the_cap() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut burst = Burst::new(t0);
+        assert_eq!(burst.due(), t0 + SETTLE);
+        burst.event(t0 + ms(5));
+        assert_eq!(burst.due(), t0 + ms(5) + SETTLE);
+        // Events every 10 ms forever: the reload still comes at the cap.
+        for i in 2..20 {
+            burst.event(t0 + ms(10 * i));
+        }
+        assert_eq!(burst.due(), t0 + MAX_DELAY);
+        // An event reported late (an earlier instant) moves nothing back.
+        burst.event(t0);
+        assert_eq!(burst.due(), t0 + MAX_DELAY);
+    }
+}

@@ -1,0 +1,130 @@
+//! Names the file lacks: each is remembered once, and appended to the file
+//! (off) by the worker, holding back while an editor may be saving.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::thread;
+
+use super::reload::{SETTLE, Trigger};
+use super::{APPEND_ENV, Shared};
+use crate::append::{self, AppendError};
+use crate::date::Date;
+use crate::name::is_valid_name;
+use crate::seen::{MAX_SEEN, Seen};
+use crate::snapshot::Snapshot;
+use crate::sync::lock;
+
+/// How many times an append holds back while the file may be mid-save.
+const APPEND_ATTEMPTS: u32 = 5;
+
+impl Shared {
+    /// Records a name the current snapshot lacks: logs it once if invalid,
+    /// otherwise queues it once for appending.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn note_unknown(self: &Arc<Self>, name: &str) {
+        match self.seen.insert(name) {
+            Seen::Before | Seen::Full { first: false } => return,
+            Seen::Full { first: true } => {
+                log::warn!(
+                    "{}: more than {MAX_SEEN} unknown toggle names were checked; \
+                     further ones are off and not appended",
+                    self.path.display()
+                );
+                return;
+            }
+            Seen::New => {}
+        }
+        if !is_valid_name(name) {
+            log::warn!(
+                "invalid toggle name {name:?}: use 1 to 255 ASCII letters, digits, `_` or `-` \
+                 (a TOML bare key)"
+            );
+            return;
+        }
+        if self.append && !self.current.load().contains(name) {
+            self.queue(name.into());
+        }
+    }
+
+    /// Queues again the names checked while missing that a new version lacks
+    /// once more: an editor that saved over an append without the lock, or a
+    /// user who deleted a toggle that running code still checks. A missing
+    /// name is appended, whenever it goes missing.
+    pub(super) fn requeue_vanished(&self, snapshot: &Snapshot) {
+        if !self.append {
+            return;
+        }
+        let vanished = self
+            .seen
+            .filtered(|name| is_valid_name(name) && !snapshot.contains(name));
+        if !vanished.is_empty() {
+            let mut work = lock(&self.work);
+            for name in vanished {
+                if !work.pending.contains(&name) && !work.waiting.contains(&name) {
+                    work.pending.push(name);
+                }
+            }
+            drop(work);
+            self.wake.notify_all();
+        }
+    }
+
+    /// Appends `names` (those the file still lacks), holding back while an
+    /// editor may be saving in place; then reloads.
+    pub(super) fn append(&self, names: Vec<Box<str>>) {
+        // An editor may be saving in place right now: hold back a few times,
+        // then append anyway (a modification time can lie) — unless the file
+        // is empty while the version in use is not.
+        let refuse_empty = !self.current.load().is_empty();
+        let mut result = Err(AppendError::Busy);
+        for attempt in 0..APPEND_ATTEMPTS {
+            let quiet_for = (attempt + 1 < APPEND_ATTEMPTS).then_some(2 * SETTLE);
+            let ours = *lock(&self.appended_at);
+            let caution = append::Caution {
+                quiet_for,
+                refuse_empty,
+                ours,
+            };
+            result = append::append_missing(&self.path, &names, Date::today(), caution);
+            if !matches!(result, Err(AppendError::Busy)) {
+                break;
+            }
+            thread::sleep(SETTLE);
+        }
+        match result {
+            Ok(appended) => {
+                if !appended.names.is_empty() {
+                    *lock(&self.appended_at) = appended.modified;
+                    log::info!(
+                        "{}: appended {} new toggle(s), off: {}",
+                        self.path.display(),
+                        appended.names.len(),
+                        appended.names.join(", ")
+                    );
+                }
+                self.reload(Trigger::Append);
+            }
+            Err(AppendError::Invalid(e)) => {
+                log::debug!(
+                    "{}: not appending while the file is invalid: {e}",
+                    self.path.display()
+                );
+                lock(&self.work).waiting.extend(names);
+            }
+            Err(AppendError::Busy) => {
+                log::debug!("{}: not appending to an emptied file", self.path.display());
+                lock(&self.work).waiting.extend(names);
+            }
+            Err(AppendError::Io(e)) => {
+                // Relaxed: a flag that only limits logging to once.
+                if !self.append_failure_logged.swap(true, Ordering::Relaxed) {
+                    log::warn!(
+                        "{e}; unknown toggles stay off and are not appended \
+                         (set {APPEND_ENV}=off to stop trying)"
+                    );
+                }
+            }
+        }
+    }
+}
