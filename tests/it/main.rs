@@ -3,6 +3,7 @@
 mod append;
 pub mod global;
 mod hostile;
+mod layers;
 mod load;
 #[cfg(feature = "openfeature")]
 mod openfeature;
