@@ -204,7 +204,10 @@ fn the_rule_catches_an_upward_import_a_re_export_and_an_unlisted_module() {
     assert_eq!(violations(&order, &good), Vec::<String>::new());
 
     let mut bad = good.to_vec();
-    bad[1] = source("snapshot", "use crate::{\n    name,\n};\nuse crate::{name::f, global};");
+    bad[1] = source(
+        "snapshot",
+        "use crate::{\n    name,\n};\nuse crate::{name::f, global};",
+    );
     bad[2] = source("store", "fn s() -> crate::Store { todo!() }");
     bad.push(source("stray", "use crate::name;"));
     assert_eq!(
