@@ -30,6 +30,13 @@ pub(crate) enum AppendError {
     /// append now could be overwritten by the rest of their write. Try again
     /// in a moment.
     Busy,
+    /// Another writer holds the lock: try again in a moment.
+    Locked,
+    /// The file is not the version in use (it changed and the store has not
+    /// published that yet, or a save is in progress): appending now could
+    /// interleave with a writer, or react to a half-written version. Reload,
+    /// then try again.
+    Unpublished,
 }
 
 /// When an append holds back, because the file may be mid-save.
@@ -43,6 +50,11 @@ pub(crate) struct Caution {
     /// The modification time our own last append left: a file modified
     /// just now, but by us, is not mid-save.
     pub(crate) ours: Option<SystemTime>,
+    /// The [`content_hash`](read::content_hash) of the version in use
+    /// (`None`: it came from no file). The append is made only if the file
+    /// holds exactly that version: never to a version the store has not
+    /// published (a save in progress, most likely).
+    pub(crate) published: Option<u64>,
 }
 
 /// What an append did: the names it appended, and the file's modification
@@ -68,7 +80,10 @@ pub(crate) fn append_missing(
     caution: Caution,
 ) -> Result<Appended, AppendError> {
     let real = real_path(path);
-    let _lock = FileLock::acquire(&real).map_err(AppendError::Io)?;
+    // Never wait for the lock: the caller's thread also reloads the file.
+    let _lock = FileLock::try_acquire(&real)
+        .map_err(AppendError::Io)?
+        .ok_or(AppendError::Locked)?;
     // Check and append through one handle: if an editor replaces the file
     // meanwhile, the append lands in the version that was checked (and the
     // next reload finds the names missing and queues them again).
@@ -82,6 +97,13 @@ pub(crate) fn append_missing(
         .map_err(|e| AppendError::Io(e.into_error(&real, "read the file")))?;
     if may_be_mid_save(&file, &current, caution) {
         return Err(AppendError::Busy);
+    }
+    let is_published = match caution.published {
+        Some(hash) => read::content_hash(&current) == hash,
+        None => format::is_blank(&current),
+    };
+    if !is_published && format::parse(path, &current).is_ok() {
+        return Err(AppendError::Unpublished);
     }
     let (defined, repair) = match format::parse(path, &current) {
         Ok(defined) => (defined, String::new()),

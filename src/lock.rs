@@ -30,6 +30,20 @@ impl FileLock {
     }
 }
 
+impl FileLock {
+    /// Takes the lock if no one holds it: `Ok(None)` if another process (or
+    /// another handle in this one) does. For writers that must not wait.
+    pub(crate) fn try_acquire(real_path: &Path) -> Result<Option<FileLock>, Error> {
+        let target = lock_target(real_path);
+        let file = open(&target).map_err(|e| Error::io(&target, "open the lock", e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(FileLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&target, "take the lock", e)),
+        }
+    }
+}
+
 fn parent(path: &Path) -> &Path {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,

@@ -4,6 +4,7 @@
 //! the first load, each reload and each append alike.
 
 use std::fs::File;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -72,4 +73,12 @@ pub(crate) fn read_from(file: &File) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge);
     }
     Ok(bytes)
+}
+
+/// A hash of a file's content: how the store tells versions apart, and how
+/// an append makes sure it writes after the version in use.
+pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
 }

@@ -8,16 +8,34 @@
 //! writing) are ignored, or the store would reload forever on its own reads.
 //! When the file is a symlink to a file in another folder, that folder is
 //! watched too, for saves made to the target. Everything else that could concern
-//! the file is passed to the caller's callback (the store marks itself
-//! dirty; its worker then settles, re-reads and compares a hash of the
-//! bytes, so a false alarm costs one read). This module names no type of
-//! the store: the callback is all it knows.
+//! the file is passed to the caller's callback as a [`Change`]: whether a
+//! writer is done (a close after writing, a rename into place), still
+//! writing, or something else happened. This module names no type of the
+//! store: the callback is all it knows.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use notify::event::{AccessKind, AccessMode};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+/// What an event in the watched folder says about the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// A writer is done: a new version is complete now. A close after
+    /// writing the file (an in-place save, an append), a rename into the
+    /// file's place (a rename-save), a rename of `..data` (a ConfigMap swap).
+    Complete,
+    /// The file is being written in place (or was just created): the
+    /// version is complete when the writer closes it.
+    Writing,
+    /// Anything else that may concern the file: removed or renamed away, the
+    /// folder changed, events were lost. No writer's close will say when it
+    /// is over, so it settles.
+    Other,
+    /// A watched folder itself was removed or renamed: the watch is lost.
+    FolderGone,
+}
 
 /// A running watch; dropping it stops the watch.
 pub(crate) struct Watcher {
@@ -30,7 +48,7 @@ impl Watcher {
     /// thread. `on_event` should be quick: it only takes note.
     pub(crate) fn start(
         path: &Path,
-        on_event: impl Fn() + Send + 'static,
+        on_event: impl Fn(Change) + Send + 'static,
     ) -> notify::Result<Watcher> {
         let mut targets = vec![split(path)];
         // A link to a file in another folder: saves to the target happen there.
@@ -46,17 +64,23 @@ impl Watcher {
         let shown = path.display().to_string();
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<Event>| match event {
-                Ok(event)
-                    if filters
+                Ok(event) => {
+                    let change = filters
                         .iter()
-                        .any(|(dir, name)| concerns(&event, dir, name)) =>
-                {
-                    on_event()
+                        .filter_map(|(dir, name)| classify(&event, dir, name))
+                        .max_by_key(|change| match change {
+                            Change::Other => 0,
+                            Change::Writing => 1,
+                            Change::Complete => 2,
+                            Change::FolderGone => 3,
+                        });
+                    if let Some(change) = change {
+                        on_event(change);
+                    }
                 }
-                Ok(_) => {}
                 Err(e) => {
                     log::debug!("{shown}: watch error, re-reading: {e}");
-                    on_event();
+                    on_event(Change::Other);
                 }
             })?;
         for (dir, _) in &targets {
@@ -78,76 +102,180 @@ fn split(path: &Path) -> (PathBuf, OsString) {
     )
 }
 
-/// Whether an event in the folder could mean the file changed.
-fn concerns(event: &Event, dir: &Path, name: &OsString) -> bool {
+/// What an event in the folder `dir` says about the file `name` in it, if
+/// it could concern the file at all.
+fn classify(event: &Event, dir: &Path, name: &OsString) -> Option<Change> {
     if event.need_rescan() {
-        return true; // the event queue overflowed: anything may have changed
+        return Some(Change::Other); // the event queue overflowed: anything may have changed
     }
-    if matches!(event.kind, EventKind::Access(kind) if kind != AccessKind::Close(AccessMode::Write))
-    {
-        return false;
-    }
-    event.paths.iter().any(|path| {
-        path == dir
-            || match path.file_name() {
-                Some(file) => {
-                    file == name.as_os_str() || file.as_encoded_bytes().starts_with(b"..")
-                }
-                None => true,
+    let is_file = |path: &Path| path.file_name() == Some(name.as_os_str());
+    let is_dot_dot = |path: &Path| {
+        path.file_name()
+            .is_some_and(|f| f.as_encoded_bytes().starts_with(b".."))
+    };
+    let concerns = |path: &Path| path == dir || is_file(path) || is_dot_dot(path);
+    match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => event
+            .paths
+            .iter()
+            .any(|p| is_file(p))
+            .then_some(Change::Complete),
+        // Reads, including the store's own: ignored, or it would wake forever.
+        EventKind::Access(_) => None,
+        _ if event.paths.iter().any(|p| p == dir) => match event.kind {
+            EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_)) => {
+                Some(Change::FolderGone)
             }
-    })
+            _ => Some(Change::Other),
+        },
+        // A rename: complete if the file (or `..data`) is its destination.
+        EventKind::Modify(ModifyKind::Name(mode)) => {
+            let destination = match mode {
+                RenameMode::To => event.paths.first(),
+                RenameMode::Both => event.paths.get(1),
+                _ => None,
+            };
+            if destination.is_some_and(|p| is_file(p) || is_dot_dot(p)) {
+                Some(Change::Complete)
+            } else {
+                event
+                    .paths
+                    .iter()
+                    .any(|p| concerns(p))
+                    .then_some(Change::Other)
+            }
+        }
+        EventKind::Create(_) | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
+            if event.paths.iter().any(|p| is_file(p)) =>
+        {
+            Some(Change::Writing)
+        }
+        _ => event
+            .paths
+            .iter()
+            .any(|p| concerns(p) || p.file_name().is_none())
+            .then_some(Change::Other),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{CreateKind, ModifyKind, RenameMode};
+    use notify::event::{CreateKind, DataChange, RemoveKind};
 
     fn event(kind: EventKind, path: &str) -> Event {
         Event::new(kind).add_path(PathBuf::from(path))
     }
 
     #[test]
-    fn reacts_to_the_file_configmap_swaps_and_rescans_but_not_reads() {
+    fn tells_complete_saves_from_writes_in_progress_and_ignores_reads() {
         let (dir, name) = (Path::new("/etc/app"), OsString::from("toggles.toml"));
-        let yes = [
-            event(EventKind::Modify(ModifyKind::Any), "/etc/app/toggles.toml"),
-            event(
-                EventKind::Modify(ModifyKind::Name(RenameMode::To)),
-                "/etc/app/toggles.toml",
+        let file = "/etc/app/toggles.toml";
+        let rename = |mode| EventKind::Modify(ModifyKind::Name(mode));
+        let both = |from: &str, to: &str| {
+            event(rename(RenameMode::Both), from).add_path(PathBuf::from(to))
+        };
+        let cases = [
+            // An in-place save: written, then closed.
+            (
+                event(EventKind::Modify(ModifyKind::Data(DataChange::Any)), file),
+                Some(Change::Writing),
             ),
-            event(EventKind::Create(CreateKind::Any), "/etc/app/..data_tmp"),
-            event(
-                EventKind::Modify(ModifyKind::Name(RenameMode::To)),
-                "/etc/app/..data",
+            (
+                event(EventKind::Modify(ModifyKind::Any), file),
+                Some(Change::Writing),
             ),
-            event(
-                EventKind::Remove(notify::event::RemoveKind::Any),
-                "/etc/app",
+            (
+                event(EventKind::Create(CreateKind::File), file),
+                Some(Change::Writing),
             ),
-            Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan),
+            (
+                event(
+                    EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                    file,
+                ),
+                Some(Change::Complete),
+            ),
+            // A rename-save, and a ConfigMap swap.
+            (event(rename(RenameMode::To), file), Some(Change::Complete)),
+            (
+                both("/etc/app/.toggles.toml.tmp", file),
+                Some(Change::Complete),
+            ),
+            (
+                event(rename(RenameMode::To), "/etc/app/..data"),
+                Some(Change::Complete),
+            ),
+            (
+                both("/etc/app/..data_tmp", "/etc/app/..data"),
+                Some(Change::Complete),
+            ),
+            (
+                event(EventKind::Create(CreateKind::Any), "/etc/app/..data_tmp"),
+                Some(Change::Other),
+            ),
+            // Renamed away (vim's backup), removed: settle.
+            (event(rename(RenameMode::From), file), Some(Change::Other)),
+            (both(file, "/etc/app/toggles.toml~"), Some(Change::Other)),
+            (
+                event(EventKind::Remove(RemoveKind::File), file),
+                Some(Change::Other),
+            ),
+            (
+                Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan),
+                Some(Change::Other),
+            ),
+            // The folder itself.
+            (
+                event(EventKind::Remove(RemoveKind::Folder), "/etc/app"),
+                Some(Change::FolderGone),
+            ),
+            (
+                event(rename(RenameMode::From), "/etc/app"),
+                Some(Change::FolderGone),
+            ),
+            (
+                event(
+                    EventKind::Modify(ModifyKind::Metadata(notify::event::MetadataKind::Any)),
+                    "/etc/app",
+                ),
+                Some(Change::Other),
+            ),
+            // Reads and other files.
+            (event(EventKind::Access(AccessKind::Any), file), None),
+            (
+                event(EventKind::Access(AccessKind::Close(AccessMode::Read)), file),
+                None,
+            ),
+            (
+                event(
+                    EventKind::Access(AccessKind::Open(AccessMode::Any)),
+                    "/etc/app",
+                ),
+                None,
+            ),
+            (
+                event(
+                    EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                    "/etc/app/other",
+                ),
+                None,
+            ),
+            (
+                event(EventKind::Create(CreateKind::Any), "/etc/app/other.toml"),
+                None,
+            ),
+            (
+                event(
+                    EventKind::Modify(ModifyKind::Any),
+                    "/etc/app/.toggles.toml.swp",
+                ),
+                None,
+            ),
+            (both("/etc/app/a", "/etc/app/b"), None),
         ];
-        for e in &yes {
-            assert!(concerns(e, dir, &name), "{e:?}");
-        }
-        let no = [
-            event(EventKind::Access(AccessKind::Any), "/etc/app/toggles.toml"),
-            event(
-                EventKind::Access(AccessKind::Close(AccessMode::Read)),
-                "/etc/app/toggles.toml",
-            ),
-            event(
-                EventKind::Access(AccessKind::Open(AccessMode::Any)),
-                "/etc/app",
-            ),
-            event(EventKind::Create(CreateKind::Any), "/etc/app/other.toml"),
-            event(
-                EventKind::Modify(ModifyKind::Any),
-                "/etc/app/.toggles.toml.swp",
-            ),
-        ];
-        for e in &no {
-            assert!(!concerns(e, dir, &name), "{e:?}");
+        for (e, expected) in &cases {
+            assert_eq!(classify(e, dir, &name), *expected, "{e:?}");
         }
     }
 }

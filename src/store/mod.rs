@@ -70,7 +70,6 @@ pub struct Store {
 /// What the handle owns: dropping it stops the background work.
 struct Inner {
     shared: Arc<Shared>,
-    _watcher: Option<watch::Watcher>,
 }
 
 /// What the handle and the background worker share, grouped by the file
@@ -81,7 +80,7 @@ struct Shared {
     // publish.rs: the version in use and who hears about new ones.
     current: ArcSwap<Snapshot>,
     last_error: ArcSwapOption<Error>,
-    subscribers: Mutex<Vec<(u64, Subscriber)>>,
+    subscribers: Mutex<Vec<Arc<Subscriber>>>,
     next_subscriber: AtomicU64,
     on_publish: Mutex<Option<PublishHook>>,
 
@@ -98,6 +97,9 @@ struct Shared {
     /// net with a working watcher, the only means without one; unset when
     /// not watching. Set before the worker starts.
     poll: OnceLock<Duration>,
+    /// The watch on the file's folder; replaced by the worker if the folder
+    /// was deleted and comes back, taken out and dropped by the last handle.
+    watcher: Mutex<Option<watch::Watcher>>,
 
     // unknown.rs: names the file lacks.
     append: bool,
@@ -197,22 +199,22 @@ impl Builder {
             idle: std::sync::Condvar::new(),
             worker: Mutex::new(None),
             poll: OnceLock::new(),
+            watcher: Mutex::new(None),
             append: self.append && append_allowed_by_env(),
             seen: SeenNames::default(),
             append_failure_logged: AtomicBool::new(false),
             appended_at: Mutex::new(None),
         });
-        let mut watcher = None;
         if self.watch {
             let weak = Arc::downgrade(&shared);
-            let on_event = move || {
+            let on_event = move |change| {
                 if let Some(shared) = weak.upgrade() {
-                    shared.file_event();
+                    shared.file_event(change);
                 }
             };
             match watch::Watcher::start(&shared.path, on_event) {
                 Ok(w) => {
-                    watcher = Some(w);
+                    *lock(&shared.watcher) = Some(w);
                     let _ = shared.poll.set(self.safety_poll);
                 }
                 Err(e) => {
@@ -227,10 +229,7 @@ impl Builder {
             shared.ensure_worker();
         }
         Store {
-            inner: Arc::new(Inner {
-                shared,
-                _watcher: watcher,
-            }),
+            inner: Arc::new(Inner { shared }),
         }
     }
 }
@@ -365,9 +364,20 @@ impl Store {
     }
 
     /// Waits until every name queued for appending so far is written (or has
-    /// failed and been logged), and the store has reloaded after it.
+    /// failed and been logged), and the store has reloaded after it — for at
+    /// most 5 seconds: an append waits for another writer's lock, or for an
+    /// editor to finish a save, and `flush` never waits forever for those.
+    /// See [`flush_timeout`](Self::flush_timeout) to choose the bound and
+    /// learn whether everything was written.
     pub fn flush(&self) {
-        self.inner.shared.flush();
+        self.inner.shared.flush(worker::FLUSH_TIMEOUT);
+    }
+
+    /// Like [`flush`](Self::flush), waiting at most `timeout`: `true` if
+    /// everything queued was handled, `false` if something still waits (the
+    /// file's lock is held by another process, say).
+    pub fn flush_timeout(&self, timeout: Duration) -> bool {
+        self.inner.shared.flush(timeout)
     }
 
     /// Re-reads the file now. `Ok(true)` if a new version was loaded,
@@ -386,7 +396,9 @@ impl Store {
 
     /// Calls `callback` after each reload that changed something, on the
     /// store's background thread, until the returned [`Subscription`] is
-    /// dropped. Keep the callback quick: reloads wait for it.
+    /// dropped. Keep the callback quick: reloads wait for it. A callback
+    /// that panics is caught and logged (once, with the callback's type
+    /// name); it stays subscribed and reloads go on.
     ///
     /// ```
     /// # let dir = tempfile::tempdir().unwrap();
@@ -403,7 +415,13 @@ impl Store {
         let shared = &self.inner.shared;
         // Relaxed: only uniqueness matters.
         let id = shared.next_subscriber.fetch_add(1, Ordering::Relaxed);
-        lock(&shared.subscribers).push((id, Arc::new(callback)));
+        let name = std::any::type_name_of_val(&callback);
+        lock(&shared.subscribers).push(Arc::new(Subscriber {
+            id,
+            name,
+            callback: Box::new(callback),
+            panicked: AtomicBool::new(false),
+        }));
         Subscription {
             shared: Arc::downgrade(shared),
             id,
@@ -439,6 +457,9 @@ impl fmt::Debug for Store {
 impl Drop for Inner {
     fn drop(&mut self) {
         self.shared.stop_worker();
+        // After the worker, which may replace the watcher; dropped unlocked.
+        let watcher = lock(&self.shared.watcher).take();
+        drop(watcher);
     }
 }
 
@@ -453,7 +474,7 @@ pub struct Subscription {
 impl Drop for Subscription {
     fn drop(&mut self) {
         if let Some(shared) = self.shared.upgrade() {
-            lock(&shared.subscribers).retain(|(id, _)| *id != self.id);
+            lock(&shared.subscribers).retain(|s| s.id != self.id);
         }
     }
 }

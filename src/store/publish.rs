@@ -1,7 +1,9 @@
 //! Carrying out a reload decision: the snapshot swap, `last_error`, the log
 //! line, the publish hook and the subscribers.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use super::Shared;
@@ -13,8 +15,42 @@ use crate::read;
 use crate::snapshot::Snapshot;
 use crate::sync::lock;
 
-/// A [`Store::subscribe`](crate::Store::subscribe) callback.
-pub(super) type Subscriber = Arc<dyn Fn(&Changes) + Send + Sync>;
+/// A [`Store::subscribe`](crate::Store::subscribe) callback, and who it is.
+pub(super) struct Subscriber {
+    pub(super) id: u64,
+    /// The callback's type, which names the function or closure that made it.
+    pub(super) name: &'static str,
+    pub(super) callback: Box<dyn Fn(&Changes) + Send + Sync>,
+    /// Whether a panic of this subscriber was logged already.
+    pub(super) panicked: AtomicBool,
+}
+
+impl Subscriber {
+    /// Calls the subscriber; a panic is caught and logged (once per
+    /// subscriber), so no subscriber can stop the worker.
+    fn notify(&self, changes: &Changes, path: &std::path::Path) {
+        // The callback only sees `changes`, which it cannot leave half-made;
+        // whatever it broke of its own is its own business.
+        let Err(panic) = catch_unwind(AssertUnwindSafe(|| (self.callback)(changes))) else {
+            return;
+        };
+        // Relaxed: a flag that only limits logging to once.
+        if !self.panicked.swap(true, Ordering::Relaxed) {
+            let message = panic
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("(no message)");
+            log::error!(
+                "{}: subscriber #{} ({}) panicked: {message}; it stays subscribed, and \
+                 reloads go on (further panics of it are not logged)",
+                path.display(),
+                self.id,
+                self.name
+            );
+        }
+    }
+}
 
 /// Hears the generation of each snapshot a store publishes (see
 /// [`Store::set_on_publish`](crate::Store::set_on_publish)).
@@ -63,6 +99,12 @@ impl Shared {
                     retry_at: keep.retry_at,
                 };
             }
+            Decision::Recheck(at) => {
+                return Reloaded {
+                    result: Ok(false),
+                    retry_at: Some(at),
+                };
+            }
             Decision::Publish(definitions) => definitions,
         };
         let snapshot = Arc::new(Snapshot::new(generation::next(), definitions));
@@ -80,14 +122,12 @@ impl Shared {
                 |n| n.to_string_lossy().into_owned(),
             );
             log::info!("{name} reloaded: {changes}");
-            let subscribers: Vec<Subscriber> = lock(&self.subscribers)
-                .iter()
-                .map(|(_, s)| Arc::clone(s))
-                .collect();
+            let subscribers: Vec<Arc<Subscriber>> =
+                lock(&self.subscribers).iter().map(Arc::clone).collect();
             // Unlocked: a subscriber may call `reload` or drop the store.
             drop(state);
             for subscriber in subscribers {
-                subscriber(&changes);
+                subscriber.notify(&changes, &self.path);
             }
         }
         done(Ok(true))

@@ -3,15 +3,23 @@
 //! Given what a read of the file gave, why it was read, the time, and what
 //! it remembers of earlier reads, [`ReloadState::decide`] says what to do:
 //! nothing, publish, keep the version in use and report why, or look again
-//! after a settle. [`Burst`] says when a burst of file events has settled.
-//! Neither holds a thread, a file or a clock: time comes in as an argument,
-//! so the unit tests below replay sequences of saves through them.
+//! a moment later. [`Pending`] says when the file events not handled yet
+//! call for a read: at once when a writer is done, when it closes the file
+//! while one is writing in place, after a settle otherwise. Neither holds a
+//! thread, a file or a clock: time comes in as an argument, so the unit
+//! tests below replay sequences of saves through them.
+//!
+//! **A version is published only when its writer is done with it.** Where
+//! the watcher says so (a close after writing, a rename into place), the
+//! read is final. Everywhere else (a poll, events with no writer to wait
+//! for, a writer that never closes) new content is published only once two
+//! reads a settle apart found the same bytes: a save in progress that pauses
+//! for longer than that can still be caught (see `docs::limitations`).
 //!
 //! The rest of the store carries the decisions out: `publish.rs` (the
 //! snapshot swap, `last_error`, logs, subscribers) and `worker.rs` (when
 //! to read).
 
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,28 +27,63 @@ use std::time::{Duration, Instant};
 use crate::definitions::Definitions;
 use crate::error::Error;
 use crate::format;
-use crate::read::ReadError;
+use crate::read::{ReadError, content_hash as hash_of};
+use crate::watch::Change;
 
-/// Quiet time after the last file event before reloading; also the pause
-/// before a second look at a save that did not validate.
+/// Quiet time after the last file event before reloading, when no writer's
+/// close will say when a change is over; also the pause before a second
+/// look at content that may be a save in progress.
 pub(super) const SETTLE: Duration = Duration::from_millis(20);
-/// The longest a burst of events can delay a reload.
+/// The longest a burst of such events can delay a reload.
 pub(super) const MAX_DELAY: Duration = Duration::from_millis(60);
+/// How long a write in place may go without a close before the file is
+/// read anyway (a writer that keeps it open); the content must then still be
+/// the same a settle later to be published.
+pub(super) const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
+/// How far apart two polls' reads must agree before new content they found
+/// is published: a poll has no event to say that a writer is done.
+pub(super) const POLL_STABLE: Duration = Duration::from_millis(250);
 
 /// Why the file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Trigger {
-    /// The first look after file events: the file may be mid-save, so a
-    /// failure is not final yet (it is looked at again after [`SETTLE`]).
+    /// A writer is done: a close after writing, a rename into place. Final.
+    Complete,
+    /// A first look after events that no writer's close ends (or a write
+    /// that never closed): the file may be mid-save. A failure is looked at
+    /// again after [`SETTLE`]; new content is published only if a second
+    /// look finds it unchanged.
     Event,
-    /// The second look after file events: final.
-    Retry,
-    /// A timed poll: final.
+    /// A timed poll: like [`Trigger::Event`], with [`POLL_STABLE`] between
+    /// the two looks.
     Poll,
+    /// A second look, asked for by a decision: final for errors; new content
+    /// must match the first look's.
+    Retry,
     /// [`Store::reload`](crate::Store::reload): final.
     Manual,
     /// After the store's own append: final.
     Append,
+}
+
+impl Trigger {
+    /// Whether a read may have caught a save in progress.
+    fn is_first_look(self) -> bool {
+        matches!(self, Trigger::Event | Trigger::Poll)
+    }
+
+    /// Whether new content read now is taken as complete.
+    fn trusts_content(self) -> bool {
+        matches!(self, Trigger::Complete | Trigger::Manual | Trigger::Append)
+    }
+
+    /// When to look again after a first look.
+    fn second_look(self, now: Instant) -> Instant {
+        match self {
+            Trigger::Poll => now + POLL_STABLE,
+            _ => now + SETTLE,
+        }
+    }
 }
 
 /// What to do after a read.
@@ -55,6 +98,9 @@ pub(super) enum Decision {
     Publish(Definitions),
     /// Keep the version in use, for the reason given.
     Keep(Keep),
+    /// New content that validates but may be a save in progress: read again
+    /// at this instant, and publish it if it is still the same.
+    Recheck(Instant),
 }
 
 /// The version in use stays: why, and what to do about it.
@@ -88,6 +134,9 @@ pub(super) struct ReloadState {
     /// Whether the current read error (a missing file, most often) has been
     /// logged.
     read_error_logged: bool,
+    /// New, valid content seen by a look that could not trust it: published
+    /// if the next look finds the same bytes.
+    candidate: Option<u64>,
 }
 
 impl ReloadState {
@@ -113,6 +162,12 @@ impl ReloadState {
         }
     }
 
+    /// The hash of the bytes of the version in use; `None` if it came from
+    /// no file (there was none, or it was unreadable).
+    pub(super) fn in_use(&self) -> Option<u64> {
+        self.good
+    }
+
     /// Decides what a read of `path` that gave `read` means, at `now`.
     ///
     /// `path` only names the file in errors. A [`Decision::Publish`] is taken
@@ -124,8 +179,9 @@ impl ReloadState {
         read: Result<Vec<u8>, ReadError>,
         now: Instant,
     ) -> Decision {
-        let first_look = trigger == Trigger::Event;
-        let retry_at = first_look.then(|| now + SETTLE);
+        let first_look = trigger.is_first_look();
+        let retry_at = first_look.then(|| trigger.second_look(now));
+        let candidate = self.candidate.take();
         let bytes = match read {
             Ok(bytes) => bytes,
             Err(e) if e.is_not_found() && !self.seen_file => {
@@ -180,6 +236,12 @@ impl ReloadState {
             });
         }
         match format::parse(path, &bytes) {
+            Ok(_) if !trigger.trusts_content() && candidate != Some(hash) => {
+                // Perhaps a save in progress that happens to parse (a cut
+                // after a whole table): publish it only if it stays.
+                self.candidate = Some(hash);
+                Decision::Recheck(trigger.second_look(now))
+            }
             Ok(definitions) => {
                 self.good = Some(hash);
                 self.in_use_is_empty = definitions.is_empty();
@@ -207,39 +269,75 @@ impl ReloadState {
     }
 }
 
-/// A burst of file events not handled yet: reload once the folder has been
-/// quiet for [`SETTLE`], or [`MAX_DELAY`] after the burst's first event,
-/// whichever comes first.
+/// The file events not handled yet, and when they call for a read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Burst {
-    first: Instant,
-    last: Instant,
+pub(super) struct Pending {
+    /// A writer finished (closed the file after writing, renamed it into
+    /// place) since the last read.
+    complete: bool,
+    /// The last event of a write in place whose close has not come yet.
+    writing: Option<Instant>,
+    /// The first and last of the events that no close ends (removal, a
+    /// rename away, folder events, lost events).
+    other: Option<(Instant, Instant)>,
 }
 
-impl Burst {
-    /// A burst whose first event arrived at `now`.
-    pub(super) fn new(now: Instant) -> Burst {
-        Burst {
-            first: now,
-            last: now,
+impl Pending {
+    /// Nothing pending yet.
+    pub(super) fn new() -> Pending {
+        Pending {
+            complete: false,
+            writing: None,
+            other: None,
         }
     }
 
-    /// Another event of the burst arrived at `now`.
-    pub(super) fn event(&mut self, now: Instant) {
-        self.last = self.last.max(now);
+    /// Takes note of what an event at `now` said.
+    pub(super) fn event(&mut self, change: Change, now: Instant) {
+        match change {
+            Change::Complete => {
+                self.complete = true;
+                self.writing = None;
+            }
+            Change::Writing => self.writing = Some(self.writing.map_or(now, |w| w.max(now))),
+            Change::Other | Change::FolderGone => {
+                let first = self.other.map_or(now, |(first, _)| first);
+                let last = self.other.map_or(now, |(_, last)| last.max(now));
+                self.other = Some((first, last));
+            }
+        }
     }
 
-    /// When to reload, if no other event arrives.
-    pub(super) fn due(&self) -> Instant {
-        (self.first + MAX_DELAY).min(self.last + SETTLE)
+    /// When to read, if no other event arrives: at once after a writer is
+    /// done; at the writer's close (or [`WRITE_TIMEOUT`] after its last
+    /// write) while one is writing; else once the folder has been quiet for
+    /// [`SETTLE`], at most [`MAX_DELAY`] after the first event.
+    pub(super) fn due(&self, now: Instant) -> Instant {
+        if let Some(last_write) = self.writing {
+            return last_write + WRITE_TIMEOUT;
+        }
+        if self.complete {
+            return now;
+        }
+        match self.other {
+            Some((first, last)) => (first + MAX_DELAY).min(last + SETTLE),
+            None => now,
+        }
     }
-}
 
-fn hash_of(bytes: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
+    /// Whether a read now may append: no write in place is going on.
+    pub(super) fn is_writing(&self) -> bool {
+        self.writing.is_some()
+    }
+
+    /// How to read when [`due`](Self::due).
+    pub(super) fn trigger(&self) -> Trigger {
+        if self.complete && self.writing.is_none() {
+            Trigger::Complete
+        } else {
+            Trigger::Event
+        }
+    }
 }
 
 #[cfg(test)]
@@ -273,19 +371,24 @@ mod tests {
     /// A save as the worker reads it: a first look, then a second one
     /// after the settle if the first failed. Returns the final decision.
     fn save(state: &mut ReloadState, text: &str, now: Instant) -> Decision {
-        match read(state, Trigger::Event, text, now) {
-            Decision::Keep(Keep {
-                retry_at: Some(at),
-                record,
-                log,
-                ..
-            }) => {
-                assert!(!record && log.is_none(), "a first look reports nothing");
-                assert_eq!(at, now + SETTLE);
-                read(state, Trigger::Retry, text, at)
-            }
-            decision => decision,
+        let mut decision = read(state, Trigger::Event, text, now);
+        for _ in 0..3 {
+            decision = match decision {
+                Decision::Keep(Keep {
+                    retry_at: Some(at),
+                    record,
+                    log,
+                    ..
+                }) => {
+                    assert!(!record && log.is_none(), "a first look reports nothing");
+                    assert_eq!(at, now + SETTLE);
+                    read(state, Trigger::Retry, text, at)
+                }
+                Decision::Recheck(at) => read(state, Trigger::Retry, text, at),
+                decision => return decision,
+            };
         }
+        decision
     }
 
     #[track_caller]
@@ -379,7 +482,7 @@ mod tests {
             .collect();
         assert_eq!(logged, [true, false, false]);
         assert!(matches!(save(&mut state, GOOD_A, now), Decision::Unchanged));
-        let again = state.decide(path(), Trigger::Poll, missing(), now);
+        let again = state.decide(path(), Trigger::Manual, missing(), now);
         assert!(assert_reported(again), "a new disappearance is logged");
     }
 
@@ -400,8 +503,13 @@ mod tests {
         };
         assert_eq!(keep.retry_at, Some(now + SETTLE));
         assert!(!keep.record && keep.log.is_none());
-        // By the second look the writer is done.
-        assert_publishes(read(&mut state, Trigger::Retry, GOOD_A, now + SETTLE), true);
+        // By the second look the writer may be done: published once a third
+        // look finds the same bytes.
+        let later = now + SETTLE;
+        let Decision::Recheck(at) = read(&mut state, Trigger::Retry, GOOD_A, later) else {
+            panic!("new content after a half-written one must be stable first")
+        };
+        assert_publishes(read(&mut state, Trigger::Retry, GOOD_A, at), true);
     }
 
     #[test]
@@ -432,20 +540,105 @@ mod tests {
     }
 
     #[test]
-    fn a_burst_settles_after_quiet_or_at_the_cap() {
+    fn events_that_no_close_ends_settle_after_quiet_or_at_the_cap() {
         let t0 = Instant::now();
         let ms = Duration::from_millis;
-        let mut burst = Burst::new(t0);
-        assert_eq!(burst.due(), t0 + SETTLE);
-        burst.event(t0 + ms(5));
-        assert_eq!(burst.due(), t0 + ms(5) + SETTLE);
-        // Events every 10 ms forever: the reload still comes at the cap.
+        let mut pending = Pending::new();
+        pending.event(Change::Other, t0);
+        assert_eq!(pending.due(t0), t0 + SETTLE);
+        pending.event(Change::Other, t0 + ms(5));
+        assert_eq!(pending.due(t0), t0 + ms(5) + SETTLE);
+        // Events every 10 ms forever: the read still comes at the cap.
         for i in 2..20 {
-            burst.event(t0 + ms(10 * i));
+            pending.event(Change::Other, t0 + ms(10 * i));
         }
-        assert_eq!(burst.due(), t0 + MAX_DELAY);
+        assert_eq!(pending.due(t0), t0 + MAX_DELAY);
         // An event reported late (an earlier instant) moves nothing back.
-        burst.event(t0);
-        assert_eq!(burst.due(), t0 + MAX_DELAY);
+        pending.event(Change::Other, t0);
+        assert_eq!(pending.due(t0), t0 + MAX_DELAY);
+        assert_eq!(pending.trigger(), Trigger::Event);
+    }
+
+    #[test]
+    fn a_write_in_place_is_read_at_its_close_and_not_before() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut pending = Pending::new();
+        // A large file written in chunks with pauses longer than any settle.
+        for chunk in 0..5 {
+            pending.event(Change::Writing, t0 + ms(30 * chunk));
+            assert!(pending.is_writing());
+            assert_eq!(pending.due(t0), t0 + ms(30 * chunk) + WRITE_TIMEOUT);
+        }
+        pending.event(Change::Complete, t0 + ms(130));
+        assert_eq!(pending.due(t0 + ms(131)), t0 + ms(131), "at once");
+        assert_eq!(pending.trigger(), Trigger::Complete);
+        assert!(!pending.is_writing());
+    }
+
+    #[test]
+    fn a_rename_into_place_is_read_at_once_and_a_new_write_waits_again() {
+        let t0 = Instant::now();
+        let mut pending = Pending::new();
+        pending.event(Change::Complete, t0);
+        assert_eq!(
+            (pending.due(t0), pending.trigger()),
+            (t0, Trigger::Complete)
+        );
+        // Before the read, another writer starts: wait for its close.
+        pending.event(Change::Writing, t0);
+        assert_eq!(pending.due(t0), t0 + WRITE_TIMEOUT);
+        assert_eq!(pending.trigger(), Trigger::Event);
+        pending.event(Change::Complete, t0);
+        assert_eq!(pending.trigger(), Trigger::Complete);
+    }
+
+    #[test]
+    fn a_vim_save_moves_the_file_away_then_writes_a_new_one() {
+        let t0 = Instant::now();
+        let mut pending = Pending::new();
+        pending.event(Change::Other, t0); // renamed to the backup
+        pending.event(Change::Writing, t0); // created, written
+        assert_eq!(pending.due(t0), t0 + WRITE_TIMEOUT, "waits for the close");
+        pending.event(Change::Complete, t0); // closed
+        assert_eq!(
+            (pending.due(t0), pending.trigger()),
+            (t0, Trigger::Complete)
+        );
+    }
+
+    #[test]
+    fn content_that_parses_is_published_only_when_complete_or_stable() {
+        let now = Instant::now();
+        let mut state = loaded(GOOD_A_OFF);
+        // A cut after a whole table parses: a first look must not publish it.
+        let cut = "[toggles.a]\nenabled = true\n";
+        let full = "[toggles.a]\nenabled = true\n[toggles.b]\nenabled = true\n";
+        for trigger in [Trigger::Event, Trigger::Poll] {
+            let Decision::Recheck(at) = read(&mut state, trigger, cut, now) else {
+                panic!("{trigger:?} must not publish at once")
+            };
+            // The writer went on: still not published.
+            let Decision::Recheck(at) = read(&mut state, Trigger::Retry, full, at) else {
+                panic!("changed since the first look")
+            };
+            // The same bytes a settle later: published.
+            let Decision::Publish(d) = read(&mut state, Trigger::Retry, full, at) else {
+                panic!("stable content is published")
+            };
+            assert_eq!(d.toggles.len(), 2);
+            state = loaded(GOOD_A_OFF);
+        }
+        // A writer's close or a rename, a manual reload, our own append: at once.
+        for trigger in [Trigger::Complete, Trigger::Manual, Trigger::Append] {
+            let mut state = loaded(GOOD_A_OFF);
+            assert_publishes(read(&mut state, trigger, GOOD_A, now), true);
+        }
+        // A poll waits longer than an event between its two looks.
+        let mut state = loaded(GOOD_A_OFF);
+        assert!(matches!(
+            read(&mut state, Trigger::Poll, GOOD_A, now),
+            Decision::Recheck(at) if at == now + POLL_STABLE
+        ));
     }
 }

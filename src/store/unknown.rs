@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::thread;
 
 use super::reload::{SETTLE, Trigger};
 use super::{APPEND_ENV, Shared};
@@ -14,8 +13,23 @@ use crate::seen::{MAX_SEEN, Seen};
 use crate::snapshot::Snapshot;
 use crate::sync::lock;
 
-/// How many times an append holds back while the file may be mid-save.
+/// How many times an append holds back while the file was just modified
+/// by someone else (it may be mid-save); after that it goes ahead.
 const APPEND_ATTEMPTS: u32 = 5;
+
+/// What became of an append attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum AppendOutcome {
+    /// Appended (or nothing was missing), or failed for good (logged).
+    Done,
+    /// Held back: the lock is taken, or the file may be mid-save. Try again
+    /// a moment later.
+    Later,
+    /// The file is not the version in use: reload, then try again.
+    AfterReload,
+    /// The file does not validate: try again after the next good version.
+    AfterGoodVersion,
+}
 
 impl Shared {
     /// Records a name the current snapshot lacks: logs it once if invalid,
@@ -61,8 +75,8 @@ impl Shared {
         if !vanished.is_empty() {
             let mut work = lock(&self.work);
             for name in vanished {
-                if !work.pending.contains(&name) && !work.waiting.contains(&name) {
-                    work.pending.push(name);
+                if !work.names.contains(&name) && !work.waiting.contains(&name) {
+                    work.names.push(name);
                 }
             }
             drop(work);
@@ -70,29 +84,22 @@ impl Shared {
         }
     }
 
-    /// Appends `names` (those the file still lacks), holding back while an
-    /// editor may be saving in place; then reloads.
-    pub(super) fn append(&self, names: Vec<Box<str>>) {
+    /// Tries once to append `names` (those the file still lacks) to the
+    /// version in use, without waiting for anything; reloads after an
+    /// append. `attempt` counts the tries held back so far; `stopping`, the
+    /// store is being dropped (no more holding back for an editor).
+    pub(super) fn append(&self, names: &[Box<str>], attempt: u32, stopping: bool) -> AppendOutcome {
         // An editor may be saving in place right now: hold back a few times,
         // then append anyway (a modification time can lie) — unless the file
         // is empty while the version in use is not.
-        let refuse_empty = !self.current.load().is_empty();
-        let mut result = Err(AppendError::Busy);
-        for attempt in 0..APPEND_ATTEMPTS {
-            let quiet_for = (attempt + 1 < APPEND_ATTEMPTS).then_some(2 * SETTLE);
-            let ours = *lock(&self.appended_at);
-            let caution = append::Caution {
-                quiet_for,
-                refuse_empty,
-                ours,
-            };
-            result = append::append_missing(&self.path, &names, Date::today(), caution);
-            if !matches!(result, Err(AppendError::Busy)) {
-                break;
-            }
-            thread::sleep(SETTLE);
-        }
-        match result {
+        let quiet_for = (attempt + 1 < APPEND_ATTEMPTS && !stopping).then_some(2 * SETTLE);
+        let caution = append::Caution {
+            quiet_for,
+            refuse_empty: !self.current.load().is_empty(),
+            ours: *lock(&self.appended_at),
+            published: lock(&self.reload).in_use(),
+        };
+        match append::append_missing(&self.path, names, Date::today(), caution) {
             Ok(appended) => {
                 if !appended.names.is_empty() {
                     *lock(&self.appended_at) = appended.modified;
@@ -104,18 +111,31 @@ impl Shared {
                     );
                 }
                 self.reload(Trigger::Append);
+                AppendOutcome::Done
             }
             Err(AppendError::Invalid(e)) => {
                 log::debug!(
                     "{}: not appending while the file is invalid: {e}",
                     self.path.display()
                 );
-                lock(&self.work).waiting.extend(names);
+                AppendOutcome::AfterGoodVersion
+            }
+            Err(AppendError::Busy) if quiet_for.is_some() => {
+                log::debug!(
+                    "{}: not appending while an editor may be saving",
+                    self.path.display()
+                );
+                AppendOutcome::Later
             }
             Err(AppendError::Busy) => {
                 log::debug!("{}: not appending to an emptied file", self.path.display());
-                lock(&self.work).waiting.extend(names);
+                AppendOutcome::AfterGoodVersion
             }
+            Err(AppendError::Locked) => {
+                log::debug!("{}: another writer holds the lock", self.path.display());
+                AppendOutcome::Later
+            }
+            Err(AppendError::Unpublished) => AppendOutcome::AfterReload,
             Err(AppendError::Io(e)) => {
                 // Relaxed: a flag that only limits logging to once.
                 if !self.append_failure_logged.swap(true, Ordering::Relaxed) {
@@ -124,6 +144,7 @@ impl Shared {
                          (set {APPEND_ENV}=off to stop trying)"
                     );
                 }
+                AppendOutcome::Done
             }
         }
     }
