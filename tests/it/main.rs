@@ -3,6 +3,7 @@
 mod append;
 pub mod global;
 mod hostile;
+mod in_place;
 mod layers;
 mod load;
 #[cfg(feature = "openfeature")]
@@ -12,3 +13,4 @@ mod properties;
 mod reload;
 mod stress;
 mod support;
+mod worker;

@@ -1,0 +1,143 @@
+//! Nothing a user's code or another process does stops the store's worker:
+//! a panicking subscriber, another process holding the file's lock, the
+//! watched folder deleted and re-created.
+
+use std::fs;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use toggles::Store;
+
+use crate::support::{Fixture, capture_logs, child, count, logged, shown, wait_for};
+
+fn version(on: bool) -> String {
+    format!("[toggles.a]\nenabled = {on}\n")
+}
+
+fn rename_save(path: &Path, text: &str) {
+    let tmp = path.with_file_name(".toggles.toml.tmp");
+    fs::write(&tmp, text).unwrap();
+    fs::rename(&tmp, path).unwrap();
+}
+
+#[test]
+fn a_panicking_subscriber_is_logged_once_and_reloads_go_on() {
+    capture_logs();
+    let fixture = Fixture::new(Some(&version(false)));
+    let store = Store::builder(&fixture.path)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    let _subscription = store.subscribe(|_| panic!("a bug in the application's callback"));
+    for on in [true, false, true] {
+        rename_save(&fixture.path, &version(on));
+        wait_for("the save is visible after the panic", || {
+            store.is_enabled("a") == on
+        });
+    }
+    assert!(!store.is_enabled("queued_after_the_panics"));
+    assert!(
+        store.flush_timeout(Duration::from_secs(10)),
+        "flush returns"
+    );
+    let needle = format!("{}: subscriber #", shown(&fixture.path));
+    let lines = logged(&needle);
+    assert_eq!(lines.len(), 1, "logged once: {lines:?}");
+    assert!(lines[0].contains("a bug in the application's callback"));
+    assert!(
+        lines[0].contains("worker::"),
+        "names the callback: {}",
+        lines[0]
+    );
+}
+
+#[test]
+fn another_process_holding_the_lock_delays_appends_but_not_reloads() {
+    let fixture = Fixture::new(Some(&version(false)));
+    let release = fixture.dir.path().join("release.lock");
+    let held = fixture.dir.path().join("held.lock");
+    let mut holder = child("worker::child_holds_the_lock")
+        .stdout(Stdio::null())
+        .env("CHILD_FILE", &fixture.path)
+        .env("CHILD_HELD", &held)
+        .env("CHILD_RELEASE", &release)
+        .spawn()
+        .unwrap();
+    wait_for("the child holds the lock", || held.exists());
+    let store = Store::open(&fixture.path).unwrap();
+    assert!(!store.is_enabled("waits_for_the_lock"));
+    assert!(
+        !store.flush_timeout(Duration::from_millis(200)),
+        "the append waits for the lock, and flush does not wait forever"
+    );
+    rename_save(&fixture.path, &version(true));
+    wait_for("the save is visible while the lock is held", || {
+        store.is_enabled("a")
+    });
+    assert!(
+        holder.try_wait().unwrap().is_none(),
+        "the child still holds it"
+    );
+    fs::write(&release, "").unwrap();
+    assert!(holder.wait().unwrap().success());
+    assert!(store.flush_timeout(Duration::from_secs(10)));
+    let text = fs::read_to_string(&fixture.path).unwrap();
+    assert_eq!(count(&text, "[toggles.waits_for_the_lock]"), 1, "{text}");
+}
+
+/// Child: takes the file's lock, says so in `CHILD_HELD`, and holds it
+/// until `CHILD_RELEASE` exists.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_holds_the_lock() {
+    let (Ok(path), Ok(held), Ok(release)) = (
+        std::env::var("CHILD_FILE"),
+        std::env::var("CHILD_HELD"),
+        std::env::var("CHILD_RELEASE"),
+    ) else {
+        return; // not launched as a child
+    };
+    let real = fs::canonicalize(&path).unwrap();
+    let _lock = toggles::FileLock::acquire(&real).unwrap();
+    fs::write(held, "").unwrap();
+    wait_for("the parent releases the lock", || {
+        Path::new(&release).exists()
+    });
+}
+
+#[test]
+fn the_watch_survives_its_folder_being_deleted_and_re_created() {
+    capture_logs();
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("config");
+    fs::create_dir(&dir).unwrap();
+    let path = dir.join("toggles.toml");
+    fs::write(&path, version(false)).unwrap();
+    // No safety poll to speak of: only events (or the lost-watch poll) count.
+    let store = Store::builder(&path)
+        .append_unknown(false)
+        .safety_poll_interval(Duration::from_secs(3600))
+        .open()
+        .unwrap();
+    fs::remove_dir_all(&dir).unwrap();
+    wait_for("the loss of the file is reported", || {
+        store.last_error().is_some()
+    });
+    assert!(!store.is_enabled("a"), "the last good version stays");
+    fs::create_dir(&dir).unwrap();
+    fs::write(&path, version(true)).unwrap();
+    wait_for("the re-created file is loaded", || store.is_enabled("a"));
+    let gone = format!("{}: the folder was removed", shown(&path));
+    let back = format!("{}: the folder is back", shown(&path));
+    wait_for("the new watch is logged", || !logged(&back).is_empty());
+    assert!(logged(&gone)[0].starts_with("WARN"), "{:?}", logged(&gone));
+    assert!(logged(&back)[0].starts_with("WARN"), "{:?}", logged(&back));
+    // Watched again: saves arrive by events, not by the hour-long poll.
+    for on in [false, true] {
+        rename_save(&path, &version(on));
+        wait_for("a save after re-creation is seen", || {
+            store.is_enabled("a") == on
+        });
+    }
+}
