@@ -1,10 +1,12 @@
-//! Save-to-visible latency of hot reload: rename-saves a `toggles.toml`
-//! (write a temporary file, rename it over the file, as editors and
-//! deployment tools do) and measures how long until a check sees the change.
+//! Save-to-visible latency of hot reload: saves a `toggles.toml` — by
+//! rename (write a temporary file, rename it over the file, as editors and
+//! deployment tools do) or in place (truncate and write) — and measures how
+//! long until a check sees the change.
 //!
 //! ```text
-//! cargo run --release --example reload_latency                 # 10 000 toggles, 200 saves
-//! cargo run --release --example reload_latency -- 4 500        # 4 toggles, 500 saves
+//! cargo run --release --example reload_latency                    # 10 000 toggles, 200 rename-saves
+//! cargo run --release --example reload_latency -- 2000 500        # 2 000 toggles, 500 rename-saves
+//! cargo run --release --example reload_latency -- 2000 500 inplace
 //! ```
 //!
 //! `cargo bench` runs the same measurement (see BENCHMARKS.md).
@@ -19,14 +21,20 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let toggles: usize = args.next().map_or(10_000, |a| a.parse().expect("toggles"));
     let saves: usize = args.next().map_or(200, |a| a.parse().expect("saves"));
+    let style = match args.next().as_deref() {
+        None | Some("rename") => latency::Style::Rename,
+        Some("inplace") => latency::Style::InPlace,
+        Some(other) => panic!("unknown save style {other:?}: rename or inplace"),
+    };
     if std::env::var_os("RUST_LOG").is_some() {
         StderrLogger::install();
     }
-    let l = latency::measure(toggles.max(1), saves.max(1));
+    let l = latency::measure(toggles.max(1), saves.max(1), style);
     println!(
-        "{} toggles, {} rename-saves: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        "{} toggles, {} {}: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         l.toggles,
         l.sorted.len(),
+        l.style.name(),
         ms(l.percentile(50)),
         ms(l.percentile(90)),
         ms(l.percentile(99)),

@@ -1,5 +1,6 @@
-//! Save-to-visible latency: how long after a rename-save a check sees the
-//! change. Shared by the `toggles` bench and `examples/reload_latency.rs`.
+//! Save-to-visible latency: how long after a save a check sees the change,
+//! for rename-saves and in-place saves. Shared by the `toggles` bench and
+//! `examples/reload_latency.rs`.
 
 use std::fs;
 use std::path::Path;
@@ -9,9 +10,30 @@ use toggles::Store;
 
 use crate::fixture::{self, CHECKED};
 
+/// How a save is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Write a temporary file beside it, rename it over the file (editors,
+    /// deployment tools, the `toggles` CLI).
+    Rename,
+    /// Truncate the file and write it (`echo … >`, many programs); the save
+    /// is complete when the writer closes the file.
+    InPlace,
+}
+
+impl Style {
+    pub fn name(self) -> &'static str {
+        match self {
+            Style::Rename => "rename-saves",
+            Style::InPlace => "in-place saves",
+        }
+    }
+}
+
 /// Latencies of one run, sorted.
 pub struct Latencies {
     pub toggles: usize,
+    pub style: Style,
     pub sorted: Vec<Duration>,
 }
 
@@ -28,11 +50,12 @@ impl Latencies {
     }
 }
 
-/// Opens a watched store on a file of `toggles` toggles and rename-saves it
-/// `saves` times, flipping [`CHECKED`] each time; each latency runs from the
-/// `rename` to the first `Store::is_enabled` that returns the new state,
-/// checked in a loop as a busy application would.
-pub fn measure(toggles: usize, saves: usize) -> Latencies {
+/// Opens a watched store on a file of `toggles` toggles and saves it `saves`
+/// times in `style`, flipping [`CHECKED`] each time; each latency runs from
+/// the moment the save is complete (the `rename`, or the `close` after an
+/// in-place write) to the first `Store::is_enabled` that returns the new
+/// state, checked in a loop as a busy application would.
+pub fn measure(toggles: usize, saves: usize, style: Style) -> Latencies {
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("toggles.toml");
     let versions = [
@@ -49,7 +72,11 @@ pub fn measure(toggles: usize, saves: usize) -> Latencies {
     let mut sorted = Vec::with_capacity(saves);
     for save in 1..=saves {
         let on = save % 2 == 1;
-        let started = rename_save(&path, &versions[usize::from(on)]);
+        let text = &versions[usize::from(on)];
+        let started = match style {
+            Style::Rename => rename_save(&path, text),
+            Style::InPlace => in_place_save(&path, text),
+        };
         let deadline = started + Duration::from_secs(10);
         while store.is_enabled(CHECKED) != on {
             assert!(
@@ -63,7 +90,11 @@ pub fn measure(toggles: usize, saves: usize) -> Latencies {
         std::thread::sleep(Duration::from_millis(5));
     }
     sorted.sort();
-    Latencies { toggles, sorted }
+    Latencies {
+        toggles,
+        style,
+        sorted,
+    }
 }
 
 /// Writes `text` beside `path` and renames it over `path`, as editors and
@@ -73,5 +104,16 @@ fn rename_save(path: &Path, text: &str) -> Instant {
     fs::write(&tmp, text).expect("write the temporary file");
     let started = Instant::now();
     fs::rename(&tmp, path).expect("rename over the file");
+    started
+}
+
+/// Truncates `path` and writes `text` into it; returns the instant just
+/// before the file is closed, when the save is complete.
+fn in_place_save(path: &Path, text: &str) -> Instant {
+    use std::io::Write;
+    let mut file = fs::File::create(path).expect("open the file for writing");
+    file.write_all(text.as_bytes()).expect("write the file");
+    let started = Instant::now();
+    drop(file);
     started
 }

@@ -277,7 +277,13 @@ fn main() {
         Some(f) if !"latency".contains(f.as_str()) => Vec::new(),
         _ => {
             let saves = if benching { 200 } else { 2 };
-            vec![latency::measure(4, saves), latency::measure(TOGGLES, saves)]
+            use latency::Style::{InPlace, Rename};
+            vec![
+                latency::measure(4, saves, Rename),
+                latency::measure(2_000, saves, Rename),
+                latency::measure(2_000, saves, InPlace),
+                latency::measure(TOGGLES, saves, Rename),
+            ]
         }
     };
     if benching {

@@ -177,15 +177,20 @@ pub fn print(started: SystemTime, latencies: &[Latencies]) {
     );
     for l in latencies {
         row(
-            &format!("save-to-visible p50, {} toggles", l.toggles),
+            &format!(
+                "save-to-visible p50, {} toggles, {}",
+                l.toggles,
+                l.style.name()
+            ),
             Some(l.percentile(50).as_secs_f64() * 1e3),
             " ms",
             "",
         );
         row(
             &format!(
-                "save-to-visible p99, {} toggles ({} saves, max {:.1} ms)",
+                "save-to-visible p99, {} toggles, {} ({} saves, max {:.1} ms)",
                 l.toggles,
+                l.style.name(),
                 l.sorted.len(),
                 l.max().as_secs_f64() * 1e3
             ),
