@@ -18,17 +18,31 @@
 //! - **Deleting a toggle that running code still checks puts it back**: a
 //!   missing name is appended whenever it goes missing. Remove the code
 //!   first (`toggles check` reports what is still used).
-//! - **An editor that saves in place races an append.** A truncate-and-write
-//!   save cannot be made atomic against another writer; the appender holds
-//!   back while the file was just modified and never appends to an emptied
-//!   file, which closes the window in practice, not in theory. Saves by
-//!   rename (most editors, `git`, the `toggles` CLI) have no such window.
+//! - **An editor that saves in place can still race an append in one
+//!   instant.** The library appends only to the version it has published
+//!   (the file's bytes must hash to it, under the lock) and never while the
+//!   watcher reports a write in progress, so it never appends into a save
+//!   it could see. A writer that starts truncating in the same instant as an
+//!   append, without taking the lock, is the window that remains: nothing
+//!   can make a truncate-and-write save atomic against another writer. Saves
+//!   by rename (most editors, `git`, the `toggles` CLI) have no such window.
 //! - **Overrides register names with the global store only.** Overriding a
 //!   name that a non-global store's file lacks does not append it there.
-//! - **Reload latency has a floor.** A save is visible after the folder has
-//!   been quiet for 20 ms (at most 60 ms into a burst of events), plus the
-//!   read: about 20 to 35 ms. Without file events (some network file
-//!   systems), polling every second takes over.
+//! - **Knowing that a save is complete needs the watcher's word.** On
+//!   Linux, inotify reports a rename into place and the close of a file
+//!   that was written: the file is read then, and only then. Where no such
+//!   word comes — polling (a network file system without events, or after
+//!   the watch could not start), a writer that keeps the file open (2 s
+//!   without a close), other platforms' watchers, events lost to a queue
+//!   overflow — the store reads after a quiet time and publishes new
+//!   content only when a second read, 20 ms later (250 ms for a poll),
+//!   finds the same bytes. A writer that pauses longer than that in the
+//!   middle of a save, with a cut that happens to parse, can then still be
+//!   published: a conservative settle, not a guarantee.
+//! - **Reload latency is the read and the parse.** A complete save is read
+//!   at once: a 2 000-toggle file is visible in about 4 ms (most of it
+//!   parsing 260 KB; `BENCHMARKS.md`). Changes no writer's close ends (a
+//!   deleted file, folder events) settle for 20 ms first (at most 60 ms).
 //! - **An empty file never replaces a version with toggles**: it is what a
 //!   truncating editor leaves mid-save. Leave a comment in the file to
 //!   remove every toggle.
