@@ -80,7 +80,9 @@ impl Work {
         if recheck_at.is_some_and(|at| at <= now) {
             return Next::Read(Trigger::Retry);
         }
-        if poll_at.is_some_and(|at| at <= now) && self.events.is_none() && self.recheck.is_none() {
+        // A poll waits while a read is pending anyway.
+        let poll_at = poll_at.filter(|_| self.events.is_none() && self.recheck.is_none());
+        if poll_at.is_some_and(|at| at <= now) {
             return Next::Read(Trigger::Poll);
         }
         if can_append && append_at <= now {
@@ -339,6 +341,18 @@ mod tests {
         assert_eq!(work.next(t0 + ms(100), None), Next::Read(Trigger::Complete));
         work.events = None;
         assert_eq!(work.next(t0 + ms(100), None), Next::Append);
+
+        // A poll that is due waits for a pending read, without spinning.
+        work.names.clear();
+        let mut writing = Pending::new();
+        writing.event(Change::Writing, t0);
+        work.events = Some(writing);
+        assert_eq!(
+            work.next(t0 + ms(100), Some(t0)),
+            Next::Sleep(Some(writing.due(t0)))
+        );
+        work.events = None;
+        work.names.push("new_name".into());
 
         // A held-back append waits for its time; a second look comes first.
         work.append_retry = Some((t0 + ms(20), 1));
