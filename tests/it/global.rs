@@ -21,6 +21,9 @@ release = \"launch\"
 
 [toggles.g_flip]
 enabled = false
+
+[toggles.o_serial]
+enabled = true
 ";
 
 /// The test binary's global store: a temporary file, initialized once.
@@ -92,6 +95,91 @@ fn a_cached_call_site_sees_a_reload() {
     });
     toggles::global().reload().unwrap();
     assert!(!check());
+}
+
+#[test]
+fn call_site_caches_racing_reloads_never_return_a_value_no_version_had() {
+    assert_child_succeeds(
+        child("global::child_races_checks_against_reloads").env("TOGGLES_CHILD_RACE", "1"),
+    );
+}
+
+/// Child: its own global store; three threads check through `toggle!` while
+/// the main thread publishes 200 versions. `race_on` is on and `race_off` off
+/// in every version, so any other value was never published; `race_1` to
+/// `race_4` switch on one after the other and never off again, so a call
+/// site that saw one on and then off returned a stale value after a newer
+/// one. Every thread must end up seeing the last version.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_races_checks_against_reloads() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    if std::env::var_os("TOGGLES_CHILD_RACE").is_none() {
+        return; // not launched as a child: it replaces the global store
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("toggles.toml");
+    let version = |step: usize, churn: usize| {
+        let mut text = format!(
+            "[toggles.race_on]\nenabled = true\n[toggles.race_off]\nenabled = false\n\
+             [toggles.churn]\ndescription = \"{churn}\"\nenabled = {}\n",
+            churn % 2 == 0
+        );
+        for k in 1..=4 {
+            text.push_str(&format!("[toggles.race_{k}]\nenabled = {}\n", k <= step));
+        }
+        text
+    };
+    std::fs::write(&path, version(0, 0)).unwrap();
+    let store = toggles::Store::builder(&path)
+        .watch(false)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    toggles::init_with(store);
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..3 {
+            s.spawn(|| {
+                let mut seen_on = [false; 4];
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+                loop {
+                    assert!(
+                        std::time::Instant::now() < deadline,
+                        "never saw the last version: {seen_on:?}"
+                    );
+                    assert!(toggle!("race_on"), "a value no version had");
+                    assert!(!toggle!("race_off"), "a value no version had");
+                    std::hint::black_box(toggle!("churn"));
+                    let now = [
+                        toggle!("race_1"),
+                        toggle!("race_2"),
+                        toggle!("race_3"),
+                        toggle!("race_4"),
+                    ];
+                    for k in 0..4 {
+                        assert!(
+                            now[k] || !seen_on[k],
+                            "race_{} went back to off: a stale value after a newer one",
+                            k + 1
+                        );
+                        seen_on[k] |= now[k];
+                    }
+                    if done.load(Ordering::SeqCst) && seen_on == [true; 4] {
+                        break;
+                    }
+                }
+            });
+        }
+        for step in 1..=4 {
+            for churn in 1..=50 {
+                std::fs::write(&path, version(step, step * 100 + churn)).unwrap();
+                assert!(toggles::global().reload().unwrap());
+            }
+        }
+        done.store(true, Ordering::SeqCst);
+    });
 }
 
 #[test]

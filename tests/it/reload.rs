@@ -358,21 +358,32 @@ fn subscribers_hear_what_changed_and_the_log_says_it() {
 
     // A comment-only edit is a new version but not a change: nobody is told.
     drop(subscription);
-    let quiet: Arc<Mutex<usize>> = Arc::default();
-    let counter = Arc::clone(&quiet);
-    let _subscription = store.subscribe(move |_| *counter.lock().unwrap() += 1);
+    let heard_versions: Arc<Mutex<Vec<u64>>> = Arc::default();
+    let sink = Arc::clone(&heard_versions);
+    let _subscription =
+        store.subscribe(move |changes| sink.lock().unwrap().push(changes.snapshot().generation()));
+    let before_comment = store.snapshot().generation();
     let with_comment = format!(
         "# a comment\n{}",
         fs::read_to_string(&fixture.path).unwrap()
     );
     rename_save(&fixture.path, &with_comment);
+    wait_for("the comment-only version is published", || {
+        store.snapshot().generation() > before_comment
+    });
+    let comment_version = store.snapshot().generation();
     rename_save(
         &fixture.path,
         &with_comment.replace("[toggles.fresh]", "[toggles.fresh]\nenabled = true"),
     );
     wait_for("the flip after the comment is heard", || {
-        *quiet.lock().unwrap() == 1
+        !heard_versions.lock().unwrap().is_empty()
     });
+    let flip_version = store.snapshot().generation();
+    assert!(flip_version > comment_version && store.is_enabled("fresh"));
+    // Notifications come in order on the worker: had the comment-only
+    // version been announced, it would be first.
+    assert_eq!(*heard_versions.lock().unwrap(), [flip_version]);
 }
 
 #[test]
@@ -397,22 +408,51 @@ fn without_events_the_store_falls_back_to_polling() {
 
 #[test]
 fn appends_do_not_cause_a_reload_loop_or_a_glitch() {
+    use notify::event::{AccessKind, AccessMode};
+    use notify::{EventKind, RecursiveMode, Watcher};
+
     let fixture = Fixture::new(Some(&version(true)));
     let store = Store::open(&fixture.path).unwrap();
     assert!(!store.is_enabled("appended"));
     store.flush();
     let after_append = store.snapshot();
     assert!(after_append.contains("appended") && after_append.is_enabled("a"));
+    // Count every open of the file from now on: a store that reacted to its
+    // own reads or appends would open it again and again.
+    let opens = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&opens);
+    let file = fixture.path.clone();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event
+            && matches!(event.kind, EventKind::Access(AccessKind::Open(_)))
+            && event.paths.contains(&file)
+        {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    })
+    .unwrap();
+    watcher
+        .watch(fixture.dir.path(), RecursiveMode::NonRecursive)
+        .unwrap();
     // The watcher's event for our own append finds the same bytes: a later
     // save is the next version, with nothing in between.
-    rename_save(
-        &fixture.path,
-        &fs::read_to_string(&fixture.path)
-            .unwrap()
-            .replace("enabled = true", "enabled = false"),
-    );
+    let saved = fs::read_to_string(&fixture.path)
+        .unwrap()
+        .replace("enabled = true", "enabled = false");
+    rename_save(&fixture.path, &saved);
     wait_for("the next save is visible", || !store.is_enabled("a"));
     assert!(store.snapshot().contains("appended"));
+    // Then a quiet half second, measured: a loop would open the file
+    // hundreds of times in it; a settled store does not open it at all
+    // (the rename-save costs a read or two).
+    let settled = opens.load(Ordering::SeqCst);
+    let quiet_until = std::time::Instant::now() + Duration::from_millis(500);
+    while std::time::Instant::now() < quiet_until {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let during_quiet = opens.load(Ordering::SeqCst) - settled;
+    assert!(settled <= 4, "the save was read {settled} times");
+    assert_eq!(during_quiet, 0, "the store kept reading a settled file");
 }
 
 #[test]
