@@ -152,3 +152,71 @@ impl fmt::Display for Changes {
         f.write_str(&parts.join(", "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diff(old: &str, new: &str) -> Changes {
+        let old = Snapshot::parse("t.toml", old.as_bytes()).unwrap();
+        let new = Arc::new(Snapshot::parse("t.toml", new.as_bytes()).unwrap());
+        Changes::between(&old, &new)
+    }
+
+    #[test]
+    fn flips_additions_removals_and_releases_each_sorted() {
+        let old = "[releases.gone]\nenabled = true\n[releases.r]\n\
+                   [toggles.a]\nenabled = true\n[toggles.b]\nrelease = \"r\"\n\
+                   [toggles.c]\n[toggles.old]\n";
+        let new = "[releases.new]\n[releases.r]\nenabled = true\n\
+                   [toggles.a]\nenabled = false\n[toggles.b]\nrelease = \"r\"\n\
+                   [toggles.c]\n[toggles.fresh]\nenabled = true\n";
+        let changes = diff(old, new);
+        let flips: Vec<_> = changes
+            .flipped()
+            .iter()
+            .map(|f| (&*f.name, f.old, f.new))
+            .collect();
+        // `b` flips through its release; `c` stays off.
+        assert_eq!(flips, [("a", true, false), ("b", false, true)]);
+        assert_eq!(changes.added(), [Box::from("fresh")]);
+        assert_eq!(changes.removed(), [Box::from("old")]);
+        let releases: Vec<_> = changes
+            .releases()
+            .iter()
+            .map(|r| (&*r.name, r.old, r.new))
+            .collect();
+        assert_eq!(
+            releases,
+            [
+                ("new", None, Some(false)),
+                ("r", Some(false), Some(true)),
+                ("gone", Some(true), None)
+            ]
+        );
+        assert!(!changes.is_empty());
+        assert_eq!(
+            changes.to_string(),
+            "a on→off, b off→on, release new undefined→off, release r off→on, \
+             release gone on→undefined, 1 added, 1 removed"
+        );
+        assert!(changes.snapshot().is_enabled("fresh"));
+    }
+
+    #[test]
+    fn comments_descriptions_dates_and_order_are_no_change() {
+        let old = "[toggles.a]\nenabled = true\n[toggles.b]\nrelease = \"r\"\n[releases.r]\n";
+        let new = "# a comment\n[releases.r]\ndescription = \"now described\"\n\
+                   [toggles.b]\nrelease = \"r\"\ncreated = 2026-11-25\n\
+                   [toggles.a]\nenabled = true # still on\n";
+        let changes = diff(old, new);
+        assert!(changes.is_empty(), "{changes}");
+        assert_eq!(changes.to_string(), "no change");
+        // A toggle that keeps its state while its source changes is no flip.
+        let changes = diff(
+            "[releases.r]\nenabled = true\n[toggles.a]\nrelease = \"r\"\n",
+            "[releases.r]\nenabled = true\n[toggles.a]\nrelease = \"r\"\nenabled = true\n",
+        );
+        assert!(changes.is_empty(), "{changes}");
+    }
+}
