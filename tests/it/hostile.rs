@@ -245,3 +245,85 @@ fn child_appends_to_a_fifo() {
     assert_eq!(refused.len(), 1, "{refused:?}");
     drop(store);
 }
+
+#[test]
+fn hostile_names_cannot_pin_memory_or_flood_the_log() {
+    assert_child_succeeds_within(&mut child("hostile::child_checks_hostile_names"), NO_HANG);
+}
+
+/// The resident memory of this process, in KiB.
+fn rss_kib() -> usize {
+    let status = fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line["VmRSS:".len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Run by the test above in a process of its own (memory is per process):
+/// a service passing request data to `Store::is_enabled`.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_checks_hostile_names() {
+    capture_logs();
+    let fixture = Fixture::new(Some("[toggles.a]\nenabled = true\n"));
+    let store = Store::builder(&fixture.path)
+        .watch(false)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    // One buffer per kind, changed in place: the names themselves take no
+    // memory that lasts.
+    let mut invalid = vec![b' '; 32 << 10];
+    let mut valid = vec![b'v'; 255];
+    let check = |buffer: &mut Vec<u8>, i: usize| {
+        buffer[..8].copy_from_slice(format!("{i:08}").as_bytes());
+        assert!(!store.is_enabled(std::str::from_utf8(buffer).unwrap()));
+    };
+    check(&mut invalid, 0);
+    check(&mut valid, 0);
+    let before = rss_kib();
+    let started = Instant::now();
+    for i in 1..12_000 {
+        check(&mut invalid, i);
+    }
+    for i in 1..12_000 {
+        check(&mut valid, i);
+    }
+    // Checked again: no new line, no new memory.
+    for i in 0..12_000 {
+        check(&mut invalid, i);
+    }
+    let grown = rss_kib().saturating_sub(before);
+    // 1 MiB of valid names, 80 KB of fingerprints, and the tables over them
+    // (twice during a merge): a few MiB. It was 316 MiB.
+    assert!(grown < 8 << 10, "the store holds {grown} KiB more");
+    // One line about invalid names per 10 s (a slow debug build may take
+    // more than 10 s here), each at most a few hundred bytes. It was 313 MiB.
+    let periods = started.elapsed().as_secs() as usize / 10 + 1;
+    let invalid_lines = logged("invalid toggle name");
+    assert!(
+        invalid_lines.len() <= periods,
+        "rate-limited: {invalid_lines:#?}"
+    );
+    let lines = logged("");
+    let text: usize = lines.iter().map(String::len).sum();
+    eprintln!(
+        "{grown} KiB more memory, {text} bytes in {} log lines",
+        lines.len()
+    );
+    assert!(
+        text < (periods + 1) * 512,
+        "{text} bytes of log: {lines:#?}"
+    );
+    assert!(
+        invalid_lines[0].contains("… (32768 bytes)"),
+        "{}",
+        invalid_lines[0]
+    );
+    assert_eq!(logged("unknown toggle names").len(), 1, "full, once");
+    assert!(store.is_enabled("a"));
+}
