@@ -87,12 +87,11 @@ pub(crate) fn append_missing(
     // Check and append through one handle: if an editor replaces the file
     // meanwhile, the append lands in the version that was checked (and the
     // next reload finds the names missing and queues them again).
-    let mut file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(&real)
-        .map_err(|e| AppendError::Io(Error::io(&real, "open the file for appending", e)))?;
+    let mut file = read::open_regular(
+        &real,
+        OpenOptions::new().read(true).append(true).create(true),
+    )
+    .map_err(|e| AppendError::Io(e.into_error(&real, "open the file for appending")))?;
     let current = read::read_from(&file)
         .map_err(|e| AppendError::Io(e.into_error(&real, "read the file")))?;
     if may_be_mid_save(&file, &current, caution) {

@@ -1,9 +1,19 @@
 //! Reading the file: a regular file, at most [`MAX_FILE_SIZE`] bytes.
 //!
-//! Every read the library makes goes through here, so the limits hold for
-//! the first load, each reload and each append alike.
+//! Every open and read of the file the library makes goes through here, so
+//! the rules hold for the first load, each reload and each append alike:
+//!
+//! - **Regular files only**, after following symlinks. A FIFO, a socket, a
+//!   device or a folder in the file's place is refused with
+//!   [`ReadError::NotAFile`], *without blocking*: opening a FIFO for reading
+//!   waits for a writer (forever, if none comes), and reading one waits for
+//!   data. So [`open_regular`] looks at the path's type first (a device is
+//!   not even opened), opens with `O_NONBLOCK` (the path may be replaced
+//!   between the look and the open), and checks the type of the handle it
+//!   got. On a regular file, `O_NONBLOCK` changes nothing.
+//! - **At most [`MAX_FILE_SIZE`] bytes.**
 
-use std::fs::File;
+use std::fs::{self, File, FileType, OpenOptions};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, Read};
 use std::path::Path;
@@ -58,14 +68,14 @@ impl From<io::Error> for ReadError {
 
 /// The bytes of the file at `path`.
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>, ReadError> {
-    read_from(&File::open(path)?)
+    read_from(&open_regular(path, OpenOptions::new().read(true))?)
 }
 
 /// The bytes of an open file, from its start, as [`read`] gives them.
 pub(crate) fn read_from(file: &File) -> Result<Vec<u8>, ReadError> {
     let metadata = file.metadata()?;
-    if metadata.is_dir() {
-        return Err(ReadError::NotAFile("a folder"));
+    if let Some(what) = not_a_file(&metadata.file_type()) {
+        return Err(ReadError::NotAFile(what));
     }
     let mut bytes = Vec::with_capacity(metadata.len().min(MAX_FILE_SIZE) as usize);
     file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
@@ -81,4 +91,91 @@ pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
     let mut hasher = DefaultHasher::new();
     bytes.hash(&mut hasher);
     hasher.finish()
+}
+
+/// Opens `path` with `options` if it is a regular file (after symlinks),
+/// without ever blocking on what is not one (see the module's docs).
+pub(crate) fn open_regular(path: &Path, options: &mut OpenOptions) -> Result<File, ReadError> {
+    // Refuse what is plainly not a file without opening it: opening a
+    // device can do something of its own (a tape rewinds, a modem dials).
+    // A path that cannot be looked at is left to `open`, which says why.
+    if let Ok(metadata) = fs::metadata(path)
+        && let Some(what) = not_a_file(&metadata.file_type())
+    {
+        return Err(ReadError::NotAFile(what));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // The path may have been replaced since the look above.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| {
+        // Opening a FIFO without a reader for writing, or a socket, fails
+        // (ENXIO), and a folder for writing too (EISDIR): say what it is.
+        match fs::metadata(path)
+            .ok()
+            .and_then(|m| not_a_file(&m.file_type()))
+        {
+            Some(what) => ReadError::NotAFile(what),
+            None => ReadError::Io(e),
+        }
+    })?;
+    if let Some(what) = not_a_file(&file.metadata()?.file_type()) {
+        return Err(ReadError::NotAFile(what));
+    }
+    Ok(file)
+}
+
+/// What a file of type `file_type` is, if it is not a regular file: `"a
+/// FIFO"`, `"a socket"`, `"a device"`, `"a folder"`.
+pub(crate) fn not_a_file(file_type: &FileType) -> Option<&'static str> {
+    if file_type.is_file() {
+        return None;
+    }
+    if file_type.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some("a special file")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_refused_without_reading_it() {
+        // Reading /dev/zero would never end; `/dev/null` would read as empty.
+        for device in ["/dev/zero", "/dev/null"] {
+            let error = read(Path::new(device)).unwrap_err();
+            assert!(
+                matches!(error, ReadError::NotAFile("a device")),
+                "{error:?}"
+            );
+            let opened = open_regular(Path::new(device), OpenOptions::new().append(true));
+            assert!(matches!(opened, Err(ReadError::NotAFile("a device"))));
+        }
+    }
+
+    #[test]
+    fn a_folder_is_refused_for_reading_and_for_appending() {
+        let dir = std::env::temp_dir();
+        assert!(matches!(read(&dir), Err(ReadError::NotAFile("a folder"))));
+        let opened = open_regular(&dir, OpenOptions::new().read(true).append(true));
+        assert!(matches!(opened, Err(ReadError::NotAFile("a folder"))));
+    }
 }

@@ -9,7 +9,7 @@ use super::{APPEND_ENV, Shared};
 use crate::append::{self, AppendError};
 use crate::date::Date;
 use crate::name::is_valid_name;
-use crate::seen::{MAX_SEEN, Seen};
+use crate::seen::{LOG_EVERY, MAX_SEEN, MAX_SEEN_BYTES, Seen, Shown};
 use crate::snapshot::Snapshot;
 use crate::sync::lock;
 
@@ -32,29 +32,44 @@ pub(super) enum AppendOutcome {
 }
 
 impl Shared {
-    /// Records a name the current snapshot lacks: logs it once if invalid,
-    /// otherwise queues it once for appending.
+    /// Records a name the current snapshot lacks: logs it once if invalid
+    /// (within a rate limit, quoting its start only), otherwise queues it
+    /// once for appending.
     #[cold]
     #[inline(never)]
     pub(super) fn note_unknown(self: &Arc<Self>, name: &str) {
         match self.seen.insert(name) {
-            Seen::Before | Seen::Full { first: false } => return,
+            Seen::Before | Seen::Full { first: false } | Seen::Invalid { log: None } => return,
             Seen::Full { first: true } => {
                 log::warn!(
-                    "{}: more than {MAX_SEEN} unknown toggle names were checked; \
-                     further ones are off and not appended",
-                    self.path.display()
+                    "{}: more than {MAX_SEEN} unknown toggle names (or {} KiB of them) were \
+                     checked; further ones are off and not appended",
+                    self.path.display(),
+                    MAX_SEEN_BYTES >> 10
+                );
+                return;
+            }
+            Seen::Invalid { log: Some(0) } => {
+                log::warn!(
+                    "invalid toggle name {}: use 1 to 255 ASCII letters, digits, `_` or `-` \
+                     (a TOML bare key)",
+                    Shown(name)
+                );
+                return;
+            }
+            Seen::Invalid {
+                log: Some(held_back),
+            } => {
+                log::warn!(
+                    "invalid toggle name {}: use 1 to 255 ASCII letters, digits, `_` or `-` \
+                     (a TOML bare key); and {held_back} more invalid name(s) since the last \
+                     such line, not logged (at most one line per {}s)",
+                    Shown(name),
+                    LOG_EVERY.as_secs()
                 );
                 return;
             }
             Seen::New => {}
-        }
-        if !is_valid_name(name) {
-            log::warn!(
-                "invalid toggle name {name:?}: use 1 to 255 ASCII letters, digits, `_` or `-` \
-                 (a TOML bare key)"
-            );
-            return;
         }
         if self.append && !self.current.load().contains(name) {
             self.queue(name.into());

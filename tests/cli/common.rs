@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// What one run of the binary did.
 #[derive(Debug)]
@@ -23,6 +24,31 @@ pub fn command(dir: &Path, args: &[&str]) -> Command {
         .env_remove("TOGGLES_SCAN_TIMING")
         .stdin(Stdio::null());
     command
+}
+
+/// Runs, but kills the binary and fails if it has not exited within
+/// `limit`: for inputs that could make it hang.
+pub fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
+    let mut child = command(dir, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let deadline = Instant::now() + limit;
+    while child.try_wait().expect("the binary's status").is_none() {
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("toggles {args:?} hung: killed after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let output = child.wait_with_output().expect("the binary's output");
+    Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+    }
 }
 
 pub fn run(dir: &Path, args: &[&str]) -> Run {

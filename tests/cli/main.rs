@@ -5,4 +5,5 @@
 mod check;
 mod common;
 mod edit;
+mod hostile;
 mod list;

@@ -124,7 +124,7 @@ fn child_races_checks_against_reloads() {
         let mut text = format!(
             "[toggles.race_on]\nenabled = true\n[toggles.race_off]\nenabled = false\n\
              [toggles.churn]\ndescription = \"{churn}\"\nenabled = {}\n",
-            churn % 2 == 0
+            churn.is_multiple_of(2)
         );
         for k in 1..=4 {
             text.push_str(&format!("[toggles.race_{k}]\nenabled = {}\n", k <= step));

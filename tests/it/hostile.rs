@@ -3,10 +3,16 @@
 
 use std::fs;
 use std::os::unix::fs::symlink;
+use std::time::{Duration, Instant};
 
 use toggles::{Error, Snapshot, Store};
 
-use crate::support::Fixture;
+use crate::support::{
+    Fixture, assert_child_succeeds_within, capture_logs, child, logged, mkfifo, wait_for,
+};
+
+/// How long a child that must not hang may take, at most.
+const NO_HANG: Duration = Duration::from_secs(30);
 
 fn open(fixture: &Fixture) -> Result<Store, Error> {
     Store::builder(&fixture.path)
@@ -110,4 +116,214 @@ fn invalid_utf8_and_binary_are_errors_with_a_location() {
         let error = Snapshot::parse("toggles.toml", bytes).unwrap_err();
         assert!(error.location().is_some(), "{error}");
     }
+}
+
+#[test]
+fn a_fifo_in_the_files_place_is_refused_at_open_without_blocking() {
+    // Opening a FIFO for reading waits for a writer: forever, here.
+    assert_child_succeeds_within(&mut child("hostile::child_opens_a_fifo"), NO_HANG);
+}
+
+/// Run by the test above in a process of its own, which it kills if it hangs.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_opens_a_fifo() {
+    let fixture = Fixture::new(None);
+    mkfifo(&fixture.path);
+    for watch in [false, true] {
+        let error = Store::builder(&fixture.path)
+            .watch(watch)
+            .open()
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::NotAFile { what: "a FIFO", .. }),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("not a regular file"), "{error}");
+    }
+}
+
+#[test]
+fn a_socket_or_a_device_in_the_files_place_is_a_clear_error() {
+    let fixture = Fixture::new(None);
+    let _listener = std::os::unix::net::UnixListener::bind(&fixture.path).unwrap();
+    let error = open(&fixture).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::NotAFile {
+                what: "a socket",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    // `/dev/null` read as an empty file; appends vanished into it.
+    let error = Store::builder("/dev/null").watch(false).open().unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::NotAFile {
+                what: "a device",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn a_fifo_renamed_over_a_watched_file_keeps_the_last_good_version() {
+    assert_child_succeeds_within(
+        &mut child("hostile::child_watches_a_fifo_renamed_over"),
+        NO_HANG,
+    );
+}
+
+/// Run by the test above in a process of its own, which it kills if it hangs.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_watches_a_fifo_renamed_over() {
+    capture_logs();
+    let fixture = Fixture::new(Some("[toggles.a]\nenabled = true\n"));
+    let store = Store::builder(&fixture.path)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    let fifo = fixture.dir.path().join("fifo");
+    mkfifo(&fifo);
+    fs::rename(&fifo, &fixture.path).unwrap();
+    wait_for("the FIFO is reported", || {
+        store
+            .last_error()
+            .is_some_and(|e| matches!(*e, Error::NotAFile { what: "a FIFO", .. }))
+    });
+    assert!(store.is_enabled("a"), "the last good version stays");
+    assert!(!logged("a FIFO, not a regular file").is_empty());
+
+    let saved = fixture.dir.path().join("saved");
+    fs::write(
+        &saved,
+        "[toggles.a]\nenabled = false\n[toggles.b]\nenabled = true\n",
+    )
+    .unwrap();
+    fs::rename(&saved, &fixture.path).unwrap();
+    wait_for("the next regular save is loaded", || {
+        store.snapshot().is_enabled("b")
+    });
+    assert!(!store.is_enabled("a"));
+    assert!(store.last_error().is_none());
+
+    let started = Instant::now();
+    drop(store);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "dropping the store took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn an_append_with_a_fifo_in_the_files_place_does_not_hang() {
+    assert_child_succeeds_within(&mut child("hostile::child_appends_to_a_fifo"), NO_HANG);
+}
+
+/// Run by the test above in a process of its own, which it kills if it hangs.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_appends_to_a_fifo() {
+    capture_logs();
+    let fixture = Fixture::new(Some("[toggles.a]\nenabled = true\n"));
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    let fifo = fixture.dir.path().join("fifo");
+    mkfifo(&fifo);
+    fs::rename(&fifo, &fixture.path).unwrap();
+    assert!(!store.is_enabled("unknown_name"));
+    store.flush();
+    assert!(store.is_enabled("a"));
+    let refused = logged("cannot open the file for appending: it is a FIFO");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    drop(store);
+}
+
+#[test]
+fn hostile_names_cannot_pin_memory_or_flood_the_log() {
+    assert_child_succeeds_within(&mut child("hostile::child_checks_hostile_names"), NO_HANG);
+}
+
+/// The resident memory of this process, in KiB.
+fn rss_kib() -> usize {
+    let status = fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line["VmRSS:".len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Run by the test above in a process of its own (memory is per process):
+/// a service passing request data to `Store::is_enabled`.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_checks_hostile_names() {
+    capture_logs();
+    let fixture = Fixture::new(Some("[toggles.a]\nenabled = true\n"));
+    let store = Store::builder(&fixture.path)
+        .watch(false)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    // One buffer per kind, changed in place: the names themselves take no
+    // memory that lasts.
+    let mut invalid = vec![b' '; 32 << 10];
+    let mut valid = vec![b'v'; 255];
+    let check = |buffer: &mut Vec<u8>, i: usize| {
+        buffer[..8].copy_from_slice(format!("{i:08}").as_bytes());
+        assert!(!store.is_enabled(std::str::from_utf8(buffer).unwrap()));
+    };
+    check(&mut invalid, 0);
+    check(&mut valid, 0);
+    let before = rss_kib();
+    let started = Instant::now();
+    for i in 1..12_000 {
+        check(&mut invalid, i);
+    }
+    for i in 1..12_000 {
+        check(&mut valid, i);
+    }
+    // Checked again: no new line, no new memory.
+    for i in 0..12_000 {
+        check(&mut invalid, i);
+    }
+    let grown = rss_kib().saturating_sub(before);
+    // 1 MiB of valid names, 80 KB of fingerprints, and the tables over them
+    // (twice during a merge): a few MiB. It was 316 MiB.
+    assert!(grown < 8 << 10, "the store holds {grown} KiB more");
+    // One line about invalid names per 10 s (a slow debug build may take
+    // more than 10 s here), each at most a few hundred bytes. It was 313 MiB.
+    let periods = started.elapsed().as_secs() as usize / 10 + 1;
+    let invalid_lines = logged("invalid toggle name");
+    assert!(
+        invalid_lines.len() <= periods,
+        "rate-limited: {invalid_lines:#?}"
+    );
+    let lines = logged("");
+    let text: usize = lines.iter().map(String::len).sum();
+    eprintln!(
+        "{grown} KiB more memory, {text} bytes in {} log lines",
+        lines.len()
+    );
+    assert!(
+        text < (periods + 1) * 512,
+        "{text} bytes of log: {lines:#?}"
+    );
+    assert!(
+        invalid_lines[0].contains("… (32768 bytes)"),
+        "{}",
+        invalid_lines[0]
+    );
+    assert_eq!(logged("unknown toggle names").len(), 1, "full, once");
+    assert!(store.is_enabled("a"));
 }

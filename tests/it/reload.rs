@@ -408,7 +408,7 @@ fn without_events_the_store_falls_back_to_polling() {
 
 #[test]
 fn appends_do_not_cause_a_reload_loop_or_a_glitch() {
-    use notify::event::{AccessKind, AccessMode};
+    use notify::event::AccessKind;
     use notify::{EventKind, RecursiveMode, Watcher};
 
     let fixture = Fixture::new(Some(&version(true)));

@@ -102,3 +102,50 @@ pub fn assert_child_succeeds(command: &mut Command) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Runs a child to the end, like [`assert_child_succeeds`], but kills it and
+/// fails if it has not finished within `limit`: for code that could hang,
+/// so that a hang fails the test instead of stalling the run.
+pub fn assert_child_succeeds_within(command: &mut Command, limit: Duration) {
+    // Files, not pipes: a chatty child never blocks on a full pipe.
+    let stdout = tempfile::tempfile().expect("a temporary file");
+    let stderr = tempfile::tempfile().expect("a temporary file");
+    let mut process = command
+        .stdout(stdout.try_clone().expect("a second handle"))
+        .stderr(stderr.try_clone().expect("a second handle"))
+        .spawn()
+        .expect("start the child process");
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = process.try_wait().expect("the child's status") {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = process.kill();
+            let _ = process.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let output = |mut file: std::fs::File| {
+        use std::io::{Read, Seek};
+        let mut text = String::new();
+        file.rewind().expect("rewind the output");
+        let _ = file.read_to_string(&mut text);
+        text
+    };
+    let (stdout, stderr) = (output(stdout), output(stderr));
+    match status {
+        Some(status) => assert!(status.success(), "the child failed:\n{stdout}{stderr}"),
+        None => panic!("the child hung: killed after {limit:?}\n{stdout}{stderr}"),
+    }
+}
+
+/// Makes a FIFO (a named pipe) at `path`.
+pub fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("run mkfifo");
+    assert!(status.success(), "mkfifo {}", path.display());
+}

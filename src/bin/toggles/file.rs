@@ -1,6 +1,7 @@
 //! Which toggles file, and reading it through the library.
 
-use std::io;
+use std::fs::{self, File, FileType, Metadata, OpenOptions};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use toggles::Snapshot;
@@ -15,8 +16,103 @@ pub fn resolve(file: Option<PathBuf>) -> PathBuf {
 
 /// Reads and validates the file: a missing or invalid file is an error.
 pub fn load(path: &Path) -> Result<Snapshot, Fail> {
-    let bytes = std::fs::read(path).map_err(|e| read_error(path, e))?;
+    let (bytes, _) = read(path).map_err(|e| e.fail(path))?;
     Ok(Snapshot::parse(path, &bytes)?)
+}
+
+/// Why the file could not be read.
+pub enum Unreadable {
+    Io(io::Error),
+    /// Not a regular file: what it is instead.
+    NotAFile(&'static str),
+}
+
+impl Unreadable {
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Unreadable::Io(e) if e.kind() == io::ErrorKind::NotFound)
+    }
+
+    /// The error, with what to do.
+    pub fn fail(self, path: &Path) -> Fail {
+        match self {
+            Unreadable::Io(e) => read_error(path, e),
+            Unreadable::NotAFile(what) => Fail::error(format!(
+                "{}: cannot read the file: it is {what}, not a regular file",
+                path.display()
+            ))
+            .help("point --file or TOGGLES_FILE at a regular toggles.toml"),
+        }
+    }
+}
+
+impl From<io::Error> for Unreadable {
+    fn from(e: io::Error) -> Self {
+        Unreadable::Io(e)
+    }
+}
+
+/// The bytes of the file at `path` and its metadata (of the handle read).
+///
+/// A regular file only, after symlinks, as the library reads it: a FIFO, a
+/// socket, a device or a folder is refused, and never waited on. The type
+/// is looked at first (a device is not even opened), the file is opened
+/// with `O_NONBLOCK` (it may have been replaced since), and the type of the
+/// opened handle is checked again before anything is read.
+pub fn read(path: &Path) -> Result<(Vec<u8>, Metadata), Unreadable> {
+    if let Ok(metadata) = fs::metadata(path)
+        && let Some(what) = not_a_file(&metadata.file_type())
+    {
+        return Err(Unreadable::NotAFile(what));
+    }
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file: File = options.open(path).map_err(|e| {
+        // A socket cannot be opened at all (ENXIO): say what it is.
+        match fs::metadata(path)
+            .ok()
+            .and_then(|m| not_a_file(&m.file_type()))
+        {
+            Some(what) => Unreadable::NotAFile(what),
+            None => Unreadable::Io(e),
+        }
+    })?;
+    let metadata = file.metadata()?;
+    if let Some(what) = not_a_file(&metadata.file_type()) {
+        return Err(Unreadable::NotAFile(what));
+    }
+    // A hint only: a sparse file can claim any size.
+    let mut bytes = Vec::with_capacity(metadata.len().min(64 << 20) as usize);
+    file.read_to_end(&mut bytes)?;
+    Ok((bytes, metadata))
+}
+
+/// What a file of this type is, if it is not a regular file.
+fn not_a_file(file_type: &FileType) -> Option<&'static str> {
+    if file_type.is_file() {
+        return None;
+    }
+    if file_type.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some("a special file")
 }
 
 /// The error for a file that cannot be read, with what to do.

@@ -48,13 +48,10 @@ pub fn edit_file(
 ) -> Result<Edited, Fail> {
     let real = real_path(path, create)?;
     let _lock = FileLock::acquire(&real)?;
-    let (bytes, metadata) = match fs::read(&real) {
-        Ok(bytes) => (
-            bytes,
-            Some(fs::metadata(&real).map_err(|e| io_error(&real, "read", e))?),
-        ),
-        Err(e) if e.kind() == io::ErrorKind::NotFound && create => (Vec::new(), None),
-        Err(e) => return Err(file::read_error(path, e)),
+    let (bytes, metadata) = match file::read(&real) {
+        Ok((bytes, metadata)) => (bytes, Some(metadata)),
+        Err(e) if e.is_not_found() && create => (Vec::new(), None),
+        Err(e) => return Err(e.fail(path)),
     };
     let before = Snapshot::parse(path, &bytes).map_err(|e| {
         Fail::from(e).help(
