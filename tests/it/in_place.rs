@@ -188,3 +188,26 @@ fn a_file_kept_open_by_its_writer_is_published_once_it_stops_changing() {
     drop(file);
     assert!(fs::read_to_string(&fixture.path).unwrap().contains("true"));
 }
+
+#[test]
+fn an_append_holds_back_while_the_file_was_just_modified() {
+    // An editor saving in place may write in several steps; a file modified
+    // less than 40 ms ago (by someone else) is left alone for that long.
+    // Here the editor rewrites the same bytes, so the version in use is
+    // still the one on disk and only the hold-back can delay the append.
+    let user = "# mine\n[toggles.kept]\nenabled = true\n";
+    let fixture = Fixture::new(Some(user));
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    fs::write(&fixture.path, user).unwrap();
+    let user_saved = fs::metadata(&fixture.path).unwrap().modified().unwrap();
+    assert!(!store.is_enabled("held_back"));
+    assert!(store.flush_timeout(Duration::from_secs(10)));
+    let text = fixture.read();
+    assert_eq!(count(&text, "[toggles.held_back]"), 1, "{text}");
+    let appended = fs::metadata(&fixture.path).unwrap().modified().unwrap();
+    let waited = appended.duration_since(user_saved).unwrap();
+    assert!(
+        waited >= Duration::from_millis(40),
+        "appended {waited:?} after the editor's write"
+    );
+}
