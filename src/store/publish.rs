@@ -75,6 +75,11 @@ impl Shared {
         // that publishes happen one at a time, in order.
         let mut state = lock(&self.reload);
         let read = read::read(&self.path);
+        if trigger.follows_the_watch() && lock(&self.work).events.is_some_and(|e| e.is_writing()) {
+            // A write in place began while (or before) this read: what was
+            // read may be its first part. Its close calls for the next read.
+            return done(Ok(false));
+        }
         let definitions = match state.decide(&self.path, trigger, read, Instant::now()) {
             Decision::Absent => return done(Ok(false)),
             Decision::Unchanged => {

@@ -67,6 +67,12 @@ pub(super) enum Trigger {
 }
 
 impl Trigger {
+    /// Whether the read was called for by the watcher or a poll (not by a
+    /// caller, nor by the store's own append).
+    pub(super) fn follows_the_watch(self) -> bool {
+        !matches!(self, Trigger::Manual | Trigger::Append)
+    }
+
     /// Whether a read may have caught a save in progress.
     fn is_first_look(self) -> bool {
         matches!(self, Trigger::Event | Trigger::Poll)
@@ -127,9 +133,12 @@ pub(super) struct ReloadState {
     /// Whether a file was ever there (read, or found unreadable): until
     /// then a missing file is simply an empty set of toggles.
     seen_file: bool,
-    /// The content of the last read, if it did not validate, and its error:
-    /// the same content read again (a poll, a stray event) is not logged
-    /// again. Forgotten as soon as a read finds anything else.
+    /// The last content that did not validate, and its error: the same
+    /// content read again (a poll, a stray event, the same bytes saved
+    /// again) is not logged again. Forgotten when a good version is read
+    /// (published, or the one in use found again), so that the same bad
+    /// content saved after it is reported again; a missing or empty file in
+    /// between does not count (both are what a save looks like midway).
     bad: Option<(u64, Arc<Error>)>,
     /// Whether the current read error (a missing file, most often) has been
     /// logged.
@@ -191,7 +200,6 @@ impl ReloadState {
             Err(e) => {
                 let missing = e.is_not_found();
                 self.seen_file = true;
-                self.bad = None;
                 let log = (!std::mem::replace(&mut self.read_error_logged, true))
                     .then_some(log::Level::Warn);
                 return Decision::Keep(Keep {
@@ -208,7 +216,6 @@ impl ReloadState {
         if format::is_blank(&bytes) && self.good.is_some() && !self.in_use_is_empty {
             // A truncating editor mid-save, most likely: never switch every
             // toggle off for that. (To remove them all, leave a comment.)
-            self.bad = None;
             return Decision::Keep(Keep {
                 error: Arc::new(Error::Emptied {
                     path: path.to_path_buf(),

@@ -244,6 +244,9 @@ fn many_processes_append_each_name_exactly_once() {
 #[test]
 #[ignore = "a child process of other tests"]
 fn child_checks_names() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
     let path = std::env::var("CHILD_FILE").expect("CHILD_FILE");
     let names = std::env::var("CHILD_NAMES").expect("CHILD_NAMES");
     let store = Store::builder(&path).watch(false).open().unwrap();

@@ -99,9 +99,7 @@ fn a_cached_call_site_sees_a_reload() {
 
 #[test]
 fn call_site_caches_racing_reloads_never_return_a_value_no_version_had() {
-    assert_child_succeeds(
-        child("global::child_races_checks_against_reloads").env("TOGGLES_CHILD_RACE", "1"),
-    );
+    assert_child_succeeds(&mut child("global::child_races_checks_against_reloads"));
 }
 
 /// Child: its own global store; three threads check through `toggle!` while
@@ -113,11 +111,11 @@ fn call_site_caches_racing_reloads_never_return_a_value_no_version_had() {
 #[test]
 #[ignore = "a child process of other tests"]
 fn child_races_checks_against_reloads() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    if std::env::var_os("TOGGLES_CHILD_RACE").is_none() {
-        return; // not launched as a child: it replaces the global store
-    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("toggles.toml");
     let version = |step: usize, churn: usize| {
@@ -225,6 +223,9 @@ fn without_init_the_first_check_opens_toggles_file_and_survives_a_broken_one() {
 #[test]
 #[ignore = "a child process of other tests"]
 fn child_without_init() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
     crate::support::capture_logs();
     let path = std::path::PathBuf::from(std::env::var("TOGGLES_FILE").unwrap());
     assert!(!toggle!("from_env"), "a broken file: every toggle is off");

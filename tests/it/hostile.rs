@@ -128,6 +128,9 @@ fn a_fifo_in_the_files_place_is_refused_at_open_without_blocking() {
 #[test]
 #[ignore = "a child process of other tests"]
 fn child_opens_a_fifo() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
     let fixture = Fixture::new(None);
     mkfifo(&fixture.path);
     for watch in [false, true] {
@@ -184,6 +187,9 @@ fn a_fifo_renamed_over_a_watched_file_keeps_the_last_good_version() {
 #[test]
 #[ignore = "a child process of other tests"]
 fn child_watches_a_fifo_renamed_over() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
     capture_logs();
     let fixture = Fixture::new(Some("[toggles.a]\nenabled = true\n"));
     let store = Store::builder(&fixture.path)
@@ -232,6 +238,9 @@ fn an_append_with_a_fifo_in_the_files_place_does_not_hang() {
 #[test]
 #[ignore = "a child process of other tests"]
 fn child_appends_to_a_fifo() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
     capture_logs();
     let fixture = Fixture::new(Some("[toggles.a]\nenabled = true\n"));
     let store = Store::builder(&fixture.path).watch(false).open().unwrap();
@@ -268,6 +277,9 @@ fn rss_kib() -> usize {
 #[test]
 #[ignore = "a child process of other tests"]
 fn child_checks_hostile_names() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
     capture_logs();
     let fixture = Fixture::new(Some("[toggles.a]\nenabled = true\n"));
     let store = Store::builder(&fixture.path)

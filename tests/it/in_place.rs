@@ -206,8 +206,10 @@ fn an_append_holds_back_while_the_file_was_just_modified() {
     assert_eq!(count(&text, "[toggles.held_back]"), 1, "{text}");
     let appended = fs::metadata(&fixture.path).unwrap().modified().unwrap();
     let waited = appended.duration_since(user_saved).unwrap();
+    // Modification times come from a coarse clock (a tick of a few ms), the
+    // hold-back's own clock is fine-grained: allow one tick.
     assert!(
-        waited >= Duration::from_millis(40),
+        waited >= Duration::from_millis(30),
         "appended {waited:?} after the editor's write"
     );
 }

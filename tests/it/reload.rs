@@ -443,16 +443,22 @@ fn appends_do_not_cause_a_reload_loop_or_a_glitch() {
     wait_for("the next save is visible", || !store.is_enabled("a"));
     assert!(store.snapshot().contains("appended"));
     // Then a quiet half second, measured: a loop would open the file
-    // hundreds of times in it; a settled store does not open it at all
-    // (the rename-save costs a read or two).
+    // hundreds of times in it; a settled store does not open it (the
+    // rename-save itself costs a read or two).
     let settled = opens.load(Ordering::SeqCst);
     let quiet_until = std::time::Instant::now() + Duration::from_millis(500);
     while std::time::Instant::now() < quiet_until {
         std::thread::sleep(Duration::from_millis(10));
     }
     let during_quiet = opens.load(Ordering::SeqCst) - settled;
-    assert!(settled <= 4, "the save was read {settled} times");
-    assert_eq!(during_quiet, 0, "the store kept reading a settled file");
+    // On a loaded machine the rename's second event can be read late, in
+    // the quiet time: a read or two. The broken variant read 47 times
+    // before the quiet time even began.
+    assert!(settled <= 6, "the save was read {settled} times");
+    assert!(
+        during_quiet <= 2,
+        "the store kept reading a settled file: {during_quiet} reads"
+    );
 }
 
 #[test]
@@ -465,6 +471,9 @@ fn dropping_stores_stops_their_threads_and_watches() {
 #[test]
 #[ignore = "a child process of other tests"]
 fn child_opens_and_drops_stores() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
     fn threads() -> usize {
         let status = fs::read_to_string("/proc/self/status").unwrap();
         let line = status.lines().find(|l| l.starts_with("Threads:")).unwrap();

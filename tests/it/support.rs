@@ -89,7 +89,19 @@ pub fn shown(path: &Path) -> String {
 pub fn child(test: &str) -> Command {
     let mut command = Command::new(std::env::current_exe().expect("the test binary"));
     command.args(["--ignored", "--exact", test, "--test-threads=1"]);
+    command.env(CHILD_ENV, "1");
     command
+}
+
+/// Set in the environment of every process [`child`] starts.
+const CHILD_ENV: &str = "TOGGLES_TEST_CHILD";
+
+/// Whether this process was started by [`child`]. A `child_*` test returns
+/// at once otherwise: `cargo test -- --ignored` runs it too, inside the
+/// parent binary, where it has none of its variables and would disturb the
+/// other tests (the global store, the process's memory and threads).
+pub fn is_child() -> bool {
+    std::env::var_os(CHILD_ENV).is_some()
 }
 
 /// Runs a child to the end and fails with its output unless it succeeded.
