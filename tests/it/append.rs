@@ -283,3 +283,18 @@ fn no_append_lands_in_a_file_an_editor_has_just_truncated() {
     assert!(text.starts_with(USER_FILE), "{text:?}");
     assert_eq!(count(&text, "[toggles.queued_mid_save]"), 1, "{text:?}");
 }
+
+#[test]
+fn an_append_that_would_break_the_file_is_refused() {
+    // Valid, but laid out so that no `[toggles.NAME]` table may follow: the
+    // toggles are an inline table. Appending would make the file invalid.
+    let text = "toggles = { kept = { enabled = true } }\n";
+    let fixture = Fixture::new(Some(text));
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    assert!(store.is_enabled("kept"));
+    assert!(!store.is_enabled("would_break_it"));
+    assert!(store.flush_timeout(std::time::Duration::from_secs(10)));
+    assert_eq!(fixture.read(), text, "not a byte was written");
+    assert!(store.is_enabled("kept"), "the version in use stays");
+    assert!(store.last_error().is_none(), "the file itself is fine");
+}

@@ -26,8 +26,29 @@ fn invalid_name() -> impl Strategy<Value = String> {
 }
 
 /// A valid file: releases, toggles with any mix of fields, comments and
-/// odd spacing.
+/// odd spacing; one in four lays its toggles out as an inline table
+/// (`toggles = { … }`), after which no `[toggles.NAME]` table may follow, so
+/// an append would break the file and must be refused.
 fn valid_file() -> impl Strategy<Value = String> {
+    prop_oneof![3 => tabled_file(), 1 => inline_file()]
+}
+
+/// A file whose toggles are one inline table: valid TOML that the library
+/// reads, but cannot append to.
+fn inline_file() -> impl Strategy<Value = String> {
+    prop::collection::btree_map(slug(), any::<Option<bool>>(), 1..6).prop_map(|toggles| {
+        let entries: Vec<String> = toggles
+            .iter()
+            .map(|(name, enabled)| match enabled {
+                Some(on) => format!("{name} = {{ enabled = {on} }}"),
+                None => format!("{name} = {{}}"),
+            })
+            .collect();
+        format!("# inline\ntoggles = {{ {} }}\n", entries.join(", "))
+    })
+}
+
+fn tabled_file() -> impl Strategy<Value = String> {
     let releases =
         prop::collection::btree_map(slug(), (any::<Option<bool>>(), any::<bool>()), 0..4);
     (
@@ -180,9 +201,13 @@ proptest! {
         prop_assert!(after.starts_with(text.as_bytes()), "the user's bytes are a prefix");
         let snapshot = Snapshot::parse("toggles.toml", &after).expect("still parses");
         prop_assert!(!snapshot.is_enabled(&name) || existed == Some(true));
-        prop_assert!(snapshot.contains(&name));
         if existed.is_some() {
             prop_assert_eq!(after.len(), text.len(), "a known name appends nothing");
+        } else if text.contains("toggles = {") {
+            // No table can follow an inline one: the append is refused.
+            prop_assert_eq!(&after, text.as_bytes(), "refused, not a byte written");
+        } else {
+            prop_assert!(snapshot.contains(&name));
         }
     }
 
