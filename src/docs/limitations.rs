@@ -13,8 +13,8 @@
 //!   have written it (call [`Store::flush`](crate::Store::flush) first, or
 //!   let the next run append it). A name passed to `Store::is_enabled` from
 //!   user input would be written to the file: do not do that with
-//!   appending on. At most 10 000 distinct unknown names are remembered per
-//!   store.
+//!   appending on. At most 10 000 distinct valid unknown names (1 MiB of
+//!   them) are remembered per store; invalid ones only as fingerprints.
 //! - **Deleting a toggle that running code still checks puts it back**: a
 //!   missing name is appended whenever it goes missing. Remove the code
 //!   first (`toggles check` reports what is still used).
