@@ -23,6 +23,11 @@
 //!   back while the file was just modified and never appends to an emptied
 //!   file, which closes the window in practice, not in theory. Saves by
 //!   rename (most editors, `git`, the `toggles` CLI) have no such window.
+//! - **A crash mid-append is completed by the next store that appends.**
+//!   Until then a store that may not write (appending off, a read-only
+//!   folder) reads the file as it was before that append, and the `toggles`
+//!   command refuses the cut file like any invalid one: start the
+//!   application (or open a [`Store`](crate::Store) with appending on) once.
 //! - **Overrides register names with the global store only.** Overriding a
 //!   name that a non-global store's file lacks does not append it there.
 //! - **Reload latency has a floor.** A save is visible after the folder has
