@@ -4,9 +4,23 @@
 //! the file, skips names that are now present (another thread or process got
 //! there first), and appends one table per name with a single `write` to a
 //! file opened for appending. Existing bytes are never touched.
+//!
+//! A process killed during that `write` can leave any prefix of it on disk.
+//! So the appender never has to guess which bytes are its own: before the
+//! `write`, it records its intent beside the file (the *append record*,
+//! `.NAME.append` for a file `NAME`: where the append starts, a checksum of
+//! the bytes before it, the exact bytes, and a checksum of the record
+//! itself), `fsync`ed; after the `write` is `fsync`ed, it removes the record.
+//! A record still there means an append was cut short. [`recover`] (the
+//! first load of a store) and every later append, under the same lock,
+//! compare the file with it: if the file is exactly the version that was
+//! checked followed by a prefix of the recorded bytes, the missing rest is
+//! appended — the only repair that touches no existing byte and yields
+//! exactly the names that were asked for. Anything else is someone else's
+//! write: reported, never repaired.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -14,7 +28,6 @@ use crate::date::Date;
 use crate::error::Error;
 use crate::format;
 use crate::lock::FileLock;
-use crate::name::is_name_byte;
 use crate::read;
 
 /// Why names could not be appended.
@@ -50,11 +63,24 @@ pub(crate) struct Caution {
     /// The modification time our own last append left: a file modified
     /// just now, but by us, is not mid-save.
     pub(crate) ours: Option<SystemTime>,
-    /// The [`content_hash`](read::content_hash) of the version in use
-    /// (`None`: it came from no file). The append is made only if the file
-    /// holds exactly that version: never to a version the store has not
-    /// published (a save in progress, most likely).
-    pub(crate) published: Option<u64>,
+    /// The version the file must hold for the append to go ahead: a store
+    /// appends only to the version it has published, never to one it has not
+    /// seen (a save in progress, most likely).
+    pub(crate) expected: Expected,
+}
+
+/// What the file must hold for an append to go ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expected {
+    /// Bytes whose [`content_hash`](read::content_hash) is this.
+    Hash(u64),
+    /// Nothing: the version in use came from no file, so only an empty (or
+    /// blank) file is that version.
+    NoFile,
+    /// Whatever it holds, as long as it parses: for the unit tests of the
+    /// write and its recovery, which have no version in use.
+    #[cfg(test)]
+    Anything,
 }
 
 /// What an append did: the names it appended, and the file's modification
@@ -79,6 +105,20 @@ pub(crate) fn append_missing(
     created: Date,
     caution: Caution,
 ) -> Result<Appended, AppendError> {
+    append_with(path, names, created, caution, |file, bytes| {
+        file.write_all(bytes)
+    })
+}
+
+/// [`append_missing`], writing the new bytes to the file with `write` (a
+/// test cuts that write short, as a `SIGKILL` can).
+fn append_with(
+    path: &Path,
+    names: &[Box<str>],
+    created: Date,
+    caution: Caution,
+    write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
+) -> Result<Appended, AppendError> {
     let real = real_path(path);
     // Never wait for the lock: the caller's thread also reloads the file.
     let _lock = FileLock::try_acquire(&real)
@@ -92,37 +132,26 @@ pub(crate) fn append_missing(
         OpenOptions::new().read(true).append(true).create(true),
     )
     .map_err(|e| AppendError::Io(e.into_error(&real, "open the file for appending")))?;
-    let current = read::read_from(&file)
+    let mut current = read::read_from(&file)
         .map_err(|e| AppendError::Io(e.into_error(&real, "read the file")))?;
     if may_be_mid_save(&file, &current, caution) {
         return Err(AppendError::Busy);
     }
-    let is_published = match caution.published {
-        Some(hash) => read::content_hash(&current) == hash,
-        None => format::is_blank(&current),
+    // An append that a killed process left unfinished is completed first
+    // (or, if the file is no longer what it appended to, reported).
+    let recovered = recover_locked(&real, &mut file, &mut current).map_err(AppendError::Io)?;
+    // Only to the version the store has published (after a completed
+    // recovery, that is the next version: the store reloads first).
+    let is_published = match caution.expected {
+        Expected::Hash(hash) => read::content_hash(&current) == hash,
+        Expected::NoFile => format::is_blank(&current),
+        #[cfg(test)]
+        Expected::Anything => true,
     };
     if !is_published && format::parse(path, &current).is_ok() {
         return Err(AppendError::Unpublished);
     }
-    let (defined, repair) = match format::parse(path, &current) {
-        Ok(defined) => (defined, String::new()),
-        Err(error) => {
-            // A writer killed mid-append can leave a torn table at the end;
-            // appending the rest of it is the one repair that touches no byte.
-            let Some(repair) = completion_of_torn_append(&current, created) else {
-                return Err(AppendError::Invalid(error));
-            };
-            let mut repaired = current.clone();
-            repaired.extend_from_slice(repair.as_bytes());
-            let defined =
-                format::parse(path, &repaired).map_err(|_| AppendError::Invalid(error))?;
-            log::warn!(
-                "{}: completing a torn append at the end of the file: {repair:?}",
-                real.display()
-            );
-            (defined, repair)
-        }
-    };
+    let defined = format::parse(path, &current).map_err(AppendError::Invalid)?;
     let mut missing: Vec<Box<str>> = names
         .iter()
         .filter(|name| {
@@ -135,26 +164,34 @@ pub(crate) fn append_missing(
         .collect();
     missing.sort();
     missing.dedup();
-    if missing.is_empty() && repair.is_empty() {
+    if missing.is_empty() {
+        let modified = match recovered {
+            Recovered::Completed { .. } => file.metadata().and_then(|m| m.modified()).ok(),
+            Recovered::Nothing | Recovered::Foreign => None,
+        };
         return Ok(Appended {
             names: missing,
-            modified: None,
+            modified,
         });
     }
-    let mut text = repair;
-    let mut with_repair = current.clone();
-    with_repair.extend_from_slice(text.as_bytes());
-    text.push_str(&tables_for(&with_repair, &missing, created));
+    let intent = Intent::new(&current, tables_for(&current, &missing, created).into());
     // The new tables are valid on their own, but a file can be laid out so
     // that they cannot follow it (an inline `toggles = { … }` table): then
     // appending would break the file, and we do not.
     let mut after = current;
-    after.extend_from_slice(text.as_bytes());
+    after.extend_from_slice(&intent.bytes);
     if let Err(e) = format::parse(path, &after) {
         return Err(AppendError::Invalid(e));
     }
-    file.write_all(text.as_bytes())
+    // The record first, durably: whatever part of the append reaches the
+    // disk, the record says it is ours, and what the rest is.
+    write_record(&real, &intent).map_err(AppendError::Io)?;
+    // If the write or its `fsync` fails, the record stays: the next appender
+    // or load completes the append from it.
+    write(&mut file, &intent.bytes)
+        .and_then(|()| file.sync_data())
         .map_err(|e| AppendError::Io(Error::io(&real, "append to the file", e)))?;
+    remove_record(&real);
     let modified = file.metadata().and_then(|m| m.modified()).ok();
     Ok(Appended {
         names: missing,
@@ -179,39 +216,341 @@ fn may_be_mid_save(file: &std::fs::File, current: &[u8], caution: Caution) -> bo
     Some(modified) != caution.ours && modified.elapsed().unwrap_or_default() < quiet_for
 }
 
-/// If `current` ends in a torn append — a strict prefix of a table that
-/// [`tables_for`] writes, cut short by a crash — the text that completes it.
-///
-/// The torn table must start a line, its name must have at least one
-/// character, and if the date was cut, it must be today's (a repair never
-/// guesses). Anything else is left for the user to fix.
-fn completion_of_torn_append(current: &[u8], created: Date) -> Option<String> {
-    const HEADER: &[u8] = b"[toggles.";
-    let start = current
-        .windows(HEADER.len())
-        .rposition(|w| w == HEADER)
-        .filter(|&i| i == 0 || current[i - 1] == b'\n')?;
-    let tail = std::str::from_utf8(&current[start..]).ok()?;
-    let name_len = tail[HEADER.len()..]
-        .bytes()
-        .take_while(|&b| is_name_byte(b))
-        .count();
-    if name_len == 0 {
-        return None;
-    }
-    let name = &tail[HEADER.len()..HEADER.len() + name_len];
-    let newline = if tail.contains('\r') {
-        "\r\n"
+/// What [`recover`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Recovered {
+    /// No append was left unfinished: no record, or a record torn while it
+    /// was being written (its append never began; it is removed).
+    Nothing,
+    /// An append left unfinished was completed: `missing` bytes were
+    /// appended (0 if it had reached the file whole), the record removed.
+    Completed { missing: usize },
+    /// A record that does not describe the file: someone else has written
+    /// to it since. Nothing was written; it is logged, and the record stays
+    /// while the file does not parse.
+    Foreign,
+}
+
+/// The append record of the toggles file at `real` (symlinks resolved):
+/// `.NAME.append` beside it. Not `..`-prefixed (unless `NAME` starts with a
+/// dot, when it is `NAME.append`), so the watcher never takes it for the
+/// file or a ConfigMap swap.
+fn record_path(real: &Path) -> PathBuf {
+    let name = real
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let record = if name.starts_with('.') {
+        format!("{name}.append")
     } else {
-        newline_of(current)
+        format!(".{name}.append")
     };
-    let table = tables_for(b"\n", &[name.into()], created);
-    let table = table
-        .strip_prefix('\n')
-        .unwrap_or(&table)
-        .replace('\n', newline);
-    let rest = table.strip_prefix(tail)?;
-    (!rest.is_empty()).then(|| rest.to_owned())
+    real.with_file_name(record)
+}
+
+/// Completes an append that a killed process left unfinished, if its record
+/// is beside the file at `path`: the first load of a store calls this
+/// before it reads the file. Takes the lock only if a record exists, so a
+/// read-only folder (which can hold none) costs one `stat`.
+pub(crate) fn recover(path: &Path) -> Result<Recovered, Error> {
+    let real = real_path(path);
+    let record = record_path(&real);
+    match fs::symlink_metadata(&record) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Recovered::Nothing),
+        _ => {}
+    }
+    let _lock = FileLock::acquire(&real)?;
+    // Only a regular file is appended to (and opening anything else could
+    // block); a missing file is left to the next append, which creates it.
+    match fs::metadata(&real) {
+        Ok(metadata) if metadata.is_file() => {}
+        _ => return Ok(Recovered::Nothing),
+    }
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .open(&real)
+        .map_err(|e| Error::io(&real, "open the file to complete an interrupted append", e))?;
+    let mut current = read::read_from(&file).map_err(|e| e.into_error(&real, "read the file"))?;
+    recover_locked(&real, &mut file, &mut current)
+}
+
+/// Where the append that a record beside the file at `path` describes
+/// begins, if that append was cut short and `current` is exactly the
+/// version it was appended to plus part of its bytes. `current[..offset]`
+/// is then the file as its owner left it: what a store that may not write
+/// loads instead of failing.
+pub(crate) fn interrupted_append_at(path: &Path, current: &[u8]) -> Option<usize> {
+    let intent = read_record(&record_path(&real_path(path)))
+        .ok()
+        .flatten()
+        .flatten()?;
+    match intent.progress(current) {
+        Progress::Partial { written } if written < intent.bytes.len() => {
+            usize::try_from(intent.offset).ok()
+        }
+        Progress::Partial { .. } | Progress::Foreign => None,
+    }
+}
+
+/// [`recover`] under the lock, on the file opened for appending and its
+/// bytes `current` (extended by what it appends).
+fn recover_locked(real: &Path, file: &mut File, current: &mut Vec<u8>) -> Result<Recovered, Error> {
+    let record = record_path(real);
+    let intent = match read_record(&record)? {
+        None => return Ok(Recovered::Nothing),
+        Some(None) => {
+            // Torn while it was written: the append it announces never began.
+            log::debug!("{}: removing a torn append record", record.display());
+            remove_record(real);
+            return Ok(Recovered::Nothing);
+        }
+        Some(Some(intent)) => intent,
+    };
+    let written = match intent.progress(current) {
+        Progress::Partial { written } => written,
+        Progress::Foreign => {
+            if format::parse(real, current).is_ok() {
+                // The file was replaced or edited since, and is good: the
+                // record describes nothing that is left.
+                log::debug!("{}: removing an outdated append record", record.display());
+                remove_record(real);
+            } else {
+                log::warn!(
+                    "{}: an append by this library was interrupted, and the file has been \
+                     changed since, so it is not repaired; fix the end of the file by hand \
+                     (the bytes that were being appended are in {}; delete that file after)",
+                    real.display(),
+                    record.display()
+                );
+            }
+            return Ok(Recovered::Foreign);
+        }
+    };
+    let rest = &intent.bytes[written..];
+    let mut completed = current.clone();
+    completed.extend_from_slice(rest);
+    if let Err(e) = format::parse(real, &completed) {
+        // Cannot happen for a record this library wrote (its bytes were
+        // checked against exactly this version); never write a bad file.
+        log::warn!(
+            "{}: not completing an interrupted append: the result would not be valid: {e}",
+            real.display()
+        );
+        return Ok(Recovered::Foreign);
+    }
+    file.write_all(rest)
+        .and_then(|()| file.sync_data())
+        .map_err(|e| Error::io(real, "complete an interrupted append", e))?;
+    remove_record(real);
+    *current = completed;
+    if rest.is_empty() {
+        log::info!(
+            "{}: an append interrupted by a crash had reached the file whole",
+            real.display()
+        );
+    } else {
+        log::warn!(
+            "{}: completed an append interrupted by a crash: {written} of its {} bytes were \
+             in the file, appended the other {}",
+            real.display(),
+            intent.bytes.len(),
+            rest.len()
+        );
+    }
+    Ok(Recovered::Completed {
+        missing: rest.len(),
+    })
+}
+
+/// The record at `record`: `None` if there is none, `Some(None)` if it is
+/// torn or corrupt. Anything but a regular file there is not ours: an error.
+#[allow(clippy::option_option)] // none, torn, or one: three distinct cases
+fn read_record(record: &Path) -> Result<Option<Option<Intent>>, Error> {
+    const ACTION: &str = "read the append record";
+    match fs::symlink_metadata(record) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(record, ACTION, e)),
+        Ok(metadata) if !metadata.is_file() => {
+            let what = io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "it is not a regular file, so not the library's: remove it",
+            );
+            return Err(Error::io(record, ACTION, what));
+        }
+        Ok(_) => {}
+    }
+    match read::read(record) {
+        Ok(bytes) => Ok(Some(Intent::decode(&bytes))),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e.into_error(record, ACTION)),
+    }
+}
+
+/// Writes the record of `intent` beside `real` and makes it durable (its
+/// bytes and its name), before the append begins.
+fn write_record(real: &Path, intent: &Intent) -> Result<(), Error> {
+    let record = record_path(real);
+    let fail = |e| Error::io(&record, "write the append record beside the file", e);
+    // Whatever is there (an outdated record) goes first, so that
+    // `create_new` can refuse to follow a link planted in its place.
+    match fs::remove_file(&record) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(fail(e)),
+        _ => {}
+    }
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&record)
+        .map_err(fail)?;
+    if let Err(e) = file
+        .write_all(&intent.encode())
+        .and_then(|()| file.sync_data())
+    {
+        remove_record(real);
+        return Err(fail(e));
+    }
+    // The record's name in its folder, too. Not every platform can open a
+    // folder to sync it; there, the file's own sync is what there is.
+    if let Some(folder) = record.parent() {
+        let synced = File::open(folder).and_then(|folder| folder.sync_all());
+        if let Err(e) = synced {
+            log::debug!("{}: cannot sync the folder: {e}", folder.display());
+        }
+    }
+    Ok(())
+}
+
+/// Removes the append record beside `real`, if any. A failure is logged:
+/// the next append replaces the record, and a record that describes a
+/// complete append is only removed by the next recovery.
+fn remove_record(real: &Path) {
+    let record = record_path(real);
+    match fs::remove_file(&record) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+            log::warn!("{}: cannot remove the append record: {e}", record.display());
+        }
+        _ => {}
+    }
+}
+
+/// What an append is about to write, recorded beside the file before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Intent {
+    /// The file's length before the append: where its bytes begin.
+    offset: u64,
+    /// The checksum of the file's bytes before `offset`: the version that
+    /// the append was checked against.
+    before: u64,
+    /// The exact bytes appended.
+    bytes: Vec<u8>,
+}
+
+/// How a file stands against an [`Intent`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Progress {
+    /// The version checked, then the first `written` bytes of the append.
+    Partial { written: usize },
+    /// Anything else: someone else has written to the file.
+    Foreign,
+}
+
+/// The first line of a record: what it is, and its format's version.
+const RECORD_MAGIC: &str = "toggles append record, version 1";
+
+impl Intent {
+    /// The intent of appending `bytes` to the file `current`.
+    fn new(current: &[u8], bytes: Vec<u8>) -> Intent {
+        Intent {
+            offset: current.len() as u64,
+            before: checksum(&[current]),
+            bytes,
+        }
+    }
+
+    /// How far `current` got: the version checked and a prefix of ours.
+    fn progress(&self, current: &[u8]) -> Progress {
+        let Ok(offset) = usize::try_from(self.offset) else {
+            return Progress::Foreign;
+        };
+        if current.len() < offset || current.len() - offset > self.bytes.len() {
+            return Progress::Foreign;
+        }
+        let (before, written) = current.split_at(offset);
+        if !self.bytes.starts_with(written) || checksum(&[before]) != self.before {
+            return Progress::Foreign;
+        }
+        Progress::Partial {
+            written: written.len(),
+        }
+    }
+
+    /// The record: four lines of text a person can read, a line with the
+    /// checksum of those lines and the bytes, then the bytes.
+    fn encode(&self) -> Vec<u8> {
+        let header = format!(
+            "{RECORD_MAGIC}\noffset {}\nlength {}\nbefore {:016x}\n",
+            self.offset,
+            self.bytes.len(),
+            self.before
+        );
+        let sum = checksum(&[header.as_bytes(), &self.bytes]);
+        let mut record = header.into_bytes();
+        record.extend_from_slice(format!("checksum {sum:016x}\n").as_bytes());
+        record.extend_from_slice(&self.bytes);
+        record
+    }
+
+    /// The intent in `record`, unless it is torn or corrupt.
+    fn decode(record: &[u8]) -> Option<Intent> {
+        let mut lines: [&[u8]; 5] = [&[]; 5];
+        let mut rest = record;
+        for line in &mut lines {
+            let end = rest.iter().position(|&b| b == b'\n')?;
+            *line = &rest[..end];
+            rest = &rest[end + 1..];
+        }
+        let field = |line: &[u8], key: &str| {
+            std::str::from_utf8(line)
+                .ok()?
+                .strip_prefix(key)?
+                .strip_prefix(' ')
+                .map(str::to_owned)
+        };
+        let hex = |text: String| u64::from_str_radix(&text, 16).ok();
+        if lines[0] != RECORD_MAGIC.as_bytes() {
+            return None;
+        }
+        let offset = field(lines[1], "offset")?.parse().ok()?;
+        let length: usize = field(lines[2], "length")?.parse().ok()?;
+        let before = hex(field(lines[3], "before")?)?;
+        let sum = hex(field(lines[4], "checksum")?)?;
+        let header = &record[..record.len() - rest.len() - lines[4].len() - 1];
+        if rest.len() != length || checksum(&[header, rest]) != sum {
+            return None;
+        }
+        let intent = Intent {
+            offset,
+            before,
+            bytes: rest.to_vec(),
+        };
+        // Only the exact text `encode` writes (no `+1`, `0x`, `ABC`).
+        (intent.encode() == record).then_some(intent)
+    }
+}
+
+/// FNV-1a (64 bits) over `parts`, in order: stable across versions and
+/// platforms, and enough to recognize a torn or damaged record (it guards
+/// against accidents, not against someone who can write the folder).
+fn checksum(parts: &[&[u8]]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &byte in *part {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 /// The line ending of a file: `\r\n` if it has one anywhere, else `\n`.
@@ -248,9 +587,68 @@ fn tables_for(current: &[u8], names: &[Box<str>], created: Date) -> String {
 mod tests {
     use super::*;
 
+    fn date() -> Date {
+        Date::new(2026, 11, 25).unwrap()
+    }
+
+    fn names(list: &[&str]) -> Vec<Box<str>> {
+        list.iter().map(|&name| name.into()).collect()
+    }
+
+    const CALM: Caution = Caution {
+        quiet_for: None,
+        refuse_empty: false,
+        ours: None,
+        expected: Expected::Anything,
+    };
+
+    /// The toggle names that `bytes` defines, sorted; panics unless they parse.
+    fn defined(bytes: &[u8]) -> Vec<String> {
+        format::parse(Path::new("toggles.toml"), bytes)
+            .unwrap_or_else(|e| panic!("{e}\n{:?}", String::from_utf8_lossy(bytes)))
+            .toggles
+            .iter()
+            .map(|t| t.name().to_owned())
+            .collect()
+    }
+
+    /// A folder with `toggles.toml` holding `user`: in memory where there
+    /// is a RAM disk, as these tests are about bytes, not durability (each
+    /// append `fsync`s three times, milliseconds on a disk).
+    fn user_file(user: &[u8]) -> (tempfile::TempDir, PathBuf) {
+        let shm = Path::new("/dev/shm");
+        let dir = if shm.is_dir() {
+            tempfile::tempdir_in(shm)
+        } else {
+            tempfile::tempdir()
+        }
+        .unwrap();
+        let path = dir.path().join("toggles.toml");
+        fs::write(&path, user).unwrap();
+        (dir, path)
+    }
+
+    /// Appends `asked` to the file at `path` as the library does, but the
+    /// process "dies" after `cut` bytes of the write reached the file (as a
+    /// `SIGKILL` between pages leaves it). Returns the bytes it meant to write.
+    fn killed_append(path: &Path, asked: &[Box<str>], cut: usize) -> Vec<u8> {
+        let mut meant = Vec::new();
+        let result = append_with(path, asked, date(), CALM, |file, bytes| {
+            meant = bytes.to_vec();
+            file.write_all(&bytes[..cut.min(bytes.len())])?;
+            Err(io::Error::other("killed"))
+        });
+        assert!(matches!(result, Err(AppendError::Io(_))), "{result:?}");
+        meant
+    }
+
+    fn count(text: &[u8], needle: &str) -> usize {
+        String::from_utf8_lossy(text).matches(needle).count()
+    }
+
     #[test]
     fn appends_exactly_one_table_per_name() {
-        let date = Date::new(2026, 11, 25).unwrap();
+        let date = date();
         let names: Vec<Box<str>> = vec!["a".into(), "b-2".into()];
         assert_eq!(
             tables_for(b"# x\n", &names, date),
@@ -266,38 +664,205 @@ mod tests {
         );
     }
 
+    /// (a) the file opens again, (b) it holds exactly the names asked for,
+    /// each once, after every user byte, (c) and no other name — wherever
+    /// the write was cut, whether the next load or the next append repairs it.
     #[test]
-    fn a_torn_append_is_completed_and_nothing_else_is() {
-        let date = Date::new(2026, 11, 25).unwrap();
-        let full = "# mine\n\n[toggles.torn_name]\nenabled = false\ncreated = 2026-11-25\n";
-        let start = full.find("[toggles.").unwrap();
-        for cut in start + "[toggles.t".len()..full.len() {
-            let torn = &full[..cut];
-            let rest = completion_of_torn_append(torn.as_bytes(), date)
-                .unwrap_or_else(|| panic!("{torn:?} should be completed"));
-            let completed = format!("{torn}{rest}");
-            let name_end = cut.min(full.find(']').unwrap());
-            let name = &full[start + "[toggles.".len()..name_end];
-            assert_eq!(completed, full.replace("torn_name", name), "cut at {cut}");
+    fn an_append_cut_at_any_byte_is_completed_exactly() {
+        let asked = names(&["new_one", "b-2", "z"]);
+        let users = [
+            "# mine\n[toggles.kept]\nenabled = true\n",
+            "[toggles.kept]\nenabled = true # no final newline",
+            "# crlf\r\n[toggles.kept]\r\nenabled = true\r\n",
+            "",
+        ];
+        for user in users {
+            let user = user.as_bytes();
+            let mut expected: Vec<String> = defined(user);
+            expected.extend(asked.iter().map(|n| n.to_string()));
+            let full = tables_for(user, &asked, date()).len();
+            for cut in 0..=full {
+                let (_dir, path) = user_file(user);
+                let record = record_path(&real_path(&path));
+                let meant = killed_append(&path, &asked, cut);
+                assert_eq!(meant.len(), full);
+                let torn = fs::read(&path).unwrap();
+                assert_eq!(torn, [user, &meant[..cut]].concat(), "cut at {cut}");
+                assert!(record.exists(), "the record outlives the kill");
+                // A store that may not write reads the user's file as it was.
+                let offset = interrupted_append_at(&path, &torn);
+                assert_eq!(offset, (cut < full).then_some(user.len()), "cut at {cut}");
+                let mut expected = expected.clone();
+                if cut % 2 == 0 {
+                    // The next store's first load.
+                    let recovered = recover(&path).unwrap();
+                    let missing = full - cut;
+                    assert_eq!(recovered, Recovered::Completed { missing }, "cut at {cut}");
+                } else {
+                    // The next appender, with a name of its own.
+                    let appended = append_missing(&path, &names(&["later"]), date(), CALM);
+                    assert_eq!(appended.unwrap().names, names(&["later"]), "cut at {cut}");
+                    expected.push("later".into());
+                }
+                expected.sort();
+                let text = fs::read(&path).unwrap();
+                assert!(text.starts_with(&[user, &meant].concat()), "cut at {cut}");
+                assert_eq!(defined(&text), expected, "cut at {cut}");
+                for name in &expected {
+                    let header = format!("[toggles.{name}]");
+                    assert_eq!(count(&text, &header), 1, "cut at {cut}");
+                }
+                assert!(!record.exists(), "cut at {cut}: the record is removed");
+            }
         }
-        for not_ours in [
-            "# mine\n",
-            "[toggles.a]\nenabled = true\n", // complete, not torn
-            "[toggles.a]\nenabled = tru",    // the user's value, not ours
-            "[toggles.",                     // no name to complete
-            "x = 1 [toggles.a",              // not at the start of a line
-            "[toggles.a]\nenabled = false\ncreated = 2025-", // another day
+    }
+
+    #[test]
+    fn a_record_that_does_not_match_the_file_is_not_applied() {
+        let user = b"# mine\n[toggles.kept]\nenabled = true\n";
+        let asked = names(&["new_one", "other"]);
+        let cut = 20;
+        type Edit = fn(Vec<u8>) -> Vec<u8>;
+        let someone_else: [(&str, Edit); 4] = [
+            ("wrote after our bytes", |mut torn| {
+                torn.extend_from_slice(b"x = 1\n");
+                torn
+            }),
+            ("changed one of our bytes", |mut torn| {
+                *torn.last_mut().unwrap() ^= 0x20;
+                torn
+            }),
+            ("changed a byte of the user's", |mut torn| {
+                torn[2] = b'M';
+                torn
+            }),
+            ("cut the file before the append", |mut torn| {
+                torn.truncate(30); // inside the user's bytes
+                torn
+            }),
+        ];
+        for (what, edit) in someone_else {
+            let (_dir, path) = user_file(user);
+            let record = record_path(&real_path(&path));
+            killed_append(&path, &asked, cut);
+            let theirs = edit(fs::read(&path).unwrap());
+            fs::write(&path, &theirs).unwrap();
+            assert_eq!(interrupted_append_at(&path, &theirs), None, "{what}");
+            assert_eq!(recover(&path).unwrap(), Recovered::Foreign, "{what}");
+            let appended = append_missing(&path, &names(&["later"]), date(), CALM);
+            assert!(matches!(appended, Err(AppendError::Invalid(_))), "{what}");
+            assert_eq!(fs::read(&path).unwrap(), theirs, "{what}: untouched");
+            assert!(record.exists(), "{what}: the record stays for the user");
+        }
+
+        // A good file saved over the torn one: the record is outdated.
+        let (_dir, path) = user_file(user);
+        let record = record_path(&real_path(&path));
+        killed_append(&path, &asked, cut);
+        let saved = b"[toggles.saved]\nenabled = true\n";
+        fs::write(&path, saved).unwrap();
+        assert_eq!(recover(&path).unwrap(), Recovered::Foreign);
+        assert_eq!(fs::read(&path).unwrap(), saved, "untouched");
+        assert!(!record.exists(), "an outdated record is removed");
+        append_missing(&path, &names(&["later"]), date(), CALM).unwrap();
+        assert_eq!(defined(&fs::read(&path).unwrap()), ["later", "saved"]);
+    }
+
+    #[test]
+    fn a_torn_or_damaged_record_is_ignored() {
+        let intent = Intent::new(b"# mine\n", b"\n[toggles.a]\nenabled = false\n".to_vec());
+        let record = intent.encode();
+        assert_eq!(Intent::decode(&record), Some(intent.clone()));
+        for cut in 0..record.len() {
+            assert_eq!(Intent::decode(&record[..cut]), None, "torn at {cut}");
+        }
+        for at in 0..record.len() {
+            for flip in [0x01, 0x20, 0x80] {
+                let mut damaged = record.clone();
+                damaged[at] ^= flip;
+                assert_eq!(Intent::decode(&damaged), None, "byte {at} ^ {flip:#x}");
+            }
+        }
+        let zero_filled = [&record[..], &[0; 16]].concat();
+        assert_eq!(Intent::decode(&zero_filled), None);
+
+        // Beside a file that its append would have matched: the append
+        // never began, the torn tail is not ours, nothing is repaired.
+        let torn = b"# mine\n\n[toggles.a]\nenab";
+        for cut in [0, 10, record.len() - 1] {
+            let (_dir, path) = user_file(torn);
+            let record_file = record_path(&real_path(&path));
+            fs::write(&record_file, &record[..cut]).unwrap();
+            assert_eq!(interrupted_append_at(&path, torn), None);
+            assert_eq!(recover(&path).unwrap(), Recovered::Nothing);
+            assert!(!record_file.exists(), "a torn record is removed");
+            let appended = append_missing(&path, &names(&["later"]), date(), CALM);
+            assert!(matches!(appended, Err(AppendError::Invalid(_))));
+            assert_eq!(fs::read(&path).unwrap(), torn, "untouched");
+        }
+    }
+
+    #[test]
+    fn a_torn_tail_without_a_record_is_reported_not_repaired() {
+        let user = "# mine\n[toggles.kept]\nenabled = true\n\n";
+        for tail in [
+            "[toggles.k",
+            "[toggles.kept_2]\nenabled = fal",
+            "[toggles.a]\nenabled = false\ncreated = 2026-",
+            "[toggles.a]\r\ncre",
         ] {
-            assert_eq!(
-                completion_of_torn_append(not_ours.as_bytes(), date),
-                None,
-                "{not_ours:?}"
-            );
+            let torn = format!("{user}{tail}");
+            let (_dir, path) = user_file(torn.as_bytes());
+            assert_eq!(recover(&path).unwrap(), Recovered::Nothing, "{tail:?}");
+            match append_missing(&path, &names(&["later"]), date(), CALM) {
+                Err(AppendError::Invalid(e)) => assert!(e.location().is_some(), "{e}"),
+                other => panic!("{tail:?}: {other:?}"),
+            }
+            assert_eq!(fs::read_to_string(&path).unwrap(), torn, "untouched");
         }
-        let crlf = "[toggles.a]\r\nenabled = false\r\ncre";
+    }
+
+    #[test]
+    fn a_successful_append_leaves_no_record() {
+        let (dir, path) = user_file(b"# mine\n");
+        // Through a link from another folder: the record is the target's.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let link = elsewhere.path().join("toggles.toml");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        let appended = append_missing(&link, &names(&["a", "b"]), date(), CALM).unwrap();
+        assert_eq!(appended.names, names(&["a", "b"]));
+        assert_eq!(defined(&fs::read(&path).unwrap()), ["a", "b"]);
+        for folder in [dir.path(), elsewhere.path()] {
+            let left: Vec<_> = fs::read_dir(folder).unwrap().flatten().collect();
+            assert_eq!(left.len(), 1, "{left:?}");
+        }
+    }
+
+    #[test]
+    fn a_record_that_cannot_be_written_fails_the_append_cleanly() {
+        let (_dir, path) = user_file(b"# mine\n");
+        // Something in the record's place that cannot be replaced: a folder.
+        let record = record_path(&real_path(&path));
+        fs::create_dir(&record).unwrap();
+        fs::write(record.join("x"), "").unwrap();
+        match append_missing(&path, &names(&["a"]), date(), CALM) {
+            Err(AppendError::Io(e)) => {
+                assert!(e.to_string().contains(".toggles.toml.append"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(recover(&path).is_err());
+        assert_eq!(fs::read(&path).unwrap(), b"# mine\n", "untouched");
+    }
+
+    #[test]
+    fn the_record_is_named_after_the_file_and_never_dot_dot() {
+        let at = |file: &str| record_path(Path::new(file));
         assert_eq!(
-            completion_of_torn_append(crlf.as_bytes(), date).unwrap(),
-            "ated = 2026-11-25\r\n"
+            at("/etc/app/toggles.toml"),
+            Path::new("/etc/app/.toggles.toml.append")
         );
+        assert_eq!(at("/etc/app/.flags"), Path::new("/etc/app/.flags.append"));
+        assert_eq!(at("flags.toml"), Path::new(".flags.toml.append"));
     }
 }

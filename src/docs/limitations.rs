@@ -26,6 +26,11 @@
 //!   append, without taking the lock, is the window that remains: nothing
 //!   can make a truncate-and-write save atomic against another writer. Saves
 //!   by rename (most editors, `git`, the `toggles` CLI) have no such window.
+//! - **A crash mid-append is completed by the next store that appends.**
+//!   Until then a store that may not write (appending off, a read-only
+//!   folder) reads the file as it was before that append, and the `toggles`
+//!   command refuses the cut file like any invalid one: start the
+//!   application (or open a [`Store`](crate::Store) with appending on) once.
 //! - **Overrides register names with the global store only.** Overriding a
 //!   name that a non-global store's file lacks does not append it there.
 //! - **Knowing that a save is complete needs the watcher's word.** On

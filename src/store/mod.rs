@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use arc_swap::{ArcSwap, ArcSwapOption, Guard};
 
+use crate::append;
 use crate::changes::Changes;
 use crate::definitions::{Definitions, Release};
 use crate::error::Error;
@@ -156,7 +157,8 @@ impl Builder {
     /// append). A file that cannot be read or does not validate is an error.
     pub fn open(self) -> Result<Store, Error> {
         let path = self.absolute_path();
-        let (definitions, state) = first_load(&path).map_err(|failed| failed.error)?;
+        let (definitions, state) =
+            first_load(&path, self.may_write()).map_err(|failed| failed.error)?;
         Ok(self.start(path, definitions, state, None))
     }
 
@@ -164,7 +166,7 @@ impl Builder {
     /// until a good version is saved, and [`Store::last_error`] says why.
     pub(crate) fn open_lenient(self) -> Store {
         let path = self.absolute_path();
-        match first_load(&path) {
+        match first_load(&path, self.may_write()) {
             Ok((definitions, state)) => self.start(path, definitions, state, None),
             Err(FailedLoad { error, bytes }) => {
                 log::error!("{error}\nevery toggle is off until the file is fixed");
@@ -173,6 +175,11 @@ impl Builder {
                 self.start(path, Definitions::default(), state, Some(error))
             }
         }
+    }
+
+    /// Whether the store may write the file: it appends unknown names.
+    fn may_write(&self) -> bool {
+        self.append && append_allowed_by_env()
     }
 
     fn absolute_path(&self) -> PathBuf {
@@ -242,8 +249,18 @@ struct FailedLoad {
 
 /// The first read of a file: its definitions and what the reload decision
 /// starts from.
+///
+/// A process killed mid-append may have left part of its append in the
+/// file. A store that may write completes it first (`append::recover`: it
+/// knows exactly which bytes are the library's own). One that may not (not
+/// appending, or the completion failed, say on a read-only volume) loads
+/// the file as it was before that append: the bytes before it are exactly
+/// its owner's, and nothing half-written is read.
 #[allow(clippy::result_large_err)] // once per store, at start-up
-fn first_load(path: &Path) -> Result<(Definitions, ReloadState), FailedLoad> {
+fn first_load(path: &Path, may_write: bool) -> Result<(Definitions, ReloadState), FailedLoad> {
+    if may_write && let Err(e) = append::recover(path) {
+        log::warn!("{e}; reading the file without completing an interrupted append");
+    }
     let bytes = match read::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.is_not_found() => {
@@ -261,10 +278,26 @@ fn first_load(path: &Path) -> Result<(Definitions, ReloadState), FailedLoad> {
             let state = ReloadState::loaded(Some(&bytes), &definitions);
             Ok((definitions, state))
         }
-        Err(error) => Err(FailedLoad {
-            error,
-            bytes: Some(bytes),
-        }),
+        Err(error) => {
+            let before = append::interrupted_append_at(path, &bytes)
+                .and_then(|offset| Some((offset, format::parse(path, &bytes[..offset]).ok()?)));
+            let Some((offset, definitions)) = before else {
+                return Err(FailedLoad {
+                    error,
+                    bytes: Some(bytes),
+                });
+            };
+            log::warn!(
+                "{}: an append by this library was interrupted (the file ends in {} bytes of \
+                 it); using the file without them until a store that appends completes it",
+                path.display(),
+                bytes.len() - offset
+            );
+            // The bytes on disk are the version in use: reading them again
+            // changes nothing, and any other version is a change.
+            let state = ReloadState::loaded(Some(&bytes), &definitions);
+            Ok((definitions, state))
+        }
     }
 }
 

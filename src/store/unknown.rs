@@ -112,7 +112,10 @@ impl Shared {
             quiet_for,
             refuse_empty: !self.current.load().is_empty(),
             ours: *lock(&self.appended_at),
-            published: lock(&self.reload).in_use(),
+            expected: match lock(&self.reload).in_use() {
+                Some(hash) => append::Expected::Hash(hash),
+                None => append::Expected::NoFile,
+            },
         };
         match append::append_missing(&self.path, names, Date::today(), caution) {
             Ok(appended) => {

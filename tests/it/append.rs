@@ -145,6 +145,49 @@ fn a_write_failure_is_logged_once_and_checks_go_on() {
 }
 
 #[test]
+fn an_append_leaves_nothing_beside_the_file() {
+    let fixture = Fixture::new(Some(USER_FILE));
+    let store = Store::open(&fixture.path).unwrap();
+    for name in ["one", "two"] {
+        assert!(!store.is_enabled(name));
+        store.flush();
+    }
+    let text = fixture.read();
+    assert_eq!(count(&text, "[toggles.one]"), 1, "{text}");
+    assert_eq!(count(&text, "[toggles.two]"), 1, "{text}");
+    let entries: Vec<_> = std::fs::read_dir(fixture.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, ["toggles.toml"], "the append record is removed");
+}
+
+#[test]
+fn an_append_record_that_cannot_be_written_is_logged_once_and_checks_go_on() {
+    capture_logs();
+    let fixture = Fixture::new(Some(USER_FILE));
+    // A folder where the record goes: neither root nor anyone can write it
+    // (a read-only folder would not stop root).
+    let record = fixture.dir.path().join(".toggles.toml.append");
+    std::fs::create_dir(&record).unwrap();
+    std::fs::write(record.join("x"), "").unwrap();
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    assert!(store.is_enabled("kept"));
+    for name in ["one", "two", "three"] {
+        assert!(!store.is_enabled(name));
+        store.flush();
+    }
+    assert!(store.is_enabled("kept"));
+    assert_eq!(fixture.read(), USER_FILE, "nothing was written");
+    let needle = format!("{}: cannot read the append record", shown(&record));
+    let appends = logged(&needle)
+        .into_iter()
+        .filter(|l| l.contains("not appended"))
+        .count();
+    assert_eq!(appends, 1, "{:?}", logged(&needle));
+}
+
+#[test]
 fn a_file_that_does_not_parse_is_not_appended_to_until_it_does() {
     let fixture = Fixture::new(Some("[toggles.kept]\nenabled = true\n"));
     let store = Store::builder(&fixture.path).watch(false).open().unwrap();
