@@ -259,18 +259,22 @@ pub(crate) fn recover(path: &Path) -> Result<Recovered, Error> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Recovered::Nothing),
         _ => {}
     }
-    let _lock = FileLock::acquire(&real)?;
-    // Only a regular file is appended to (and opening anything else could
-    // block); a missing file is left to the next append, which creates it.
-    match fs::metadata(&real) {
-        Ok(metadata) if metadata.is_file() => {}
-        _ => return Ok(Recovered::Nothing),
+    // Never wait: another writer holding the lock may be completing it
+    // right now; the caller then reads the file as it was before the append.
+    let Some(_lock) = FileLock::try_acquire(&real)? else {
+        log::debug!(
+            "{}: another writer holds the lock; not completing an interrupted append now",
+            real.display()
+        );
+        return Ok(Recovered::Nothing);
+    };
+    // A missing file is left to the next append, which creates it.
+    if fs::symlink_metadata(&real).is_err() {
+        return Ok(Recovered::Nothing);
     }
-    let mut file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .open(&real)
-        .map_err(|e| Error::io(&real, "open the file to complete an interrupted append", e))?;
+    // Only a regular file is appended to, opened without ever blocking.
+    let mut file = read::open_regular(&real, OpenOptions::new().read(true).append(true))
+        .map_err(|e| e.into_error(&real, "open the file to complete an interrupted append"))?;
     let mut current = read::read_from(&file).map_err(|e| e.into_error(&real, "read the file"))?;
     recover_locked(&real, &mut file, &mut current)
 }

@@ -123,7 +123,7 @@ impl TogglesProvider {
     /// A provider evaluating the toggles of `store`.
     ///
     /// For the global store behind [`toggle!`](crate::toggle!), pass
-    /// [`toggles::global()`](crate::global) (after [`init`](crate::init), if
+    /// [`toggles::global()`](crate::global()) (after [`init`](crate::init), if
     /// you call it: the provider keeps the store it was given).
     pub fn new(store: Store) -> TogglesProvider {
         TogglesProvider {

@@ -1,6 +1,6 @@
 //! Scoped test overrides: `toggle_as`, `with_toggles`, `toggle_as_global`.
 //!
-//! The facade over the override stacks ([`overrides`](crate::overrides)):
+//! The facade over the override stacks (`overrides.rs`):
 //! it validates names, registers them with the global store like a check
 //! would (so a toggle introduced together with its tests is appended to
 //! the file), and makes process-wide overrides take turns.

@@ -260,6 +260,9 @@ fn a_writer_killed_mid_append(max_rounds: usize, enough: Option<(usize, Duration
             .open()
             .unwrap_or_else(|e| panic!("round {round}: a read-only open failed: {e}"));
         assert_eq!(fs::read(&fixture.path).unwrap(), after_kill, "read-only");
+        // (a) for the command-line tool too, on a copy of the torn state.
+        #[cfg(feature = "cli")]
+        let cli_copy = cut.then(|| cli_lists_a_torn_copy(&fixture, round));
         // (a), the next start of the application: it completes the append.
         let next = Store::builder(&fixture.path)
             .watch(false)
@@ -268,6 +271,14 @@ fn a_writer_killed_mid_append(max_rounds: usize, enough: Option<(usize, Duration
         assert!(!record.exists(), "round {round}: the record is removed");
         let names = file_names(&fixture.path, round, batch);
         assert_eq!(next.snapshot().toggles().len(), names.len() + 1);
+        #[cfg(feature = "cli")]
+        if let Some(copy) = cli_copy {
+            assert_eq!(
+                fs::read(&copy.path).unwrap(),
+                fs::read(&fixture.path).unwrap(),
+                "round {round}: the CLI completed the append as a store does"
+            );
+        }
         // The read-only store read no name that the file does not hold now.
         assert!(reader.is_enabled("kept"));
         for toggle in reader.snapshot().toggles() {
@@ -289,6 +300,31 @@ fn a_writer_killed_mid_append(max_rounds: usize, enough: Option<(usize, Duration
         torn > 0,
         "no kill landed during an append: the test tested nothing"
     );
+}
+
+/// Copies the torn file and its append record to another folder and runs
+/// `toggles list` on the copy: it must succeed (the tool completes the
+/// interrupted append, as a store does) where it used to refuse the file.
+#[cfg(feature = "cli")]
+fn cli_lists_a_torn_copy(torn: &Fixture, round: usize) -> Fixture {
+    let copy = in_memory("");
+    fs::copy(&torn.path, &copy.path).unwrap();
+    let record = ".toggles.toml.append";
+    if torn.dir.path().join(record).exists() {
+        fs::copy(torn.dir.path().join(record), copy.dir.path().join(record)).unwrap();
+    }
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_toggles"))
+        .args(["list", "--file"])
+        .arg(&copy.path)
+        .env_remove("TOGGLES_APPEND")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "round {round}: `toggles list` on a torn file failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    copy
 }
 
 /// Checks (b) and (c) on the file after a kill in `round`, and returns the

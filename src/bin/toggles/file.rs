@@ -16,8 +16,24 @@ pub fn resolve(file: Option<PathBuf>) -> PathBuf {
 
 /// Reads and validates the file: a missing or invalid file is an error.
 pub fn load(path: &Path) -> Result<Snapshot, Fail> {
+    complete_interrupted_append(path);
     let (bytes, _) = read(path).map_err(|e| e.fail(path))?;
     Ok(Snapshot::parse(path, &bytes)?)
+}
+
+/// If the file does not parse, lets the library complete an append that a
+/// process killed mid-write left unfinished: opening a store does that
+/// (from the record the append left beside the file, only if the file is
+/// exactly what was appended to, and not with `TOGGLES_APPEND=off`). A file
+/// broken any other way is left as it is, for the caller to report. Call it
+/// before taking the lock.
+pub fn complete_interrupted_append(path: &Path) {
+    let Ok((bytes, _)) = read(path) else { return };
+    if Snapshot::parse(path, &bytes).is_err() {
+        // The store reads the file, completes the append, and is dropped:
+        // no watch, and no thread unless it appends, which it does not here.
+        let _ = toggles::Store::builder(path).watch(false).open();
+    }
 }
 
 /// Why the file could not be read.

@@ -46,6 +46,7 @@ pub fn edit_file(
     create: bool,
     change: impl FnOnce(&Snapshot, &mut DocumentMut) -> Result<(), Fail>,
 ) -> Result<Edited, Fail> {
+    file::complete_interrupted_append(path);
     let real = real_path(path, create)?;
     let _lock = FileLock::acquire(&real)?;
     let (bytes, metadata) = match file::read(&real) {
