@@ -477,7 +477,9 @@ fn soak(events: usize) {
                 }
             }
             made += 4;
-            if v == 1000 {
+            // After a quarter of the events, in every variant (the quick
+            // one makes 2 000): what grows after that grows per event.
+            if rss_after_warmup == 0 && made >= events / 4 {
                 rss_after_warmup = proc_status("VmRSS:");
             }
         }
@@ -509,12 +511,11 @@ fn soak(events: usize) {
         proc_status("Threads:") <= threads_before
     });
     assert!(open_files() <= files_before, "no file is left open");
-    if rss_after_warmup > 0 {
-        assert!(
-            rss_end < rss_after_warmup + 16 * 1024,
-            "memory grew: {rss_after_warmup} → {rss_end} kB"
-        );
-    }
+    assert!(rss_after_warmup > 0, "the baseline was taken");
+    assert!(
+        rss_end < rss_after_warmup + 1024,
+        "memory grew: {rss_after_warmup} → {rss_end} kB"
+    );
 }
 
 #[test]
