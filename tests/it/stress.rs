@@ -1,10 +1,13 @@
 //! Stress, crash and soak: processes racing, writers killed mid-append, and
 //! storms of file events. The quick variants run in `cargo test`; the long
-//! ones are `#[ignore]`d, for a manual run:
+//! ones are `#[ignore]`d, and `.ci/run` runs them in a release build:
 //!
 //! ```text
-//! cargo test --release --test it -- --ignored stress:: --nocapture
+//! cargo test --release --all-features --test it -- --ignored stress:: --nocapture
 //! ```
+//!
+//! (`child_*` tests are the child processes of the others: run directly,
+//! they return at once.)
 
 use std::fs;
 use std::path::Path;
@@ -524,10 +527,19 @@ fn soak_quick() {
     assert_child_succeeds(child("stress::child_soak").env("SOAK_EVENTS", "2000"));
 }
 
+#[test]
+#[ignore = "long: run by hand or by .ci/run, with --release"]
+fn soak_long() {
+    assert_child_succeeds(child("stress::child_soak").env("SOAK_EVENTS", "100000"));
+}
+
 /// The soak, alone in its process: `SOAK_EVENTS` events (default 100 000).
 #[test]
-#[ignore = "long: run by hand (SOAK_EVENTS=100000)"]
+#[ignore = "a child process of other tests"]
 fn child_soak() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`: its counts are per process
+    }
     let events = std::env::var("SOAK_EVENTS").map_or(100_000, |v| v.parse().unwrap());
     soak(events);
 }
