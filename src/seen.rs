@@ -121,11 +121,13 @@ impl Recent {
 impl SeenNames {
     /// Remembers `name`, saying whether it is new.
     pub(crate) fn insert(&self, name: &str) -> Seen {
-        if !is_valid_name(name) {
-            return self.insert_invalid(name);
-        }
+        // First the common case, a valid name seen before: only valid names
+        // are in this set, so the name needs no check of its own.
         if self.published.load().names.contains(name) {
             return Seen::Before;
+        }
+        if !is_valid_name(name) {
+            return self.insert_invalid(name);
         }
         let mut recent = lock(&self.recent);
         // Merges happen under this lock: a name merged meanwhile is here now.
