@@ -248,18 +248,26 @@ impl Shared {
                     let outcome = self.append(&names, attempt, stopping);
                     work = lock(&self.work);
                     work.append_retry = None;
+                    let give_up = |why: &str| {
+                        log::warn!(
+                            "{}: stopping before {} new toggle(s) could be appended ({why}): {}",
+                            self.path.display(),
+                            names.len(),
+                            names.join(", ")
+                        )
+                    };
                     match outcome {
                         AppendOutcome::Done => {}
                         AppendOutcome::Later if !last_try => {
                             work.names.extend(names);
                             work.append_retry = Some((Instant::now() + SETTLE, attempt + 1));
                         }
-                        AppendOutcome::Later => log::warn!(
-                            "{}: stopping before {} new toggle(s) could be appended: {}",
-                            self.path.display(),
-                            names.len(),
-                            names.join(", ")
-                        ),
+                        AppendOutcome::Later => give_up("the file stayed busy"),
+                        // Never append to a version this store has not read
+                        // and published, not even on the way out.
+                        AppendOutcome::AfterReload if stopping => {
+                            give_up("the file changed and was not read again")
+                        }
                         AppendOutcome::AfterReload => {
                             // The file is not the version in use: learn
                             // what it is first (as if an event had said it

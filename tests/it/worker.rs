@@ -144,3 +144,26 @@ fn the_watch_survives_its_folder_being_deleted_and_re_created() {
         });
     }
 }
+
+#[test]
+fn dropping_a_store_whose_file_changed_unseen_returns() {
+    // The file changes behind a store that does not watch it, a new name
+    // is queued, and the store is dropped at once: the append cannot go to
+    // a version the store never published, and the drop must not wait for
+    // one either.
+    let fixture = Fixture::new(Some(&version(false)));
+    let (done, finished) = std::sync::mpsc::channel();
+    let path = fixture.path.clone();
+    std::thread::spawn(move || {
+        for round in 0..20 {
+            let store = Store::builder(&path).watch(false).open().unwrap();
+            fs::write(&path, format!("{}# round {round}\n", version(true))).unwrap();
+            assert!(!store.is_enabled(&format!("queued_{round}")));
+            drop(store);
+        }
+        done.send(()).unwrap();
+    });
+    finished
+        .recv_timeout(Duration::from_secs(20))
+        .expect("every drop returned");
+}
