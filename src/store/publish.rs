@@ -91,6 +91,10 @@ impl Shared {
                     Some(log::Level::Error) => {
                         log::error!("{}\nkeeping the last good version", keep.error)
                     }
+                    // An emptied file says what it keeps itself.
+                    Some(level) if matches!(*keep.error, Error::Emptied { .. }) => {
+                        log::log!(level, "{}", keep.error)
+                    }
                     Some(level) => {
                         log::log!(level, "{}; keeping the last good version", keep.error)
                     }

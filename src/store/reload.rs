@@ -213,19 +213,43 @@ impl ReloadState {
         };
         self.read_error_logged = false;
         self.seen_file = true;
+        let hash = hash_of(&bytes);
         if format::is_blank(&bytes) && self.good.is_some() && !self.in_use_is_empty {
             // A truncating editor mid-save, most likely: never switch every
             // toggle off for that. (To remove them all, leave a comment.)
+            if first_look {
+                return Decision::Keep(Keep {
+                    error: Arc::new(Error::Emptied {
+                        path: path.to_path_buf(),
+                    }),
+                    log: None,
+                    record: false,
+                    retry_at,
+                });
+            }
+            // Still empty at a final look: a bad save like any other,
+            // logged once.
+            if let Some((bad, error)) = &self.bad
+                && *bad == hash
+            {
+                return Decision::Keep(Keep {
+                    error: Arc::clone(error),
+                    log: None,
+                    record: true,
+                    retry_at: None,
+                });
+            }
+            let error = Arc::new(Error::Emptied {
+                path: path.to_path_buf(),
+            });
+            self.bad = Some((hash, Arc::clone(&error)));
             return Decision::Keep(Keep {
-                error: Arc::new(Error::Emptied {
-                    path: path.to_path_buf(),
-                }),
-                log: None,
-                record: !first_look,
-                retry_at,
+                error,
+                log: Some(log::Level::Warn),
+                record: true,
+                retry_at: None,
             });
         }
-        let hash = hash_of(&bytes);
         if self.good == Some(hash) {
             self.bad = None;
             return Decision::Unchanged;
@@ -460,10 +484,13 @@ mod tests {
     fn an_empty_file_after_a_good_one_is_kept_out_then_reported() {
         let now = Instant::now();
         let mut state = loaded(GOOD_A);
-        for empty in ["", " \n\t\n"] {
-            let decision = save(&mut state, empty, now);
-            assert!(!assert_reported(decision), "recorded, not logged");
-        }
+        let logged: Vec<bool> = ["", "", " \n\t\n"]
+            .iter()
+            .map(|empty| assert_reported(save(&mut state, empty, now)))
+            .collect();
+        // Each empty save is logged once; the same empty content read again
+        // is not logged again.
+        assert_eq!(logged, [true, false, true]);
         assert!(matches!(save(&mut state, GOOD_A, now), Decision::Unchanged));
         // An empty file is fine where the version in use is empty too.
         let mut state = loaded("# nothing yet\n");

@@ -217,6 +217,30 @@ fn bad_saves_keep_the_last_good_version_and_are_reported_once() {
 }
 
 #[test]
+fn an_empty_save_is_kept_out_and_logged_once() {
+    capture_logs();
+    let fixture = Fixture::new(Some(&version(true)));
+    let store = watched(&fixture);
+    fs::write(&fixture.path, "").unwrap();
+    wait_for("the empty save is reported", || {
+        store
+            .last_error()
+            .is_some_and(|e| matches!(*e, toggles::Error::Emptied { .. }))
+    });
+    assert!(store.is_enabled("a"), "nothing was switched off");
+    // Read again, it is the same bad content: not logged again.
+    assert!(store.reload().is_err());
+    let needle = format!("{}: the file is empty", shown(&fixture.path));
+    wait_for("the empty save is logged", || logged(&needle).len() == 1);
+    assert!(
+        logged(&needle)[0].starts_with("WARN"),
+        "{:?}",
+        logged(&needle)
+    );
+    assert_eq!(logged(&needle).len(), 1, "logged once");
+}
+
+#[test]
 fn the_same_bad_save_after_a_good_one_is_reported_again() {
     // A (good) → B (bad) → A → B: the second B used to go unreported (no
     // log, no `last_error`, and `reload` made up an error without a line).
