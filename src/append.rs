@@ -127,11 +127,16 @@ fn append_with(
     // Check and append through one handle: if an editor replaces the file
     // meanwhile, the append lands in the version that was checked (and the
     // next reload finds the names missing and queues them again).
-    let mut file = read::open_regular(
-        &real,
-        OpenOptions::new().read(true).append(true).create(true),
-    )
-    .map_err(|e| AppendError::Io(e.into_error(&real, "open the file for appending")))?;
+    let opened = read::open_regular(&real, OpenOptions::new().read(true).append(true));
+    let mut file = match opened {
+        Ok(file) => file,
+        Err(e) if e.is_not_found() => return create_with(&real, names, created, caution, write),
+        Err(e) => {
+            return Err(AppendError::Io(
+                e.into_error(&real, "open the file for appending"),
+            ));
+        }
+    };
     let mut current = read::read_from(&file)
         .map_err(|e| AppendError::Io(e.into_error(&real, "read the file")))?;
     if may_be_mid_save(&file, &current, caution) {
@@ -197,6 +202,92 @@ fn append_with(
         names: missing,
         modified,
     })
+}
+
+/// The file is missing: creates it holding the tables for `names`, never
+/// empty. The record comes first, as for any append, then the file is
+/// created (only if it still does not exist) and written in one `write`: a
+/// crash at any moment leaves no file, or a file that the record completes.
+fn create_with(
+    real: &Path,
+    names: &[Box<str>],
+    created: Date,
+    caution: Caution,
+    write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
+) -> Result<Appended, AppendError> {
+    if let Expected::Hash(_) = caution.expected {
+        // The file the version in use came from is gone: there is no version
+        // to append to until one is saved again.
+        let gone = io::Error::from(io::ErrorKind::NotFound);
+        return Err(AppendError::Invalid(Error::io(
+            real,
+            "append to the file",
+            gone,
+        )));
+    }
+    let mut missing = names.to_vec();
+    missing.sort();
+    missing.dedup();
+    if missing.is_empty() {
+        return Ok(Appended {
+            names: missing,
+            modified: None,
+        });
+    }
+    // A link to a file not created yet is created through: its target.
+    let real = &link_target(real);
+    let intent = Intent::new(b"", tables_for(b"", &missing, created).into());
+    write_record(real, &intent).map_err(AppendError::Io)?;
+    let created_file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create_new(true)
+        .open(real);
+    let mut file = match created_file {
+        Ok(file) => file,
+        Err(e) => {
+            remove_record(real);
+            return Err(match e.kind() {
+                // Someone created it meanwhile: read that version first.
+                io::ErrorKind::AlreadyExists
+                    if fs::symlink_metadata(real).is_ok_and(|m| m.is_file()) =>
+                {
+                    AppendError::Unpublished
+                }
+                _ => AppendError::Io(Error::io(real, "create the file", e)),
+            });
+        }
+    };
+    write(&mut file, &intent.bytes)
+        .and_then(|()| file.sync_data())
+        .map_err(|e| AppendError::Io(Error::io(real, "write the new file", e)))?;
+    remove_record(real);
+    if let Some(folder) = real.parent()
+        && let Err(e) = File::open(folder).and_then(|folder| folder.sync_all())
+    {
+        log::debug!("{}: cannot sync the folder: {e}", folder.display());
+    }
+    let modified = file.metadata().and_then(|m| m.modified()).ok();
+    Ok(Appended {
+        names: missing,
+        modified,
+    })
+}
+
+/// Where a chain of symbolic links starting at `path` ends (at most 40
+/// links, as the kernel allows), whether or not that file exists.
+fn link_target(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        let Ok(target) = fs::read_link(&path) else {
+            break;
+        };
+        path = match path.parent() {
+            Some(folder) => folder.join(target),
+            None => target,
+        };
+    }
+    path
 }
 
 /// Whether an editor that writes in place (truncate, then write) may be in
@@ -573,8 +664,12 @@ fn tables_for(current: &[u8], names: &[Box<str>], created: Date) -> String {
     if !current.is_empty() && !current.ends_with(b"\n") {
         text.push_str(newline);
     }
-    for name in names {
-        text.push_str(newline);
+    for (i, name) in names.iter().enumerate() {
+        // A blank line between tables, and before the first one unless it
+        // starts the file.
+        if i > 0 || !current.is_empty() {
+            text.push_str(newline);
+        }
         for line in [
             &format!("[toggles.{name}]"),
             "enabled = false",
@@ -661,7 +756,7 @@ mod tests {
         assert!(
             tables_for(b"# no final newline", &names[..1], date).starts_with("\n\n[toggles.a]\n")
         );
-        assert!(tables_for(b"", &names[..1], date).starts_with("\n[toggles.a]\n"));
+        assert!(tables_for(b"", &names[..1], date).starts_with("[toggles.a]\n"));
         assert!(
             tables_for(b"# crlf\r\n", &names[..1], date)
                 .starts_with("\r\n[toggles.a]\r\nenabled = false\r\n")
@@ -868,5 +963,37 @@ mod tests {
         );
         assert_eq!(at("/etc/app/.flags"), Path::new("/etc/app/.flags.append"));
         assert_eq!(at("flags.toml"), Path::new(".flags.toml.append"));
+    }
+
+    #[test]
+    fn a_missing_file_is_created_whole_and_a_cut_creation_is_completed() {
+        let (_dir, path) = user_file(b"");
+        fs::remove_file(&path).unwrap();
+        let asked = names(&["first", "second"]);
+        let full = tables_for(b"", &asked, date()).into_bytes();
+        for cut in 0..full.len() {
+            let mut meant = Vec::new();
+            let result = append_with(&path, &asked, date(), CALM, |file, bytes| {
+                meant = bytes.to_vec();
+                file.write_all(&bytes[..cut])?;
+                Err(io::Error::other("killed"))
+            });
+            assert!(matches!(result, Err(AppendError::Io(_))), "{result:?}");
+            assert_eq!(meant, full);
+            // What the crash left is completed by the next load.
+            assert_eq!(
+                recover(&path).unwrap(),
+                Recovered::Completed {
+                    missing: full.len() - cut
+                }
+            );
+            assert_eq!(fs::read(&path).unwrap(), full, "cut at {cut}");
+            assert!(!record_path(&path).exists());
+            fs::remove_file(&path).unwrap();
+        }
+        // Uninterrupted: the file holds exactly the tables, never less.
+        let done = append_missing(&path, &asked, date(), CALM).unwrap();
+        assert_eq!(done.names, asked);
+        assert_eq!(fs::read(&path).unwrap(), full);
     }
 }

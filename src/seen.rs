@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 use foldhash::fast::RandomState;
 
-use crate::name::is_valid_name;
+use crate::name::{MAX_NAME_LEN, is_valid_name};
 use crate::sync::lock;
 
 /// How many distinct valid names one store remembers; and, separately, how
@@ -122,8 +122,9 @@ impl SeenNames {
     /// Remembers `name`, saying whether it is new.
     pub(crate) fn insert(&self, name: &str) -> Seen {
         // First the common case, a valid name seen before: only valid names
-        // are in this set, so the name needs no check of its own.
-        if self.published.load().names.contains(name) {
+        // are in this set, so the name needs no check of its own (a name too
+        // long to be valid is not even hashed).
+        if name.len() <= MAX_NAME_LEN && self.published.load().names.contains(name) {
             return Seen::Before;
         }
         if !is_valid_name(name) {

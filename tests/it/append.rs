@@ -48,7 +48,7 @@ fn after_checking(text: Option<&str>, name: &str) -> String {
 
 #[test]
 fn a_missing_file_is_created_by_the_first_append() {
-    assert_eq!(after_checking(None, "first"), table("first"));
+    assert_eq!(after_checking(None, "first"), table("first").trim_start());
 }
 
 #[test]
@@ -138,8 +138,8 @@ fn a_write_failure_is_logged_once_and_checks_go_on() {
         store.flush();
     }
     let needle = format!(
-        "{}: cannot open the file for appending",
-        shown(&fixture.path)
+        "{}: cannot write the append record",
+        shown(&fixture.dir.path().join("gone/.toggles.toml.append"))
     );
     assert_eq!(logged(&needle).len(), 1, "{:?}", logged("cannot"));
 }
@@ -340,4 +340,27 @@ fn an_append_that_would_break_the_file_is_refused() {
     assert_eq!(fixture.read(), text, "not a byte was written");
     assert!(store.is_enabled("kept"), "the version in use stays");
     assert!(store.last_error().is_none(), "the file itself is fine");
+}
+
+#[test]
+fn a_missing_file_is_created_with_the_new_tables_also_through_a_link() {
+    // Never an empty file: the first append creates it holding its tables.
+    let fixture = Fixture::new(None);
+    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    assert!(!store.is_enabled("first_ever"));
+    assert!(store.flush_timeout(std::time::Duration::from_secs(10)));
+    assert_eq!(fixture.read(), table("first_ever").trim_start());
+    // A link to a file that does not exist yet is created through.
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = target_dir.path().join("real.toml");
+    let link = fixture.dir.path().join("linked.toml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let store = Store::builder(&link).watch(false).open().unwrap();
+    assert!(!store.is_enabled("through_the_link"));
+    assert!(store.flush_timeout(std::time::Duration::from_secs(10)));
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        table("through_the_link").trim_start()
+    );
 }
