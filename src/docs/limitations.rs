@@ -8,10 +8,12 @@
 //!   [`init`](crate::init) replaces it (every call site follows at its next
 //!   check). Other files are read through explicit [`Store`](crate::Store)s
 //!   and `Store::is_enabled`, which has no per-call-site cache.
-//! - **Appends are best effort.** They happen on a background thread: a
-//!   process that exits right after its first check of a new name may not
-//!   have written it (call [`Store::flush`](crate::Store::flush) first, or
-//!   let the next run append it). A name passed to `Store::is_enabled` from
+//! - **Appends are best effort at exit.** They happen on a background
+//!   thread; a thread that checked new names waits for them (at most 2 s)
+//!   when it exits, which covers returning from `main`. A process that ends
+//!   by `std::process::exit`, an abort or a kill may not have written them
+//!   (call [`Store::flush`](crate::Store::flush) first, or let the next run
+//!   append them). A name passed to `Store::is_enabled` from
 //!   user input would be written to the file: do not do that with
 //!   appending on. At most 10 000 distinct valid unknown names (1 MiB of
 //!   them) are remembered per store; invalid ones only as fingerprints.

@@ -1,8 +1,10 @@
 //! Names the file lacks: each is remembered once, and appended to the file
 //! (off) by the worker, holding back while an editor may be saving.
 
-use std::sync::Arc;
+use std::cell::RefCell;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use super::reload::{SETTLE, Trigger};
 use super::{APPEND_ENV, Shared};
@@ -16,6 +18,51 @@ use crate::sync::lock;
 /// How many times an append holds back while the file was just modified
 /// by someone else (it may be mid-save); after that it goes ahead.
 const APPEND_ATTEMPTS: u32 = 5;
+
+/// How long a thread that checked new names waits, when it exits, for
+/// them to be appended.
+const EXIT_FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
+
+thread_local! {
+    /// The stores this thread queued names for.
+    static FLUSH_AT_EXIT: FlushAtExit = const { FlushAtExit(RefCell::new(Vec::new())) };
+}
+
+/// Flushes, when its thread exits, the stores that thread queued names
+/// for: a short program that checks a new name and returns from `main`
+/// has appended it. (The main thread's thread-locals are destroyed when
+/// `main` returns, before the process exits, on the platforms Rust runs
+/// their destructors at exit, Linux among them.)
+struct FlushAtExit(RefCell<Vec<Weak<Shared>>>);
+
+impl Drop for FlushAtExit {
+    fn drop(&mut self) {
+        for store in self.0.get_mut().drain(..) {
+            let Some(store) = store.upgrade() else {
+                continue;
+            };
+            if !store.flush(EXIT_FLUSH_TIMEOUT) {
+                log::warn!(
+                    "{}: a thread that checked new toggles exits before they could be \
+                     appended (the file's lock is taken, or an editor is saving it)",
+                    store.path.display()
+                );
+            }
+        }
+    }
+}
+
+/// Makes the current thread flush `store` when it exits (once per store).
+fn flush_when_this_thread_exits(store: &Arc<Shared>) {
+    // During the thread's own teardown there is nothing left to register.
+    let _ = FLUSH_AT_EXIT.try_with(|stores| {
+        let mut stores = stores.0.borrow_mut();
+        if !stores.iter().any(|s| s.as_ptr() == Arc::as_ptr(store)) {
+            stores.retain(|s| s.strong_count() > 0);
+            stores.push(Arc::downgrade(store));
+        }
+    });
+}
 
 /// What became of an append attempt.
 #[derive(Debug, PartialEq, Eq)]
@@ -73,6 +120,7 @@ impl Shared {
         }
         if self.append && !self.current.load().contains(name) {
             self.queue(name.into());
+            flush_when_this_thread_exits(self);
         }
     }
 

@@ -248,3 +248,50 @@ fn child_without_init() {
     assert_eq!(error.location(), Some((1, 18)));
     assert_eq!(toggles::global().path(), other.as_path());
 }
+
+#[test]
+fn a_short_program_appends_the_names_it_checked_before_it_exits() {
+    // With `init`, and with the global store opened by the first check.
+    for (child_test, name) in [
+        (
+            "global::child_inits_checks_and_returns",
+            "from_a_short_program",
+        ),
+        (
+            "global::child_checks_without_init_and_returns",
+            "from_the_lazy_store",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("toggles.toml");
+        std::fs::write(&path, "[toggles.kept]\nenabled = true\n").unwrap();
+        assert_child_succeeds(child(child_test).env("TOGGLES_FILE", &path));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            count(&text, &format!("[toggles.{name}]\nenabled = false\n")),
+            1,
+            "{child_test}: {text}"
+        );
+    }
+}
+
+/// Child: `init`, one check of a new name, and return.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_inits_checks_and_returns() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
+    toggles::init(std::env::var_os("TOGGLES_FILE").unwrap()).unwrap();
+    assert!(!toggle!("from_a_short_program"));
+}
+
+/// Child: no `init` (`$TOGGLES_FILE` names the file), one check, return.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_checks_without_init_and_returns() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
+    assert!(!toggle!("from_the_lazy_store"));
+}
