@@ -155,9 +155,22 @@ impl SeenNames {
         Seen::New
     }
 
+    /// The fingerprint of an invalid name: its length, its first and its
+    /// last 256 bytes, hashed with the store's key. Bounded work however
+    /// long the name (a flood of megabyte names costs no more than short
+    /// ones); two names that share all three are one name here, which only
+    /// means the second is not logged (an invalid name is never written).
+    fn fingerprint(&self, name: &str) -> u64 {
+        const EDGE: usize = 256;
+        let bytes = name.as_bytes();
+        let head = &bytes[..bytes.len().min(EDGE)];
+        let tail = &bytes[bytes.len().saturating_sub(EDGE)..];
+        self.fingerprints.hash_one((bytes.len(), head, tail))
+    }
+
     /// [`insert`](Self::insert) for an invalid name: by fingerprint only.
     fn insert_invalid(&self, name: &str) -> Seen {
-        let fingerprint = self.fingerprints.hash_one(name);
+        let fingerprint = self.fingerprint(name);
         if self.published.load().invalid.contains(&fingerprint) {
             return Seen::Before;
         }
@@ -344,7 +357,7 @@ mod tests {
             Seen::Invalid { log: Some(0) }
         ));
         assert_eq!(seen.insert("bad name"), Seen::Before);
-        let fingerprint = seen.fingerprints.hash_one("bad name");
+        let fingerprint = seen.fingerprint("bad name");
         assert!(seen.published.load().invalid.contains(&fingerprint));
         assert!(matches!(
             seen.insert("other bad"),
