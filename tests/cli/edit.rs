@@ -481,3 +481,45 @@ fn a_running_store_picks_the_edit_up() {
     assert_eq!(change, "a off→on");
     assert!(store.is_enabled("a"));
 }
+
+/// A help line suggests only what the command accepts: wherever it says
+/// `--create`, the same command line with `--create` is not a usage error.
+#[test]
+fn unknown_names_suggest_only_what_the_command_accepts() {
+    let (dir, path) = folder_with(MESSY);
+    let out = expect(dir.path(), &["follow", "dark_mod"], 1);
+    assert!(
+        out.stderr.contains("did you mean `dark_mode`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("--create"), "{}", out.stderr);
+    let out = expect(dir.path(), &["follow", "nothing_like_it"], 1);
+    assert!(out.stderr.contains("help:"), "{}", out.stderr);
+    assert!(!out.stderr.contains("--create"), "{}", out.stderr);
+
+    for args in [
+        &["on", "dark_mod"][..],
+        &["off", "nothing_like_it"],
+        &["follow", "dark_mod"],
+        &["release", "on", "checkout_v2"],
+        &["assign", "dark_mod", "checkout-v2"],
+        &["assign", "dark_mode", "checkout"],
+        &["add", "x", "--release", "checkout_v2"],
+    ] {
+        let out = expect(dir.path(), args, 1);
+        if out.stderr.contains("--create") {
+            let check = tempfile::tempdir().unwrap();
+            fs::write(check.path().join("toggles.toml"), MESSY).unwrap();
+            let mut with_create = args.to_vec();
+            with_create.push("--create");
+            let again = crate::common::run(check.path(), &with_create);
+            assert_ne!(
+                again.code, 2,
+                "{args:?} suggests --create, which it does not accept:\n{}\n{}",
+                out.stderr, again.stderr
+            );
+        }
+    }
+    assert_eq!(read(&path), MESSY);
+}

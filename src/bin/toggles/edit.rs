@@ -37,7 +37,7 @@ pub fn switch(path: &Path, names: &[String], on: bool, create: bool) -> Outcome 
                     Date::today(),
                 )?;
             } else {
-                return Err(refuse_unknown_toggle(before, name));
+                return Err(refuse_unknown_toggle(before, name, true));
             }
         }
         Ok(())
@@ -64,7 +64,7 @@ pub fn follow(path: &Path, names: &[String]) -> Outcome {
     let edited = write::edit_file(path, false, |before, doc| {
         for name in names {
             if !before.contains(name) {
-                return Err(refuse_unknown_toggle(before, name));
+                return Err(refuse_unknown_toggle(before, name, false));
             }
             remove(toggle_table(doc, name)?, "enabled");
         }
@@ -179,7 +179,7 @@ pub fn assign(path: &Path, name: &str, release: &str, create: bool) -> Outcome {
             };
             insert_toggle(doc, new, Date::today())
         } else {
-            Err(refuse_unknown_toggle(before, name))
+            Err(refuse_unknown_toggle(before, name, true))
         }
     })?;
     let after = edited.after.get(name).expect("the edit defines it");
@@ -262,8 +262,14 @@ fn dedup(names: &[String]) -> impl Iterator<Item = &str> {
         .filter(move |name| seen.insert(*name))
 }
 
-fn refuse_unknown_toggle(snapshot: &Snapshot, name: &str) -> Fail {
+/// An unknown toggle in an edit command. The help suggests a close name
+/// first, then only what this command accepts: `--create` only if it takes
+/// `--create` (`follow` does not).
+fn refuse_unknown_toggle(snapshot: &Snapshot, name: &str, takes_create: bool) -> Fail {
     let fail = unknown_toggle(snapshot, name);
+    if !takes_create {
+        return fail;
+    }
     let create = format!("pass --create to add `{name}`, or use `toggles add {name}`");
     match fail.help.clone() {
         Some(help) if help.starts_with("did you mean") => fail.help(format!("{help} Or {create}")),
