@@ -523,3 +523,27 @@ fn unknown_names_suggest_only_what_the_command_accepts() {
     }
     assert_eq!(read(&path), MESSY);
 }
+
+/// Every command that takes a release name suggests a close one, before
+/// any hint to create the typo.
+#[test]
+fn release_names_get_a_did_you_mean_before_any_create_hint() {
+    let (dir, path) = folder_with(MESSY);
+    for args in [
+        &["release", "on", "checkout_v2"][..],
+        &["release", "off", "checkout"],
+        &["assign", "dark_mode", "checkout"],
+        &["assign", "dark_mode", "checkout_v2"],
+        &["add", "x", "--release", "checkout-v3"],
+        &["list", "--release", "checkout"],
+    ] {
+        let out = expect(dir.path(), args, 1);
+        let Some(mean) = out.stderr.find("did you mean `checkout-v2`?") else {
+            panic!("{args:?}: no did you mean:\n{}", out.stderr);
+        };
+        if let Some(create) = out.stderr.find("--create") {
+            assert!(mean < create, "{args:?}:\n{}", out.stderr);
+        }
+    }
+    assert_eq!(read(&path), MESSY, "a refused edit writes nothing");
+}

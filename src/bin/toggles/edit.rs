@@ -98,9 +98,11 @@ pub fn switch_release(path: &Path, release: &str, on: bool, create: bool) -> Out
             table.insert("enabled", Item::Value(Value::from(on)));
             insert_table(doc, "releases", release, table)
         } else {
-            Err(unknown_release(before, release).help(format!(
-                "`toggles list` shows the releases; pass --create to add release `{release}`"
-            )))
+            Err(unknown_release(
+                before,
+                release,
+                Some(format!("pass --create to add release `{release}`")),
+            ))
         }
     })?;
     let after = edited.after.release(release).expect("the edit defines it");
@@ -288,9 +290,11 @@ fn ensure_release(
         return Ok(());
     }
     if !create {
-        return Err(unknown_release(before, release).help(format!(
-            "pass --create to add release `{release}` (off), or fix the name"
-        )));
+        return Err(unknown_release(
+            before,
+            release,
+            Some(format!("pass --create to add release `{release}` (off)")),
+        ));
     }
     let mut table = Table::new();
     table.insert("enabled", Item::Value(Value::from(false)));
