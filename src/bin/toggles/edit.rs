@@ -20,8 +20,8 @@ use crate::write::{self, Edited};
 use crate::{EXIT_OK, Outcome, file};
 
 /// `toggles on|off NAME…`: sets each toggle's own `enabled`.
-pub fn switch(path: &Path, names: &[String], on: bool, create: bool) -> Outcome {
-    let edited = write::edit_file(path, create, |before, doc| {
+pub fn switch(path: &Path, names: &[String], on: bool, create: bool, force: bool) -> Outcome {
+    let edited = write::edit_file(path, create, force, |before, doc| {
         for name in names {
             if before.contains(name) {
                 set(toggle_table(doc, name)?, "enabled", Value::from(on));
@@ -60,8 +60,8 @@ pub fn switch(path: &Path, names: &[String], on: bool, create: bool) -> Outcome 
 }
 
 /// `toggles follow NAME…`: drops each toggle's own `enabled`.
-pub fn follow(path: &Path, names: &[String]) -> Outcome {
-    let edited = write::edit_file(path, false, |before, doc| {
+pub fn follow(path: &Path, names: &[String], force: bool) -> Outcome {
+    let edited = write::edit_file(path, false, force, |before, doc| {
         for name in names {
             if !before.contains(name) {
                 return Err(refuse_unknown_toggle(before, name, false));
@@ -88,8 +88,8 @@ pub fn follow(path: &Path, names: &[String]) -> Outcome {
 }
 
 /// `toggles release on|off RELEASE`: sets the release's `enabled`.
-pub fn switch_release(path: &Path, release: &str, on: bool, create: bool) -> Outcome {
-    let edited = write::edit_file(path, create, |before, doc| {
+pub fn switch_release(path: &Path, release: &str, on: bool, create: bool, force: bool) -> Outcome {
+    let edited = write::edit_file(path, create, force, |before, doc| {
         if before.release(release).is_some() {
             set(release_table(doc, release)?, "enabled", Value::from(on));
             Ok(())
@@ -138,9 +138,9 @@ pub struct NewToggle<'a> {
 }
 
 /// `toggles add NAME`: a new toggle table.
-pub fn add(path: &Path, new: NewToggle<'_>, create: bool) -> Outcome {
+pub fn add(path: &Path, new: NewToggle<'_>, create: bool, force: bool) -> Outcome {
     let name = new.name;
-    let edited = write::edit_file(path, true, |before, doc| {
+    let edited = write::edit_file(path, true, force, |before, doc| {
         if let Some(existing) = before.get(name) {
             return Err(Fail::error(format!(
                 "toggle `{name}` already exists ({})",
@@ -166,8 +166,8 @@ pub fn add(path: &Path, new: NewToggle<'_>, create: bool) -> Outcome {
 }
 
 /// `toggles assign NAME RELEASE`: sets the toggle's `release`.
-pub fn assign(path: &Path, name: &str, release: &str, create: bool) -> Outcome {
-    let edited = write::edit_file(path, create, |before, doc| {
+pub fn assign(path: &Path, name: &str, release: &str, create: bool, force: bool) -> Outcome {
+    let edited = write::edit_file(path, create, force, |before, doc| {
         ensure_release(before, doc, release, create)?;
         if before.contains(name) {
             set(toggle_table(doc, name)?, "release", Value::from(release));
