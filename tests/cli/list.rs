@@ -311,3 +311,34 @@ fn show_refuses_unknown_names_with_a_hint() {
     let out = run(dir.path(), &["show", "not a name"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
+
+/// An empty `TOGGLES_FILE` is an error that names the variable (the
+/// library would read no file at all), not a missing `--file` value.
+#[test]
+fn an_empty_toggles_file_variable_is_named_in_the_error() {
+    let (dir, _) = folder_with("[toggles.here]\n");
+    for args in [&["list"][..], &["on", "here"], &["check"]] {
+        let output = crate::common::command(dir.path(), args)
+            .env("TOGGLES_FILE", "")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("TOGGLES_FILE is set but empty"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("'--file"), "{args:?}: {stderr}");
+        assert!(stderr.contains("help:"), "{args:?}: {stderr}");
+    }
+    // `--file` wins over the variable, empty or not.
+    let output = crate::common::command(dir.path(), &["list", "--file", "toggles.toml"])
+        .env("TOGGLES_FILE", "")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8(output.stdout).unwrap().contains("here"));
+    // `--help` says so.
+    let help = run_ok(dir.path(), &["--help"]).stdout;
+    assert!(help.contains("TOGGLES_FILE set but empty"), "{help}");
+}

@@ -8,10 +8,28 @@ use toggles::Snapshot;
 
 use crate::fail::Fail;
 
-/// The file given with `--file` or `$TOGGLES_FILE` (clap reads both), else
-/// `./toggles.toml`.
-pub fn resolve(file: Option<PathBuf>) -> PathBuf {
-    file.unwrap_or_else(|| PathBuf::from("toggles.toml"))
+/// The file given with `--file`, else by `$TOGGLES_FILE`, else
+/// `./toggles.toml`. A `TOGGLES_FILE` that is set but empty is an error
+/// naming it: the library would take it as a path and read no file, so
+/// falling back to `./toggles.toml` would show a file the application
+/// does not use.
+pub fn resolve(flag: Option<PathBuf>) -> Result<PathBuf, Fail> {
+    if let Some(path) = flag {
+        return Ok(path);
+    }
+    match std::env::var_os(toggles::FILE_ENV) {
+        Some(value) if value.is_empty() => Err(Fail::usage(format!(
+            "{} is set but empty, so it names no file",
+            toggles::FILE_ENV
+        ))
+        .help(format!(
+            "set it to the toggles file's path, or unset it (`unset {}`) to use ./toggles.toml; \
+             --file PATH overrides it",
+            toggles::FILE_ENV
+        ))),
+        Some(value) => Ok(PathBuf::from(value)),
+        None => Ok(PathBuf::from("toggles.toml")),
+    }
 }
 
 /// Reads and validates the file: a missing or invalid file is an error.

@@ -58,8 +58,9 @@ struct Cli {
 
 #[derive(Args)]
 struct Global {
-    /// The toggles file [default: ./toggles.toml]
-    #[arg(long, short = 'f', global = true, env = toggles::FILE_ENV, value_name = "PATH")]
+    /// The toggles file [default: $TOGGLES_FILE, else ./toggles.toml; TOGGLES_FILE set but empty is an error]
+    // Not clap's `env`: it reports an empty variable as a missing `--file` value.
+    #[arg(long, short = 'f', global = true, value_name = "PATH")]
     file: Option<PathBuf>,
 
     /// When to colour the output: on a terminal without NO_COLOR (auto), always, never
@@ -194,7 +195,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let choice = cli.global.color;
     let colors = output::Colors::for_stdout(choice);
-    let path = file::resolve(cli.global.file);
+    let path = match file::resolve(cli.global.file) {
+        Ok(path) => path,
+        Err(fail) => {
+            fail.print(choice);
+            return ExitCode::from(fail.code);
+        }
+    };
     let result = match cli.command {
         Command::List { release, json } => list::run(&path, release.as_deref(), json, colors),
         Command::Show { name, json } => show::run(&path, &name, json, colors),
