@@ -70,11 +70,27 @@ impl Unreadable {
     pub fn fail(self, path: &Path) -> Fail {
         match self {
             Unreadable::Io(e) => read_error(path, e),
+            Unreadable::NotAFile("a folder") => {
+                let inside = path.join("toggles.toml");
+                let help = if fs::metadata(&inside).is_ok_and(|m| m.is_file()) {
+                    format!(
+                        "the folder holds a toggles file: pass `--file {}`",
+                        inside.display()
+                    )
+                } else {
+                    EXPECTED.to_owned()
+                };
+                Fail::error(format!(
+                    "{}: cannot read the file: it is a folder, not a toggles file",
+                    path.display()
+                ))
+                .help(help)
+            }
             Unreadable::NotAFile(what) => Fail::error(format!(
                 "{}: cannot read the file: it is {what}, not a regular file",
                 path.display()
             ))
-            .help("point --file or TOGGLES_FILE at a regular toggles.toml"),
+            .help(EXPECTED),
         }
     }
 }
@@ -149,6 +165,10 @@ fn not_a_file(file_type: &FileType) -> Option<&'static str> {
     Some("a special file")
 }
 
+/// What `--file` and `TOGGLES_FILE` must name.
+const EXPECTED: &str = "--file and TOGGLES_FILE name the toggles file itself, \
+                        a regular file you can read, e.g. `--file path/to/toggles.toml`";
+
 /// The error for a file that cannot be read, with what to do.
 pub fn read_error(path: &Path, error: io::Error) -> Fail {
     if error.kind() == io::ErrorKind::NotFound {
@@ -157,7 +177,7 @@ pub fn read_error(path: &Path, error: io::Error) -> Fail {
              `toggles add NAME` starts a new file",
         )
     } else {
-        Fail::error(format!("{}: cannot read the file: {error}", path.display()))
+        Fail::error(format!("{}: cannot read the file: {error}", path.display())).help(EXPECTED)
     }
 }
 
