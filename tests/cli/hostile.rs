@@ -127,3 +127,23 @@ fn a_folder_gets_the_same_message_and_help_from_every_command() {
     ));
     assert!(text.contains("`--file conf/toggles.toml`"), "{text}");
 }
+
+#[test]
+fn a_dangling_symlink_gets_one_message_naming_the_link_and_its_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("toggles.toml");
+    std::os::unix::fs::symlink("missing-target.toml", &link).unwrap();
+    let mut seen = Vec::new();
+    for args in EVERY_COMMAND {
+        let text = error_and_help(&run_within(dir.path(), args, NO_HANG));
+        assert!(
+            text.contains("toggles.toml is a symlink to missing-target.toml, which does not exist"),
+            "{args:?}: {text}"
+        );
+        seen.push(text);
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert!(!dir.path().join("missing-target.toml").exists());
+}

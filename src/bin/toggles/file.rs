@@ -171,7 +171,21 @@ const EXPECTED: &str = "--file and TOGGLES_FILE name the toggles file itself, \
 
 /// The error for a file that cannot be read, with what to do.
 pub fn read_error(path: &Path, error: io::Error) -> Fail {
-    if error.kind() == io::ErrorKind::NotFound {
+    if error.kind() == io::ErrorKind::NotFound
+        && let Some((targets, missing)) = dangling_link(path)
+    {
+        let targets: Vec<String> = targets.iter().map(|t| t.display().to_string()).collect();
+        Fail::error(format!(
+            "{} is a symlink to {}, which does not exist",
+            path.display(),
+            targets.join(" → ")
+        ))
+        .help(format!(
+            "create {} (the link's target), or point the link, --file or TOGGLES_FILE at an \
+             existing toggles file",
+            missing.display()
+        ))
+    } else if error.kind() == io::ErrorKind::NotFound {
         Fail::error(format!("no toggles file at {}", path.display())).help(
             "run in the folder that holds toggles.toml, pass --file PATH or set TOGGLES_FILE; \
              `toggles add NAME` starts a new file",
@@ -179,6 +193,36 @@ pub fn read_error(path: &Path, error: io::Error) -> Fail {
     } else {
         Fail::error(format!("{}: cannot read the file: {error}", path.display())).help(EXPECTED)
     }
+}
+
+/// If `path` is a symlink, or a chain of them, whose last target is missing:
+/// the targets as written in the links, and the missing path.
+fn dangling_link(path: &Path) -> Option<(Vec<PathBuf>, PathBuf)> {
+    let mut current = path.to_path_buf();
+    let mut targets = Vec::new();
+    // The kernel follows at most 40 links.
+    for _ in 0..40 {
+        if !fs::symlink_metadata(&current)
+            .ok()?
+            .file_type()
+            .is_symlink()
+        {
+            return None;
+        }
+        let target = fs::read_link(&current).ok()?;
+        // A relative target is relative to the link's folder.
+        let next = match current.parent() {
+            Some(dir) => dir.join(&target),
+            None => target.clone(),
+        };
+        targets.push(target);
+        match fs::symlink_metadata(&next) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Some((targets, next)),
+            Err(_) => return None,
+            Ok(_) => current = next,
+        }
+    }
+    None
 }
 
 /// `path:line`, for pointing at a definition.

@@ -118,11 +118,8 @@ fn real_path(path: &Path, create: bool) -> Result<PathBuf, Fail> {
         Ok(real) => Ok(real),
         Err(e) if e.kind() == io::ErrorKind::NotFound && create => {
             if fs::symlink_metadata(path).is_ok() {
-                return Err(Fail::error(format!(
-                    "{} is a symlink to a missing file",
-                    path.display()
-                ))
-                .help("create the link's target, or point --file at another file"));
+                // A dangling symlink: the same error as every command's.
+                return Err(file::read_error(path, e));
             }
             let name = path
                 .file_name()
