@@ -34,9 +34,15 @@ pub fn resolve(flag: Option<PathBuf>) -> Result<PathBuf, Fail> {
 
 /// Reads and validates the file: a missing or invalid file is an error.
 pub fn load(path: &Path) -> Result<Snapshot, Fail> {
+    load_with_bytes(path).map(|(snapshot, _)| snapshot)
+}
+
+/// [`load`], and the bytes the snapshot was parsed from.
+pub fn load_with_bytes(path: &Path) -> Result<(Snapshot, Vec<u8>), Fail> {
     complete_interrupted_append(path);
     let (bytes, _) = read(path).map_err(|e| e.fail(path))?;
-    Ok(Snapshot::parse(path, &bytes)?)
+    let snapshot = Snapshot::parse(path, &bytes)?;
+    Ok((snapshot, bytes))
 }
 
 /// If the file does not parse, lets the library complete an append that a
