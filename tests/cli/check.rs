@@ -348,3 +348,30 @@ fn write_big_tree(src: &Path, files: usize, lines_per_file: usize) {
         fs::write(src.join(format!("file_{f}.rs")), text).unwrap();
     }
 }
+
+/// Without a toggles file, that is what `check` reports first, not the
+/// missing `src` beside it.
+#[test]
+fn a_missing_file_comes_before_a_missing_src() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = expect(dir.path(), &["check"], 1);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    let first = out.stdout.lines().next().unwrap();
+    assert_eq!(
+        first, "error[invalid-file]: toggles.toml: no toggles file at toggles.toml",
+        "{}",
+        out.stdout
+    );
+    let out = expect(dir.path(), &["check", "--json"], 1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["findings"][0]["kind"], "invalid-file");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+    // With the file there, the missing src is the problem (a usage error).
+    fs::write(dir.path().join("toggles.toml"), "[toggles.a]\n").unwrap();
+    let out = expect(dir.path(), &["check"], 2);
+    assert!(
+        out.stderr.contains("no source folder src"),
+        "{}",
+        out.stderr
+    );
+}

@@ -481,3 +481,130 @@ fn a_running_store_picks_the_edit_up() {
     assert_eq!(change, "a off→on");
     assert!(store.is_enabled("a"));
 }
+
+/// A help line suggests only what the command accepts: wherever it says
+/// `--create`, the same command line with `--create` is not a usage error.
+#[test]
+fn unknown_names_suggest_only_what_the_command_accepts() {
+    let (dir, path) = folder_with(MESSY);
+    let out = expect(dir.path(), &["follow", "dark_mod"], 1);
+    assert!(
+        out.stderr.contains("did you mean `dark_mode`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("--create"), "{}", out.stderr);
+    let out = expect(dir.path(), &["follow", "nothing_like_it"], 1);
+    assert!(out.stderr.contains("help:"), "{}", out.stderr);
+    assert!(!out.stderr.contains("--create"), "{}", out.stderr);
+
+    for args in [
+        &["on", "dark_mod"][..],
+        &["off", "nothing_like_it"],
+        &["follow", "dark_mod"],
+        &["release", "on", "checkout_v2"],
+        &["assign", "dark_mod", "checkout-v2"],
+        &["assign", "dark_mode", "checkout"],
+        &["add", "x", "--release", "checkout_v2"],
+    ] {
+        let out = expect(dir.path(), args, 1);
+        if out.stderr.contains("--create") {
+            let check = tempfile::tempdir().unwrap();
+            fs::write(check.path().join("toggles.toml"), MESSY).unwrap();
+            let mut with_create = args.to_vec();
+            with_create.push("--create");
+            let again = crate::common::run(check.path(), &with_create);
+            assert_ne!(
+                again.code, 2,
+                "{args:?} suggests --create, which it does not accept:\n{}\n{}",
+                out.stderr, again.stderr
+            );
+        }
+    }
+    assert_eq!(read(&path), MESSY);
+}
+
+/// Every command that takes a release name suggests a close one, before
+/// any hint to create the typo.
+#[test]
+fn release_names_get_a_did_you_mean_before_any_create_hint() {
+    let (dir, path) = folder_with(MESSY);
+    for args in [
+        &["release", "on", "checkout_v2"][..],
+        &["release", "off", "checkout"],
+        &["assign", "dark_mode", "checkout"],
+        &["assign", "dark_mode", "checkout_v2"],
+        &["add", "x", "--release", "checkout-v3"],
+        &["list", "--release", "checkout"],
+    ] {
+        let out = expect(dir.path(), args, 1);
+        let Some(mean) = out.stderr.find("did you mean `checkout-v2`?") else {
+            panic!("{args:?}: no did you mean:\n{}", out.stderr);
+        };
+        if let Some(create) = out.stderr.find("--create") {
+            assert!(mean < create, "{args:?}:\n{}", out.stderr);
+        }
+    }
+    assert_eq!(read(&path), MESSY, "a refused edit writes nothing");
+}
+
+/// A file whose mode has no write bit for its owner is refused by every
+/// edit that would replace it, unless `--force`; forced, it keeps its mode
+/// and owner. Decided by the mode bits, so it holds for root too.
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_replaced_only_with_force() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (dir, path) = folder_with(MESSY);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    let before = fs::metadata(&path).unwrap();
+    let edits: [&[&str]; 7] = [
+        &["on", "dotted"],
+        &["off", "dark_mode"],
+        &["follow", "dark_mode"],
+        &["release", "on", "checkout-v2"],
+        &["add", "brand_new"],
+        &["assign", "dark_mode", "checkout-v2"],
+        &["on", "new_one", "--create"],
+    ];
+    for args in edits {
+        let out = expect(dir.path(), args, 1);
+        assert!(
+            out.stderr.contains("toggles.toml is read-only") && out.stderr.contains("--force"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+        let now = fs::metadata(&path).unwrap();
+        assert_eq!(read(&path), MESSY, "{args:?} must not write");
+        assert_eq!(
+            now.ino(),
+            before.ino(),
+            "{args:?} must not replace the file"
+        );
+        assert_eq!(now.mode(), before.mode());
+    }
+    // Nothing to write, nothing refused.
+    let out = run_ok(dir.path(), &["on", "dark_mode"]);
+    assert!(out.stdout.contains("nothing to change"), "{}", out.stdout);
+
+    // Every edit command takes --force; the file keeps its mode and owner.
+    for args in edits {
+        let mut forced = args.to_vec();
+        forced.push("--force");
+        run_ok(dir.path(), &forced);
+        let now = fs::metadata(&path).unwrap();
+        assert_eq!(now.mode() & 0o7777, 0o444, "{forced:?} keeps the mode");
+        assert_eq!((now.uid(), now.gid()), (before.uid(), before.gid()));
+    }
+    let snapshot = toggles::Snapshot::parse("t", read(&path).as_bytes()).unwrap();
+    assert!(snapshot.get("brand_new").is_some() && snapshot.get("new_one").is_some());
+    assert_eq!(
+        snapshot.get("dark_mode").unwrap().release(),
+        Some("checkout-v2")
+    );
+
+    // A file its owner may write is edited without --force.
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    run_ok(dir.path(), &["off", "dotted"]);
+}

@@ -60,3 +60,90 @@ fn a_socket_is_refused() {
         assert_refused(&run_within(dir.path(), args, NO_HANG), "a socket");
     }
 }
+
+/// Every command, reading or editing, with and without `--create`.
+const EVERY_COMMAND: [&[&str]; 11] = [
+    &["list"],
+    &["show", "x"],
+    &["on", "x"],
+    &["on", "x", "--create"],
+    &["off", "x"],
+    &["follow", "x"],
+    &["release", "on", "r"],
+    &["release", "on", "r", "--create"],
+    &["add", "x"],
+    &["assign", "x", "r", "--create"],
+    &["check"],
+];
+
+/// The error and help lines of a run: stderr, or `check`'s finding.
+fn error_and_help(run: &Run) -> String {
+    assert_eq!(run.code, 1, "{run:?}");
+    let text = if run.stderr.is_empty() {
+        // `check` reports the file as a finding: `error[invalid-file]: PATH: …`.
+        let finding = run.stdout.lines().take(2).collect::<Vec<_>>().join("\n");
+        let (_, rest) = finding
+            .split_once("error[invalid-file]: ")
+            .unwrap_or_else(|| panic!("{run:?}"));
+        let (_, message) = rest.split_once(": ").unwrap_or_else(|| panic!("{run:?}"));
+        format!("error: {message}\n")
+    } else {
+        run.stderr.clone()
+    };
+    assert!(text.contains("\n  help: "), "no help line: {run:?}");
+    text
+}
+
+#[test]
+fn a_folder_gets_the_same_message_and_help_from_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("conf");
+    std::fs::create_dir(&folder).unwrap();
+    let mut seen = Vec::new();
+    for args in EVERY_COMMAND {
+        let mut args = args.to_vec();
+        args.extend(["--file", "conf"]);
+        let text = error_and_help(&run_within(dir.path(), &args, NO_HANG));
+        assert!(
+            text.contains("conf: cannot read the file: it is a folder, not a toggles file"),
+            "{args:?}: {text}"
+        );
+        assert!(
+            text.contains("e.g. `--file path/to/toggles.toml`"),
+            "{args:?}: {text}"
+        );
+        seen.push(text);
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    assert!(!folder.join("toggles.toml").exists());
+
+    // A folder that holds a toggles file: the help names it.
+    std::fs::write(folder.join("toggles.toml"), "[toggles.x]\n").unwrap();
+    let text = error_and_help(&run_within(
+        dir.path(),
+        &["list", "--file", "conf"],
+        NO_HANG,
+    ));
+    assert!(text.contains("`--file conf/toggles.toml`"), "{text}");
+}
+
+#[test]
+fn a_dangling_symlink_gets_one_message_naming_the_link_and_its_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("toggles.toml");
+    std::os::unix::fs::symlink("missing-target.toml", &link).unwrap();
+    let mut seen = Vec::new();
+    for args in EVERY_COMMAND {
+        let text = error_and_help(&run_within(dir.path(), args, NO_HANG));
+        assert!(
+            text.contains("toggles.toml is a symlink to missing-target.toml, which does not exist"),
+            "{args:?}: {text}"
+        );
+        seen.push(text);
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert!(!dir.path().join("missing-target.toml").exists());
+}

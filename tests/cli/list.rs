@@ -256,16 +256,16 @@ fn show_explains_where_the_state_comes_from() {
     };
     assert_eq!(
         first("new_cart"),
-        "new_cart: ON — from release checkout-v2 (toggles.toml:2)"
+        "new_cart: ON — from release checkout-v2 (toggles.toml:4)"
     );
     assert_eq!(
         first("one_click_pay"),
-        "one_click_pay: OFF — set on the toggle itself (`enabled = false`, toggles.toml:14), \
+        "one_click_pay: OFF — set on the toggle itself (`enabled = false`, toggles.toml:16), \
          which wins over its release checkout-v2 (ON)"
     );
     assert_eq!(
         first("dark_mode"),
-        "dark_mode: ON — set on the toggle itself (`enabled = true`, toggles.toml:19)"
+        "dark_mode: ON — set on the toggle itself (`enabled = true`, toggles.toml:20)"
     );
     assert_eq!(
         first("plain"),
@@ -289,7 +289,7 @@ fn show_explains_where_the_state_comes_from() {
     let json: serde_json::Value =
         serde_json::from_str(&run_ok(dir.path(), &["show", "new_cart", "--json"]).stdout).unwrap();
     assert_eq!(json["toggle"]["source"], "release");
-    assert_eq!(json["why"], "from release checkout-v2 (toggles.toml:2)");
+    assert_eq!(json["why"], "from release checkout-v2 (toggles.toml:4)");
     assert_eq!(json["release"]["on"], 1);
 }
 
@@ -310,4 +310,94 @@ fn show_refuses_unknown_names_with_a_hint() {
     // A name that cannot be a toggle name is a usage error.
     let out = run(dir.path(), &["show", "not a name"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
+}
+
+/// An empty `TOGGLES_FILE` is an error that names the variable (the
+/// library would read no file at all), not a missing `--file` value.
+#[test]
+fn an_empty_toggles_file_variable_is_named_in_the_error() {
+    let (dir, _) = folder_with("[toggles.here]\n");
+    for args in [&["list"][..], &["on", "here"], &["check"]] {
+        let output = crate::common::command(dir.path(), args)
+            .env("TOGGLES_FILE", "")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("TOGGLES_FILE is set but empty"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("'--file"), "{args:?}: {stderr}");
+        assert!(stderr.contains("help:"), "{args:?}: {stderr}");
+    }
+    // `--file` wins over the variable, empty or not.
+    let output = crate::common::command(dir.path(), &["list", "--file", "toggles.toml"])
+        .env("TOGGLES_FILE", "")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8(output.stdout).unwrap().contains("here"));
+    // `--help` says so.
+    let help = run_ok(dir.path(), &["--help"]).stdout;
+    assert!(help.contains("TOGGLES_FILE set but empty"), "{help}");
+}
+
+/// The line that decides: the `enabled` line of the toggle, or of its
+/// release when it follows it; the table header only when neither has one.
+#[test]
+fn show_points_at_the_enabled_line_that_decides() {
+    let text = "\
+[releases.r]
+description = \"x\"
+# comment
+enabled = true
+
+[releases.bare]
+
+[toggles]
+dotted.enabled = false
+inline = { release = \"r\" }
+follows_bare = { release = \"bare\" }
+
+[toggles.dark_mode]
+# why it is on
+description = \"d\"
+enabled = true
+created = 2025-12-24
+";
+    let (dir, _) = folder_with(text);
+    let first = |name: &str| {
+        run_ok(dir.path(), &["show", name])
+            .stdout
+            .lines()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        first("dark_mode"),
+        "dark_mode: ON — set on the toggle itself (`enabled = true`, toggles.toml:16)"
+    );
+    assert_eq!(
+        first("dotted"),
+        "dotted: OFF — set on the toggle itself (`enabled = false`, toggles.toml:9)"
+    );
+    assert_eq!(
+        first("inline"),
+        "inline: ON — from release r (toggles.toml:4)"
+    );
+    assert_eq!(
+        first("follows_bare"),
+        "follows_bare: OFF — from release bare (toggles.toml:6)"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(dir.path(), &["show", "dark_mode", "--json"]).stdout).unwrap();
+    assert_eq!(
+        json["why"],
+        "set on the toggle itself (`enabled = true`, toggles.toml:16)"
+    );
+    // "defined at" still names the table.
+    let out = run_ok(dir.path(), &["show", "dark_mode"]).stdout;
+    assert!(out.contains("  defined at   toggles.toml:13\n"), "{out}");
 }

@@ -76,11 +76,13 @@ struct Report {
 }
 
 pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
-    let sources = source_roots(path, &args.src)?;
+    let sources = source_roots(path, &args.src);
     let snapshot = match file::load(path) {
         Ok(snapshot) => snapshot,
         Err(fail) => {
-            // The file is the first thing checked: report it like any finding.
+            // The file is the first thing checked, before the sources: a
+            // missing file is the problem, not the `src` folder beside it.
+            // Report it like any finding.
             let finding = Finding {
                 severity: Severity::Error,
                 kind: "invalid-file",
@@ -100,6 +102,7 @@ pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
             ));
         }
     };
+    sources_exist(&args.src, &sources)?;
     let started = Instant::now();
     let scan = scan::scan_paths(&sources);
     log_timing(&scan, started);
@@ -128,35 +131,37 @@ pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
 }
 
 /// `--src` as given, or `src` beside the toggles file.
-fn source_roots(path: &Path, given: &[PathBuf]) -> Result<Vec<PathBuf>, Fail> {
-    if given.is_empty() {
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        let default = dir.join("src");
-        let default = default
-            .strip_prefix("./")
-            .map(Path::to_path_buf)
-            .unwrap_or(default);
-        if !default.exists() {
-            return Err(Fail::usage(format!(
+fn source_roots(path: &Path, given: &[PathBuf]) -> Vec<PathBuf> {
+    if !given.is_empty() {
+        return given.to_vec();
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let default = dir.join("src");
+    let default = default
+        .strip_prefix("./")
+        .map(Path::to_path_buf)
+        .unwrap_or(default);
+    vec![default]
+}
+
+/// A usage error if a source root does not exist: `--src` as `given`, or
+/// the default `src` folder.
+fn sources_exist(given: &[PathBuf], sources: &[PathBuf]) -> Result<(), Fail> {
+    if let Some(root) = sources.iter().find(|root| !root.exists()) {
+        return Err(if given.is_empty() {
+            Fail::usage(format!(
                 "no source folder {} beside the toggles file",
-                default.display()
-            ))
-            .help("pass the folders to scan with --src DIR (repeatable)"));
-        }
-        return Ok(vec![default]);
-    }
-    for root in given {
-        if !root.exists() {
-            return Err(Fail::usage(format!(
-                "--src {}: no such file or folder",
                 root.display()
-            )));
-        }
+            ))
+            .help("pass the folders to scan with --src DIR (repeatable)")
+        } else {
+            Fail::usage(format!("--src {}: no such file or folder", root.display()))
+        });
     }
-    Ok(given.to_vec())
+    Ok(())
 }
 
 /// `TOGGLES_SCAN_TIMING=1` prints how long the scan took, to measure it.

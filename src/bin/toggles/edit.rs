@@ -20,8 +20,8 @@ use crate::write::{self, Edited};
 use crate::{EXIT_OK, Outcome, file};
 
 /// `toggles on|off NAME…`: sets each toggle's own `enabled`.
-pub fn switch(path: &Path, names: &[String], on: bool, create: bool) -> Outcome {
-    let edited = write::edit_file(path, create, |before, doc| {
+pub fn switch(path: &Path, names: &[String], on: bool, create: bool, force: bool) -> Outcome {
+    let edited = write::edit_file(path, create, force, |before, doc| {
         for name in names {
             if before.contains(name) {
                 set(toggle_table(doc, name)?, "enabled", Value::from(on));
@@ -37,7 +37,7 @@ pub fn switch(path: &Path, names: &[String], on: bool, create: bool) -> Outcome 
                     Date::today(),
                 )?;
             } else {
-                return Err(refuse_unknown_toggle(before, name));
+                return Err(refuse_unknown_toggle(before, name, true));
             }
         }
         Ok(())
@@ -60,11 +60,11 @@ pub fn switch(path: &Path, names: &[String], on: bool, create: bool) -> Outcome 
 }
 
 /// `toggles follow NAME…`: drops each toggle's own `enabled`.
-pub fn follow(path: &Path, names: &[String]) -> Outcome {
-    let edited = write::edit_file(path, false, |before, doc| {
+pub fn follow(path: &Path, names: &[String], force: bool) -> Outcome {
+    let edited = write::edit_file(path, false, force, |before, doc| {
         for name in names {
             if !before.contains(name) {
-                return Err(refuse_unknown_toggle(before, name));
+                return Err(refuse_unknown_toggle(before, name, false));
             }
             remove(toggle_table(doc, name)?, "enabled");
         }
@@ -88,8 +88,8 @@ pub fn follow(path: &Path, names: &[String]) -> Outcome {
 }
 
 /// `toggles release on|off RELEASE`: sets the release's `enabled`.
-pub fn switch_release(path: &Path, release: &str, on: bool, create: bool) -> Outcome {
-    let edited = write::edit_file(path, create, |before, doc| {
+pub fn switch_release(path: &Path, release: &str, on: bool, create: bool, force: bool) -> Outcome {
+    let edited = write::edit_file(path, create, force, |before, doc| {
         if before.release(release).is_some() {
             set(release_table(doc, release)?, "enabled", Value::from(on));
             Ok(())
@@ -98,9 +98,11 @@ pub fn switch_release(path: &Path, release: &str, on: bool, create: bool) -> Out
             table.insert("enabled", Item::Value(Value::from(on)));
             insert_table(doc, "releases", release, table)
         } else {
-            Err(unknown_release(before, release).help(format!(
-                "`toggles list` shows the releases; pass --create to add release `{release}`"
-            )))
+            Err(unknown_release(
+                before,
+                release,
+                Some(format!("pass --create to add release `{release}`")),
+            ))
         }
     })?;
     let after = edited.after.release(release).expect("the edit defines it");
@@ -136,9 +138,9 @@ pub struct NewToggle<'a> {
 }
 
 /// `toggles add NAME`: a new toggle table.
-pub fn add(path: &Path, new: NewToggle<'_>, create: bool) -> Outcome {
+pub fn add(path: &Path, new: NewToggle<'_>, create: bool, force: bool) -> Outcome {
     let name = new.name;
-    let edited = write::edit_file(path, true, |before, doc| {
+    let edited = write::edit_file(path, true, force, |before, doc| {
         if let Some(existing) = before.get(name) {
             return Err(Fail::error(format!(
                 "toggle `{name}` already exists ({})",
@@ -164,8 +166,8 @@ pub fn add(path: &Path, new: NewToggle<'_>, create: bool) -> Outcome {
 }
 
 /// `toggles assign NAME RELEASE`: sets the toggle's `release`.
-pub fn assign(path: &Path, name: &str, release: &str, create: bool) -> Outcome {
-    let edited = write::edit_file(path, create, |before, doc| {
+pub fn assign(path: &Path, name: &str, release: &str, create: bool, force: bool) -> Outcome {
+    let edited = write::edit_file(path, create, force, |before, doc| {
         ensure_release(before, doc, release, create)?;
         if before.contains(name) {
             set(toggle_table(doc, name)?, "release", Value::from(release));
@@ -179,7 +181,7 @@ pub fn assign(path: &Path, name: &str, release: &str, create: bool) -> Outcome {
             };
             insert_toggle(doc, new, Date::today())
         } else {
-            Err(refuse_unknown_toggle(before, name))
+            Err(refuse_unknown_toggle(before, name, true))
         }
     })?;
     let after = edited.after.get(name).expect("the edit defines it");
@@ -262,8 +264,14 @@ fn dedup(names: &[String]) -> impl Iterator<Item = &str> {
         .filter(move |name| seen.insert(*name))
 }
 
-fn refuse_unknown_toggle(snapshot: &Snapshot, name: &str) -> Fail {
+/// An unknown toggle in an edit command. The help suggests a close name
+/// first, then only what this command accepts: `--create` only if it takes
+/// `--create` (`follow` does not).
+fn refuse_unknown_toggle(snapshot: &Snapshot, name: &str, takes_create: bool) -> Fail {
     let fail = unknown_toggle(snapshot, name);
+    if !takes_create {
+        return fail;
+    }
     let create = format!("pass --create to add `{name}`, or use `toggles add {name}`");
     match fail.help.clone() {
         Some(help) if help.starts_with("did you mean") => fail.help(format!("{help} Or {create}")),
@@ -282,9 +290,11 @@ fn ensure_release(
         return Ok(());
     }
     if !create {
-        return Err(unknown_release(before, release).help(format!(
-            "pass --create to add release `{release}` (off), or fix the name"
-        )));
+        return Err(unknown_release(
+            before,
+            release,
+            Some(format!("pass --create to add release `{release}` (off)")),
+        ));
     }
     let mut table = Table::new();
     table.insert("enabled", Item::Value(Value::from(false)));

@@ -8,17 +8,41 @@ use toggles::Snapshot;
 
 use crate::fail::Fail;
 
-/// The file given with `--file` or `$TOGGLES_FILE` (clap reads both), else
-/// `./toggles.toml`.
-pub fn resolve(file: Option<PathBuf>) -> PathBuf {
-    file.unwrap_or_else(|| PathBuf::from("toggles.toml"))
+/// The file given with `--file`, else by `$TOGGLES_FILE`, else
+/// `./toggles.toml`. A `TOGGLES_FILE` that is set but empty is an error
+/// naming it: the library would take it as a path and read no file, so
+/// falling back to `./toggles.toml` would show a file the application
+/// does not use.
+pub fn resolve(flag: Option<PathBuf>) -> Result<PathBuf, Fail> {
+    if let Some(path) = flag {
+        return Ok(path);
+    }
+    match std::env::var_os(toggles::FILE_ENV) {
+        Some(value) if value.is_empty() => Err(Fail::usage(format!(
+            "{} is set but empty, so it names no file",
+            toggles::FILE_ENV
+        ))
+        .help(format!(
+            "set it to the toggles file's path, or unset it (`unset {}`) to use ./toggles.toml; \
+             --file PATH overrides it",
+            toggles::FILE_ENV
+        ))),
+        Some(value) => Ok(PathBuf::from(value)),
+        None => Ok(PathBuf::from("toggles.toml")),
+    }
 }
 
 /// Reads and validates the file: a missing or invalid file is an error.
 pub fn load(path: &Path) -> Result<Snapshot, Fail> {
+    load_with_bytes(path).map(|(snapshot, _)| snapshot)
+}
+
+/// [`load`], and the bytes the snapshot was parsed from.
+pub fn load_with_bytes(path: &Path) -> Result<(Snapshot, Vec<u8>), Fail> {
     complete_interrupted_append(path);
     let (bytes, _) = read(path).map_err(|e| e.fail(path))?;
-    Ok(Snapshot::parse(path, &bytes)?)
+    let snapshot = Snapshot::parse(path, &bytes)?;
+    Ok((snapshot, bytes))
 }
 
 /// If the file does not parse, lets the library complete an append that a
@@ -52,11 +76,27 @@ impl Unreadable {
     pub fn fail(self, path: &Path) -> Fail {
         match self {
             Unreadable::Io(e) => read_error(path, e),
+            Unreadable::NotAFile("a folder") => {
+                let inside = path.join("toggles.toml");
+                let help = if fs::metadata(&inside).is_ok_and(|m| m.is_file()) {
+                    format!(
+                        "the folder holds a toggles file: pass `--file {}`",
+                        inside.display()
+                    )
+                } else {
+                    EXPECTED.to_owned()
+                };
+                Fail::error(format!(
+                    "{}: cannot read the file: it is a folder, not a toggles file",
+                    path.display()
+                ))
+                .help(help)
+            }
             Unreadable::NotAFile(what) => Fail::error(format!(
                 "{}: cannot read the file: it is {what}, not a regular file",
                 path.display()
             ))
-            .help("point --file or TOGGLES_FILE at a regular toggles.toml"),
+            .help(EXPECTED),
         }
     }
 }
@@ -131,16 +171,64 @@ fn not_a_file(file_type: &FileType) -> Option<&'static str> {
     Some("a special file")
 }
 
+/// What `--file` and `TOGGLES_FILE` must name.
+const EXPECTED: &str = "--file and TOGGLES_FILE name the toggles file itself, \
+                        a regular file you can read, e.g. `--file path/to/toggles.toml`";
+
 /// The error for a file that cannot be read, with what to do.
 pub fn read_error(path: &Path, error: io::Error) -> Fail {
-    if error.kind() == io::ErrorKind::NotFound {
+    if error.kind() == io::ErrorKind::NotFound
+        && let Some((targets, missing)) = dangling_link(path)
+    {
+        let targets: Vec<String> = targets.iter().map(|t| t.display().to_string()).collect();
+        Fail::error(format!(
+            "{} is a symlink to {}, which does not exist",
+            path.display(),
+            targets.join(" → ")
+        ))
+        .help(format!(
+            "create {} (the link's target), or point the link, --file or TOGGLES_FILE at an \
+             existing toggles file",
+            missing.display()
+        ))
+    } else if error.kind() == io::ErrorKind::NotFound {
         Fail::error(format!("no toggles file at {}", path.display())).help(
             "run in the folder that holds toggles.toml, pass --file PATH or set TOGGLES_FILE; \
              `toggles add NAME` starts a new file",
         )
     } else {
-        Fail::error(format!("{}: cannot read the file: {error}", path.display()))
+        Fail::error(format!("{}: cannot read the file: {error}", path.display())).help(EXPECTED)
     }
+}
+
+/// If `path` is a symlink, or a chain of them, whose last target is missing:
+/// the targets as written in the links, and the missing path.
+fn dangling_link(path: &Path) -> Option<(Vec<PathBuf>, PathBuf)> {
+    let mut current = path.to_path_buf();
+    let mut targets = Vec::new();
+    // The kernel follows at most 40 links.
+    for _ in 0..40 {
+        if !fs::symlink_metadata(&current)
+            .ok()?
+            .file_type()
+            .is_symlink()
+        {
+            return None;
+        }
+        let target = fs::read_link(&current).ok()?;
+        // A relative target is relative to the link's folder.
+        let next = match current.parent() {
+            Some(dir) => dir.join(&target),
+            None => target.clone(),
+        };
+        targets.push(target);
+        match fs::symlink_metadata(&next) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Some((targets, next)),
+            Err(_) => return None,
+            Ok(_) => current = next,
+        }
+    }
+    None
 }
 
 /// `path:line`, for pointing at a definition.

@@ -15,7 +15,7 @@ pub fn run(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Ou
     if let Some(name) = release
         && snapshot.release(name).is_none()
     {
-        return Err(unknown_release(&snapshot, name));
+        return Err(unknown_release(&snapshot, name, None));
     }
     let toggles: Vec<&ToggleInfo> = snapshot
         .toggles()
@@ -47,16 +47,20 @@ pub fn run(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Ou
     Ok(EXIT_OK)
 }
 
-pub fn unknown_release(snapshot: &Snapshot, name: &str) -> Fail {
-    let fail = Fail::error(format!("no release `{name}` in the file"));
-    match did_you_mean(name, snapshot.releases().map(Release::name)) {
-        Some(close) => fail.help(format!(
-            "did you mean `{close}`? (`toggles list` shows them all)"
-        )),
-        None => fail.help(
-            "`toggles list` shows the releases; `toggles release on|off NAME --create` adds one",
-        ),
-    }
+/// An unknown release. The help suggests a close name first; `create` is
+/// the hint of a command that takes `--create`, and comes after it.
+pub fn unknown_release(snapshot: &Snapshot, name: &str, create: Option<String>) -> Fail {
+    let close = did_you_mean(name, snapshot.releases().map(Release::name));
+    let help = match (close, create) {
+        (Some(close), None) => format!("did you mean `{close}`? (`toggles list` shows them all)"),
+        (Some(close), Some(create)) => format!("did you mean `{close}`? Or {create}"),
+        (None, None) => {
+            "`toggles list` shows the releases; `toggles release on|off NAME --create` adds one"
+                .to_owned()
+        }
+        (None, Some(create)) => format!("`toggles list` shows the releases; {create}"),
+    };
+    Fail::error(format!("no release `{name}` in the file")).help(help)
 }
 
 fn toggle_table(toggles: &[&ToggleInfo], today: Date, colors: Colors) -> String {

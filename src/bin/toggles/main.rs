@@ -58,8 +58,9 @@ struct Cli {
 
 #[derive(Args)]
 struct Global {
-    /// The toggles file [default: ./toggles.toml]
-    #[arg(long, short = 'f', global = true, env = toggles::FILE_ENV, value_name = "PATH")]
+    /// The toggles file [default: $TOGGLES_FILE, else ./toggles.toml; TOGGLES_FILE set but empty is an error]
+    // Not clap's `env`: it reports an empty variable as a missing `--file` value.
+    #[arg(long, short = 'f', global = true, value_name = "PATH")]
     file: Option<PathBuf>,
 
     /// When to colour the output: on a terminal without NO_COLOR (auto), always, never
@@ -96,6 +97,8 @@ enum Command {
         /// The toggles
         #[arg(required = true, value_parser = name)]
         names: Vec<String>,
+        #[command(flatten)]
+        force: Force,
     },
     /// Switch a release on or off (its toggles follow unless they set their own `enabled`)
     Release {
@@ -107,6 +110,8 @@ enum Command {
         /// Create the release if the file lacks it
         #[arg(long)]
         create: bool,
+        #[command(flatten)]
+        force: Force,
     },
     /// Add a new toggle (off, or following its release)
     Add {
@@ -125,6 +130,8 @@ enum Command {
         /// Create the release too if the file lacks it
         #[arg(long)]
         create: bool,
+        #[command(flatten)]
+        force: Force,
     },
     /// Make a toggle belong to a release
     Assign {
@@ -137,6 +144,8 @@ enum Command {
         /// Create the toggle and/or the release if the file lacks them
         #[arg(long)]
         create: bool,
+        #[command(flatten)]
+        force: Force,
     },
     /// The CI gate: the file is valid, every toggle used in the sources is defined;
     /// warns about stale and old toggles and fully-on releases
@@ -151,6 +160,17 @@ struct Switch {
     /// Create the toggles the file lacks
     #[arg(long)]
     create: bool,
+    #[command(flatten)]
+    force: Force,
+}
+
+/// `--force`, taken by every edit command.
+#[derive(Args)]
+struct Force {
+    /// Replace the file even if it is read-only (its mode has no write bit for
+    /// its owner); it keeps its mode, and its owner where allowed
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -175,24 +195,50 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let choice = cli.global.color;
     let colors = output::Colors::for_stdout(choice);
-    let path = file::resolve(cli.global.file);
+    let path = match file::resolve(cli.global.file) {
+        Ok(path) => path,
+        Err(fail) => {
+            fail.print(choice);
+            return ExitCode::from(fail.code);
+        }
+    };
     let result = match cli.command {
         Command::List { release, json } => list::run(&path, release.as_deref(), json, colors),
         Command::Show { name, json } => show::run(&path, &name, json, colors),
-        Command::On(switch) => edit::switch(&path, &switch.names, true, switch.create),
-        Command::Off(switch) => edit::switch(&path, &switch.names, false, switch.create),
-        Command::Follow { names } => edit::follow(&path, &names),
+        Command::On(switch) => edit::switch(
+            &path,
+            &switch.names,
+            true,
+            switch.create,
+            switch.force.force,
+        ),
+        Command::Off(switch) => edit::switch(
+            &path,
+            &switch.names,
+            false,
+            switch.create,
+            switch.force.force,
+        ),
+        Command::Follow { names, force } => edit::follow(&path, &names, force.force),
         Command::Release {
             state,
             release,
             create,
-        } => edit::switch_release(&path, &release, matches!(state, OnOff::On), create),
+            force,
+        } => edit::switch_release(
+            &path,
+            &release,
+            matches!(state, OnOff::On),
+            create,
+            force.force,
+        ),
         Command::Add {
             name,
             release,
             description,
             on,
             create,
+            force,
         } => edit::add(
             &path,
             edit::NewToggle {
@@ -202,12 +248,14 @@ fn main() -> ExitCode {
                 on,
             },
             create,
+            force.force,
         ),
         Command::Assign {
             name,
             release,
             create,
-        } => edit::assign(&path, &name, &release, create),
+            force,
+        } => edit::assign(&path, &name, &release, create, force.force),
         Command::Check(args) => check::run(&path, &args, colors),
     };
     match result {

@@ -141,7 +141,8 @@ pub fn styled(text: impl Into<String>, style: Style) -> (String, Option<Style>) 
     (text.into(), Some(style))
 }
 
-/// The candidate closest to `name` if it is close enough to be a typo.
+/// The candidate closest to `name` if it is close enough to be a typo, or
+/// if one of the two is the other cut short (`checkout` for `checkout-v2`).
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -150,9 +151,16 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .map(|candidate| (distance(name, candidate), candidate))
-        .filter(|&(d, _)| d <= limit)
+        .filter(|&(d, candidate)| d <= limit || cut_short(name, candidate))
         .min()
         .map(|(_, candidate)| candidate)
+}
+
+/// Whether the shorter of `a` and `b` begins the longer and has at least 4
+/// bytes (fewer would match too much).
+fn cut_short(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= 4 && long.starts_with(short)
 }
 
 /// Levenshtein distance over bytes (names are ASCII).
@@ -183,6 +191,19 @@ mod tests {
         assert_eq!(did_you_mean("dark_mod", names), Some("dark_mode"));
         assert_eq!(did_you_mean("new-cart", names), Some("new_cart"));
         assert_eq!(did_you_mean("light", names), None);
+    }
+
+    #[test]
+    fn suggests_a_name_cut_short_or_run_on() {
+        let releases = ["checkout-v2", "search"];
+        assert_eq!(did_you_mean("checkout", releases), Some("checkout-v2"));
+        assert_eq!(
+            did_you_mean("checkout-v2-final", releases),
+            Some("checkout-v2")
+        );
+        assert_eq!(did_you_mean("checkout_v2", releases), Some("checkout-v2"));
+        // Too short to tell.
+        assert_eq!(did_you_mean("che", releases), None);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use serde::Serialize;
-use toggles::{Date, Snapshot, Source, ToggleInfo};
+use toggles::{Date, Release, Snapshot, Source, ToggleInfo};
+use toml_edit::Document;
 
 use crate::fail::Fail;
 use crate::list::{ReleaseJson, ToggleJson};
@@ -11,15 +12,17 @@ use crate::output::{Colors, Style, age_days, did_you_mean, on_off};
 use crate::{EXIT_OK, Outcome, file};
 
 pub fn run(path: &Path, name: &str, json: bool, colors: Colors) -> Outcome {
-    let snapshot = file::load(path)?;
+    let (snapshot, bytes) = file::load_with_bytes(path)?;
     let toggle = snapshot
         .get(name)
         .ok_or_else(|| unknown_toggle(&snapshot, name))?;
+    let text = std::str::from_utf8(&bytes).unwrap_or_default();
+    let lines = EnabledLines::new(text);
     let today = Date::today();
     if json {
         let shown = Shown {
             toggle: ToggleJson::new(toggle, today),
-            why: why(path, &snapshot, toggle),
+            why: why(path, &snapshot, toggle, &lines),
             release: toggle
                 .release()
                 .and_then(|r| snapshot.release(r))
@@ -35,7 +38,7 @@ pub fn run(path: &Path, name: &str, json: bool, colors: Colors) -> Outcome {
         "{}: {} — {}",
         colors.paint(Style::Bold, name),
         colors.state(toggle.is_enabled()),
-        why(path, &snapshot, toggle)
+        why(path, &snapshot, toggle, &lines)
     );
     if let Some(description) = toggle.description() {
         println!("  description  {description}");
@@ -55,10 +58,12 @@ pub fn run(path: &Path, name: &str, json: bool, colors: Colors) -> Outcome {
     Ok(EXIT_OK)
 }
 
-/// Why the toggle has its state, pointing at the line that decides it, e.g.
+/// Why the toggle has its state, pointing at the line that decides it: the
+/// `enabled` line of the toggle, or of its release when it follows it (the
+/// table's first line when there is none), e.g.
 /// `from release checkout-v2 (toggles.toml:5)`.
-pub fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo) -> String {
-    let own = file::at(path, toggle.line());
+fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo, lines: &EnabledLines) -> String {
+    let own = file::at(path, lines.toggle(toggle));
     let release = toggle.release().and_then(|r| snapshot.release(r));
     match (toggle.source(), release) {
         (Source::Own, Some(release)) => format!(
@@ -75,10 +80,62 @@ pub fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo) -> String {
             format!(
                 "from release {} ({})",
                 release.name(),
-                file::at(path, release.line())
+                file::at(path, lines.release(release))
             )
         }
         _ => format!("by default: no `enabled` and no release ({own})"),
+    }
+}
+
+/// The lines of the `enabled` keys, found in the text through `toml_edit`'s
+/// spans: the library's `line()` is the first line of a table, and the
+/// `enabled` line may be anywhere in it (or a dotted key, or in an inline
+/// table).
+struct EnabledLines<'t> {
+    text: &'t str,
+    /// `None` if `toml_edit` cannot read a text the library accepted: the
+    /// tables' first lines are used then.
+    document: Option<Document<&'t str>>,
+}
+
+impl<'t> EnabledLines<'t> {
+    fn new(text: &'t str) -> EnabledLines<'t> {
+        // `toml_edit` does not take a byte-order mark; it holds no newline,
+        // so the lines are the same without it.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        EnabledLines {
+            text,
+            document: Document::parse(text).ok(),
+        }
+    }
+
+    /// The toggle's `enabled` line, else its table's first line.
+    fn toggle(&self, toggle: &ToggleInfo) -> usize {
+        self.find("toggles", toggle.name())
+            .unwrap_or_else(|| toggle.line())
+    }
+
+    /// The release's `enabled` line, else its table's first line.
+    fn release(&self, release: &Release) -> usize {
+        self.find("releases", release.name())
+            .unwrap_or_else(|| release.line())
+    }
+
+    /// The 1-based line of `SECTION.NAME.enabled`, however it is written.
+    fn find(&self, section: &str, name: &str) -> Option<usize> {
+        let table = self
+            .document
+            .as_ref()?
+            .as_item()
+            .as_table_like()?
+            .get(section)?
+            .as_table_like()?
+            .get(name)?
+            .as_table_like()?;
+        let (key, value) = table.get_key_value("enabled")?;
+        let start = value.span().or_else(|| key.span())?.start;
+        let before = self.text.as_bytes().get(..start)?;
+        Some(before.iter().filter(|&&b| b == b'\n').count() + 1)
     }
 }
 

@@ -13,7 +13,11 @@
 //!    touch. A byte-order mark and CRLF line ends are put back as they were.
 //! 4. Validate the new text with the library *before* replacing anything:
 //!    the CLI never writes a file the library would reject.
-//! 5. Write a temporary file in the same folder with the original's
+//! 5. Refuse to replace a read-only file (its mode has no write bit for its
+//!    owner) unless `--force`. Decided by the mode bits, not by `access(2)`:
+//!    root may write anything, and a rename replaces a file whatever its
+//!    mode, so only the mode says what its owner meant.
+//! 6. Write a temporary file in the same folder with the original's
 //!    permissions (and owner, where allowed), flush it to disk, and rename it
 //!    over the real file: a reader (the application's hot reload) sees the
 //!    old file or the new one, never half of one.
@@ -37,13 +41,15 @@ pub struct Edited {
 }
 
 /// Applies `change` to the file at `path` and replaces it atomically, under
-/// the library's lock. With `create`, a missing file is started empty.
+/// the library's lock. With `create`, a missing file is started empty; a
+/// read-only file is replaced only with `force`.
 ///
 /// `change` sees the validated current version and the document to edit; if
 /// it fails, nothing is written.
 pub fn edit_file(
     path: &Path,
     create: bool,
+    force: bool,
     change: impl FnOnce(&Snapshot, &mut DocumentMut) -> Result<(), Fail>,
 ) -> Result<Edited, Fail> {
     file::complete_interrupted_append(path);
@@ -83,6 +89,20 @@ pub fn edit_file(
         ))
         .help("this is a bug in the toggles CLI: please report it with the file")
     })?;
+    if let Some(metadata) = &metadata
+        && !force
+        && let Some(mode) = read_only(metadata)
+    {
+        return Err(Fail::error(format!(
+            "{} is read-only ({mode}), so it was not changed",
+            path.display()
+        ))
+        .help(format!(
+            "pass --force to replace it anyway (it keeps its mode, and its owner where allowed), \
+             or make it writable first: `chmod u+w {}`",
+            path.display()
+        )));
+    }
     replace(&real, new_text.as_bytes(), metadata.as_ref())?;
     Ok(Edited {
         before,
@@ -98,11 +118,8 @@ fn real_path(path: &Path, create: bool) -> Result<PathBuf, Fail> {
         Ok(real) => Ok(real),
         Err(e) if e.kind() == io::ErrorKind::NotFound && create => {
             if fs::symlink_metadata(path).is_ok() {
-                return Err(Fail::error(format!(
-                    "{} is a symlink to a missing file",
-                    path.display()
-                ))
-                .help("create the link's target, or point --file at another file"));
+                // A dangling symlink: the same error as every command's.
+                return Err(file::read_error(path, e));
             }
             let name = path
                 .file_name()
@@ -119,6 +136,23 @@ fn real_path(path: &Path, create: bool) -> Result<PathBuf, Fail> {
         }
         Err(e) => Err(file::read_error(path, e)),
     }
+}
+
+/// If the file is read-only, how its mode says so: its mode has no write
+/// bit for its owner (whoever runs the command, root included).
+#[cfg(unix)]
+fn read_only(metadata: &fs::Metadata) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = metadata.permissions().mode() & 0o7777;
+    (mode & 0o200 == 0).then(|| format!("its mode {mode:04o} has no write bit for its owner"))
+}
+
+#[cfg(not(unix))]
+fn read_only(metadata: &fs::Metadata) -> Option<String> {
+    metadata
+        .permissions()
+        .readonly()
+        .then(|| "its read-only attribute is set".to_owned())
 }
 
 /// How the original text was laid out, beyond what `toml_edit` keeps.
