@@ -20,6 +20,8 @@ use crate::sync::lock;
 
 /// The environment variable naming the file of the global store when
 /// [`init`] is not called. Default: `toggles.toml` in the working directory.
+/// Set but empty, it is a mistake: the library logs it and uses the
+/// default (the `toggles` command refuses it).
 pub const FILE_ENV: &str = "TOGGLES_FILE";
 
 static GLOBAL: ArcSwapOption<Store> = ArcSwapOption::const_empty();
@@ -81,7 +83,14 @@ pub(crate) fn global_arc() -> Arc<Store> {
     if let Some(store) = GLOBAL.load_full() {
         return store;
     }
-    let path = std::env::var_os(FILE_ENV).unwrap_or_else(|| "toggles.toml".into());
+    let path = match std::env::var_os(FILE_ENV) {
+        Some(path) if path.is_empty() => {
+            log::warn!("{FILE_ENV} is set but empty; using ./toggles.toml");
+            "toggles.toml".into()
+        }
+        Some(path) => path,
+        None => "toggles.toml".into(),
+    };
     let store = Arc::new(Store::builder(path).open_lenient());
     install_arc(&mut guard, Arc::clone(&store));
     store

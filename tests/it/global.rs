@@ -295,3 +295,28 @@ fn child_checks_without_init_and_returns() {
     }
     assert!(!toggle!("from_the_lazy_store"));
 }
+
+#[test]
+fn an_empty_toggles_file_variable_means_the_default_file_and_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("toggles.toml"),
+        "[toggles.in_the_default_file]\nenabled = true\n",
+    )
+    .unwrap();
+    let mut command = child("global::child_checks_with_an_empty_variable");
+    assert_child_succeeds(command.current_dir(dir.path()).env("TOGGLES_FILE", ""));
+}
+
+/// Child: `$TOGGLES_FILE` is empty; the working folder holds toggles.toml.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_checks_with_an_empty_variable() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
+    crate::support::capture_logs();
+    assert!(toggle!("in_the_default_file"));
+    let logged = crate::support::logged("TOGGLES_FILE is set but empty");
+    assert_eq!(logged.len(), 1, "{logged:?}");
+}
