@@ -177,6 +177,20 @@ impl ReloadState {
         self.good
     }
 
+    /// If `hash` is the content that failed last time, read again: the same
+    /// error, recorded, not logged again.
+    fn known_bad(&self, hash: u64) -> Option<Decision> {
+        let (bad, error) = self.bad.as_ref()?;
+        (*bad == hash).then(|| {
+            Decision::Keep(Keep {
+                error: Arc::clone(error),
+                log: None,
+                record: true,
+                retry_at: None,
+            })
+        })
+    }
+
     /// Decides what a read of `path` that gave `read` means, at `now`.
     ///
     /// `path` only names the file in errors. A [`Decision::Publish`] is taken
@@ -229,15 +243,8 @@ impl ReloadState {
             }
             // Still empty at a final look: a bad save like any other,
             // logged once.
-            if let Some((bad, error)) = &self.bad
-                && *bad == hash
-            {
-                return Decision::Keep(Keep {
-                    error: Arc::clone(error),
-                    log: None,
-                    record: true,
-                    retry_at: None,
-                });
+            if let Some(known) = self.known_bad(hash) {
+                return known;
             }
             let error = Arc::new(Error::Emptied {
                 path: path.to_path_buf(),
@@ -254,17 +261,8 @@ impl ReloadState {
             self.bad = None;
             return Decision::Unchanged;
         }
-        if let Some((bad, error)) = &self.bad
-            && *bad == hash
-        {
-            // The content that failed last time, read again: still the same
-            // error, already logged.
-            return Decision::Keep(Keep {
-                error: Arc::clone(error),
-                log: None,
-                record: true,
-                retry_at: None,
-            });
+        if let Some(known) = self.known_bad(hash) {
+            return known;
         }
         match format::parse(path, &bytes) {
             Ok(_) if !trigger.trusts_content() && candidate != Some(hash) => {
