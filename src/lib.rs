@@ -97,6 +97,13 @@
 // the ones before it. `tests/it/layers.rs` holds the code to that rule.
 
 // Leaves: plain values and process-wide counters.
+// Nothing calls `bucket` yet: it is used by the rollout feature, next step
+// (the `expect` fails the build once it is, to be removed then).
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "used by the rollout feature, next step")
+)]
+mod bucket;
 mod date;
 mod error;
 mod generation;

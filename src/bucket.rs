@@ -1,0 +1,714 @@
+//! Bucketing keys into weighted variants, bit for bit like flagd's
+//! `fractional` operator, so that a Rust service and a Go, JavaScript or
+//! Python service reading the same rollout give the same key the same
+//! answer.
+//!
+//! flagd hashes a *bucketing value* with MurmurHash3 x86 32-bit, seed 0, and
+//! turns the hash into a bucket in `0..total_weight` with
+//! `bucket = (hash * total_weight) >> 32`; the first variant whose cumulative
+//! weight exceeds the bucket wins. The schemes differ in what is hashed:
+//!
+//! - [`Scheme::FlagdV2`] (npm `@openfeature/flagd-core` 4.x): the UTF-8
+//!   bytes of a string, by default `flag_key + targeting_key`.
+//! - [`Scheme::FlagdV3`] (PyPI `openfeature-flagd-core` 2.x): the canonical
+//!   CBOR encoding (RFC 8949 §4.2.1, deterministic) of a value, by default
+//!   the array `[flag_key, targeting_key]` of two text strings.
+//!
+//! flagd's legacy v1 scheme (a float ratio of the signed hash, bucketed into
+//! whole percents) is not implemented: it cannot express a rollout finer
+//! than 1 %, and its float steps differ between evaluators.
+//!
+//! Everything here is pure: no I/O, no allocation (values are hashed as a
+//! stream, CBOR headers included, without building a buffer), no panic.
+//!
+//! Two differences with the evaluators are the caller's to handle: flagd
+//! refuses an empty targeting key under the default bucketing value (the
+//! flag then takes its default variant), where [`in_rollout`] hashes it like
+//! any key; and the npm evaluator 4.0.1 does not hash UTF-8 bytes: its
+//! `imurmurhash` 0.1.4 reads a JavaScript string's UTF-16 code units, one
+//! per "byte" but with all 16 bits mixed in. It agrees with UTF-8 (flagd's
+//! definition of v2, and this module) on ASCII only: a cross-check found all
+//! 4 800 ASCII decisions equal and 66 of 240 non-ASCII ones different.
+
+/// How flagd turns a bucketing value into a hash: see the [module
+/// docs](self).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    /// MurmurHash3 of the UTF-8 bytes of `flag_key + targeting_key`.
+    FlagdV2,
+    /// MurmurHash3 of the canonical CBOR of `[flag_key, targeting_key]`.
+    FlagdV3,
+}
+
+/// A rollout share with two decimals of a percent, held exactly as basis
+/// points (1 basis point = 0.01 %): `0..=10_000`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Rollout(u16);
+
+impl Rollout {
+    /// 100 %, in basis points: the total weight of a rollout's two variants.
+    pub(crate) const FULL_BASIS_POINTS: u16 = 10_000;
+
+    /// The rollout of `basis_points` hundredths of a percent (`3333` is
+    /// 33.33 %), or `None` above 10 000.
+    pub(crate) const fn from_basis_points(basis_points: u16) -> Option<Self> {
+        if basis_points <= Self::FULL_BASIS_POINTS {
+            Some(Self(basis_points))
+        } else {
+            None
+        }
+    }
+
+    /// The share in basis points, `0..=10_000`.
+    pub(crate) const fn basis_points(self) -> u16 {
+        self.0
+    }
+
+    /// Whether a key whose bucketing value hashes to `hash` is inside: what
+    /// flagd answers for `{"fractional": [VALUE, ["on", bp], ["off",
+    /// 10000 - bp]]}`, for any bucketing value (see [`in_rollout`] for the
+    /// default one).
+    pub(crate) fn contains(self, hash: u32) -> bool {
+        let on = u32::from(self.0);
+        // Cannot wrap: `from_basis_points` keeps `on` at most 10 000.
+        let off = u32::from(Self::FULL_BASIS_POINTS) - on;
+        variant(hash, &[on, off]) == Some(0)
+    }
+}
+
+/// Whether `targeting_key` is inside `rollout` of the flag `flag_key`.
+///
+/// This is what flagd answers for
+/// `{"fractional": [["on", bp], ["off", 10000 - bp]]}` with the scheme's
+/// default bucketing value: the key is on exactly when its bucket in
+/// `0..10_000` is below the rollout's basis points. So a key inside a
+/// rollout stays inside every larger one, 0 % is no key and 100 % every key.
+pub(crate) fn in_rollout(
+    scheme: Scheme,
+    flag_key: &str,
+    targeting_key: &str,
+    rollout: Rollout,
+) -> bool {
+    rollout.contains(default_hash(scheme, flag_key, targeting_key))
+}
+
+/// The hash of the scheme's default bucketing value for a flag and a key:
+/// `flag_key + targeting_key` (v2) or `[flag_key, targeting_key]` (v3).
+pub(crate) fn default_hash(scheme: Scheme, flag_key: &str, targeting_key: &str) -> u32 {
+    let mut hasher = Murmur3::new(0);
+    match scheme {
+        Scheme::FlagdV2 => {
+            // The concatenation, hashed in two writes without building it.
+            hasher.write(flag_key.as_bytes());
+            hasher.write(targeting_key.as_bytes());
+        }
+        Scheme::FlagdV3 => {
+            write_cbor(
+                &mut hasher,
+                &Value::Array(&[Value::Text(flag_key), Value::Text(targeting_key)]),
+            );
+        }
+    }
+    hasher.finish()
+}
+
+/// The v2 hash of any bucketing string (for a custom bucketing expression,
+/// such as a `cat`): MurmurHash3, seed 0, of its UTF-8 bytes.
+pub(crate) fn hash_v2(bucketing: &str) -> u32 {
+    murmur3_x86_32(bucketing.as_bytes(), 0)
+}
+
+/// The v3 hash of any bucketing value: MurmurHash3, seed 0, of its canonical
+/// CBOR encoding.
+pub(crate) fn hash_v3(bucketing: &Value<'_>) -> u32 {
+    let mut hasher = Murmur3::new(0);
+    write_cbor(&mut hasher, bucketing);
+    hasher.finish()
+}
+
+/// The largest total weight flagd accepts (`i32::MAX`, in every evaluator):
+/// a larger sum makes `fractional` return null.
+pub(crate) const MAX_TOTAL_WEIGHT: u64 = 2_147_483_647;
+
+/// Which of the weighted variants, in order, a hash falls in: the index of
+/// the first variant whose cumulative weight exceeds
+/// `bucket = (hash * total) >> 32`, as flagd computes it.
+///
+/// `None` where flagd's `fractional` returns null: a total weight of 0 (no
+/// variants, or all weights 0) or above [`MAX_TOTAL_WEIGHT`]. flagd clamps
+/// negative weights to 0 and gives a variant without a weight the weight 1;
+/// callers translating a flagd definition do the same.
+pub(crate) fn variant(hash: u32, weights: &[u32]) -> Option<usize> {
+    // The sum is checked at each step, so before an addition it is at most
+    // `MAX_TOTAL_WEIGHT` < 2^31, and after it < 2^31 + 2^32: never wraps.
+    let mut total: u64 = 0;
+    for &weight in weights {
+        total += u64::from(weight);
+        if total > MAX_TOTAL_WEIGHT {
+            return None;
+        }
+    }
+    if total == 0 {
+        return None;
+    }
+    // `u64`: hash < 2^32 and total < 2^31, so the product is < 2^63 and
+    // exact (flagd computes it with BigInt in JavaScript and arbitrary-size
+    // ints in Python). After the shift, bucket < total.
+    let bucket = (u64::from(hash) * total) >> 32;
+    // Cumulative sums never exceed `total`, checked above: no wrap.
+    let mut end: u64 = 0;
+    for (index, &weight) in weights.iter().enumerate() {
+        end += u64::from(weight);
+        if bucket < end {
+            return Some(index);
+        }
+    }
+    // Unreachable (bucket < total = the last `end`), but not worth a panic.
+    None
+}
+
+/// A bucketing value, as far as the v3 scheme needs one: flagd's bucketing
+/// values are text (a targeting key, a `cat`) or arrays of them (the
+/// default `[flag_key, targeting_key]`). Numbers, booleans and maps are not
+/// supported.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Value<'a> {
+    /// A CBOR text string (major type 3).
+    Text(&'a str),
+    /// A CBOR array (major type 4) of definite length.
+    Array(&'a [Value<'a>]),
+}
+
+/// CBOR major type 3: a UTF-8 text string.
+const MAJOR_TEXT: u8 = 3;
+/// CBOR major type 4: an array.
+const MAJOR_ARRAY: u8 = 4;
+
+/// Feeds the canonical CBOR encoding of `value` to `hasher`. Canonical
+/// (RFC 8949 §4.2.1) for these types means: definite lengths, each in the
+/// shortest head that holds it. (The recursion is as deep as the value the
+/// caller built.)
+fn write_cbor(hasher: &mut Murmur3, value: &Value<'_>) {
+    match *value {
+        Value::Text(text) => {
+            let (head, len) = cbor_head(MAJOR_TEXT, text.len());
+            hasher.write(&head[..len]);
+            hasher.write(text.as_bytes());
+        }
+        Value::Array(items) => {
+            let (head, len) = cbor_head(MAJOR_ARRAY, items.len());
+            hasher.write(&head[..len]);
+            for item in items {
+                write_cbor(hasher, item);
+            }
+        }
+    }
+}
+
+/// The shortest CBOR head for a major type and a length (RFC 8949 §3): the
+/// bytes, and how many of the 9 are used. The length is in the first byte
+/// below 24, else in the 1, 2, 4 or 8 big-endian bytes after it (additional
+/// information 24, 25, 26, 27).
+fn cbor_head(major: u8, len: usize) -> ([u8; 9], usize) {
+    let first = major << 5; // major < 8: the shift keeps every bit
+    let mut head = [0; 9];
+    // Each `try_from` picks the narrowest width; none truncates.
+    if let Ok(n) = u8::try_from(len) {
+        if n < 24 {
+            head[0] = first | n;
+            return (head, 1);
+        }
+        head[0] = first | 24;
+        head[1] = n;
+        (head, 2)
+    } else if let Ok(n) = u16::try_from(len) {
+        head[0] = first | 25;
+        head[1..3].copy_from_slice(&n.to_be_bytes());
+        (head, 3)
+    } else if let Ok(n) = u32::try_from(len) {
+        head[0] = first | 26;
+        head[1..5].copy_from_slice(&n.to_be_bytes());
+        (head, 5)
+    } else {
+        // `usize` is at most 64 bits on every target Rust supports; were it
+        // wider, the saturated length would still never be reached by a
+        // real slice.
+        let n = u64::try_from(len).unwrap_or(u64::MAX);
+        head[0] = first | 27;
+        head[1..9].copy_from_slice(&n.to_be_bytes());
+        (head, 9)
+    }
+}
+
+/// MurmurHash3 x86 32-bit of `bytes` in one call.
+pub(crate) fn murmur3_x86_32(bytes: &[u8], seed: u32) -> u32 {
+    let mut hasher = Murmur3::new(seed);
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+const C1: u32 = 0xcc9e_2d51;
+const C2: u32 = 0x1b87_3593;
+
+/// MurmurHash3 x86 32-bit (Austin Appleby, public domain; `MurmurHash3.cpp`
+/// of SMHasher), fed in pieces: the hash of several writes is the hash of
+/// their concatenation. All arithmetic is on `u32` and wraps, as the
+/// reference's `uint32_t` does: `wrapping_*` say so.
+#[derive(Clone, Debug)]
+pub(crate) struct Murmur3 {
+    /// The running state, `h1` in the reference.
+    h: u32,
+    /// The bytes of an unfinished 4-byte block, little-endian (the first
+    /// byte lowest), as the reference reads blocks and the tail.
+    pending: u32,
+    /// How many bytes `pending` holds: 0 to 3 between writes.
+    pending_len: u32,
+    /// The total length, modulo 2^32 (wrapping): the reference takes an
+    /// `int` length and mixes in its 32 bits, so this equals it for every
+    /// input under 2 GiB; evaluators disagree beyond that anyway.
+    len: u32,
+}
+
+impl Murmur3 {
+    /// A hasher with no input yet.
+    pub(crate) const fn new(seed: u32) -> Self {
+        Self {
+            h: seed,
+            pending: 0,
+            pending_len: 0,
+            len: 0,
+        }
+    }
+
+    /// Mixes `bytes` in after everything written before.
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
+        // `as u32` keeps the length modulo 2^32, and the sum wraps: the
+        // reference's 32-bit length (see `len`).
+        self.len = self.len.wrapping_add(bytes.len() as u32);
+        let mut rest = bytes;
+        // First complete a block a previous write left unfinished.
+        if self.pending_len > 0 {
+            while self.pending_len < 4 {
+                let Some((&byte, after)) = rest.split_first() else {
+                    return;
+                };
+                self.pending |= u32::from(byte) << (8 * self.pending_len);
+                self.pending_len += 1;
+                rest = after;
+            }
+            self.h = mix_block(self.h, self.pending);
+            self.pending = 0;
+            self.pending_len = 0;
+        }
+        let (blocks, tail) = rest.as_chunks::<4>();
+        for block in blocks {
+            self.h = mix_block(self.h, u32::from_le_bytes(*block));
+        }
+        // At most 3 bytes are left: they wait for the next write or `finish`.
+        for &byte in tail {
+            self.pending |= u32::from(byte) << (8 * self.pending_len);
+            self.pending_len += 1;
+        }
+    }
+
+    /// The hash of everything written.
+    pub(crate) fn finish(&self) -> u32 {
+        let mut h = self.h;
+        if self.pending_len > 0 {
+            // The tail: scrambled like a block, but not followed by the
+            // rotate-multiply-add step.
+            h ^= scramble(self.pending);
+        }
+        h ^= self.len;
+        fmix32(h)
+    }
+}
+
+/// `k1` of the reference: a block scrambled before it is mixed in.
+const fn scramble(k: u32) -> u32 {
+    k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2)
+}
+
+/// One 4-byte block mixed into the state.
+const fn mix_block(h: u32, block: u32) -> u32 {
+    (h ^ scramble(block))
+        .rotate_left(13)
+        .wrapping_mul(5)
+        .wrapping_add(0xe654_6b64)
+}
+
+/// The reference's finalization mix: forces every bit to avalanche.
+const fn fmix32(mut h: u32) -> u32 {
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn murmur3_known_answers() {
+        // Published MurmurHash3_x86_32 test vectors: SMHasher's reference
+        // implementation as collected in the answer "MurmurHash3 test
+        // vectors" (Ian Boyd, Stack Overflow question 14747343), with the
+        // last three (seed 0) from Python's `mmh3.hash(.., signed=False)`,
+        // which wraps the same reference code.
+        let cases: &[(&[u8], u32, u32)] = &[
+            (b"", 0, 0),
+            (b"", 1, 0x514e_28b7),
+            (b"", 0xffff_ffff, 0x81f1_6f39),
+            (&[0, 0, 0, 0], 0, 0x2362_f9de),
+            (&[0xff, 0xff, 0xff, 0xff], 0, 0x7629_3b50),
+            (&[0x21, 0x43, 0x65, 0x87], 0, 0xf55b_516b),
+            (&[0x21, 0x43, 0x65, 0x87], 0x5082_edee, 0x2362_f9de),
+            (&[0x21, 0x43, 0x65], 0, 0x7e4a_8634),
+            (&[0x21, 0x43], 0, 0xa0f7_b07a),
+            (&[0x21], 0, 0x7266_1cf4),
+            (&[0, 0, 0], 0, 0x85f0_b427),
+            (&[0, 0], 0, 0x30f4_c306),
+            (&[0], 0, 0x514e_28b7),
+            (b"aaaa", 0x9747_b28c, 0x5a97_808a),
+            (b"aaa", 0x9747_b28c, 0x283e_0130),
+            (b"aa", 0x9747_b28c, 0x5d21_1726),
+            (b"a", 0x9747_b28c, 0x7fa0_9ea6),
+            (b"abcd", 0x9747_b28c, 0xf047_8627),
+            (b"abc", 0x9747_b28c, 0xc84a_62dd),
+            (b"ab", 0x9747_b28c, 0x7487_5592),
+            (b"Hello, world!", 0x9747_b28c, 0x2488_4cba),
+            (
+                b"The quick brown fox jumps over the lazy dog",
+                0x9747_b28c,
+                0x2fa8_26cd,
+            ),
+            (b"hello", 0, 0x248b_fa47),
+            (b"Hello, world!", 0, 0xc036_3e43),
+            (
+                b"The quick brown fox jumps over the lazy dog",
+                0,
+                0x2e4f_f723,
+            ),
+        ];
+        for &(bytes, seed, expected) in cases {
+            assert_eq!(
+                murmur3_x86_32(bytes, seed),
+                expected,
+                "{bytes:x?} seed {seed:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn murmur3_in_pieces_is_murmur3_of_the_whole() {
+        let text: Vec<u8> = (0u8..=40).collect();
+        for len in 0..text.len() {
+            let whole = murmur3_x86_32(&text[..len], 7);
+            for a in 0..=len {
+                for b in a..=len {
+                    let mut hasher = Murmur3::new(7);
+                    hasher.write(&text[..a]);
+                    hasher.write(&text[a..b]);
+                    hasher.write(&[]);
+                    hasher.write(&text[b..len]);
+                    assert_eq!(hasher.finish(), whole, "len {len}, cuts {a} {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cbor_heads_are_the_shortest() {
+        // RFC 8949 §3 and appendix A: the length in the first byte below 24,
+        // then in 1, 2, 4, 8 bytes.
+        let cases: &[(u8, usize, &[u8])] = &[
+            (MAJOR_TEXT, 0, &[0x60]),
+            (MAJOR_TEXT, 23, &[0x77]),
+            (MAJOR_TEXT, 24, &[0x78, 24]),
+            (MAJOR_TEXT, 255, &[0x78, 0xff]),
+            (MAJOR_TEXT, 256, &[0x79, 0x01, 0x00]),
+            (MAJOR_TEXT, 65_535, &[0x79, 0xff, 0xff]),
+            (MAJOR_TEXT, 65_536, &[0x7a, 0x00, 0x01, 0x00, 0x00]),
+            (MAJOR_ARRAY, 2, &[0x82]),
+            (MAJOR_ARRAY, 1000, &[0x99, 0x03, 0xe8]),
+        ];
+        for &(major, len, expected) in cases {
+            let (head, used) = cbor_head(major, len);
+            assert_eq!(&head[..used], expected, "major {major}, len {len}");
+        }
+        #[cfg(target_pointer_width = "64")]
+        {
+            let (head, used) = cbor_head(MAJOR_TEXT, 1 << 32);
+            assert_eq!(&head[..used], &[0x7b, 0, 0, 0, 1, 0, 0, 0, 0]);
+        }
+    }
+
+    /// The variants of a flag in the vectors, with their weights.
+    const SUITS: [(&str, u32); 4] = [
+        ("clubs", 25),
+        ("diamonds", 25),
+        ("hearts", 25),
+        ("spades", 25),
+    ];
+
+    fn pick<'a>(hash: u32, variants: &[(&'a str, u32)]) -> Option<&'a str> {
+        let weights: Vec<u32> = variants.iter().map(|&(_, weight)| weight).collect();
+        variant(hash, &weights).map(|index| variants[index].0)
+    }
+
+    // The cases below are copied from `shared/reference/
+    // flagd-fractional-vectors.json` (flagd-testbed 3.9.0,
+    // gherkin/targeting.feature and flags/custom-ops.json): every v2 and v3
+    // example. Its v1 examples are not: v1 is not implemented.
+
+    /// `fractional-flag`: bucketing value `cat($flagd.flagKey, user.name)`,
+    /// four suits of 25.
+    #[test]
+    fn vectors_fractional_flag() {
+        let v2 = [
+            ("jack", "hearts"),
+            ("queen", "spades"),
+            ("ten", "clubs"),
+            ("nine", "diamonds"),
+            ("3", "clubs"),
+        ];
+        let v3 = [
+            ("jack", "diamonds"),
+            ("queen", "diamonds"),
+            ("ten", "clubs"),
+            ("nine", "clubs"),
+            ("3", "spades"),
+        ];
+        for (name, expected) in v2 {
+            let bucketing = format!("fractional-flag{name}");
+            assert_eq!(
+                pick(hash_v2(&bucketing), &SUITS),
+                Some(expected),
+                "v2 {name}"
+            );
+        }
+        for (name, expected) in v3 {
+            let bucketing = format!("fractional-flag{name}");
+            assert_eq!(
+                pick(hash_v3(&Value::Text(&bucketing)), &SUITS),
+                Some(expected),
+                "v3 {name}"
+            );
+        }
+    }
+
+    /// `fractional-flag-shorthand`: no bucketing value, so the default one;
+    /// `[["heads"], ["tails", 1]]`, the missing weight being 1.
+    #[test]
+    fn vectors_shorthand_uses_the_default_bucketing_value() {
+        let flag = "fractional-flag-shorthand";
+        let coin = [("heads", 1), ("tails", 1)];
+        let v2 = [("jon@company.com", "heads"), ("jane@company.com", "tails")];
+        let v3 = [("jon@company.com", "tails"), ("jane@company.com", "tails")];
+        for (key, expected) in v2 {
+            assert_eq!(
+                pick(default_hash(Scheme::FlagdV2, flag, key), &coin),
+                Some(expected),
+                "v2 {key}"
+            );
+        }
+        for (key, expected) in v3 {
+            assert_eq!(
+                pick(default_hash(Scheme::FlagdV3, flag, key), &coin),
+                Some(expected),
+                "v3 {key}"
+            );
+        }
+    }
+
+    /// `fractional-flag-A-shared-seed` and `-B-shared-seed`: bucketing value
+    /// `cat("shared-seed", user.name)`, so both flags bucket a user alike
+    /// (B's variants have other values, `ace-of-…`, but the same names).
+    #[test]
+    fn vectors_shared_seed() {
+        let v2 = [
+            ("seven", "hearts"),
+            ("eight", "diamonds"),
+            ("nine", "clubs"),
+            ("two", "spades"),
+        ];
+        let v3 = [
+            ("seven", "hearts"),
+            ("eight", "hearts"),
+            ("nine", "diamonds"),
+            ("two", "diamonds"),
+        ];
+        for (name, expected) in v2 {
+            let bucketing = format!("shared-seed{name}");
+            assert_eq!(
+                pick(hash_v2(&bucketing), &SUITS),
+                Some(expected),
+                "v2 {name}"
+            );
+        }
+        for (name, expected) in v3 {
+            let bucketing = format!("shared-seed{name}");
+            assert_eq!(
+                pick(hash_v3(&Value::Text(&bucketing)), &SUITS),
+                Some(expected),
+                "v3 {name}"
+            );
+        }
+    }
+
+    /// `fractional-hash-edge-flag` (v2 only in the file): bucketing value
+    /// the targeting key alone, `lower` 50 / `upper` 50. The keys are chosen
+    /// to hash to 0, 1, 2^31 − 1, 2^31 and 2^32 − 1 (checked here): the
+    /// hash must be read as unsigned, and the bucket must round down.
+    #[test]
+    fn vectors_hash_edges() {
+        let halves = [("lower", 50), ("upper", 50)];
+        let cases = [
+            ("ejOoVL", 0, "lower"),
+            ("bY9fO-", 1, "lower"),
+            ("SI7p-", 0x7fff_ffff, "lower"),
+            ("6LvT0", 0x8000_0000, "upper"),
+            ("ceQdGm", 0xffff_ffff, "upper"),
+        ];
+        for (key, hash, expected) in cases {
+            assert_eq!(hash_v2(key), hash, "{key}");
+            assert_eq!(pick(hash_v2(key), &halves), Some(expected), "{key}");
+        }
+    }
+
+    #[test]
+    fn default_bucketing_values_edge_cases() {
+        // Expected hashes from Python's `mmh3.hash(b, signed=False)` of
+        // `(flag + key).encode()` (v2) and of `cbor2.dumps([flag, key],
+        // canonical=True)` (v3; `cbor2.dumps(key, ...)` for the text alone).
+        // Key lengths cross each CBOR length-head boundary.
+        let cases: [(usize, u32, u32, u32); 8] = [
+            (0, 0x0dec_588c, 0x4e14_b814, 0x276e_becf),
+            (1, 0xdb1e_6d8e, 0xcca4_50c8, 0xd7d5_160f),
+            (23, 0x8593_c97d, 0x75bf_7b2e, 0x1a4d_83bc),
+            (24, 0x5421_47f9, 0xbc77_1b54, 0x02a8_1256),
+            (255, 0x3ca2_d975, 0xb35d_901b, 0xb040_8c9e),
+            (256, 0x0ec6_1f63, 0x764e_cd72, 0x9ab0_c178),
+            (65_535, 0x8943_7113, 0x2935_c1ba, 0x53f0_d353),
+            (65_536, 0x18a5_e715, 0xa483_20a0, 0x0fc2_420c),
+        ];
+        for (len, v2, v3, v3_text) in cases {
+            let key = "k".repeat(len);
+            assert_eq!(default_hash(Scheme::FlagdV2, "flag", &key), v2, "v2, {len}");
+            assert_eq!(hash_v2(&format!("flag{key}")), v2, "v2 string, {len}");
+            assert_eq!(default_hash(Scheme::FlagdV3, "flag", &key), v3, "v3, {len}");
+            let array = [Value::Text("flag"), Value::Text(&key)];
+            assert_eq!(hash_v3(&Value::Array(&array)), v3, "v3 value, {len}");
+            assert_eq!(hash_v3(&Value::Text(&key)), v3_text, "v3 text, {len}");
+        }
+        // Characters outside ASCII: 14 characters, 25 UTF-8 bytes.
+        let key = "ünïcødé-ключ-🔑";
+        assert_eq!(default_hash(Scheme::FlagdV2, "flag", key), 0x865e_0168);
+        assert_eq!(default_hash(Scheme::FlagdV3, "flag", key), 0xebce_0c64);
+        assert_eq!(hash_v3(&Value::Text(key)), 0x7193_4860);
+        // Everything empty.
+        assert_eq!(default_hash(Scheme::FlagdV2, "", ""), 0);
+        assert_eq!(default_hash(Scheme::FlagdV3, "", ""), 0x8cde_b133);
+        assert_eq!(hash_v3(&Value::Text("")), 0x276e_becf);
+    }
+
+    #[test]
+    fn variant_follows_flagds_bucket_rule() {
+        // bucket = (hash * total) >> 32; the first cumulative end above it.
+        assert_eq!(variant(0, &[1, 1]), Some(0));
+        assert_eq!(variant(0x7fff_ffff, &[1, 1]), Some(0));
+        assert_eq!(variant(0x8000_0000, &[1, 1]), Some(1));
+        assert_eq!(variant(u32::MAX, &[1, 1]), Some(1));
+        // Zero weights are skipped, wherever they are.
+        assert_eq!(variant(0, &[0, 3, 0]), Some(1));
+        assert_eq!(variant(u32::MAX, &[0, 3, 0]), Some(1));
+        // Null in flagd: no weight at all, or too much.
+        assert_eq!(variant(0, &[]), None);
+        assert_eq!(variant(0, &[0, 0]), None);
+        assert_eq!(variant(u32::MAX, &[u32::MAX]), None);
+        assert_eq!(variant(0, &[1 << 30, 1 << 30]), None);
+        assert_eq!(variant(u32::MAX, &[(1 << 30) - 1, 1 << 30]), Some(1));
+        assert_eq!(variant(u32::MAX, &[u32::MAX, u32::MAX, u32::MAX]), None);
+    }
+
+    #[test]
+    fn rollout_bounds() {
+        assert_eq!(Rollout::from_basis_points(10_001), None);
+        assert_eq!(Rollout::from_basis_points(u16::MAX), None);
+        let third = Rollout::from_basis_points(3_333).unwrap();
+        assert_eq!(third.basis_points(), 3_333);
+        let none = Rollout::from_basis_points(0).unwrap();
+        let all = Rollout::from_basis_points(10_000).unwrap();
+        for scheme in [Scheme::FlagdV2, Scheme::FlagdV3] {
+            // The edge keys hash (v2, key alone) to 0 and 2^32 − 1; with
+            // an empty flag key their default v2 value is the key alone.
+            for key in ["ejOoVL", "ceQdGm", "", "user-1"] {
+                assert!(!in_rollout(scheme, "", key, none), "{scheme:?} {key}");
+                assert!(in_rollout(scheme, "", key, all), "{scheme:?} {key}");
+            }
+        }
+        // Hash 0 is bucket 0: inside 0.01 %. Hash 2^32 − 1 is bucket 9999:
+        // inside only 100 %.
+        let one = Rollout::from_basis_points(1).unwrap();
+        let almost = Rollout::from_basis_points(9_999).unwrap();
+        assert!(in_rollout(Scheme::FlagdV2, "", "ejOoVL", one));
+        assert!(!in_rollout(Scheme::FlagdV2, "", "ceQdGm", almost));
+    }
+
+    #[test]
+    fn a_key_is_inside_every_rollout_from_its_bucket_up() {
+        // Every rollout from 0 to 100 %, one basis point apart: a key is
+        // outside all of them up to some share, and inside all from there
+        // (its bucket + 1), so raising a rollout never turns a key off.
+        for scheme in [Scheme::FlagdV2, Scheme::FlagdV3] {
+            for i in 0..40 {
+                let key = format!("user-{i}");
+                let inside: Vec<bool> = (0..=Rollout::FULL_BASIS_POINTS)
+                    .map(|bp| Rollout::from_basis_points(bp).unwrap())
+                    .map(|rollout| in_rollout(scheme, "flag", &key, rollout))
+                    .collect();
+                let first_in = inside.iter().position(|&inside| inside).unwrap();
+                assert!(first_in >= 1, "{scheme:?} {key}: 0 % holds no key");
+                assert!(
+                    inside[first_in..].iter().all(|&inside| inside),
+                    "{scheme:?} {key}"
+                );
+                let bucket = (u64::from(default_hash(scheme, "flag", &key)) * 10_000) >> 32;
+                assert_eq!(first_in as u64, bucket + 1, "{scheme:?} {key}");
+            }
+        }
+    }
+
+    /// Over 1 000 000 keys `user-0` … `user-999999`, the share inside a
+    /// rollout is within 0.2 percentage points of it, for both schemes.
+    /// Each key is hashed once per scheme (`in_rollout` is `contains` of
+    /// that hash), which keeps the test near a second in a debug build.
+    #[test]
+    fn rollout_shares_match_their_percent() {
+        const KEYS: u32 = 1_000_000;
+        const ROLLOUTS: [u16; 5] = [100, 1_000, 3_333, 5_000, 9_999];
+        let mut key = String::with_capacity(16);
+        for scheme in [Scheme::FlagdV2, Scheme::FlagdV3] {
+            let mut inside = [0u32; ROLLOUTS.len()];
+            for i in 0..KEYS {
+                key.clear();
+                std::fmt::Write::write_fmt(&mut key, format_args!("user-{i}")).unwrap();
+                let hash = default_hash(scheme, "rollout", &key);
+                for (count, &bp) in inside.iter_mut().zip(&ROLLOUTS) {
+                    let rollout = Rollout::from_basis_points(bp).unwrap();
+                    *count += u32::from(rollout.contains(hash));
+                }
+            }
+            for (&count, &bp) in inside.iter().zip(&ROLLOUTS) {
+                // In basis points: 0.2 percentage points are 20.
+                let share = f64::from(count) * 10_000.0 / f64::from(KEYS);
+                let off = (share - f64::from(bp)).abs();
+                println!("{scheme:?} {bp} bp: {share:.1} bp inside (off by {off:.1})");
+                assert!(off <= 20.0, "{scheme:?} {bp} bp: {share} bp inside");
+            }
+        }
+    }
+}
