@@ -233,7 +233,19 @@ fn an_invalid_file_fails_with_the_library_error() {
     )
     .unwrap();
     let out = expect(dir.path(), &["check"], 1);
-    assert!(out.stdout.contains("error[invalid-file]: toggles.toml: toggles.toml:2:11: toggle `used` belongs to release `nope`"), "{}", out.stdout);
+    // The file named once, with the line and column of the problem.
+    assert!(
+        out.stdout.contains(
+            "error[invalid-file]: toggles.toml:2:11: toggle `used` belongs to release `nope`"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("src not scanned until the file loads"),
+        "{}",
+        out.stdout
+    );
     assert!(
         out.stdout.contains("help: define it as [releases.NAME]"),
         "{}",

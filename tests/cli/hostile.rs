@@ -80,13 +80,13 @@ const EVERY_COMMAND: [&[&str]; 11] = [
 fn error_and_help(run: &Run) -> String {
     assert_eq!(run.code, 1, "{run:?}");
     let text = if run.stderr.is_empty() {
-        // `check` reports the file as a finding: `error[invalid-file]: PATH: …`.
+        // `check` reports the file as a finding: `error[invalid-file]: PATH: …`,
+        // the same words as the other commands' `error: PATH: …`.
         let finding = run.stdout.lines().take(2).collect::<Vec<_>>().join("\n");
         let (_, rest) = finding
             .split_once("error[invalid-file]: ")
             .unwrap_or_else(|| panic!("{run:?}"));
-        let (_, message) = rest.split_once(": ").unwrap_or_else(|| panic!("{run:?}"));
-        format!("error: {message}\n")
+        format!("error: {rest}\n")
     } else {
         run.stderr.clone()
     };

@@ -72,6 +72,8 @@ struct Report {
     releases: usize,
     files_scanned: usize,
     lines_scanned: usize,
+    /// Whether the sources were scanned: not when the file did not load.
+    scanned: bool,
     findings: Vec<Finding>,
 }
 
@@ -83,12 +85,13 @@ pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
             // The file is the first thing checked, before the sources: a
             // missing file is the problem, not the `src` folder beside it.
             // Report it like any finding.
+            let (location, message) = split_location(path, fail.message);
             let finding = Finding {
                 severity: Severity::Error,
                 kind: "invalid-file",
                 name: None,
-                location: path.display().to_string(),
-                message: fail.message,
+                location,
+                message,
                 help: fail.help.unwrap_or_default(),
             };
             return Ok(finish(
@@ -294,6 +297,33 @@ fn fully_on(path: &Path, snapshot: &Snapshot) -> Vec<Finding> {
         .collect()
 }
 
+/// The location of a message about the file (`file`, or `file:line:column`
+/// when the message starts with one) and the message without it, so that a
+/// finding names the file once.
+fn split_location(path: &Path, message: String) -> (String, String) {
+    let file = path.display().to_string();
+    let Some(rest) = message
+        .strip_prefix(&file)
+        .and_then(|r| r.strip_prefix(':'))
+    else {
+        return (file, message);
+    };
+    // `:LINE:COLUMN: message`, as the library's errors start.
+    let mut parts = rest.splitn(3, ':');
+    if let (Some(line), Some(column), Some(text)) = (parts.next(), parts.next(), parts.next())
+        && !line.is_empty()
+        && line.bytes().all(|b| b.is_ascii_digit())
+        && !column.is_empty()
+        && column.bytes().all(|b| b.is_ascii_digit())
+    {
+        return (
+            format!("{file}:{line}:{column}"),
+            text.trim_start().to_owned(),
+        );
+    }
+    (file, rest.trim_start().to_owned())
+}
+
 fn finish(
     path: &Path,
     args: &CheckArgs,
@@ -319,6 +349,7 @@ fn finish(
         releases: snapshot.map_or(0, |s| s.releases().len()),
         files_scanned: scan.files,
         lines_scanned: scan.lines,
+        scanned: snapshot.is_some(),
         findings,
     };
     if args.json {
@@ -339,7 +370,8 @@ fn print_report(report: &Report, strict: bool, colors: Colors) {
             Severity::Warning => ("warning", Style::Warning),
         };
         let head = colors.paint(style, &format!("{label}[{}]", finding.kind));
-        if finding.location.is_empty() {
+        // A message that names its file already needs no location before it.
+        if finding.location.is_empty() || finding.message.starts_with(&finding.location) {
             println!("{head}: {}", finding.message);
         } else {
             println!("{head}: {}: {}", finding.location, finding.message);
@@ -359,15 +391,22 @@ fn print_report(report: &Report, strict: bool, colors: Colors) {
     } else {
         ""
     };
+    let sources = report.sources.join(", ");
+    let scanned = if report.scanned {
+        format!(
+            "{} ({} lines) scanned in {sources}",
+            plural(report.files_scanned, "file"),
+            report.lines_scanned,
+        )
+    } else {
+        format!("{sources} not scanned until the file loads")
+    };
     println!(
-        "check {verdict}: {}, {}{strict} — {}, {} in {}; {} ({} lines) scanned in {}",
+        "check {verdict}: {}, {}{strict} — {}, {} in {}; {scanned}",
         plural(report.errors, "error"),
         plural(report.warnings, "warning"),
         plural(report.toggles, "toggle"),
         plural(report.releases, "release"),
         report.file,
-        plural(report.files_scanned, "file"),
-        report.lines_scanned,
-        report.sources.join(", "),
     );
 }
