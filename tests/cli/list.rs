@@ -243,17 +243,16 @@ fn an_invalid_file_is_reported_with_line_and_column() {
     assert!(out.stderr.contains("enabeld"), "{}", out.stderr);
 }
 
+/// The first line of `toggles show NAME`: the state and what decides it.
+fn show_first_line(dir: &std::path::Path, name: &str) -> String {
+    let out = run_ok(dir, &["show", name]);
+    out.stdout.lines().next().unwrap().to_owned()
+}
+
 #[test]
 fn show_explains_where_the_state_comes_from() {
     let (dir, _) = folder_with(FILE);
-    let first = |name: &str| {
-        run_ok(dir.path(), &["show", name])
-            .stdout
-            .lines()
-            .next()
-            .unwrap()
-            .to_owned()
-    };
+    let first = |name: &str| show_first_line(dir.path(), name);
     assert_eq!(
         first("new_cart"),
         "new_cart: ON — from release checkout-v2 (toggles.toml:4)"
@@ -367,14 +366,7 @@ enabled = true
 created = 2025-12-24
 ";
     let (dir, _) = folder_with(text);
-    let first = |name: &str| {
-        run_ok(dir.path(), &["show", name])
-            .stdout
-            .lines()
-            .next()
-            .unwrap()
-            .to_owned()
-    };
+    let first = |name: &str| show_first_line(dir.path(), name);
     assert_eq!(
         first("dark_mode"),
         "dark_mode: ON — set on the toggle itself (`enabled = true`, toggles.toml:16)"
