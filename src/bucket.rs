@@ -8,9 +8,9 @@
 //! `bucket = (hash * total_weight) >> 32`; the first variant whose cumulative
 //! weight exceeds the bucket wins. The schemes differ in what is hashed:
 //!
-//! - [`Scheme::FlagdV2`] (npm `@openfeature/flagd-core` 4.x): the UTF-8
+//! - [`Bucketing::FlagdV2`] (npm `@openfeature/flagd-core` 4.x): the UTF-8
 //!   bytes of a string, by default `flag_key + targeting_key`.
-//! - [`Scheme::FlagdV3`] (PyPI `openfeature-flagd-core` 2.x): the canonical
+//! - [`Bucketing::FlagdV3`] (PyPI `openfeature-flagd-core` 2.x): the canonical
 //!   CBOR encoding (RFC 8949 §4.2.1, deterministic) of a value, by default
 //!   the array `[flag_key, targeting_key]` of two text strings.
 //!
@@ -30,28 +30,76 @@
 //! definition of v2, and this module) on ASCII only: a cross-check found all
 //! 4 800 ASCII decisions equal and 66 of 240 non-ASCII ones different.
 
-/// How flagd turns a bucketing value into a hash: see the [module
-/// docs](self).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Scheme {
-    /// MurmurHash3 of the UTF-8 bytes of `flag_key + targeting_key`.
+/// How keys are bucketed for rollouts: which of flagd's `fractional`
+/// schemes a file follows, stated in it as `bucketing = "flagd-v3"` (the
+/// default) or `bucketing = "flagd-v2"`.
+///
+/// Both hash a bucketing value with MurmurHash3 (x86, 32 bits, seed 0) and
+/// take `bucket = (hash * 10_000) >> 32`; a key is inside a rollout of `p`
+/// percent when its bucket is below `p * 100`. They differ in the value
+/// hashed, so **changing the scheme moves keys between buckets**: a user
+/// inside a 10 % rollout under one scheme is, nine times in ten, outside
+/// it under the other.
+///
+/// | | value hashed for toggle `T`, key `K` | same answers as |
+/// |---|---|---|
+/// | `FlagdV3` | canonical CBOR of the array `[T, K]` | flagd's newest test vectors; PyPI `openfeature-flagd-core` 2.x |
+/// | `FlagdV2` | UTF-8 bytes of `T + K` | flagd's v2 vectors; npm `@openfeature/flagd-core` 4.x for ASCII keys |
+///
+/// A toggle that follows a release's rollout is bucketed by the release
+/// instead, so that a key gets all toggles of a release together: the value
+/// is then the text `R + K` (v3: its CBOR text string), which flagd
+/// computes from `{"cat": [R, {"var": "targetingKey"}]}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Bucketing {
+    /// flagd's v2 scheme: MurmurHash3 of the UTF-8 bytes of `flag_key + targeting_key`.
     FlagdV2,
-    /// MurmurHash3 of the canonical CBOR of `[flag_key, targeting_key]`.
+    /// flagd's v3 scheme (the default): MurmurHash3 of the canonical CBOR of
+    /// `[flag_key, targeting_key]`.
+    #[default]
     FlagdV3,
 }
 
-/// A rollout share with two decimals of a percent, held exactly as basis
-/// points (1 basis point = 0.01 %): `0..=10_000`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Rollout(u16);
+impl Bucketing {
+    /// The spelling in the file: `"flagd-v2"` or `"flagd-v3"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Bucketing::FlagdV2 => "flagd-v2",
+            Bucketing::FlagdV3 => "flagd-v3",
+        }
+    }
+
+    /// The scheme spelled `text` in a file, if there is one.
+    pub(crate) fn from_file(text: &str) -> Option<Bucketing> {
+        [Bucketing::FlagdV2, Bucketing::FlagdV3]
+            .into_iter()
+            .find(|b| b.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for Bucketing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rollout: the share of keys for which a toggle is on, from 0 to 100 %
+/// with two decimals, held exactly as basis points (1 basis point =
+/// 0.01 %), `0..=10_000`.
+///
+/// `Display` writes the percent as the file does, without trailing zeros:
+/// `12.5%`, `0.01%`, `100%`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Rollout(u16);
 
 impl Rollout {
     /// 100 %, in basis points: the total weight of a rollout's two variants.
-    pub(crate) const FULL_BASIS_POINTS: u16 = 10_000;
+    pub const FULL_BASIS_POINTS: u16 = 10_000;
 
     /// The rollout of `basis_points` hundredths of a percent (`3333` is
     /// 33.33 %), or `None` above 10 000.
-    pub(crate) const fn from_basis_points(basis_points: u16) -> Option<Self> {
+    pub const fn from_basis_points(basis_points: u16) -> Option<Self> {
         if basis_points <= Self::FULL_BASIS_POINTS {
             Some(Self(basis_points))
         } else {
@@ -60,20 +108,60 @@ impl Rollout {
     }
 
     /// The share in basis points, `0..=10_000`.
-    pub(crate) const fn basis_points(self) -> u16 {
+    pub const fn basis_points(self) -> u16 {
         self.0
+    }
+
+    /// Whether this is 100 %: every key, and the state of a check without a key.
+    pub const fn is_full(self) -> bool {
+        self.0 == Self::FULL_BASIS_POINTS
     }
 
     /// Whether a key whose bucketing value hashes to `hash` is inside: what
     /// flagd answers for `{"fractional": [VALUE, ["on", bp], ["off",
     /// 10000 - bp]]}`, for any bucketing value (see [`in_rollout`] for the
     /// default one).
+    #[cfg(test)] // flagd's general rule: the tests check the fast path against it
     pub(crate) fn contains(self, hash: u32) -> bool {
         let on = u32::from(self.0);
         // Cannot wrap: `from_basis_points` keeps `on` at most 10 000.
         let off = u32::from(Self::FULL_BASIS_POINTS) - on;
         variant(hash, &[on, off]) == Some(0)
     }
+}
+
+impl std::fmt::Display for Rollout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (whole, hundredths) = (self.0 / 100, self.0 % 100);
+        match hundredths {
+            0 => write!(f, "{whole}%"),
+            h if h % 10 == 0 => write!(f, "{whole}.{}%", h / 10),
+            h => write!(f, "{whole}.{h:02}%"),
+        }
+    }
+}
+
+/// Where a key falls among 10 000 buckets, `0..10_000`, given the hash of
+/// its bucketing value: inside a rollout of `bp` basis points exactly when
+/// below `bp`.
+pub(crate) fn bucket_of(hash: u32) -> u16 {
+    // hash < 2^32, so the product < 2^46 and the result < 10 000: fits.
+    ((u64::from(hash) * u64::from(Rollout::FULL_BASIS_POINTS)) >> 32) as u16
+}
+
+/// The hash of a release's bucketing value for a key: the text
+/// `release + key`, as flagd's `{"cat": [release, {"var": "targetingKey"}]}`
+/// computes it (v2: its UTF-8 bytes; v3: its CBOR text string). Hashed in
+/// pieces, without building the text.
+pub(crate) fn release_hash(bucketing: Bucketing, release: &str, key: &str) -> u32 {
+    let mut hasher = Murmur3::new(0);
+    if bucketing == Bucketing::FlagdV3 {
+        let (head, len) = cbor_head(MAJOR_TEXT, release.len().saturating_add(key.len()));
+        hasher.write(&head[..len]);
+    }
+    hasher.write(release.as_bytes());
+    hasher.write(key.as_bytes());
+    hasher.finish()
 }
 
 /// Whether `targeting_key` is inside `rollout` of the flag `flag_key`.
@@ -83,8 +171,9 @@ impl Rollout {
 /// default bucketing value: the key is on exactly when its bucket in
 /// `0..10_000` is below the rollout's basis points. So a key inside a
 /// rollout stays inside every larger one, 0 % is no key and 100 % every key.
+#[cfg(test)] // flagd's general rule: the tests check the fast path against it
 pub(crate) fn in_rollout(
-    scheme: Scheme,
+    scheme: Bucketing,
     flag_key: &str,
     targeting_key: &str,
     rollout: Rollout,
@@ -94,15 +183,15 @@ pub(crate) fn in_rollout(
 
 /// The hash of the scheme's default bucketing value for a flag and a key:
 /// `flag_key + targeting_key` (v2) or `[flag_key, targeting_key]` (v3).
-pub(crate) fn default_hash(scheme: Scheme, flag_key: &str, targeting_key: &str) -> u32 {
+pub(crate) fn default_hash(scheme: Bucketing, flag_key: &str, targeting_key: &str) -> u32 {
     let mut hasher = Murmur3::new(0);
     match scheme {
-        Scheme::FlagdV2 => {
+        Bucketing::FlagdV2 => {
             // The concatenation, hashed in two writes without building it.
             hasher.write(flag_key.as_bytes());
             hasher.write(targeting_key.as_bytes());
         }
-        Scheme::FlagdV3 => {
+        Bucketing::FlagdV3 => {
             write_cbor(
                 &mut hasher,
                 &Value::Array(&[Value::Text(flag_key), Value::Text(targeting_key)]),
@@ -114,12 +203,14 @@ pub(crate) fn default_hash(scheme: Scheme, flag_key: &str, targeting_key: &str) 
 
 /// The v2 hash of any bucketing string (for a custom bucketing expression,
 /// such as a `cat`): MurmurHash3, seed 0, of its UTF-8 bytes.
+#[cfg(test)] // flagd's general rule: the tests check the fast path against it
 pub(crate) fn hash_v2(bucketing: &str) -> u32 {
     murmur3_x86_32(bucketing.as_bytes(), 0)
 }
 
 /// The v3 hash of any bucketing value: MurmurHash3, seed 0, of its canonical
 /// CBOR encoding.
+#[cfg(test)] // flagd's general rule: the tests check the fast path against it
 pub(crate) fn hash_v3(bucketing: &Value<'_>) -> u32 {
     let mut hasher = Murmur3::new(0);
     write_cbor(&mut hasher, bucketing);
@@ -128,6 +219,7 @@ pub(crate) fn hash_v3(bucketing: &Value<'_>) -> u32 {
 
 /// The largest total weight flagd accepts (`i32::MAX`, in every evaluator):
 /// a larger sum makes `fractional` return null.
+#[cfg(test)] // flagd's general rule: the tests check the fast path against it
 pub(crate) const MAX_TOTAL_WEIGHT: u64 = 2_147_483_647;
 
 /// Which of the weighted variants, in order, a hash falls in: the index of
@@ -138,6 +230,7 @@ pub(crate) const MAX_TOTAL_WEIGHT: u64 = 2_147_483_647;
 /// variants, or all weights 0) or above [`MAX_TOTAL_WEIGHT`]. flagd clamps
 /// negative weights to 0 and gives a variant without a weight the weight 1;
 /// callers translating a flagd definition do the same.
+#[cfg(test)] // flagd's general rule: the tests check the fast path against it
 pub(crate) fn variant(hash: u32, weights: &[u32]) -> Option<usize> {
     // The sum is checked at each step, so before an addition it is at most
     // `MAX_TOTAL_WEIGHT` < 2^31, and after it < 2^31 + 2^32: never wraps.
@@ -241,6 +334,7 @@ fn cbor_head(major: u8, len: usize) -> ([u8; 9], usize) {
 }
 
 /// MurmurHash3 x86 32-bit of `bytes` in one call.
+#[cfg(test)] // flagd's general rule: the tests check the fast path against it
 pub(crate) fn murmur3_x86_32(bytes: &[u8], seed: u32) -> u32 {
     let mut hasher = Murmur3::new(seed);
     hasher.write(bytes);
@@ -510,14 +604,14 @@ mod tests {
         let v3 = [("jon@company.com", "tails"), ("jane@company.com", "tails")];
         for (key, expected) in v2 {
             assert_eq!(
-                pick(default_hash(Scheme::FlagdV2, flag, key), &coin),
+                pick(default_hash(Bucketing::FlagdV2, flag, key), &coin),
                 Some(expected),
                 "v2 {key}"
             );
         }
         for (key, expected) in v3 {
             assert_eq!(
-                pick(default_hash(Scheme::FlagdV3, flag, key), &coin),
+                pick(default_hash(Bucketing::FlagdV3, flag, key), &coin),
                 Some(expected),
                 "v3 {key}"
             );
@@ -597,21 +691,29 @@ mod tests {
         ];
         for (len, v2, v3, v3_text) in cases {
             let key = "k".repeat(len);
-            assert_eq!(default_hash(Scheme::FlagdV2, "flag", &key), v2, "v2, {len}");
+            assert_eq!(
+                default_hash(Bucketing::FlagdV2, "flag", &key),
+                v2,
+                "v2, {len}"
+            );
             assert_eq!(hash_v2(&format!("flag{key}")), v2, "v2 string, {len}");
-            assert_eq!(default_hash(Scheme::FlagdV3, "flag", &key), v3, "v3, {len}");
+            assert_eq!(
+                default_hash(Bucketing::FlagdV3, "flag", &key),
+                v3,
+                "v3, {len}"
+            );
             let array = [Value::Text("flag"), Value::Text(&key)];
             assert_eq!(hash_v3(&Value::Array(&array)), v3, "v3 value, {len}");
             assert_eq!(hash_v3(&Value::Text(&key)), v3_text, "v3 text, {len}");
         }
         // Characters outside ASCII: 14 characters, 25 UTF-8 bytes.
         let key = "ünïcødé-ключ-🔑";
-        assert_eq!(default_hash(Scheme::FlagdV2, "flag", key), 0x865e_0168);
-        assert_eq!(default_hash(Scheme::FlagdV3, "flag", key), 0xebce_0c64);
+        assert_eq!(default_hash(Bucketing::FlagdV2, "flag", key), 0x865e_0168);
+        assert_eq!(default_hash(Bucketing::FlagdV3, "flag", key), 0xebce_0c64);
         assert_eq!(hash_v3(&Value::Text(key)), 0x7193_4860);
         // Everything empty.
-        assert_eq!(default_hash(Scheme::FlagdV2, "", ""), 0);
-        assert_eq!(default_hash(Scheme::FlagdV3, "", ""), 0x8cde_b133);
+        assert_eq!(default_hash(Bucketing::FlagdV2, "", ""), 0);
+        assert_eq!(default_hash(Bucketing::FlagdV3, "", ""), 0x8cde_b133);
         assert_eq!(hash_v3(&Value::Text("")), 0x276e_becf);
     }
 
@@ -635,6 +737,64 @@ mod tests {
     }
 
     #[test]
+    fn bucket_of_is_flagds_rule_for_a_rollout() {
+        // `bucket_of(h) < bp` is what `contains` (flagd's general rule with
+        // the variants `on`/`off`) says, for hashes across the range and
+        // its edges, at every rollout the edges of buckets make interesting.
+        let hashes = (0..=u32::MAX).step_by(65_537).chain([u32::MAX, 1, 429_496]);
+        for hash in hashes {
+            let bucket = bucket_of(hash);
+            assert!(bucket < 10_000);
+            for bp in [0, 1, bucket, bucket + 1, 5_000, 9_999, 10_000] {
+                let rollout = Rollout::from_basis_points(bp).unwrap();
+                assert_eq!(bucket < bp, rollout.contains(hash), "{hash} {bp}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_release_is_bucketed_by_the_text_release_plus_key() {
+        for (release, key) in [
+            ("checkout-v2", "user-1"),
+            ("r", ""),
+            ("", "é-ü"),
+            ("x", &"k".repeat(300)),
+        ] {
+            let text = format!("{release}{key}");
+            assert_eq!(
+                release_hash(Bucketing::FlagdV2, release, key),
+                hash_v2(&text)
+            );
+            assert_eq!(
+                release_hash(Bucketing::FlagdV3, release, key),
+                hash_v3(&Value::Text(&text))
+            );
+            // v2: the release's value is flagd's default value for a flag
+            // named like the release.
+            assert_eq!(
+                release_hash(Bucketing::FlagdV2, release, key),
+                default_hash(Bucketing::FlagdV2, release, key)
+            );
+        }
+    }
+
+    #[test]
+    fn rollouts_display_as_the_file_writes_them() {
+        let shown: Vec<String> = [0, 1, 10, 100, 1_250, 3_333, 10_000]
+            .map(|bp| Rollout::from_basis_points(bp).unwrap().to_string())
+            .into();
+        assert_eq!(
+            shown,
+            ["0%", "0.01%", "0.1%", "1%", "12.5%", "33.33%", "100%"]
+        );
+        assert_eq!(Bucketing::default(), Bucketing::FlagdV3);
+        for b in [Bucketing::FlagdV2, Bucketing::FlagdV3] {
+            assert_eq!(Bucketing::from_file(&b.to_string()), Some(b));
+        }
+        assert_eq!(Bucketing::from_file("flagd-v1"), None);
+    }
+
+    #[test]
     fn rollout_bounds() {
         assert_eq!(Rollout::from_basis_points(10_001), None);
         assert_eq!(Rollout::from_basis_points(u16::MAX), None);
@@ -642,7 +802,7 @@ mod tests {
         assert_eq!(third.basis_points(), 3_333);
         let none = Rollout::from_basis_points(0).unwrap();
         let all = Rollout::from_basis_points(10_000).unwrap();
-        for scheme in [Scheme::FlagdV2, Scheme::FlagdV3] {
+        for scheme in [Bucketing::FlagdV2, Bucketing::FlagdV3] {
             // The edge keys hash (v2, key alone) to 0 and 2^32 − 1; with
             // an empty flag key their default v2 value is the key alone.
             for key in ["ejOoVL", "ceQdGm", "", "user-1"] {
@@ -654,8 +814,8 @@ mod tests {
         // inside only 100 %.
         let one = Rollout::from_basis_points(1).unwrap();
         let almost = Rollout::from_basis_points(9_999).unwrap();
-        assert!(in_rollout(Scheme::FlagdV2, "", "ejOoVL", one));
-        assert!(!in_rollout(Scheme::FlagdV2, "", "ceQdGm", almost));
+        assert!(in_rollout(Bucketing::FlagdV2, "", "ejOoVL", one));
+        assert!(!in_rollout(Bucketing::FlagdV2, "", "ceQdGm", almost));
     }
 
     #[test]
@@ -663,7 +823,7 @@ mod tests {
         // Every rollout from 0 to 100 %, one basis point apart: a key is
         // outside all of them up to some share, and inside all from there
         // (its bucket + 1), so raising a rollout never turns a key off.
-        for scheme in [Scheme::FlagdV2, Scheme::FlagdV3] {
+        for scheme in [Bucketing::FlagdV2, Bucketing::FlagdV3] {
             for i in 0..40 {
                 let key = format!("user-{i}");
                 let inside: Vec<bool> = (0..=Rollout::FULL_BASIS_POINTS)
@@ -691,7 +851,7 @@ mod tests {
         const KEYS: u32 = 1_000_000;
         const ROLLOUTS: [u16; 5] = [100, 1_000, 3_333, 5_000, 9_999];
         let mut key = String::with_capacity(16);
-        for scheme in [Scheme::FlagdV2, Scheme::FlagdV3] {
+        for scheme in [Bucketing::FlagdV2, Bucketing::FlagdV3] {
             let mut inside = [0u32; ROLLOUTS.len()];
             for i in 0..KEYS {
                 key.clear();

@@ -50,7 +50,7 @@ impl Changes {
             snapshot: Arc::clone(new),
         };
         for toggle in new.toggles() {
-            match old.state(toggle.name()) {
+            match old.get(toggle.name()).map(|t| t.is_enabled()) {
                 None => changes.added.push(toggle.name().into()),
                 Some(was) if was != toggle.is_enabled() => changes.flipped.push(Flip {
                     name: toggle.name().into(),

@@ -6,12 +6,14 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::bucket::{self, Bucketing, Rollout};
 use crate::date::Date;
 use crate::name::MAX_NAME_LEN;
 
 /// The validated content of one version of the file, sorted by name.
 #[derive(Debug, Default)]
 pub(crate) struct Definitions {
+    pub(crate) bucketing: Bucketing,
     pub(crate) toggles: Vec<ToggleInfo>,
     pub(crate) releases: Vec<Release>,
 }
@@ -30,12 +32,18 @@ impl Definitions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Source {
-    /// The toggle's own `enabled` field.
+    /// The toggle's own table: it has `enabled`, `rollout` or `allow`.
     Own,
-    /// The `enabled` field of the toggle's release (`false` if the release has none).
+    /// The toggle's release: the toggle has none of those, and belongs to
+    /// one (whose `enabled`, `rollout` and `allow` then apply; off if it
+    /// has none of them).
     Release,
     /// Neither is set: the toggle is off.
     Default,
+    /// A test override ([`toggle_as`](crate::toggle_as)); only in an
+    /// [`Evaluation`] from [`Snapshot::evaluate`](crate::Snapshot::evaluate),
+    /// never a [`ToggleInfo`]'s source.
+    Override,
 }
 
 impl fmt::Display for Source {
@@ -44,13 +52,72 @@ impl fmt::Display for Source {
             Source::Own => "own",
             Source::Release => "release",
             Source::Default => "default",
+            Source::Override => "override",
         })
     }
 }
 
+/// The key-dependent part of a table (a toggle's own, or a release's): its
+/// `allow` list and its `rollout`. A table with neither has none.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Targeting {
+    /// `None` where the table's `enabled` (or its absence: off) decides
+    /// for keys outside `allow`.
+    pub(crate) rollout: Option<Rollout>,
+    /// Sorted, without duplicates or empty keys.
+    pub(crate) allow: Box<[Box<str>]>,
+}
+
+impl Targeting {
+    fn allows(&self, key: &str) -> bool {
+        // A list from a file is sorted once at load: a lookup is
+        // O(log n) comparisons, none for the usual empty list.
+        !self.allow.is_empty() && self.allow.binary_search_by(|k| (**k).cmp(key)).is_ok()
+    }
+}
+
+/// How a check of one toggle was decided: see [`ToggleInfo::evaluate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Evaluation {
+    /// The answer: whether the toggle is on.
+    pub enabled: bool,
+    /// Which table decided: the toggle's own, its release's, or neither.
+    pub source: Source,
+    /// What in that table decided.
+    pub reason: Reason,
+}
+
+/// What in the deciding table gave a check its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The key is in the table's `allow` list: on.
+    Allowed,
+    /// The key's bucket against the table's `rollout`: on when `bucket`
+    /// (`0..10_000`) is below the rollout's
+    /// [`basis_points`](Rollout::basis_points).
+    Bucket {
+        /// Where the key falls: `0..10_000`, fixed for a key and a toggle
+        /// (or its release) under one [`Bucketing`].
+        bucket: u16,
+        /// The rollout it is compared with.
+        rollout: Rollout,
+    },
+    /// A check without a key (or with an empty one) of a rollout: on only
+    /// at 100 %.
+    NoKey {
+        /// The table's rollout.
+        rollout: Rollout,
+    },
+    /// The table's `enabled`, or off where it has none (a table with only
+    /// `allow`, or no table: [`Source::Default`]).
+    Value,
+}
+
 /// One toggle as a version of the file defines it.
 ///
-/// 48 bytes and one heap block for the name and description together (a
+/// 56 bytes and one heap block for the name and description together (a
 /// block costs malloc 8 to 24 bytes more than asked): a 10 000-toggle
 /// snapshot stays under 2 MB.
 #[derive(Clone, PartialEq, Eq)]
@@ -60,24 +127,45 @@ pub struct ToggleInfo {
     /// Where the name ends in `text` (a name is at most 255 bytes).
     name_len: u16,
     has_description: bool,
+    /// The state of a check without a key.
     pub(crate) enabled: bool,
     pub(crate) source: Source,
+    pub(crate) bucketing: Bucketing,
     /// Shared with the release's own name.
     pub(crate) release: Option<Arc<str>>,
+    /// The deciding table's `allow` and `rollout`, if it has either (shared
+    /// with the release when it decides); `None` for a state that no key
+    /// changes, the usual case: a keyed check then costs what a key-less
+    /// one does.
+    pub(crate) targeting: Option<Arc<Targeting>>,
     pub(crate) created: Option<Date>,
     pub(crate) line: u32,
+}
+
+/// What decides a toggle: where its state comes from, the key-less state,
+/// and the key-dependent part.
+pub(crate) struct Decider {
+    pub(crate) enabled: bool,
+    pub(crate) source: Source,
+    pub(crate) bucketing: Bucketing,
+    pub(crate) targeting: Option<Arc<Targeting>>,
 }
 
 impl ToggleInfo {
     pub(crate) fn new(
         name: &str,
         description: Option<&str>,
-        enabled: bool,
-        source: Source,
+        decider: Decider,
         release: Option<Arc<str>>,
         created: Option<Date>,
         line: u32,
     ) -> ToggleInfo {
+        let Decider {
+            enabled,
+            source,
+            bucketing,
+            targeting,
+        } = decider;
         debug_assert!(name.len() <= MAX_NAME_LEN);
         let mut text = String::with_capacity(name.len() + description.map_or(0, str::len));
         text.push_str(name);
@@ -88,7 +176,9 @@ impl ToggleInfo {
             has_description: description.is_some(),
             enabled,
             source,
+            bucketing,
             release,
+            targeting,
             created,
             line,
         }
@@ -107,9 +197,123 @@ impl ToggleInfo {
             && self.text.as_bytes().starts_with(name.as_bytes())
     }
 
-    /// The effective state from the file, without test overrides.
+    /// The effective state from the file for a check without a key,
+    /// without test overrides: a rollout counts as on only at 100 %, and
+    /// `allow` lists do not apply.
     pub fn is_enabled(&self) -> bool {
         self.enabled
+    }
+
+    /// The effective state from the file for the key `key` (a user id, a
+    /// tenant…), without test overrides: in the deciding table, a key in
+    /// `allow` is on, else `enabled` decides, else the key's bucket is
+    /// compared with `rollout`. An empty key is no key: see
+    /// [`is_enabled`](Self::is_enabled). No allocation.
+    ///
+    /// ```
+    /// let text = "[toggles.beta]\nrollout = 0\nallow = [\"ada\"]\n";
+    /// let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes())?;
+    /// let beta = snapshot.get("beta").unwrap();
+    /// assert!(beta.is_enabled_for("ada"));
+    /// assert!(!beta.is_enabled_for("bob"));
+    /// assert!(!beta.is_enabled());
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    #[inline]
+    pub fn is_enabled_for(&self, key: &str) -> bool {
+        match &self.targeting {
+            None => self.enabled,
+            Some(targeting) => self.decide(targeting, key).enabled,
+        }
+    }
+
+    /// How a check with `key` (or without one: `None`) is decided, without
+    /// test overrides: the answer, the table that gave it, and why. What
+    /// `toggles show NAME --key K` prints.
+    ///
+    /// ```
+    /// use toggles::{Reason, Source};
+    /// let text = "[releases.r]\nrollout = 100\n\n[toggles.a]\nrelease = \"r\"\n";
+    /// let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes())?;
+    /// let how = snapshot.get("a").unwrap().evaluate(Some("user-1"));
+    /// assert!(how.enabled);
+    /// assert_eq!(how.source, Source::Release);
+    /// assert!(matches!(how.reason, Reason::Bucket { bucket, .. } if bucket < 10_000));
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn evaluate(&self, key: Option<&str>) -> Evaluation {
+        match &self.targeting {
+            None => self.by_value(),
+            Some(targeting) => self.decide(targeting, key.unwrap_or("")),
+        }
+    }
+
+    fn by_value(&self) -> Evaluation {
+        Evaluation {
+            enabled: self.enabled,
+            source: self.source,
+            reason: Reason::Value,
+        }
+    }
+
+    fn decide(&self, targeting: &Targeting, key: &str) -> Evaluation {
+        let reason = if key.is_empty() {
+            match targeting.rollout {
+                Some(rollout) => Reason::NoKey { rollout },
+                None => Reason::Value,
+            }
+        } else if targeting.allows(key) {
+            Reason::Allowed
+        } else if let Some(rollout) = targeting.rollout {
+            Reason::Bucket {
+                bucket: bucket::bucket_of(self.hash(key)),
+                rollout,
+            }
+        } else {
+            Reason::Value
+        };
+        let enabled = match reason {
+            Reason::Allowed => true,
+            Reason::Bucket { bucket, rollout } => bucket < rollout.basis_points(),
+            Reason::NoKey { .. } | Reason::Value => self.enabled,
+        };
+        Evaluation {
+            enabled,
+            source: self.source,
+            reason,
+        }
+    }
+
+    /// The hash of the key's bucketing value: by the toggle's name for its
+    /// own rollout, by the release's for the release's.
+    fn hash(&self, key: &str) -> u32 {
+        match (&self.release, self.source) {
+            (Some(release), Source::Release) => bucket::release_hash(self.bucketing, release, key),
+            _ => bucket::default_hash(self.bucketing, self.name(), key),
+        }
+    }
+
+    /// Whether a key can change this toggle's state (it has an `allow` list
+    /// or a rollout in its deciding table).
+    #[inline]
+    pub(crate) fn is_targeted(&self) -> bool {
+        self.targeting.is_some()
+    }
+
+    /// The deciding table's `rollout`, if it has one: the toggle's own, or
+    /// its release's when [`source`](Self::source) is [`Source::Release`].
+    pub fn rollout(&self) -> Option<Rollout> {
+        self.targeting.as_ref().and_then(|t| t.rollout)
+    }
+
+    /// The deciding table's `allow` list, sorted (empty if it has none).
+    pub fn allow(&self) -> impl ExactSizeIterator<Item = &str> {
+        allow_list(&self.targeting)
+    }
+
+    /// The file's [`Bucketing`] scheme, by which keys are bucketed.
+    pub fn bucketing(&self) -> Bucketing {
+        self.bucketing
     }
 
     /// Where [`is_enabled`](Self::is_enabled) comes from.
@@ -145,6 +349,7 @@ impl fmt::Debug for ToggleInfo {
             .field("name", &self.name())
             .field("enabled", &self.enabled)
             .field("source", &self.source)
+            .field("targeting", &self.targeting)
             .field("release", &self.release)
             .field("description", &self.description())
             .field("created", &self.created)
@@ -160,11 +365,19 @@ impl fmt::Debug for ToggleInfo {
 pub struct Release {
     /// Shared with its members' [`ToggleInfo`]s.
     pub(crate) name: Arc<str>,
+    /// The state of a check without a key.
     pub(crate) enabled: bool,
+    /// Its `allow` and `rollout`, if it has either.
+    pub(crate) targeting: Option<Arc<Targeting>>,
     pub(crate) description: Option<Box<str>>,
     pub(crate) line: u32,
     /// Member names with their effective states, sorted by name.
     pub(crate) members: Vec<(Box<str>, bool)>,
+}
+
+fn allow_list(targeting: &Option<Arc<Targeting>>) -> impl ExactSizeIterator<Item = &str> {
+    let allow: &[Box<str>] = targeting.as_ref().map_or(&[], |t| &t.allow);
+    allow.iter().map(|key| &**key)
 }
 
 impl Release {
@@ -173,9 +386,20 @@ impl Release {
         &self.name
     }
 
-    /// The release's own `enabled` field (`false` when absent).
+    /// The release's state for a check without a key: its `enabled` field,
+    /// or whether its `rollout` is 100 %; `false` when it has neither.
     pub fn enabled(&self) -> bool {
         self.enabled
+    }
+
+    /// The release's `rollout`, if it has one.
+    pub fn rollout(&self) -> Option<Rollout> {
+        self.targeting.as_ref().and_then(|t| t.rollout)
+    }
+
+    /// The release's `allow` list, sorted (empty if it has none).
+    pub fn allow(&self) -> impl ExactSizeIterator<Item = &str> {
+        allow_list(&self.targeting)
     }
 
     /// The `description` field, if any.
@@ -196,7 +420,9 @@ impl Release {
     /// `(enabled, total)`: how many member toggles are on, of how many.
     ///
     /// A member with its own `enabled` counts by that, so a release can be
-    /// on with some members held off, or off with some let through.
+    /// on with some members held off, or off with some let through. These
+    /// are the states of checks without a key: a member in a rollout below
+    /// 100 % counts as off.
     pub fn counts(&self) -> (usize, usize) {
         let on = self.members.iter().filter(|(_, on)| *on).count();
         (on, self.members.len())

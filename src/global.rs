@@ -15,6 +15,7 @@ use arc_swap::ArcSwapOption;
 
 use crate::error::Error;
 use crate::generation;
+use crate::snapshot::Snapshot;
 use crate::store::Store;
 use crate::sync::lock;
 
@@ -94,6 +95,17 @@ pub(crate) fn global_arc() -> Arc<Store> {
     let store = Arc::new(Store::builder(path).open_lenient());
     install_arc(&mut guard, Arc::clone(&store));
     store
+}
+
+/// Calls `f` with the global store's current snapshot, without touching a
+/// reference count (two `arc-swap` loads): the keyed check of a toggle
+/// with a rollout or an `allow` list, which no call-site cache can answer.
+pub(crate) fn with_current<R>(f: impl FnOnce(&Snapshot) -> R) -> R {
+    let installed = GLOBAL.load();
+    match &*installed {
+        Some(store) => f(&store.current()),
+        None => f(&global_arc().current()),
+    }
 }
 
 /// Installs `store`; the caller holds `INSTALL` (its guard is

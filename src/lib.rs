@@ -97,12 +97,6 @@
 // the ones before it. `tests/it/layers.rs` holds the code to that rule.
 
 // Leaves: plain values and process-wide counters.
-// Nothing calls `bucket` yet: it is used by the rollout feature, next step
-// (the `expect` fails the build once it is, to be removed then).
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "used by the rollout feature, next step")
-)]
 mod bucket;
 mod date;
 mod error;
@@ -133,9 +127,10 @@ pub mod openfeature;
 mod testing;
 mod toggle;
 
+pub use bucket::{Bucketing, Rollout};
 pub use changes::{Changes, Flip, ReleaseChange};
 pub use date::Date;
-pub use definitions::{Release, Source, ToggleInfo};
+pub use definitions::{Evaluation, Reason, Release, Source, ToggleInfo};
 pub use error::Error;
 pub use global::{FILE_ENV, global, init, init_with};
 pub use lock::FileLock;
@@ -157,8 +152,29 @@ pub use toggle::Toggle;
 ///     // …
 /// }
 /// ```
+///
+/// With a key (a user id, a tenant: anything `AsRef<str>`, such as `&str`
+/// or `&String`), the check follows the toggle's `allow` list and rollout
+/// for that key, without allocating; see [`Toggle::is_enabled_for`]:
+///
+/// ```
+/// # toggles::init("toggles.toml").unwrap();
+/// let user_id = String::from("user-42");
+/// if toggles::toggle!("new_search", &user_id) {
+///     // …
+/// }
+/// ```
 #[macro_export]
 macro_rules! toggle {
+    ($name:literal) => {{ $crate::__toggle_static!($name).is_enabled() }};
+    ($name:literal, $key:expr $(,)?) => {{ $crate::__toggle_static!($name).is_enabled_for($key) }};
+}
+
+/// The per-call-site `static` [`Toggle`] of [`toggle!`], its name checked
+/// at compile time. Not public API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __toggle_static {
     ($name:literal) => {{
         const _: () = ::core::assert!(
             $crate::is_valid_name($name),
@@ -169,6 +185,6 @@ macro_rules! toggle {
             )
         );
         static TOGGLE: $crate::Toggle = $crate::Toggle::new($name);
-        TOGGLE.is_enabled()
+        &TOGGLE
     }};
 }

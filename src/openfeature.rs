@@ -27,14 +27,17 @@
 //!
 //! # What a boolean evaluation returns
 //!
-//! The value is the one [`Store::is_enabled`] gives — a test override
+//! The value is the one [`Store::is_enabled_for`] gives for the context's
+//! targeting key ([`Store::is_enabled`] without one) — a test override
 //! ([`toggle_as`](crate::toggle_as)) first, then the file — read from one
 //! snapshot, so the value, the reason and the metadata always agree:
 //!
 //! | the value comes from | reason | variant |
 //! |---|---|---|
-//! | the toggle's own `enabled` | `STATIC` | `on` / `off` |
-//! | its release's `enabled` | `RELEASE` ([`REASON_RELEASE`]) | `on` / `off` |
+//! | the key is in the deciding table's `allow` list | `TARGETING_MATCH` | `on` |
+//! | the key's bucket against a `rollout` | `SPLIT` | `on` / `off` |
+//! | the toggle's own `enabled` (or rollout, without a key) | `STATIC` | `on` / `off` |
+//! | its release's `enabled` (or rollout, without a key) | `RELEASE` ([`REASON_RELEASE`]) | `on` / `off` |
 //! | neither (off) | `DEFAULT` | `off` |
 //! | a test override | `OVERRIDE` ([`REASON_OVERRIDE`]) | `on` / `off` |
 //!
@@ -60,8 +63,9 @@
 //!
 //! # The evaluation context
 //!
-//! `toggles` has no targeting: a toggle is on or off for everyone, so the
-//! evaluation context is ignored.
+//! The context's `targetingKey` is the key of rollouts and `allow` lists;
+//! without one (or with an empty one) a toggle gives its key-less state: a
+//! rollout is on only at 100 %. Other context fields are ignored.
 //!
 //! # Test overrides and async runtimes
 //!
@@ -78,7 +82,7 @@ use open_feature::{
     FlagMetadata, StructValue, async_trait,
 };
 
-use crate::definitions::{Source, ToggleInfo};
+use crate::definitions::{Evaluation, Reason, Source, ToggleInfo};
 use crate::name::is_valid_name;
 use crate::overrides;
 use crate::store::Store;
@@ -138,12 +142,19 @@ impl TogglesProvider {
     }
 
     /// The boolean resolution, synchronous: everything but the `async` shell.
-    fn resolve_bool(&self, name: &str) -> EvaluationResult<ResolutionDetails<bool>> {
+    fn resolve_bool(
+        &self,
+        name: &str,
+        key: Option<&str>,
+    ) -> EvaluationResult<ResolutionDetails<bool>> {
         let snapshot = self.store.current();
         let toggle = snapshot.get(name);
         let (value, reason) = match (overrides::lookup(name), toggle) {
             (Some(value), _) => (value, EvaluationReason::Other(REASON_OVERRIDE.to_owned())),
-            (None, Some(toggle)) => (toggle.is_enabled(), reason_of(toggle)),
+            (None, Some(toggle)) => {
+                let evaluation = toggle.evaluate(key);
+                (evaluation.enabled, reason_of(&evaluation))
+            }
             (None, None) => {
                 // Like any check: queue the name for appending (or log an
                 // invalid one once).
@@ -160,11 +171,14 @@ impl TogglesProvider {
     }
 }
 
-fn reason_of(toggle: &ToggleInfo) -> EvaluationReason {
-    match toggle.source() {
-        Source::Own => EvaluationReason::Static,
-        Source::Release => EvaluationReason::Other(REASON_RELEASE.to_owned()),
-        Source::Default => EvaluationReason::Default,
+fn reason_of(evaluation: &Evaluation) -> EvaluationReason {
+    match (evaluation.reason, evaluation.source) {
+        (Reason::Allowed, _) => EvaluationReason::TargetingMatch,
+        (Reason::Bucket { .. }, _) => EvaluationReason::Split,
+        (_, Source::Own) => EvaluationReason::Static,
+        (_, Source::Release) => EvaluationReason::Other(REASON_RELEASE.to_owned()),
+        (_, Source::Override) => EvaluationReason::Other(REASON_OVERRIDE.to_owned()),
+        (_, Source::Default) => EvaluationReason::Default,
     }
 }
 
@@ -227,9 +241,9 @@ impl FeatureProvider for TogglesProvider {
     async fn resolve_bool_value(
         &self,
         flag_key: &str,
-        _evaluation_context: &EvaluationContext,
+        evaluation_context: &EvaluationContext,
     ) -> EvaluationResult<ResolutionDetails<bool>> {
-        self.resolve_bool(flag_key)
+        self.resolve_bool(flag_key, evaluation_context.targeting_key.as_deref())
     }
 
     async fn resolve_int_value(

@@ -5,7 +5,8 @@ use std::hash::BuildHasher;
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 
-use crate::definitions::{Definitions, Release, ToggleInfo};
+use crate::bucket::Bucketing;
+use crate::definitions::{Definitions, Evaluation, Reason, Release, Source, ToggleInfo};
 use crate::overrides;
 
 /// One whole, validated version of the file.
@@ -16,6 +17,7 @@ use crate::overrides;
 #[derive(Debug)]
 pub struct Snapshot {
     generation: u64,
+    bucketing: Bucketing,
     /// Sorted by name.
     toggles: Vec<ToggleInfo>,
     /// Name → index into `toggles`. The names live in `toggles` only: an
@@ -31,7 +33,11 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub(crate) fn new(generation: u64, definitions: Definitions) -> Snapshot {
-        let Definitions { toggles, releases } = definitions;
+        let Definitions {
+            bucketing,
+            toggles,
+            releases,
+        } = definitions;
         let hasher = RandomState::default();
         let mut index = HashTable::with_capacity(toggles.len());
         for (i, toggle) in toggles.iter().enumerate() {
@@ -41,6 +47,7 @@ impl Snapshot {
         }
         Snapshot {
             generation,
+            bucketing,
             toggles,
             index,
             hasher,
@@ -75,13 +82,56 @@ impl Snapshot {
         if let Some(value) = overrides::lookup(name) {
             return value;
         }
-        self.state(name).unwrap_or(false)
+        self.find(name).is_some_and(|t| t.enabled)
     }
 
-    /// The file's state of `name`, or `None` if the file does not define it.
+    /// Whether `name` is on for the key `key` in this version: a test
+    /// override, else the file's state for that key (see
+    /// [`ToggleInfo::is_enabled_for`]); a name the file lacks is off.
+    /// No allocation.
+    ///
+    /// ```
+    /// let text = "[toggles.new_search]\nrollout = 50\nallow = [\"staff-1\"]\n";
+    /// let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes())?;
+    /// assert!(snapshot.is_enabled_for("new_search", "staff-1"));
+    /// // The same key always gets the same answer.
+    /// let user = snapshot.is_enabled_for("new_search", "user-42");
+    /// assert_eq!(snapshot.is_enabled_for("new_search", "user-42"), user);
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn is_enabled_for(&self, name: &str, key: impl AsRef<str>) -> bool {
+        if let Some(value) = overrides::lookup(name) {
+            return value;
+        }
+        self.find(name)
+            .is_some_and(|t| t.is_enabled_for(key.as_ref()))
+    }
+
+    /// How a check of `name` with `key` (or without one) is decided in this
+    /// version: a test override first ([`Source::Override`]), else
+    /// [`ToggleInfo::evaluate`]; `None` if the file lacks the name and no
+    /// override holds it.
+    pub fn evaluate(&self, name: &str, key: Option<&str>) -> Option<Evaluation> {
+        if let Some(enabled) = overrides::lookup(name) {
+            return Some(Evaluation {
+                enabled,
+                source: Source::Override,
+                reason: Reason::Value,
+            });
+        }
+        self.find(name).map(|t| t.evaluate(key))
+    }
+
+    /// The file's key-less state of `name`, and whether a key can change
+    /// it; `None` if the file does not define it.
     #[inline]
-    pub(crate) fn state(&self, name: &str) -> Option<bool> {
-        self.find(name).map(|t| t.enabled)
+    pub(crate) fn state(&self, name: &str) -> Option<(bool, bool)> {
+        self.find(name).map(|t| (t.enabled, t.is_targeted()))
+    }
+
+    /// The file's `bucketing` scheme (the default: [`Bucketing::FlagdV3`]).
+    pub fn bucketing(&self) -> Bucketing {
+        self.bucketing
     }
 
     /// Whether this version defines no toggle and no release.

@@ -6,8 +6,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::{generation, global, overrides};
 
 /// The cache value of a toggle never resolved: its generation part
-/// (`u64::MAX >> 1`) is never reached by a real generation.
+/// (`u64::MAX >> 2`) is never reached by a real generation.
 const UNRESOLVED: u64 = u64::MAX;
+/// The cache word's bit for "the key-less state is on".
+const ON: u64 = 1;
+/// The cache word's bit for "a key can change the state" (the toggle has
+/// an `allow` list or a rollout): a keyed check must then look further.
+const TARGETED: u64 = 2;
+/// How far the generation is shifted left in the cache word.
+const SHIFT: u32 = 2;
 
 /// A toggle of the global store, meant to live in a `static`.
 ///
@@ -31,9 +38,14 @@ const UNRESOLVED: u64 = u64::MAX;
 /// and only looks the name up again after a reload. An invalid name (which
 /// `Toggle::new` cannot reject at compile time, unlike `toggle!`) is off and
 /// logged once.
+///
+/// [`is_enabled_for`](Self::is_enabled_for) checks it for a key (a user id,
+/// a tenant…), for rollouts and allow-lists: as cheap as a key-less check
+/// while the toggle has neither, else a lookup in the current snapshot and
+/// a hash of the key, still without lock or allocation.
 pub struct Toggle {
     name: &'static str,
-    /// `generation << 1 | state`, or [`UNRESOLVED`].
+    /// `generation << SHIFT | TARGETED? | ON?`, or [`UNRESOLVED`].
     cache: AtomicU64,
 }
 
@@ -62,33 +74,91 @@ impl Toggle {
         // together, so it is consistent on its own; it is compared with the
         // global generation, not used to reach any data (see `resolve`).
         let cached = self.cache.load(Ordering::Relaxed);
-        if cached >> 1 == generation::GLOBAL.load(Ordering::Relaxed) {
-            return cached & 1 == 1;
+        if cached >> SHIFT == generation::GLOBAL.load(Ordering::Relaxed) {
+            return cached & ON != 0;
         }
-        self.resolve()
+        self.refresh() & ON != 0
+    }
+
+    /// Whether the toggle is on for the key `key` (a user id, a tenant…): a
+    /// test override, else the global store's current snapshot's state for
+    /// that key (see [`ToggleInfo::is_enabled_for`](crate::ToggleInfo::is_enabled_for)):
+    /// in `allow`, or inside the rollout. A name the file lacks is off and
+    /// is appended to it. No lock, no allocation.
+    ///
+    /// ```
+    /// use toggles::Toggle;
+    /// # toggles::init("toggles.toml").unwrap();
+    /// static NEW_SEARCH: Toggle = Toggle::new("new_search");
+    ///
+    /// let user_id = String::from("user-42");
+    /// if NEW_SEARCH.is_enabled_for(&user_id) {
+    ///     // …
+    /// }
+    /// ```
+    #[inline]
+    pub fn is_enabled_for(&self, key: impl AsRef<str>) -> bool {
+        if let Some(value) = overrides::lookup(self.name) {
+            return value;
+        }
+        // Relaxed, both: as in `is_enabled`.
+        let cached = self.cache.load(Ordering::Relaxed);
+        if cached >> SHIFT == generation::GLOBAL.load(Ordering::Relaxed) && cached & TARGETED == 0 {
+            return cached & ON != 0;
+        }
+        self.resolve_for(key.as_ref())
+    }
+
+    /// A keyed check that the cache cannot answer: the toggle has an
+    /// `allow` list or a rollout, or the cache is stale.
+    #[inline(never)]
+    fn resolve_for(&self, key: &str) -> bool {
+        let word = self.resolve();
+        if word & TARGETED == 0 {
+            return word & ON != 0;
+        }
+        global::with_current(|snapshot| {
+            snapshot
+                .get(self.name)
+                .is_some_and(|toggle| toggle.is_enabled_for(key))
+        })
+    }
+
+    /// Looks the name up in the global store's current snapshot, stores
+    /// the result in the cache, and returns the cache word.
+    #[inline(never)]
+    fn resolve(&self) -> u64 {
+        let cached = self.cache.load(Ordering::Relaxed);
+        // Relaxed: as in `is_enabled`. A hit here is a targeted toggle
+        // whose word is current: no need to look it up again.
+        if cached >> SHIFT == generation::GLOBAL.load(Ordering::Relaxed) {
+            return cached;
+        }
+        self.refresh()
     }
 
     #[cold]
     #[inline(never)]
-    fn resolve(&self) -> bool {
+    fn refresh(&self) -> u64 {
         let store = global::global_arc();
         let snapshot = store.current();
-        let value = match snapshot.state(self.name) {
-            Some(value) => value,
+        let word = match snapshot.state(self.name) {
+            Some((on, targeted)) => {
+                snapshot.generation() << SHIFT
+                    | if on { ON } else { 0 }
+                    | if targeted { TARGETED } else { 0 }
+            }
             None => {
                 store.note_unknown(self.name);
-                false
+                snapshot.generation() << SHIFT
             }
         };
         // Relaxed: the word is self-contained (see `is_enabled`). It carries
         // the generation of the snapshot read here, not the current global
         // one, so a resolve racing a reload costs one more miss, never a
         // stale hit.
-        self.cache.store(
-            snapshot.generation() << 1 | u64::from(value),
-            Ordering::Relaxed,
-        );
-        value
+        self.cache.store(word, Ordering::Relaxed);
+        word
     }
 }
 

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::{Doc, ReleaseEntry, ToggleEntry};
+use super::{Doc, ReleaseEntry, StateEntry, ToggleEntry};
 use crate::name::is_name_byte;
 
 /// Reads a file written the way this library and most people write it, in
@@ -25,6 +25,8 @@ pub(super) fn read(text: &str) -> Option<Doc<'_>> {
     // twice is a TOML error, left to the TOML parser).
     let mut table = Table::Root;
     let mut keys_seen = 0u8;
+    // Root keys are seen once for the whole file (bit 64).
+    let mut root_seen = 0u8;
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let start = line_start;
@@ -60,7 +62,7 @@ pub(super) fn read(text: &str) -> Option<Doc<'_>> {
                     Table::Toggle => doc.toggles.push((name, ToggleEntry::default())),
                     _ => doc.releases.push(ReleaseEntry {
                         name,
-                        enabled: None,
+                        state: StateEntry::default(),
                         description: None,
                     }),
                 }
@@ -76,8 +78,28 @@ pub(super) fn read(text: &str) -> Option<Doc<'_>> {
                 let value_at = at + (rest.len() - raw.len());
                 let span = value_at..value_at + (raw.len() - tail.len());
                 let bit = match (&table, &rest[..key_len], value) {
+                    (Table::Root, "bucketing", Scalar::Str(name)) => {
+                        doc.bucketing = Some(Spanned::new(span, Cow::Borrowed(name)));
+                        64
+                    }
+                    (Table::Toggle, "rollout", Scalar::Number(number)) => {
+                        doc.toggles.last_mut()?.1.state.rollout = Some(Spanned::new(span, number));
+                        16
+                    }
+                    (Table::Release, "rollout", Scalar::Number(number)) => {
+                        doc.releases.last_mut()?.state.rollout = Some(Spanned::new(span, number));
+                        16
+                    }
+                    (Table::Toggle, "allow", Scalar::Strings(keys)) => {
+                        doc.toggles.last_mut()?.1.state.allow = Some(spanned_keys(text, keys));
+                        32
+                    }
+                    (Table::Release, "allow", Scalar::Strings(keys)) => {
+                        doc.releases.last_mut()?.state.allow = Some(spanned_keys(text, keys));
+                        32
+                    }
                     (Table::Toggle, "enabled", Scalar::Bool(on)) => {
-                        doc.toggles.last_mut()?.1.enabled = Some(on);
+                        doc.toggles.last_mut()?.1.state.enabled = Some(on);
                         1
                     }
                     (Table::Toggle, "release", Scalar::Str(name)) => {
@@ -94,7 +116,7 @@ pub(super) fn read(text: &str) -> Option<Doc<'_>> {
                         8
                     }
                     (Table::Release, "enabled", Scalar::Bool(on)) => {
-                        doc.releases.last_mut()?.enabled = Some(on);
+                        doc.releases.last_mut()?.state.enabled = Some(on);
                         1
                     }
                     (Table::Release, "description", Scalar::Str(text)) => {
@@ -103,10 +125,14 @@ pub(super) fn read(text: &str) -> Option<Doc<'_>> {
                     }
                     _ => return None,
                 };
-                if keys_seen & bit != 0 {
+                let seen = match table {
+                    Table::Root => &mut root_seen,
+                    _ => &mut keys_seen,
+                };
+                if *seen & bit != 0 {
                     return None;
                 }
-                keys_seen |= bit;
+                *seen |= bit;
             }
         }
     }
@@ -136,6 +162,23 @@ enum Scalar<'a> {
     Bool(bool),
     Str(&'a str),
     Date(Datetime),
+    /// A decimal integer or float without sign, exponent or `_`.
+    Number(toml::Value),
+    /// A one-line array of strings without escapes: each string with its
+    /// quotes (its span in the text), and its content.
+    Strings(Vec<(&'a str, &'a str)>),
+}
+
+/// The keys of an `allow` array with their spans: each from its opening to
+/// its closing quote, as the TOML parser reports it.
+fn spanned_keys<'a>(text: &'a str, keys: Vec<(&'a str, &'a str)>) -> Vec<Spanned<Cow<'a, str>>> {
+    keys.into_iter()
+        .map(|(quoted, content)| {
+            // Both slices are of `text`: the difference of addresses is the offset.
+            let start = quoted.as_ptr() as usize - text.as_ptr() as usize;
+            Spanned::new(start..start + quoted.len(), Cow::Borrowed(content))
+        })
+        .collect()
 }
 
 /// The length of the bare key (ASCII letters, digits, `_`, `-`) `s` starts with.
@@ -152,17 +195,14 @@ fn scalar(s: &str) -> Option<(Scalar<'_>, &str)> {
     if let Some(tail) = s.strip_prefix("false") {
         return Some((Scalar::Bool(false), tail));
     }
-    if let Some(quote @ (b'"' | b'\'')) = s.bytes().next() {
-        let body = &s[1..];
-        let end = body.bytes().position(|b| b == quote)?;
-        let content = &body[..end];
-        // `"""`/`'''` open multi-line strings; `\` starts an escape.
-        if end == 0 && body.as_bytes().get(1) == Some(&quote)
-            || content.bytes().any(|b| b == b'\\' || is_control(b))
-        {
-            return None;
-        }
-        return Some((Scalar::Str(content), &body[end + 1..]));
+    if let Some((content, tail)) = string(s) {
+        return Some((Scalar::Str(content), tail));
+    }
+    if let Some(items) = s.strip_prefix('[') {
+        return strings(items);
+    }
+    if let Some(number) = number(s) {
+        return Some(number);
     }
     // YYYY-MM-DD, nothing more: a time after a space is a TOML date-time.
     let date = s.get(..10)?;
@@ -176,6 +216,80 @@ fn scalar(s: &str) -> Option<(Scalar<'_>, &str)> {
     let datetime: Datetime = date.parse().ok()?;
     (datetime.time.is_none() && datetime.offset.is_none())
         .then_some((Scalar::Date(datetime), &s[10..]))
+}
+
+/// A one-line string without escapes at the start of `s`: its content and
+/// what follows it.
+fn string(s: &str) -> Option<(&str, &str)> {
+    let quote @ (b'"' | b'\'') = s.bytes().next()? else {
+        return None;
+    };
+    let body = &s[1..];
+    let end = body.bytes().position(|b| b == quote)?;
+    let content = &body[..end];
+    // `"""`/`'''` open multi-line strings; `\` starts an escape.
+    if end == 0 && body.as_bytes().get(1) == Some(&quote)
+        || content.bytes().any(|b| b == b'\\' || is_control(b))
+    {
+        return None;
+    }
+    Some((content, &body[end + 1..]))
+}
+
+/// The rest of a one-line array of such strings after its `[`: `["a",
+/// 'b', ]`, blanks around the items, a trailing comma allowed.
+fn strings(mut s: &str) -> Option<(Scalar<'_>, &str)> {
+    let mut items = Vec::new();
+    loop {
+        s = s.trim_start_matches([' ', '\t']);
+        if let Some(tail) = s.strip_prefix(']') {
+            return Some((Scalar::Strings(items), tail));
+        }
+        let (content, tail) = string(s)?;
+        let quoted = &s[..s.len() - tail.len()];
+        items.push((quoted, content));
+        s = tail.trim_start_matches([' ', '\t']);
+        if let Some(tail) = s.strip_prefix(',') {
+            s = tail;
+        } else if !s.starts_with(']') {
+            return None;
+        }
+    }
+}
+
+/// A decimal number at the start of `s` as TOML reads it: an integer
+/// (`0`, or digits not starting with `0`) or such an integer, `.` and
+/// digits (a float). No sign, exponent or `_`: those are left to the TOML
+/// parser.
+fn number(s: &str) -> Option<(Scalar<'_>, &str)> {
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let whole = digits(s);
+    if whole == 0 || whole > 1 && s.starts_with('0') {
+        return None;
+    }
+    let (len, float) = match s[whole..].strip_prefix('.') {
+        Some(after) => match digits(after) {
+            0 => return None,
+            decimals => (whole + 1 + decimals, true),
+        },
+        None => (whole, false),
+    };
+    let (text, tail) = s.split_at(len);
+    // A number directly followed by a letter, `_` or the like is another
+    // token (`1e3`, `1_000`, `12:30`): the TOML parser decides.
+    if tail
+        .bytes()
+        .next()
+        .is_some_and(|b| !matches!(b, b' ' | b'\t' | b'#'))
+    {
+        return None;
+    }
+    let value = if float {
+        toml::Value::Float(text.parse().ok()?)
+    } else {
+        toml::Value::Integer(text.parse().ok()?)
+    };
+    Some((Scalar::Number(value), tail))
 }
 
 /// Control characters TOML allows in neither comments nor strings (tab is fine).
@@ -216,6 +330,9 @@ mod tests {
          [toggles.b-2_]\r\nrelease=\"r\"\r\ncreated = 2024-02-29 # leap\r\n",
         "[toggles.z]\ndescription = \"é, ü and 'quotes'\" \n[toggles.y]\nenabled = false\n\
          [releases.r]\n[toggles.x]\nrelease = \"r\"\nenabled = true\ndescription = \"\"\n",
+        "bucketing = \"flagd-v2\" # scheme\n[releases.r]\nrollout = 12.5\nallow = [\"ada\", 'bob',]\n\
+         [toggles.a]\nrelease = \"r\"\n[toggles.b]\nrollout = 0 # off\nallow = [ ]\n\
+         [toggles.c]\nallow=[\"é\"]\nenabled = true\n[toggles.d]\nrollout = 100.00\n",
     ];
 
     /// Files the fast reader must leave to the TOML parser, valid or not.
@@ -248,6 +365,21 @@ mod tests {
         "[toggles.a\n",
         "[toggles.a]\nenabled = true\r\r\n",
         "[toggles.a]\ndescription = \"a\u{7f}\"\n",
+        "[toggles.a]\nrollout = 1e1\n",
+        "[toggles.a]\nrollout = 1_0\n",
+        "[toggles.a]\nrollout = +5\n",
+        "[toggles.a]\nrollout = -5\n",
+        "[toggles.a]\nrollout = 05\n",
+        "[toggles.a]\nrollout = 5.\n",
+        "[toggles.a]\nrollout = inf\n",
+        "[toggles.a]\nallow = [\n\"ada\"]\n",
+        "[toggles.a]\nallow = [\"a\\u0062\"]\n",
+        "[toggles.a]\nallow = [\"ada\" \"bob\"]\n",
+        "[toggles.a]\nallow = [1]\n",
+        "[toggles.a]\nallow = [\"ada\",,]\n",
+        "bucketing = \"flagd-v2\"\nbucketing = \"flagd-v3\"\n",
+        "[toggles.a]\nbucketing = \"flagd-v2\"\n",
+        "[toggles.a]\nrollout = 5\nrollout = 6\n",
     ];
 
     fn same_result(
@@ -382,6 +514,15 @@ mod tests {
             "release",
             "description",
             "created",
+            "rollout",
+            "allow",
+            "bucketing",
+            "12.5",
+            "100",
+            "0",
+            "[\"ada\", ",
+            "'bob'",
+            ",",
             "a",
             "\\",
             "\u{7f}",

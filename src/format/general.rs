@@ -9,12 +9,13 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::{Doc, HELP_SCHEMA, HELP_SYNTAX, ReleaseEntry, ToggleEntry, invalid};
+use super::{Doc, HELP_SCHEMA, HELP_SYNTAX, ReleaseEntry, StateEntry, ToggleEntry, invalid};
 use crate::error::Error;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileDoc {
+    bucketing: Option<Spanned<String>>,
     #[serde(default)]
     toggles: BTreeMap<Spanned<String>, ToggleDoc>,
     #[serde(default)]
@@ -25,6 +26,8 @@ struct FileDoc {
 #[serde(deny_unknown_fields)]
 struct ToggleDoc {
     enabled: Option<bool>,
+    rollout: Option<Spanned<toml::Value>>,
+    allow: Option<Vec<Spanned<String>>>,
     release: Option<Spanned<String>>,
     description: Option<String>,
     created: Option<Spanned<Datetime>>,
@@ -34,6 +37,8 @@ struct ToggleDoc {
 #[serde(deny_unknown_fields)]
 struct ReleaseDoc {
     enabled: Option<bool>,
+    rollout: Option<Spanned<toml::Value>>,
+    allow: Option<Vec<Spanned<String>>>,
     description: Option<String>,
 }
 
@@ -52,13 +57,20 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
         invalid(path, text, span, e.message().to_owned(), help)
     })?;
     let owned = |s: Spanned<String>| Spanned::new(s.span(), Cow::Owned(s.into_inner()));
+    let allow =
+        |keys: Option<Vec<Spanned<String>>>| keys.map(|k| k.into_iter().map(owned).collect());
     Ok(Doc {
+        bucketing: doc.bucketing.map(owned),
         toggles: doc
             .toggles
             .into_iter()
             .map(|(name, t)| {
                 let entry = ToggleEntry {
-                    enabled: t.enabled,
+                    state: StateEntry {
+                        enabled: t.enabled,
+                        rollout: t.rollout,
+                        allow: allow(t.allow),
+                    },
                     release: t.release.map(owned),
                     description: t.description.map(Cow::Owned),
                     created: t.created,
@@ -71,7 +83,11 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
             .into_iter()
             .map(|(name, r)| ReleaseEntry {
                 name: owned(name),
-                enabled: r.enabled,
+                state: StateEntry {
+                    enabled: r.enabled,
+                    rollout: r.rollout,
+                    allow: allow(r.allow),
+                },
                 description: r.description.map(Cow::Owned),
             })
             .collect(),

@@ -18,8 +18,9 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::value::Datetime;
 
+use crate::bucket::{Bucketing, Rollout};
 use crate::date::Date;
-use crate::definitions::{Definitions, Release, Source, ToggleInfo};
+use crate::definitions::{Decider, Definitions, Release, Source, Targeting, ToggleInfo};
 use crate::error::Error;
 use crate::name::is_valid_name;
 
@@ -37,13 +38,14 @@ pub(crate) fn is_blank(bytes: &[u8]) -> bool {
 /// by name. Strings borrow from the text where TOML allows.
 #[derive(Default)]
 struct Doc<'a> {
+    bucketing: Option<Spanned<Cow<'a, str>>>,
     toggles: Vec<(Spanned<Cow<'a, str>>, ToggleEntry<'a>)>,
     releases: Vec<ReleaseEntry<'a>>,
 }
 
 #[derive(Default)]
 struct ToggleEntry<'a> {
-    enabled: Option<bool>,
+    state: StateEntry<'a>,
     release: Option<Spanned<Cow<'a, str>>>,
     description: Option<Cow<'a, str>>,
     created: Option<Spanned<Datetime>>,
@@ -51,15 +53,39 @@ struct ToggleEntry<'a> {
 
 struct ReleaseEntry<'a> {
     name: Spanned<Cow<'a, str>>,
-    enabled: Option<bool>,
+    state: StateEntry<'a>,
     description: Option<Cow<'a, str>>,
 }
 
+/// The fields that say whether a table is on, for whom: the same on a
+/// toggle and on a release.
+#[derive(Default)]
+struct StateEntry<'a> {
+    enabled: Option<bool>,
+    /// A number, checked in [`resolve`] (its type too, for a message that
+    /// says what a rollout is).
+    rollout: Option<Spanned<toml::Value>>,
+    allow: Option<Vec<Spanned<Cow<'a, str>>>>,
+}
+
+impl StateEntry<'_> {
+    /// Whether the table says anything about its state (else a toggle
+    /// follows its release).
+    fn is_set(&self) -> bool {
+        self.enabled.is_some() || self.rollout.is_some() || self.allow.is_some()
+    }
+}
+
 const HELP_SYNTAX: &str = "help: fix the TOML syntax at this spot";
-const HELP_SCHEMA: &str = "help: the top-level tables are [toggles.NAME] (fields: enabled, release, description, created) and [releases.NAME] (fields: enabled, description); a typo is an error, never a silent `off`";
+const HELP_SCHEMA: &str = "help: the file has `bucketing` and the tables [toggles.NAME] (fields: enabled, rollout, allow, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, description); a typo is an error, never a silent `off`";
 const HELP_NAME: &str = "help: names are 1 to 255 ASCII letters, digits, `_` or `-`";
 const HELP_RELEASE: &str = "help: define it as [releases.NAME], or fix the name";
 const HELP_DATE: &str = "help: write a date like `created = 2026-11-24`";
+const HELP_ROLLOUT: &str = "help: write the percent of keys that get it, from 0 to 100 with at most two decimals, like `rollout = 12.5`";
+const HELP_ROLLOUT_OR_ENABLED: &str = "help: remove `enabled` to roll out to a share of keys, or remove `rollout` to switch it for every key";
+const HELP_ALLOW: &str =
+    "help: list each key (a user id, a tenant…) that always gets it once, as a non-empty string";
+const HELP_BUCKETING: &str = "help: write `bucketing = \"flagd-v3\"` (the default) or `bucketing = \"flagd-v2\"`; changing it moves keys between buckets";
 
 /// Parses and validates one version of the file.
 ///
@@ -89,18 +115,28 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Definitions, Error> {
 /// Validates names and release references and resolves each toggle's state.
 fn resolve(path: &Path, text: &str, doc: Doc<'_>) -> Result<Definitions, Error> {
     let lines = LineStarts::new(text);
+    let bucketing = match &doc.bucketing {
+        None => Bucketing::default(),
+        Some(spelled) => Bucketing::from_file(spelled.get_ref()).ok_or_else(|| {
+            let message = format!("unknown bucketing scheme {:?}", spelled.get_ref());
+            invalid(path, text, spelled.span(), message, HELP_BUCKETING)
+        })?,
+    };
     let mut releases = Vec::with_capacity(doc.releases.len());
     for ReleaseEntry {
         name,
-        enabled,
+        state,
         description,
     } in doc.releases
     {
         check_name(path, text, &name, "release")?;
+        let what = || format!("release `{}`", name.get_ref());
+        let (enabled, targeting) = state_of(path, text, state, what)?;
         releases.push(Release {
             line: lines.line_of(name.span().start),
             name: Arc::from(name.get_ref().as_ref()),
-            enabled: enabled.unwrap_or(false),
+            enabled,
+            targeting,
             description: description.map(|d| d.as_ref().into()),
             members: Vec::new(),
         });
@@ -132,27 +168,131 @@ fn resolve(path: &Path, text: &str, doc: Doc<'_>) -> Result<Definitions, Error> 
                 invalid(path, text, created.span(), message, HELP_DATE)
             })?),
         };
-        let (enabled, source) = match (toggle.enabled, release) {
-            (Some(own), _) => (own, Source::Own),
-            (None, Some(index)) => (releases[index].enabled, Source::Release),
-            (None, None) => (false, Source::Default),
+        let (enabled, source, targeting) = if toggle.state.is_set() {
+            let what = || format!("toggle `{}`", name.get_ref());
+            let (enabled, targeting) = state_of(path, text, toggle.state, what)?;
+            (enabled, Source::Own, targeting)
+        } else if let Some(index) = release {
+            let release = &releases[index];
+            (release.enabled, Source::Release, release.targeting.clone())
+        } else {
+            (false, Source::Default, None)
         };
         let line = lines.line_of(name.span().start);
         let name = name.get_ref().as_ref();
         if let Some(index) = release {
             releases[index].members.push((name.into(), enabled));
         }
+        let decider = Decider {
+            enabled,
+            source,
+            bucketing,
+            targeting,
+        };
         toggles.push(ToggleInfo::new(
             name,
             toggle.description.as_deref(),
-            enabled,
-            source,
+            decider,
             release.map(|index| Arc::clone(&releases[index].name)),
             created,
             line,
         ));
     }
-    Ok(Definitions { toggles, releases })
+    Ok(Definitions {
+        bucketing,
+        toggles,
+        releases,
+    })
+}
+
+/// Validates a table's `enabled`, `rollout` and `allow`: its state for a
+/// check without a key, and its key-dependent part, if any. `what` names
+/// the table in messages ("toggle `a`").
+fn state_of(
+    path: &Path,
+    text: &str,
+    state: StateEntry<'_>,
+    what: impl Fn() -> String,
+) -> Result<(bool, Option<Arc<Targeting>>), Error> {
+    let rollout = match &state.rollout {
+        None => None,
+        Some(value) => Some(rollout_of(value.get_ref()).ok_or_else(|| {
+            let message = format!(
+                "`rollout` of {} is {}, not a percent from 0 to 100 with at most two decimals",
+                what(),
+                value.get_ref()
+            );
+            invalid(path, text, value.span(), message, HELP_ROLLOUT)
+        })?),
+    };
+    if let (Some(_), Some(value)) = (state.enabled, &state.rollout) {
+        let message = format!(
+            "{} has both `enabled` and `rollout`: which one decides is ambiguous",
+            what()
+        );
+        return Err(invalid(
+            path,
+            text,
+            value.span(),
+            message,
+            HELP_ROLLOUT_OR_ENABLED,
+        ));
+    }
+    let mut allow: Vec<Spanned<Cow<'_, str>>> = state.allow.unwrap_or_default();
+    if let Some(empty) = allow.iter().find(|key| key.get_ref().is_empty()) {
+        let message = format!("an empty key in `allow` of {}", what());
+        return Err(invalid(path, text, empty.span(), message, HELP_ALLOW));
+    }
+    // Sorted by key, then by place: the second of two equal keys is the
+    // later one, where the message points.
+    allow.sort_by(|a, b| (a.get_ref(), a.span().start).cmp(&(b.get_ref(), b.span().start)));
+    if let Some(pair) = allow.windows(2).find(|w| w[0].get_ref() == w[1].get_ref()) {
+        let message = format!(
+            "key {:?} is twice in `allow` of {}",
+            pair[1].get_ref(),
+            what()
+        );
+        return Err(invalid(path, text, pair[1].span(), message, HELP_ALLOW));
+    }
+    let enabled = match rollout {
+        Some(rollout) => rollout.is_full(),
+        None => state.enabled.unwrap_or(false),
+    };
+    let targeting = (rollout.is_some() || !allow.is_empty()).then(|| {
+        Arc::new(Targeting {
+            rollout,
+            allow: allow
+                .into_iter()
+                .map(|key| key.into_inner().into_owned().into_boxed_str())
+                .collect(),
+        })
+    });
+    Ok((enabled, targeting))
+}
+
+/// A rollout written as a number: an integer from 0 to 100, or a float in
+/// that range with at most two decimals.
+fn rollout_of(value: &toml::Value) -> Option<Rollout> {
+    let basis_points = match *value {
+        toml::Value::Integer(percent) => u16::try_from(percent).ok()?.checked_mul(100)?,
+        toml::Value::Float(percent) => {
+            if !(0.0..=100.0).contains(&percent) {
+                return None;
+            }
+            // In range, so the rounded value fits. Two decimals at most:
+            // the nearest double to `bp / 100` is the double the file's
+            // text parsed to exactly when the text had at most two
+            // decimals (both are correctly rounded), so `12.345` and
+            // `0.125` are refused and `0.29` (28.999… × 100) is taken.
+            let basis_points = (percent * 100.0).round() as u16;
+            if f64::from(basis_points) / 100.0 != percent {
+                return None;
+            }
+            basis_points
+        }
+        _ => return None,
+    };
+    Rollout::from_basis_points(basis_points)
 }
 
 fn check_name(path: &Path, text: &str, name: &Spanned<Cow<str>>, what: &str) -> Result<(), Error> {
@@ -289,6 +429,143 @@ mod tests {
         );
         assert_eq!(error_of("[toggles.a]\nenabled = true\n\u{0}").0, 3);
         assert_eq!(error_of("[toggles.a]\n[toggles.a]\n").0, 2);
+    }
+
+    fn toggles_of(text: &str) -> Definitions {
+        parse(Path::new("t.toml"), text.as_bytes()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    }
+
+    #[test]
+    fn reads_rollouts_as_exact_basis_points() {
+        for (written, bp) in [
+            ("0", 0),
+            ("100", 10_000),
+            ("12", 1_200),
+            ("12.5", 1_250),
+            ("0.01", 1),
+            ("0.29", 29),
+            ("33.33", 3_333),
+            ("99.99", 9_999),
+            ("100.0", 10_000),
+            ("1e1", 1_000),
+            ("5_0", 5_000),
+        ] {
+            let defs = toggles_of(&format!("[toggles.a]\nrollout = {written}\n"));
+            let toggle = &defs.toggles[0];
+            assert_eq!(
+                toggle.rollout().map(Rollout::basis_points),
+                Some(bp),
+                "{written}"
+            );
+            assert_eq!(
+                toggle.enabled,
+                bp == 10_000,
+                "{written}: on without a key at 100 % only"
+            );
+            assert_eq!(toggle.source, Source::Own);
+        }
+        for written in [
+            "-1", "101", "100.01", "12.345", "0.125", "-0.0001", "nan", "inf", "\"5\"", "true",
+            "[5]", "1e3", "65537",
+        ] {
+            let (line, column, message) = error_of(&format!("[toggles.a]\nrollout = {written}\n"));
+            assert_eq!((line, column), (2, 11), "{written}");
+            assert!(
+                message.contains("`rollout` of toggle `a`"),
+                "{written}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn validates_allow_lists_and_the_enabled_rollout_conflict() {
+        let defs = toggles_of("[toggles.a]\nallow = [\"zoe\", \"ada\", \"é\"]\n");
+        let allow: Vec<_> = defs.toggles[0].allow().collect();
+        assert_eq!(allow, ["ada", "zoe", "é"]);
+        assert!(!defs.toggles[0].enabled);
+
+        let (line, column, message) =
+            error_of("[toggles.a]\nallow = [\"bob\", \"ada\", \"bob\"]\n");
+        assert_eq!((line, column), (2, 24));
+        assert!(message.contains("\"bob\" is twice"), "{message}");
+        let (line, column, message) = error_of("[releases.r]\nallow = [\"ada\", \"\"]\n");
+        assert_eq!((line, column), (2, 17));
+        assert!(
+            message.contains("empty key in `allow` of release `r`"),
+            "{message}"
+        );
+        let (_, _, message) = error_of("[toggles.a]\nallow = \"ada\"\n");
+        assert!(message.contains("invalid type"), "{message}");
+        let (_, _, message) = error_of("[toggles.a]\nallow = [1]\n");
+        assert!(message.contains("invalid type"), "{message}");
+
+        let (line, column, message) = error_of("[toggles.a]\nenabled = true\nrollout = 5\n");
+        assert_eq!((line, column), (3, 11));
+        assert!(
+            message.contains("both `enabled` and `rollout`"),
+            "{message}"
+        );
+        // `enabled` with `allow` is fine: the listed keys, then everyone else.
+        let defs = toggles_of("[toggles.a]\nenabled = false\nallow = [\"ada\"]\n");
+        assert_eq!(defs.toggles[0].allow().len(), 1);
+
+        let (line, column, message) = error_of("bucketing = \"flagd-v1\"\n");
+        assert_eq!((line, column), (1, 13));
+        assert!(message.contains("unknown bucketing scheme"), "{message}");
+        let (_, _, message) = error_of("[toggles.a]\nbucketing = \"flagd-v2\"\n");
+        assert!(message.contains("unknown field"), "{message}");
+        assert_eq!(
+            toggles_of("bucketing = \"flagd-v2\"\n").bucketing,
+            Bucketing::FlagdV2
+        );
+        assert_eq!(toggles_of("").bucketing, Bucketing::FlagdV3);
+    }
+
+    /// Which table decides, for every combination of what a toggle and its
+    /// release say: the toggle's own table when it has `enabled`, `rollout`
+    /// or `allow` (even if only `allow`), else the release's, else off.
+    #[test]
+    fn the_deciding_table_is_the_toggles_own_else_its_releases() {
+        let tables = [
+            "",
+            "enabled = true\n",
+            "enabled = false\n",
+            "rollout = 100\n",
+            "rollout = 0\n",
+            "allow = [\"ada\"]\n",
+        ];
+        for own in tables {
+            for release in tables {
+                let text = format!("[releases.r]\n{release}\n[toggles.a]\nrelease = \"r\"\n{own}");
+                let defs = toggles_of(&text);
+                let a = &defs.toggles[0];
+                let decider = if own.is_empty() { release } else { own };
+                let source = if own.is_empty() {
+                    Source::Release
+                } else {
+                    Source::Own
+                };
+                assert_eq!(a.source, source, "{text}");
+                let keyless = decider == "enabled = true\n" || decider == "rollout = 100\n";
+                assert_eq!(a.is_enabled(), keyless, "{text}");
+                assert_eq!(
+                    a.is_enabled_for("ada"),
+                    keyless || decider.starts_with("allow"),
+                    "{text}"
+                );
+                assert_eq!(a.is_enabled_for("bob"), keyless, "{text}");
+                assert_eq!(
+                    a.is_enabled_for(""),
+                    keyless,
+                    "{text}: an empty key is no key"
+                );
+                assert_eq!(
+                    a.is_targeted(),
+                    decider.starts_with("rollout") || decider.starts_with("allow"),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -352,7 +352,37 @@ impl Store {
             return value;
         }
         match self.inner.shared.current.load().state(name) {
-            Some(value) => value,
+            Some((value, _)) => value,
+            None => {
+                self.inner.shared.note_unknown(name);
+                false
+            }
+        }
+    }
+
+    /// Whether the toggle `name` is on for the key `key` (a user id, a
+    /// tenant…): a test override, else the current snapshot's state for
+    /// that key (see [`ToggleInfo::is_enabled_for`](crate::ToggleInfo::is_enabled_for));
+    /// a name the file lacks is off and is queued for appending.
+    ///
+    /// No lock and no allocation for a name the file defines.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("toggles.toml");
+    /// std::fs::write(&path, "[toggles.new_search]\nrollout = 0\nallow = [\"ada\"]\n")?;
+    /// let store = toggles::Store::open(&path)?;
+    /// assert!(store.is_enabled_for("new_search", "ada"));
+    /// assert!(!store.is_enabled_for("new_search", "bob"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[inline]
+    pub fn is_enabled_for(&self, name: &str, key: impl AsRef<str>) -> bool {
+        if let Some(value) = overrides::lookup(name) {
+            return value;
+        }
+        match self.inner.shared.current.load().get(name) {
+            Some(toggle) => toggle.is_enabled_for(key.as_ref()),
             None => {
                 self.inner.shared.note_unknown(name);
                 false
