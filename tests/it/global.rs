@@ -24,6 +24,19 @@ enabled = false
 
 [toggles.o_serial]
 enabled = true
+
+[releases.g_rollout]
+rollout = 50
+allow = [\"staff\"]
+
+[toggles.g_rollout_a]
+release = \"g_rollout\"
+
+[toggles.g_rollout_b]
+release = \"g_rollout\"
+
+[toggles.g_keyed_flip]
+enabled = false
 ";
 
 /// The test binary's global store: a temporary file, initialized once.

@@ -11,6 +11,7 @@ mod openfeature;
 mod overrides;
 mod properties;
 mod reload;
+mod rollout;
 mod stress;
 mod support;
 mod worker;

@@ -7,7 +7,8 @@ use std::fs;
 
 use open_feature::provider::{FeatureProvider, ProviderStatus};
 use open_feature::{
-    Client, EvaluationErrorCode, EvaluationReason, FlagMetadataValue, OpenFeature, StructValue,
+    Client, EvaluationContext, EvaluationErrorCode, EvaluationReason, FlagMetadataValue,
+    OpenFeature, StructValue,
 };
 use toggles::Store;
 use toggles::openfeature::TogglesProvider;
@@ -124,6 +125,63 @@ fn reasons_say_where_each_value_comes_from() {
     assert!(!plain.value);
     assert_eq!(plain.reason, Some(EvaluationReason::Default));
     assert_eq!(plain.variant.as_deref(), Some("off"));
+}
+
+/// The context's targeting key is the key of rollouts and allow lists:
+/// `TARGETING_MATCH` for an allowed key, `SPLIT` for a bucket decision
+/// (the same answer as `Store::is_enabled_for`), and without a key the
+/// key-less state with the reason of its table.
+#[test]
+fn the_targeting_key_drives_rollouts_and_allow_lists() {
+    let fixture = Fixture::new(Some(
+        "[releases.r]\nrollout = 50\n\n[toggles.search]\nrollout = 25\nallow = [\"ada\"]\n\n\
+         [toggles.member]\nrelease = \"r\"\n",
+    ));
+    let store = read_only(&fixture);
+    let runtime = runtime();
+    let (_api, client) = client_for(&runtime, TogglesProvider::new(store.clone()));
+    let details = |name: &str, key: Option<&str>| {
+        let context = key.map(|key| EvaluationContext::default().with_targeting_key(key));
+        runtime
+            .block_on(client.get_bool_details(name, context.as_ref(), None))
+            .unwrap()
+    };
+
+    let ada = details("search", Some("ada"));
+    assert!(ada.value);
+    assert_eq!(ada.reason, Some(EvaluationReason::TargetingMatch));
+    assert_eq!(ada.variant.as_deref(), Some("on"));
+
+    let (mut on, mut off) = (0, 0);
+    for i in 0..400 {
+        let key = format!("user-{i}");
+        for name in ["search", "member"] {
+            let split = details(name, Some(&key));
+            assert_eq!(split.reason, Some(EvaluationReason::Split), "{name} {key}");
+            assert_eq!(
+                split.value,
+                store.is_enabled_for(name, &key),
+                "{name} {key}"
+            );
+            let variant = if split.value { "on" } else { "off" };
+            assert_eq!(split.variant.as_deref(), Some(variant));
+            if split.value { on += 1 } else { off += 1 }
+        }
+    }
+    assert!(
+        on > 100 && off > 100,
+        "both answers occur: {on} on, {off} off"
+    );
+
+    let keyless = details("search", None);
+    assert!(!keyless.value, "without a key, a 25 % rollout is off");
+    assert_eq!(keyless.reason, Some(EvaluationReason::Static));
+    let member = details("member", Some(""));
+    assert!(!member.value, "an empty key is no key");
+    assert_eq!(
+        member.reason,
+        Some(EvaluationReason::Other("RELEASE".into()))
+    );
 }
 
 #[test]

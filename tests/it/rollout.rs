@@ -1,0 +1,193 @@
+//! Rollouts and allow-lists: keyed checks through every entry point, the
+//! deciding table, release bucketing, hot reload of a keyed call site,
+//! overrides, and the shares over a million keys.
+
+use toggles::{Reason, Rollout, Snapshot, Source, Store, Toggle, toggle, toggle_as};
+
+use crate::global::{edit_global, global_file};
+use crate::support::{Fixture, wait_for};
+
+fn snapshot(text: &str) -> Snapshot {
+    Snapshot::parse("toggles.toml", text.as_bytes()).unwrap()
+}
+
+fn keys(n: usize) -> impl Iterator<Item = String> {
+    (0..n).map(|i| format!("user-{i:08}-{}", i * 7919 % 1000))
+}
+
+/// `toggle!` with a key, a static `Toggle`, the store and the snapshot give
+/// the same answer for every key; members of a release get it together,
+/// an allowed key always, and a key-less check of a 50 % rollout is off.
+#[test]
+fn every_entry_point_agrees_and_a_release_switches_its_members_together() {
+    global_file();
+    static A: Toggle = Toggle::new("g_rollout_a");
+    let store = toggles::global();
+    let snapshot = store.snapshot();
+    let (mut on, mut total) = (0, 0);
+    for key in keys(2_000) {
+        let expected = snapshot.is_enabled_for("g_rollout_a", &key);
+        assert_eq!(toggle!("g_rollout_a", &key), expected, "{key}");
+        assert_eq!(
+            toggle!("g_rollout_b", key.as_str()),
+            expected,
+            "{key}: same release, same bucket"
+        );
+        assert_eq!(A.is_enabled_for(&key), expected, "{key}");
+        assert_eq!(store.is_enabled_for("g_rollout_a", &key), expected, "{key}");
+        let how = snapshot.get("g_rollout_a").unwrap().evaluate(Some(&key));
+        assert_eq!(
+            how.enabled, expected,
+            "{key}: evaluate says what the check does"
+        );
+        on += usize::from(expected);
+        total += 1;
+    }
+    // About half, not all or none: the keys really are bucketed.
+    assert!((800..1200).contains(&on), "{on} of {total} on at 50 %");
+    assert!(toggle!("g_rollout_a", "staff"), "allowed");
+    assert!(!toggle!("g_rollout_a"), "key-less: a 50 % rollout is off");
+    assert!(!toggle!("g_rollout_a", ""), "an empty key is no key");
+    let how = snapshot.get("g_rollout_a").unwrap().evaluate(Some("staff"));
+    assert_eq!(
+        (how.enabled, how.source, how.reason),
+        (true, Source::Release, Reason::Allowed)
+    );
+}
+
+/// A keyed call site caches nothing a key can change: when a reload turns
+/// a plain toggle into a rollout with an allow list, the next keyed check
+/// follows it (a cache that ignored keys would keep answering `false`).
+#[test]
+fn a_keyed_call_site_follows_a_reload_into_and_out_of_a_rollout() {
+    global_file();
+    let check = |key: &str| toggle!("g_keyed_flip", key);
+    assert!(!check("ada"));
+    assert!(!check("ada"), "cached now");
+    edit_global(|text| {
+        text.replace(
+            "[toggles.g_keyed_flip]\nenabled = false",
+            "[toggles.g_keyed_flip]\nrollout = 0\nallow = [\"ada\"]",
+        )
+    });
+    toggles::global().reload().unwrap();
+    assert!(check("ada"), "allowed after the reload");
+    assert!(check("ada"), "allowed again, from a warm call site");
+    assert!(!check("bob"));
+    assert!(!toggle!("g_keyed_flip"), "key-less: 0 %");
+    edit_global(|text| {
+        text.replace(
+            "[toggles.g_keyed_flip]\nrollout = 0\nallow = [\"ada\"]",
+            "[toggles.g_keyed_flip]\nenabled = true",
+        )
+    });
+    toggles::global().reload().unwrap();
+    assert!(check("bob") && check("ada") && toggle!("g_keyed_flip"));
+    edit_global(|text| {
+        text.replace(
+            "[toggles.g_keyed_flip]\nenabled = true",
+            "[toggles.g_keyed_flip]\nenabled = false",
+        )
+    });
+    toggles::global().reload().unwrap();
+    assert!(!check("ada"));
+}
+
+#[test]
+fn an_override_wins_over_allow_and_rollout_for_keyed_checks() {
+    let s = snapshot("[toggles.beta]\nrollout = 100\n[toggles.staff]\nallow = [\"ada\"]\n");
+    let _off = toggle_as("beta", false);
+    let _on = toggle_as("staff", true);
+    assert!(!s.is_enabled_for("beta", "anyone"));
+    assert!(s.is_enabled_for("staff", "bob"));
+    assert_eq!(
+        s.evaluate("beta", Some("anyone")).map(|e| e.source),
+        Some(Source::Override)
+    );
+}
+
+/// Raising a rollout only adds keys, lowering it removes them in reverse:
+/// over 20 000 keys and rollouts from 0 to 100 %, a key that is on at one
+/// share is on at every larger one, for an own and a release rollout.
+#[test]
+fn raising_a_rollout_only_adds_keys() {
+    let shares = ["0", "0.01", "1", "5", "10", "33.33", "50", "99.99", "100"];
+    for bucketing in ["flagd-v2", "flagd-v3"] {
+        let versions: Vec<Snapshot> = shares
+            .iter()
+            .map(|p| {
+                snapshot(&format!(
+                    "bucketing = \"{bucketing}\"\n[toggles.own]\nrollout = {p}\n\
+                     [releases.r]\nrollout = {p}\n[toggles.member]\nrelease = \"r\"\n"
+                ))
+            })
+            .collect();
+        for key in keys(20_000) {
+            for name in ["own", "member"] {
+                let on: Vec<bool> = versions
+                    .iter()
+                    .map(|v| v.is_enabled_for(name, &key))
+                    .collect();
+                let first = on.iter().position(|&on| on).unwrap();
+                assert!(first > 0, "{bucketing} {name} {key}: on at 0 %");
+                assert!(
+                    on[first..].iter().all(|&on| on),
+                    "{bucketing} {name} {key}: {on:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Over 1 000 000 keys, the share on is within 0.2 percentage points of
+/// the rollout, for both schemes, an own rollout and a release's: the keys
+/// are a fixed sequence, so every run checks the same ones.
+#[test]
+fn the_share_on_over_a_million_keys_is_the_rollout() {
+    const KEYS: u32 = 1_000_000;
+    for bucketing in ["flagd-v2", "flagd-v3"] {
+        let s = snapshot(&format!(
+            "bucketing = \"{bucketing}\"\n[toggles.own]\nrollout = 12.34\n\
+             [releases.r]\nrollout = 66.67\n[toggles.member]\nrelease = \"r\"\n"
+        ));
+        let own = s.get("own").unwrap();
+        let member = s.get("member").unwrap();
+        let (mut own_on, mut member_on) = (0u32, 0u32);
+        let mut key = String::with_capacity(24);
+        for i in 0..KEYS {
+            key.clear();
+            std::fmt::Write::write_fmt(&mut key, format_args!("account-{i}")).unwrap();
+            own_on += u32::from(own.is_enabled_for(&key));
+            member_on += u32::from(member.is_enabled_for(&key));
+        }
+        for (on, rollout) in [(own_on, own.rollout()), (member_on, member.rollout())] {
+            let percent = f64::from(on) * 100.0 / f64::from(KEYS);
+            let target = f64::from(rollout.map_or(0, Rollout::basis_points)) / 100.0;
+            assert!(
+                (percent - target).abs() <= 0.2,
+                "{bucketing}: {percent} % on, rollout {target} %"
+            );
+        }
+    }
+}
+
+/// A store appends a name it lacks on a keyed check too, and a save that
+/// changes only a rollout reaches keyed checks through hot reload.
+#[test]
+fn a_store_appends_unknown_names_and_reloads_rollouts() {
+    let fixture = Fixture::new(Some("[toggles.search]\nrollout = 0\n"));
+    let store = Store::open(&fixture.path).unwrap();
+    assert!(!store.is_enabled_for("search", "ada"));
+    assert!(!store.is_enabled_for("brand_new", "ada"));
+    store.flush();
+    assert!(
+        fixture.read().contains("[toggles.brand_new]"),
+        "{}",
+        fixture.read()
+    );
+    let text = fixture.read().replace("rollout = 0", "rollout = 100");
+    std::fs::write(&fixture.path, text).unwrap();
+    wait_for("the 100 % rollout is loaded", || {
+        store.is_enabled_for("search", "ada")
+    });
+}
