@@ -26,6 +26,10 @@ use crate::sync::lock;
 pub const FILE_ENV: &str = "TOGGLES_FILE";
 
 static GLOBAL: ArcSwapOption<Store> = ArcSwapOption::const_empty();
+/// The global store's current snapshot, mirrored by its publish hook like
+/// [`generation::GLOBAL`]: a keyed check reaches it in one `arc-swap` load
+/// instead of two (the store, then its snapshot).
+static SNAPSHOT: ArcSwapOption<Snapshot> = ArcSwapOption::const_empty();
 /// Held to install a store and to mirror its generation; holds the number
 /// of the current installation, so a replaced store's hook does nothing.
 static INSTALL: Mutex<u64> = Mutex::new(0);
@@ -98,12 +102,12 @@ pub(crate) fn global_arc() -> Arc<Store> {
 }
 
 /// Calls `f` with the global store's current snapshot, without touching a
-/// reference count (two `arc-swap` loads): the keyed check of a toggle
+/// reference count (one `arc-swap` load of the mirror): the keyed check of a toggle
 /// with a rollout or an `allow` list, which no call-site cache can answer.
 pub(crate) fn with_current<R>(f: impl FnOnce(&Snapshot) -> R) -> R {
-    let installed = GLOBAL.load();
-    match &*installed {
-        Some(store) => f(&store.current()),
+    let mirrored = SNAPSHOT.load();
+    match &*mirrored {
+        Some(snapshot) => f(snapshot),
         None => f(&global_arc().current()),
     }
 }
@@ -119,24 +123,27 @@ fn install_arc(installation: &mut u64, store: Arc<Store>) -> Option<Arc<Store>> 
     *installation += 1;
     let this = *installation;
     // Runs on the store's reload path, one publish at a time, in order.
-    store.set_on_publish(Some(Arc::new(move |published| {
+    store.set_on_publish(Some(Arc::new(move |published: &Arc<Snapshot>| {
         if *lock(&INSTALL) == this {
+            SNAPSHOT.store(Some(Arc::clone(published)));
             // Relaxed: the number is only compared, never used to reach
-            // data (a cache miss loads the snapshot through the store); a
-            // thread that sees it late answers from the previous version,
-            // as if it had checked a moment earlier.
-            generation::GLOBAL.store(published, Ordering::Relaxed);
+            // data (a cache miss loads the snapshot through the store or
+            // the mirror); a thread that sees it late answers from the
+            // previous version, as if it had checked a moment earlier.
+            generation::GLOBAL.store(published.generation(), Ordering::Relaxed);
         }
     })));
     // Read after the hook is set: a publish since is mirrored by the hook,
-    // which waits for INSTALL, so the last write is the newest generation.
-    let current = store.current().generation();
+    // which waits for INSTALL, so the last write is the newest version.
+    let current = store.snapshot();
     let old = GLOBAL.swap(Some(store));
     if let Some(old) = &old {
         old.set_on_publish(None);
     }
+    let generation = current.generation();
+    SNAPSHOT.store(Some(current));
     // Relaxed: as in the hook.
-    generation::GLOBAL.store(current, Ordering::Relaxed);
+    generation::GLOBAL.store(generation, Ordering::Relaxed);
     old
 }
 

@@ -17,7 +17,7 @@ use toggles::{Store, Toggle, toggle, toggle_as};
 #[allow(dead_code)]
 mod fixture;
 
-use fixture::{CHECKED, OTHER};
+use fixture::{CHECKED, KEY, OTHER, RELEASE_ROLLOUT, ROLLOUT, ROLLOUTS};
 
 struct Counting;
 
@@ -110,7 +110,8 @@ fn store() -> &'static Store {
     STORE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("toggles.toml");
-        std::fs::write(&path, fixture::file(TOGGLES, RELEASES, true)).unwrap();
+        let text = fixture::file(TOGGLES, RELEASES, true) + ROLLOUTS;
+        std::fs::write(&path, text).unwrap();
         let store = Store::builder(&path)
             .watch(false)
             .append_unknown(false)
@@ -122,27 +123,60 @@ fn store() -> &'static Store {
 }
 
 static CHECKED_TOGGLE: Toggle = Toggle::new(CHECKED);
+static ROLLOUT_TOGGLE: Toggle = Toggle::new(ROLLOUT);
 
 /// Allocations made by 1 000 rounds of every kind of check of a known
-/// name, after one round to warm caches (the call-site cache, arc-swap's
-/// per-thread slots).
-fn allocations_per_1000_rounds() -> [(&'static str, u64); 4] {
+/// name, key-less and keyed (a `&str` and a `String` key, with an own
+/// rollout, a release's and an allow list), after one round to warm caches
+/// (the call-site cache, arc-swap's per-thread slots).
+fn allocations_per_1000_rounds() -> Vec<(&'static str, u64)> {
     let store = store();
     let snapshot = store.snapshot();
-    let checks: [(&'static str, &dyn Fn() -> bool); 4] = [
+    let key = String::from(KEY);
+    let checks: [(&'static str, &dyn Fn() -> bool); 13] = [
         ("toggle!", &|| toggle!("new_checkout_flow")),
         ("static Toggle", &|| CHECKED_TOGGLE.is_enabled()),
         ("Store::is_enabled", &|| store.is_enabled(CHECKED)),
         ("Snapshot::is_enabled", &|| snapshot.is_enabled(CHECKED)),
+        ("toggle! with a key, no rollout", &|| {
+            toggle!("new_checkout_flow", KEY)
+        }),
+        ("toggle! with a &str key", &|| {
+            toggle!("search_rollout", KEY)
+        }),
+        ("toggle! with a &String key", &|| {
+            toggle!("search_rollout", &key)
+        }),
+        ("toggle! with an allowed key", &|| {
+            toggle!("search_rollout", "staff-bob")
+        }),
+        ("toggle! with a key, release rollout", &|| {
+            toggle!("checkout_rollout_member", KEY)
+        }),
+        ("static Toggle with a key", &|| {
+            ROLLOUT_TOGGLE.is_enabled_for(&key)
+        }),
+        ("Store::is_enabled_for", &|| {
+            store.is_enabled_for(ROLLOUT, &key)
+        }),
+        ("Snapshot::is_enabled_for", &|| {
+            snapshot.is_enabled_for(RELEASE_ROLLOUT, KEY)
+        }),
+        ("Snapshot::evaluate", &|| {
+            snapshot.evaluate(ROLLOUT, Some(KEY)).unwrap().enabled
+        }),
     ];
-    checks.map(|(what, check)| {
-        assert!(check(), "{what}: {CHECKED} is on in the fixture");
-        let before = allocations();
-        for _ in 0..1000 {
-            assert!(std::hint::black_box(check()));
-        }
-        (what, allocations() - before)
-    })
+    checks
+        .into_iter()
+        .map(|(what, check)| {
+            let expected = check();
+            let before = allocations();
+            for _ in 0..1000 {
+                assert_eq!(std::hint::black_box(check()), expected, "{what}");
+            }
+            (what, allocations() - before)
+        })
+        .collect()
 }
 
 fn assert_no_allocations(when: &str) {

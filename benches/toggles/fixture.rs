@@ -9,6 +9,29 @@ pub const CHECKED: &str = "new_checkout_flow";
 /// Another defined toggle, for overrides that do not concern [`CHECKED`].
 pub const OTHER: &str = "search_ranking_00001";
 
+/// A toggle with its own 25 % rollout and an allow list, in [`ROLLOUTS`].
+pub const ROLLOUT: &str = "search_rollout";
+
+/// A toggle following a release's 50 % rollout, in [`ROLLOUTS`].
+pub const RELEASE_ROLLOUT: &str = "checkout_rollout_member";
+
+/// A key of a typical length (25 bytes: a prefixed id), not in any allow list.
+pub const KEY: &str = "user-7f3c9a2e-41b8-4d0e-9";
+
+/// Toggles with rollouts, appended to a [`file`] where keyed checks are
+/// measured (the plain fixture stays as it was, for the parse benchmarks).
+pub const ROLLOUTS: &str = "
+[releases.checkout-rollout]
+rollout = 50
+
+[toggles.search_rollout]
+rollout = 25
+allow = [\"staff-ada\", \"staff-bob\", \"staff-eve\"]
+
+[toggles.checkout_rollout_member]
+release = \"checkout-rollout\"
+";
+
 const AREAS: [&str; 10] = [
     "checkout", "search", "cart", "profile", "billing", "catalog", "shipping", "auth", "reports",
     "mobile",

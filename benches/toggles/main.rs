@@ -20,7 +20,7 @@ mod fixture;
 mod latency;
 mod summary;
 
-use fixture::{CHECKED, OTHER};
+use fixture::{CHECKED, KEY, OTHER, RELEASE_ROLLOUT, ROLLOUT, ROLLOUTS};
 
 /// Toggles in the file of the check and reload benchmarks.
 const TOGGLES: usize = 10_000;
@@ -46,7 +46,8 @@ impl World {
     fn new() -> World {
         let dir = tempfile::tempdir().expect("temporary folder");
         let path = dir.path().join("toggles.toml");
-        std::fs::write(&path, fixture::file(TOGGLES, RELEASES, true)).expect("write");
+        let text = fixture::file(TOGGLES, RELEASES, true) + ROLLOUTS;
+        std::fs::write(&path, text).expect("write");
         // No watch and no appends: no background thread competes for the
         // two cores while checks are measured.
         let store = Store::builder(&path)
@@ -60,7 +61,7 @@ impl World {
             .toggles()
             .map(|t| (t.name().to_owned(), t.is_enabled()))
             .collect();
-        assert_eq!(map.len(), TOGGLES);
+        assert_eq!(map.len(), TOGGLES + 2);
         assert!(map[CHECKED] && FLOOR.load(Ordering::Relaxed));
         World {
             _dir: dir,
@@ -116,6 +117,27 @@ fn checks(c: &mut Criterion, world: &World) {
     });
     g.bench_function("baseline_arcswap_hashmap", |b| {
         b.iter(|| arcswap_check(&world.arcswap, black_box(CHECKED)))
+    });
+    // Keyed checks (a 25-byte key): without a rollout (the call-site cache
+    // answers), with an own rollout (lookup + hash), with a release's, and
+    // an allow-listed key (lookup + binary search).
+    g.bench_function("toggle_macro_keyed_plain", |b| {
+        b.iter(|| toggle!("new_checkout_flow", black_box(KEY)))
+    });
+    g.bench_function("toggle_macro_keyed_rollout", |b| {
+        b.iter(|| toggle!("search_rollout", black_box(KEY)))
+    });
+    g.bench_function("toggle_macro_keyed_release_rollout", |b| {
+        b.iter(|| toggle!("checkout_rollout_member", black_box(KEY)))
+    });
+    g.bench_function("toggle_macro_keyed_allowed", |b| {
+        b.iter(|| toggle!("search_rollout", black_box("staff-bob")))
+    });
+    g.bench_function("store_keyed_rollout", |b| {
+        b.iter(|| store.is_enabled_for(black_box(ROLLOUT), black_box(KEY)))
+    });
+    g.bench_function("snapshot_keyed_release_rollout", |b| {
+        b.iter(|| snapshot.is_enabled_for(black_box(RELEASE_ROLLOUT), black_box(KEY)))
     });
     // An unknown name: off, and (appends being off here) nothing queued.
     g.bench_function("store_unknown_name", |b| {

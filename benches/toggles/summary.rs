@@ -60,6 +60,30 @@ pub fn print(started: SystemTime, latencies: &[Latencies]) {
             "`store.is_enabled` of an unknown name",
         ),
         (
+            "toggle_macro_keyed_plain",
+            "`toggle!(\"x\", key)`, no rollout or allow list",
+        ),
+        (
+            "toggle_macro_keyed_rollout",
+            "`toggle!(\"x\", key)`, own rollout",
+        ),
+        (
+            "toggle_macro_keyed_release_rollout",
+            "`toggle!(\"x\", key)`, release rollout",
+        ),
+        (
+            "toggle_macro_keyed_allowed",
+            "`toggle!(\"x\", key)`, key in `allow`",
+        ),
+        (
+            "store_keyed_rollout",
+            "`store.is_enabled_for(\"x\", key)`, own rollout",
+        ),
+        (
+            "snapshot_keyed_release_rollout",
+            "`snapshot.is_enabled_for(\"x\", key)`, release rollout",
+        ),
+        (
             "toggle_macro_override_other_thread",
             "`toggle!`, an override active on another thread",
         ),
@@ -126,6 +150,18 @@ pub fn print(started: SystemTime, latencies: &[Latencies]) {
         ratio(m("check", "toggle_macro"), floor),
         "×",
         "≤ 3×",
+    );
+    row(
+        "`toggle!(\"x\", key)`, own rollout, 25-byte key",
+        m("check", "toggle_macro_keyed_rollout"),
+        " ns",
+        "≤ 25 ns",
+    );
+    row(
+        "`toggle!(\"x\", key)`, release rollout, 25-byte key",
+        m("check", "toggle_macro_keyed_release_rollout"),
+        " ns",
+        "≤ 25 ns",
     );
     row(
         "static `Toggle` ÷ floor",

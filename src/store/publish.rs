@@ -54,7 +54,7 @@ impl Subscriber {
 
 /// Hears the generation of each snapshot a store publishes (see
 /// [`Store::set_on_publish`](crate::Store::set_on_publish)).
-pub(crate) type PublishHook = Arc<dyn Fn(u64) + Send + Sync>;
+pub(crate) type PublishHook = Arc<dyn Fn(&Arc<Snapshot>) + Send + Sync>;
 
 /// What a reload did, and whether the worker should look again.
 pub(super) struct Reloaded {
@@ -121,7 +121,7 @@ impl Shared {
         self.last_error.store(None);
         let hook = lock(&self.on_publish).clone();
         if let Some(hook) = hook {
-            hook(snapshot.generation());
+            hook(&snapshot);
         }
         self.requeue_vanished(&snapshot);
         let changes = Changes::between(&old, &snapshot);
