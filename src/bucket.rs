@@ -163,6 +163,58 @@ pub(crate) fn release_hash(bucketing: Bucketing, release: &str, key: &str) -> u3
     }
 }
 
+/// The hash of a table's bucketing value for any key, with the part
+/// before the key hashed once, when the file is loaded: the toggle's name
+/// (and CBOR heads) for its own rollout, the release's name for a v2
+/// release. A keyed check then hashes only the key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct KeyHasher {
+    /// The hasher's state after the fixed part.
+    prefix: Murmur3,
+    /// Whether the key goes in as a CBOR text (v3's `[flag, key]`), head first.
+    cbor_key: bool,
+}
+
+impl KeyHasher {
+    /// For a toggle's own rollout: [`default_hash`] of `flag` and a key.
+    pub(crate) fn own(bucketing: Bucketing, flag: &str) -> KeyHasher {
+        let mut prefix = Murmur3::new(0);
+        match bucketing {
+            Bucketing::FlagdV2 => prefix.write(flag.as_bytes()),
+            Bucketing::FlagdV3 => {
+                let (array, array_len) = cbor_head(MAJOR_ARRAY, 2);
+                let (text, text_len) = cbor_head(MAJOR_TEXT, flag.len());
+                prefix.write(&array[..array_len]);
+                prefix.write(&text[..text_len]);
+                prefix.write(flag.as_bytes());
+            }
+        }
+        KeyHasher {
+            prefix,
+            cbor_key: bucketing == Bucketing::FlagdV3,
+        }
+    }
+
+    /// For a release's rollout: [`release_hash`] of `release` and a key.
+    /// `None` under v3, whose value starts with a head that depends on the
+    /// key's length: there the whole value is hashed at each check.
+    pub(crate) fn release(bucketing: Bucketing, release: &str) -> Option<KeyHasher> {
+        (bucketing == Bucketing::FlagdV2).then(|| KeyHasher::own(bucketing, release))
+    }
+
+    /// The hash of the bucketing value for `key`.
+    #[inline]
+    pub(crate) fn hash(&self, key: &str) -> u32 {
+        let mut hasher = self.prefix.clone();
+        if self.cbor_key {
+            let (head, len) = cbor_head(MAJOR_TEXT, key.len());
+            hasher.write(&head[..len]);
+        }
+        hasher.write(key.as_bytes());
+        hasher.finish()
+    }
+}
+
 /// How many bytes [`hash_concat`] gathers on the stack before hashing
 /// them in one pass: a flag name, a key and CBOR heads of usual lengths.
 const GATHER: usize = 160;
@@ -338,6 +390,7 @@ fn write_cbor(hasher: &mut Murmur3, value: &Value<'_>) {
 /// bytes, and how many of the 9 are used. The length is in the first byte
 /// below 24, else in the 1, 2, 4 or 8 big-endian bytes after it (additional
 /// information 24, 25, 26, 27).
+#[inline]
 fn cbor_head(major: u8, len: usize) -> ([u8; 9], usize) {
     let first = major << 5; // major < 8: the shift keeps every bit
     let mut head = [0; 9];
@@ -384,7 +437,7 @@ const C2: u32 = 0x1b87_3593;
 /// of SMHasher), fed in pieces: the hash of several writes is the hash of
 /// their concatenation. All arithmetic is on `u32` and wraps, as the
 /// reference's `uint32_t` does: `wrapping_*` say so.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Murmur3 {
     /// The running state, `h1` in the reference.
     h: u32,
@@ -804,6 +857,24 @@ mod tests {
                 assert_eq!(default_hash(Bucketing::FlagdV2, &flag, &key), v2);
             }
         }
+    }
+
+    #[test]
+    fn key_hashers_equal_the_whole_value_hashed() {
+        for flag_len in [0, 1, 3, 4, 14, 23, 24, 255, 256] {
+            for key_len in [0, 1, 2, 3, 5, 23, 24, 25, 36, 200, 300] {
+                let flag = "f".repeat(flag_len);
+                let key = "é".repeat(key_len / 2) + &"k".repeat(key_len % 2);
+                for b in [Bucketing::FlagdV2, Bucketing::FlagdV3] {
+                    let own = KeyHasher::own(b, &flag).hash(&key);
+                    assert_eq!(own, default_hash(b, &flag, &key), "{b} {flag_len} {key_len}");
+                    if let Some(release) = KeyHasher::release(b, &flag) {
+                        assert_eq!(release.hash(&key), release_hash(b, &flag, &key));
+                    }
+                }
+            }
+        }
+        assert!(KeyHasher::release(Bucketing::FlagdV3, "r").is_none());
     }
 
     #[test]

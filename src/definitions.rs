@@ -6,7 +6,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::bucket::{self, Bucketing, Rollout};
+use crate::bucket::{self, Bucketing, KeyHasher, Rollout};
 use crate::date::Date;
 use crate::name::MAX_NAME_LEN;
 
@@ -66,6 +66,9 @@ pub(crate) struct Targeting {
     pub(crate) rollout: Option<Rollout>,
     /// Sorted, without duplicates or empty keys.
     pub(crate) allow: Box<[Box<str>]>,
+    /// Hashes a key's bucketing value with its fixed part precomputed;
+    /// `None` where it cannot be (a v3 release): see [`KeyHasher::release`].
+    pub(crate) hasher: Option<KeyHasher>,
 }
 
 impl Targeting {
@@ -239,7 +242,7 @@ impl ToggleInfo {
         } else if targeting.allows(key) {
             true
         } else if let Some(rollout) = targeting.rollout {
-            bucket::bucket_of(self.hash(key)) < rollout.basis_points()
+            bucket::bucket_of(self.hash(targeting, key)) < rollout.basis_points()
         } else {
             self.enabled
         }
@@ -284,7 +287,7 @@ impl ToggleInfo {
             Reason::Allowed
         } else if let Some(rollout) = targeting.rollout {
             Reason::Bucket {
-                bucket: bucket::bucket_of(self.hash(key)),
+                bucket: bucket::bucket_of(self.hash(targeting, key)),
                 rollout,
             }
         } else {
@@ -305,7 +308,10 @@ impl ToggleInfo {
     /// The hash of the key's bucketing value: by the toggle's name for its
     /// own rollout, by the release's for the release's.
     #[inline]
-    fn hash(&self, key: &str) -> u32 {
+    fn hash(&self, targeting: &Targeting, key: &str) -> u32 {
+        if let Some(hasher) = &targeting.hasher {
+            return hasher.hash(key);
+        }
         match (&self.release, self.source) {
             (Some(release), Source::Release) => bucket::release_hash(self.bucketing, release, key),
             _ => bucket::default_hash(self.bucketing, self.name(), key),

@@ -139,6 +139,12 @@ fn checks(c: &mut Criterion, world: &World) {
     g.bench_function("snapshot_keyed_release_rollout", |b| {
         b.iter(|| snapshot.is_enabled_for(black_box(RELEASE_ROLLOUT), black_box(KEY)))
     });
+    // The rule alone, the toggle already found: the hash of the key and
+    // the comparison (what a keyed check adds to a lookup).
+    let info = snapshot.get(ROLLOUT).expect("in the fixture");
+    g.bench_function("toggle_info_keyed_rollout", |b| {
+        b.iter(|| info.is_enabled_for(black_box(KEY)))
+    });
     // An unknown name: off, and (appends being off here) nothing queued.
     g.bench_function("store_unknown_name", |b| {
         b.iter(|| store.is_enabled(black_box("not_in_the_file")))

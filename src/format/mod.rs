@@ -18,7 +18,7 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use crate::bucket::{Bucketing, Rollout};
+use crate::bucket::{Bucketing, KeyHasher, Rollout};
 use crate::date::Date;
 use crate::definitions::{Decider, Definitions, Release, Source, Targeting, ToggleInfo};
 use crate::error::Error;
@@ -131,7 +131,8 @@ fn resolve(path: &Path, text: &str, doc: Doc<'_>) -> Result<Definitions, Error> 
     {
         check_name(path, text, &name, "release")?;
         let what = || format!("release `{}`", name.get_ref());
-        let (enabled, targeting) = state_of(path, text, state, what)?;
+        let hasher = || KeyHasher::release(bucketing, name.get_ref());
+        let (enabled, targeting) = state_of(path, text, state, what, hasher)?;
         releases.push(Release {
             line: lines.line_of(name.span().start),
             name: Arc::from(name.get_ref().as_ref()),
@@ -170,7 +171,8 @@ fn resolve(path: &Path, text: &str, doc: Doc<'_>) -> Result<Definitions, Error> 
         };
         let (enabled, source, targeting) = if toggle.state.is_set() {
             let what = || format!("toggle `{}`", name.get_ref());
-            let (enabled, targeting) = state_of(path, text, toggle.state, what)?;
+            let hasher = || Some(KeyHasher::own(bucketing, name.get_ref()));
+            let (enabled, targeting) = state_of(path, text, toggle.state, what, hasher)?;
             (enabled, Source::Own, targeting)
         } else if let Some(index) = release {
             let release = &releases[index];
@@ -207,12 +209,14 @@ fn resolve(path: &Path, text: &str, doc: Doc<'_>) -> Result<Definitions, Error> 
 
 /// Validates a table's `enabled`, `rollout` and `allow`: its state for a
 /// check without a key, and its key-dependent part, if any. `what` names
-/// the table in messages ("toggle `a`").
+/// the table in messages ("toggle `a`"); `hasher` makes its rollout's key
+/// hasher.
 fn state_of(
     path: &Path,
     text: &str,
     state: StateEntry<'_>,
     what: impl Fn() -> String,
+    hasher: impl FnOnce() -> Option<KeyHasher>,
 ) -> Result<(bool, Option<Arc<Targeting>>), Error> {
     let rollout = match &state.rollout {
         None => None,
@@ -261,6 +265,7 @@ fn state_of(
     let targeting = (rollout.is_some() || !allow.is_empty()).then(|| {
         Arc::new(Targeting {
             rollout,
+            hasher: rollout.and_then(|_| hasher()),
             allow: allow
                 .into_iter()
                 .map(|key| key.into_inner().into_owned().into_boxed_str())
