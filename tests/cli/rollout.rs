@@ -478,9 +478,9 @@ fn allow_and_disallow_keep_the_layout_of_the_list() {
     );
     assert!(
         out.stdout.contains("  staff-ada: no longer allowed\n")
-            && out.stdout.contains(
-                "  nobody: not in the `allow` list (it holds staff-ada, staff-bob, staff-cy)\n"
-            ),
+            && out
+                .stdout
+                .contains("  nobody: not in the `allow` list (it holds staff-bob, staff-cy)\n"),
         "{}",
         out.stdout
     );

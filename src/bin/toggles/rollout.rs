@@ -290,25 +290,22 @@ pub fn disallow(path: &Path, target: Target<'_>, keys: &[String], force: bool) -
     })?;
     report(target, &edited);
     let before = target.own_allow(&edited.before);
+    let after = target.own_allow(&edited.after);
     for key in dedup(keys) {
         if before.iter().any(|k| k == key) {
             println!("  {key}: no longer allowed");
         } else if before.is_empty() {
             println!("  {key}: not allowed (no `allow` list of its own)");
+        } else if after.is_empty() {
+            println!("  {key}: was not in the `allow` list either");
         } else {
             println!(
                 "  {key}: not in the `allow` list (it holds {})",
-                some_keys(
-                    before
-                        .iter()
-                        .map(String::as_str)
-                        .collect::<Vec<_>>()
-                        .into_iter()
-                )
+                some_keys(after.iter().map(String::as_str))
             );
         }
     }
-    if !before.is_empty() && target.own_allow(&edited.after).is_empty() {
+    if !before.is_empty() && after.is_empty() {
         println!("  no keys left: the `allow` line is removed");
     }
     if let Target::Toggle(name) = target
