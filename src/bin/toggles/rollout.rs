@@ -3,7 +3,8 @@
 //! rollout NAME 10`); and how a table's state for keys reads
 //! (`10% of keys + 2 allowed`), shared by every command that prints one.
 //!
-//! The rules they keep (the file's, see the README's "The file"):
+//! The rules they keep (the file's, as `toggles::Snapshot::parse` enforces
+//! them):
 //!
 //! - `rollout` and `enabled` never stand together in one table: setting a
 //!   rollout removes `enabled`, and `on`/`off` (which mean every key)
