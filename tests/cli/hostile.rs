@@ -62,9 +62,16 @@ fn a_socket_is_refused() {
 }
 
 /// Every command, reading or editing, with and without `--create`.
-const EVERY_COMMAND: [&[&str]; 11] = [
+const EVERY_COMMAND: [&[&str]; 18] = [
     &["list"],
     &["show", "x"],
+    &["show", "x", "--key", "k"],
+    &["rollout", "x", "10"],
+    &["allow", "x", "k"],
+    &["disallow", "x", "k"],
+    &["release", "rollout", "r", "10"],
+    &["release", "allow", "r", "k"],
+    &["release", "disallow", "r", "k"],
     &["on", "x"],
     &["on", "x", "--create"],
     &["off", "x"],

@@ -7,3 +7,4 @@ mod common;
 mod edit;
 mod hostile;
 mod list;
+mod rollout;

@@ -1,5 +1,6 @@
 //! The edit commands: `on`, `off`, `follow`, `release on|off`, `add` and
-//! `assign`, as changes to a `toml_edit` document.
+//! `assign`, as changes to a `toml_edit` document; and the helpers every
+//! edit shares (`rollout.rs` has the commands for keys).
 //!
 //! Each command checks its names against the validated file first (an
 //! unknown name is refused unless `--create` is given), changes only the
@@ -9,22 +10,27 @@
 
 use std::path::Path;
 
-use toggles::{Date, Snapshot, Source, ToggleInfo};
+use toggles::{Date, Release, Snapshot, Source, ToggleInfo};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 use crate::fail::Fail;
 use crate::list::unknown_release;
 use crate::output::on_off;
+use crate::rollout::{literal, release_summary, some_keys, toggle_summary};
 use crate::show::unknown_toggle;
 use crate::write::{self, Edited};
 use crate::{EXIT_OK, Outcome, file};
 
-/// `toggles on|off NAME…`: sets each toggle's own `enabled`.
+/// `toggles on|off NAME…`: sets each toggle's own `enabled` and removes its
+/// own `rollout` (the two never stand together: on and off mean every
+/// key). Its `allow` list stays.
 pub fn switch(path: &Path, names: &[String], on: bool, create: bool, force: bool) -> Outcome {
     let edited = write::edit_file(path, create, force, |before, doc| {
         for name in names {
             if before.contains(name) {
-                set(toggle_table(doc, name)?, "enabled", Value::from(on));
+                let table = toggle_table(doc, name)?;
+                remove(table, "rollout");
+                set(table, "enabled", Value::from(on));
             } else if create {
                 insert_toggle(
                     doc,
@@ -50,23 +56,47 @@ pub fn switch(path: &Path, names: &[String], on: bool, create: bool, force: bool
                 on_off(on),
                 file::at(path, after.line())
             ),
-            Some(before) if before.source() == Source::Own && before.is_enabled() == on => {
-                println!("{name}: already {}", on_off(on));
+            Some(before)
+                if before.source() == Source::Own
+                    && before.is_enabled() == on
+                    && before.rollout().is_none() =>
+            {
+                println!("{name}: already {}", toggle_summary(after));
             }
             Some(before) => println!("{name}: {}", transition(before, after, &edited)),
+        }
+        if !on && after.allow().len() > 0 {
+            println!(
+                "  {} stay on through its `allow` list: {} (`toggles disallow {name} KEY…` takes keys out)",
+                keys(after.allow().len()),
+                some_keys(after.allow())
+            );
         }
     }
     done(path, &edited)
 }
 
-/// `toggles follow NAME…`: drops each toggle's own `enabled`.
+/// `1 key`, `2 keys`.
+fn keys(n: usize) -> String {
+    if n == 1 {
+        "1 key".to_owned()
+    } else {
+        format!("{n} keys")
+    }
+}
+
+/// `toggles follow NAME…`: drops each toggle's own `enabled`, `rollout`
+/// and `allow` (any of them would keep its own table deciding).
 pub fn follow(path: &Path, names: &[String], force: bool) -> Outcome {
     let edited = write::edit_file(path, false, force, |before, doc| {
         for name in names {
             if !before.contains(name) {
                 return Err(refuse_unknown_toggle(before, name, false));
             }
-            remove(toggle_table(doc, name)?, "enabled");
+            let table = toggle_table(doc, name)?;
+            for key in ["enabled", "rollout", "allow"] {
+                remove(table, key);
+            }
         }
         Ok(())
     })?;
@@ -82,16 +112,29 @@ pub fn follow(path: &Path, names: &[String], force: bool) -> Outcome {
             );
         } else {
             println!("{name}: {}", transition(before, after, &edited));
+            if let Some(rollout) = before.rollout() {
+                println!("  dropped its own `rollout = {}`", literal(rollout));
+            }
+            if before.allow().len() > 0 {
+                println!(
+                    "  dropped its own `allow` list ({}): {}",
+                    keys(before.allow().len()),
+                    before.allow().collect::<Vec<_>>().join(", ")
+                );
+            }
         }
     }
     done(path, &edited)
 }
 
-/// `toggles release on|off RELEASE`: sets the release's `enabled`.
+/// `toggles release on|off RELEASE`: sets the release's `enabled` and
+/// removes its `rollout`; its `allow` list stays.
 pub fn switch_release(path: &Path, release: &str, on: bool, create: bool, force: bool) -> Outcome {
     let edited = write::edit_file(path, create, force, |before, doc| {
         if before.release(release).is_some() {
-            set(release_table(doc, release)?, "enabled", Value::from(on));
+            let table = release_table(doc, release)?;
+            remove(table, "rollout");
+            set(table, "enabled", Value::from(on));
             Ok(())
         } else if create {
             let mut table = Table::new();
@@ -106,26 +149,74 @@ pub fn switch_release(path: &Path, release: &str, on: bool, create: bool, force:
         }
     })?;
     let after = edited.after.release(release).expect("the edit defines it");
-    let (count_on, total) = after.counts();
     match edited.before.release(release) {
         None => println!("release {release}: added, {}", on_off(on)),
-        Some(before) if before.enabled() == on => {
-            println!("release {release}: already {}", on_off(on))
+        Some(before) if before.enabled() == on && before.rollout().is_none() => {
+            println!("release {release}: already {}", release_summary(after))
         }
         Some(before) => println!(
             "release {release}: {} → {}",
-            on_off(before.enabled()),
-            on_off(on)
+            release_summary(before),
+            release_summary(after)
         ),
     }
-    println!("  {count_on} of {total} toggles enabled");
-    for (name, state) in after.toggles().filter(|&(_, state)| state != on) {
+    report_members(&edited.after, after);
+    if !on && after.allow().len() > 0 {
         println!(
-            "  {name} stays {}: its own `enabled = {state}` wins (`toggles follow {name}` lets the release decide)",
-            on_off(state)
+            "  {} stay on through its `allow` list: {} (`toggles release disallow {release} KEY…` takes keys out)",
+            keys(after.allow().len()),
+            some_keys(after.allow())
         );
     }
     done(path, &edited)
+}
+
+/// After a release edit: how many of its toggles are on, and each toggle
+/// whose own state wins over the release's.
+pub fn report_members(snapshot: &Snapshot, release: &Release) {
+    let (count_on, total) = release.counts();
+    match release.rollout() {
+        None => println!("  {count_on} of {total} toggles enabled"),
+        Some(rollout) => {
+            let following = release
+                .toggles()
+                .filter(|(name, _)| {
+                    snapshot
+                        .get(name)
+                        .is_some_and(|t| t.source() == Source::Release)
+                })
+                .count();
+            println!(
+                "  {following} of {total} toggles follow its rollout of {rollout}; \
+                 {count_on} of {total} enabled for a check without a key"
+            );
+        }
+    }
+    for toggle in release.toggles().filter_map(|(name, _)| snapshot.get(name)) {
+        let differs =
+            toggle.is_enabled() != release.enabled() || toggle.rollout() != release.rollout();
+        if toggle.source() == Source::Own && differs {
+            let name = toggle.name();
+            println!(
+                "  {name} stays {}: its own {} wins (`toggles follow {name}` lets the release decide)",
+                toggle_summary(toggle),
+                own_fields(toggle)
+            );
+        }
+    }
+}
+
+/// What in a toggle's own table decides: `` `enabled = false` ``,
+/// `` `rollout = 10` ``, or `` `allow` list ``.
+pub fn own_fields(toggle: &ToggleInfo) -> String {
+    match toggle.rollout() {
+        Some(rollout) => format!("`rollout = {}`", literal(rollout)),
+        None if toggle.allow().len() > 0 && !toggle.is_enabled() => {
+            // `enabled = false` or no `enabled`: the same state.
+            "`allow` list (off for every other key)".to_owned()
+        }
+        None => format!("`enabled = {}`", toggle.is_enabled()),
+    }
 }
 
 /// What `toggles add` creates.
@@ -205,14 +296,14 @@ pub fn assign(path: &Path, name: &str, release: &str, create: bool, force: bool)
     }
     if after.source() == Source::Own {
         println!(
-            "  its own `enabled = {}` wins over the release: `toggles follow {name}` lets the release decide",
-            after.is_enabled()
+            "  its own {} wins over the release: `toggles follow {name}` lets the release decide",
+            own_fields(after)
         );
     }
     done(path, &edited)
 }
 
-fn done(path: &Path, edited: &Edited) -> Outcome {
+pub fn done(path: &Path, edited: &Edited) -> Outcome {
     if edited.written {
         println!("wrote {}", path.display());
     } else {
@@ -221,8 +312,9 @@ fn done(path: &Path, edited: &Edited) -> Outcome {
     Ok(EXIT_OK)
 }
 
-/// `ON → OFF (follows release r)`, or `ON (now its own …)` if only the source changed.
-fn transition(before: &ToggleInfo, after: &ToggleInfo, edited: &Edited) -> String {
+/// `ON → OFF (follows release r)`, or `ON (now its own …)` if only the
+/// source changed; a rollout reads `10% of keys`, an allow list `+ 2 allowed`.
+pub fn transition(before: &ToggleInfo, after: &ToggleInfo, edited: &Edited) -> String {
     let why = match after.source() {
         Source::Own => "set on the toggle itself".to_owned(),
         _ => follows(after),
@@ -232,24 +324,21 @@ fn transition(before: &ToggleInfo, after: &ToggleInfo, edited: &Edited) -> Strin
             format!(
                 "{why}, over release {} ({})",
                 release.name(),
-                on_off(release.enabled())
+                release_summary(release)
             )
         }
         _ => why,
     };
-    if before.is_enabled() == after.is_enabled() {
-        format!("{} ({why})", on_off(after.is_enabled()))
+    let (was, now) = (toggle_summary(before), toggle_summary(after));
+    if was == now {
+        format!("{now} ({why})")
     } else {
-        format!(
-            "{} → {} ({why})",
-            on_off(before.is_enabled()),
-            on_off(after.is_enabled())
-        )
+        format!("{was} → {now} ({why})")
     }
 }
 
 /// `follows release r`, or `off by default` for a toggle without a release.
-fn follows(toggle: &ToggleInfo) -> String {
+pub fn follows(toggle: &ToggleInfo) -> String {
     match toggle.release() {
         Some(release) => format!("follows release {release}"),
         None => "off by default: no `enabled` and no release".to_owned(),
@@ -267,7 +356,7 @@ fn dedup(names: &[String]) -> impl Iterator<Item = &str> {
 /// An unknown toggle in an edit command. The help suggests a close name
 /// first, then only what this command accepts: `--create` only if it takes
 /// `--create` (`follow` does not).
-fn refuse_unknown_toggle(snapshot: &Snapshot, name: &str, takes_create: bool) -> Fail {
+pub fn refuse_unknown_toggle(snapshot: &Snapshot, name: &str, takes_create: bool) -> Fail {
     let fail = unknown_toggle(snapshot, name);
     if !takes_create {
         return fail;
@@ -353,7 +442,11 @@ fn release_table<'d>(doc: &'d mut DocumentMut, name: &str) -> Result<&'d mut Ite
 
 /// `SECTION.NAME`, however it is written: `[toggles.a]`, dotted keys
 /// (`a.enabled = true` under `[toggles]`) or an inline table.
-fn entry<'d>(doc: &'d mut DocumentMut, section: &str, name: &str) -> Result<&'d mut Item, Fail> {
+pub fn entry<'d>(
+    doc: &'d mut DocumentMut,
+    section: &str,
+    name: &str,
+) -> Result<&'d mut Item, Fail> {
     doc.get_mut(section)
         .and_then(|item| item.as_table_like_mut())
         .and_then(|parent| parent.get_mut(name))
@@ -361,7 +454,7 @@ fn entry<'d>(doc: &'d mut DocumentMut, section: &str, name: &str) -> Result<&'d 
         .ok_or_else(|| layout_error(&format!("{section}.{name}")))
 }
 
-fn layout_error(what: &str) -> Fail {
+pub fn layout_error(what: &str) -> Fail {
     Fail::error(format!(
         "cannot edit `{what}`: it is not laid out as a table"
     ))
@@ -371,7 +464,7 @@ fn layout_error(what: &str) -> Fail {
 /// Sets `key` in the table `item`. An existing value keeps its surroundings
 /// (spaces and trailing comment); a new key goes last, copying the
 /// indentation of the key before it.
-fn set(item: &mut Item, key: &str, value: Value) {
+pub fn set(item: &mut Item, key: &str, value: Value) {
     match item {
         Item::Table(table) => {
             if let Some(old) = table.get_mut(key).and_then(Item::as_value_mut) {
@@ -409,7 +502,7 @@ fn set(item: &mut Item, key: &str, value: Value) {
 }
 
 /// The text of a prefix or suffix of a key, value or table ("" if none).
-fn text(raw: Option<&toml_edit::RawString>) -> &str {
+pub fn text(raw: Option<&toml_edit::RawString>) -> &str {
     raw.and_then(|r| r.as_str()).unwrap_or("")
 }
 
@@ -429,7 +522,7 @@ fn indentation(key: &toml_edit::Key) -> Option<String> {
 /// Removes `key` from the table `item`. Comment lines just above it are
 /// kept (moved above the next key, or after the line before); its own
 /// trailing comment goes with it.
-fn remove(item: &mut Item, key: &str) {
+pub fn remove(item: &mut Item, key: &str) {
     match item {
         Item::Table(table) => {
             let Some(index) = table.iter().position(|(k, _)| k == key) else {

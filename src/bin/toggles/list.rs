@@ -1,13 +1,16 @@
 //! `toggles list`: every toggle with its state and where it comes from, and
-//! every release with "N of M enabled".
+//! every release with "N of M enabled". A ROLLOUT column (`10% + 2
+//! allowed`) appears in a table when one of its rows has a rollout or an
+//! `allow` list, so files without them list as they always did.
 
 use std::path::Path;
 
 use serde::Serialize;
-use toggles::{Date, Release, Snapshot, ToggleInfo};
+use toggles::{Date, Release, Rollout, Snapshot, ToggleInfo};
 
 use crate::fail::Fail;
 use crate::output::{Colors, Style, Table, age_days, cell, did_you_mean, on_off, styled};
+use crate::rollout::column;
 use crate::{EXIT_OK, Outcome, file};
 
 pub fn run(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Outcome {
@@ -30,6 +33,7 @@ pub fn run(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Ou
         let listing = Listing {
             file: path.display().to_string(),
             today: today.to_string(),
+            bucketing: snapshot.bucketing().to_string(),
             toggles: toggles.iter().map(|t| ToggleJson::new(t, today)).collect(),
             releases: releases.iter().map(|r| ReleaseJson::new(r)).collect(),
         };
@@ -67,20 +71,25 @@ fn toggle_table(toggles: &[&ToggleInfo], today: Date, colors: Colors) -> String 
     if toggles.is_empty() {
         return "no toggles\n".to_owned();
     }
-    let mut table = Table::new(&[
-        "TOGGLE",
-        "STATE",
-        "FROM",
-        "RELEASE",
-        "CREATED",
-        "AGE",
-        "DESCRIPTION",
-    ]);
+    let keyed = toggles
+        .iter()
+        .any(|t| t.rollout().is_some() || t.allow().len() > 0);
+    let mut header = vec!["TOGGLE", "STATE"];
+    if keyed {
+        header.push("ROLLOUT");
+    }
+    header.extend(["FROM", "RELEASE", "CREATED", "AGE", "DESCRIPTION"]);
+    let mut table = Table::new(&header);
     for toggle in toggles {
         let on = toggle.is_enabled();
-        table.row(vec![
+        let mut row = vec![
             cell(toggle.name()),
             styled(on_off(on), if on { Style::On } else { Style::Off }),
+        ];
+        if keyed {
+            row.push(cell(column(toggle.rollout(), toggle.allow().len())));
+        }
+        row.extend([
             cell(toggle.source().to_string()),
             cell(toggle.release().unwrap_or("-")),
             cell(toggle.created().map_or("-".to_owned(), |d| d.to_string())),
@@ -89,15 +98,24 @@ fn toggle_table(toggles: &[&ToggleInfo], today: Date, colors: Colors) -> String 
             ),
             styled(toggle.description().unwrap_or(""), Style::Dim),
         ]);
+        table.row(row);
     }
     table.render(colors)
 }
 
 fn release_table(releases: &[&Release], colors: Colors) -> String {
-    let mut table = Table::new(&["RELEASE", "STATE", "TOGGLES", "DESCRIPTION"]);
+    let keyed = releases
+        .iter()
+        .any(|r| r.rollout().is_some() || r.allow().len() > 0);
+    let mut header = vec!["RELEASE", "STATE"];
+    if keyed {
+        header.push("ROLLOUT");
+    }
+    header.extend(["TOGGLES", "DESCRIPTION"]);
+    let mut table = Table::new(&header);
     for release in releases {
         let (on, total) = release.counts();
-        table.row(vec![
+        let mut row = vec![
             cell(release.name()),
             styled(
                 on_off(release.enabled()),
@@ -107,9 +125,15 @@ fn release_table(releases: &[&Release], colors: Colors) -> String {
                     Style::Off
                 },
             ),
+        ];
+        if keyed {
+            row.push(cell(column(release.rollout(), release.allow().len())));
+        }
+        row.extend([
             cell(format!("{on} of {total} enabled")),
             styled(release.description().unwrap_or(""), Style::Dim),
         ]);
+        table.row(row);
     }
     table.render(colors)
 }
@@ -118,6 +142,8 @@ fn release_table(releases: &[&Release], colors: Colors) -> String {
 struct Listing {
     file: String,
     today: String,
+    /// `flagd-v3` or `flagd-v2`: how keys are bucketed.
+    bucketing: String,
     toggles: Vec<ToggleJson>,
     releases: Vec<ReleaseJson>,
 }
@@ -134,6 +160,22 @@ pub struct ToggleJson {
     created: Option<String>,
     age_days: Option<i64>,
     line: usize,
+    /// The deciding table's rollout in percent (`12.5`), or null: the
+    /// toggle's own, or its release's when `source` is `release`.
+    rollout: Option<serde_json::Number>,
+    /// The deciding table's `allow` list, sorted.
+    allow: Vec<String>,
+}
+
+/// A rollout in `--json` output: its percent, an integer when whole (`10`),
+/// else with its decimals (`12.5`).
+pub fn percent_json(rollout: Option<Rollout>) -> Option<serde_json::Number> {
+    let bp = rollout?.basis_points();
+    if bp.is_multiple_of(100) {
+        Some(serde_json::Number::from(bp / 100))
+    } else {
+        serde_json::Number::from_f64(f64::from(bp) / 100.0)
+    }
 }
 
 impl ToggleJson {
@@ -147,6 +189,8 @@ impl ToggleJson {
             created: toggle.created().map(|d| d.to_string()),
             age_days: age_days(toggle.created(), today),
             line: toggle.line(),
+            rollout: percent_json(toggle.rollout()),
+            allow: toggle.allow().map(str::to_owned).collect(),
         }
     }
 }
@@ -162,6 +206,10 @@ pub struct ReleaseJson {
     on: usize,
     total: usize,
     toggles: Vec<String>,
+    /// The release's rollout in percent (`12.5`), or null.
+    rollout: Option<serde_json::Number>,
+    /// The release's `allow` list, sorted.
+    allow: Vec<String>,
 }
 
 impl ReleaseJson {
@@ -175,6 +223,8 @@ impl ReleaseJson {
             on,
             total,
             toggles: release.toggles().map(|(name, _)| name.to_owned()).collect(),
+            rollout: percent_json(release.rollout()),
+            allow: release.allow().map(str::to_owned).collect(),
         }
     }
 }

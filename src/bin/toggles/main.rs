@@ -10,8 +10,12 @@
 //! - `list.rs`: `toggles list`; `show.rs`: `toggles show`.
 //! - `write.rs`: replacing the file safely: lock, re-read, validate, atomic
 //!   rename over the real file (symlinks resolved).
-//! - `edit.rs`: the edit commands (`on`, `off`, `follow`, `release`, `add`,
-//!   `assign`) as changes to a `toml_edit` document.
+//! - `edit.rs`: the edit commands (`on`, `off`, `follow`, `release on|off`,
+//!   `add`, `assign`) as changes to a `toml_edit` document, and the helpers
+//!   every edit shares (finding a table, setting and removing a key).
+//! - `rollout.rs`: the edit commands for keys (`rollout`, `allow`,
+//!   `disallow`, on a toggle or a release), and how a table's state for keys
+//!   is summed up (`10% of keys + 2 allowed`).
 //! - `scan.rs`: finding toggle names in Rust sources (a small byte lexer).
 //! - `check.rs`: `toggles check`, the CI gate.
 
@@ -21,6 +25,7 @@ mod fail;
 mod file;
 mod list;
 mod output;
+mod rollout;
 mod scan;
 mod show;
 mod write;
@@ -28,7 +33,7 @@ mod write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::fail::Fail;
 use crate::output::ColorChoice;
@@ -79,20 +84,56 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// One toggle, and why it is on or off
+    /// One toggle, and why it is on or off (for one key with --key)
     Show {
         /// The toggle
         #[arg(value_parser = name)]
         name: String,
+        /// What a check with this key (a user id, a tenant…) gets, and why
+        #[arg(long, short, value_name = "KEY")]
+        key: Option<String>,
         /// Machine-readable output
         #[arg(long)]
         json: bool,
     },
-    /// Switch toggles on (sets their own `enabled = true`)
+    /// Switch toggles on for every key (sets their own `enabled = true`, removes their own `rollout`)
     On(Switch),
-    /// Switch toggles off (sets their own `enabled = false`)
+    /// Switch toggles off for every key (sets their own `enabled = false`, removes their own `rollout`)
     Off(Switch),
-    /// Drop toggles' own `enabled`, so that their release (or the default, off) decides
+    /// Roll a toggle out to a share of keys (sets its own `rollout`, removes its own `enabled`)
+    Rollout {
+        /// The toggle
+        #[arg(value_parser = name)]
+        name: String,
+        /// The percent of keys that get it: 0 to 100, at most two decimals (12.5)
+        #[arg(value_parser = rollout::percent, allow_negative_numbers = true)]
+        percent: toggles::Rollout,
+        #[command(flatten)]
+        force: Force,
+    },
+    /// Let keys always get a toggle (adds them to its own `allow` list)
+    Allow {
+        /// The toggle
+        #[arg(value_parser = name)]
+        name: String,
+        /// The keys (user ids, tenants…)
+        #[arg(required = true, value_parser = rollout::key)]
+        keys: Vec<String>,
+        #[command(flatten)]
+        force: Force,
+    },
+    /// Take keys out of a toggle's own `allow` list (the last one removes the list)
+    Disallow {
+        /// The toggle
+        #[arg(value_parser = name)]
+        name: String,
+        /// The keys
+        #[arg(required = true, value_parser = rollout::key)]
+        keys: Vec<String>,
+        #[command(flatten)]
+        force: Force,
+    },
+    /// Drop toggles' own `enabled`, `rollout` and `allow`, so that their release (or the default, off) decides
     Follow {
         /// The toggles
         #[arg(required = true, value_parser = name)]
@@ -100,19 +141,9 @@ enum Command {
         #[command(flatten)]
         force: Force,
     },
-    /// Switch a release on or off (its toggles follow unless they set their own `enabled`)
-    Release {
-        /// on or off
-        state: OnOff,
-        /// The release
-        #[arg(value_parser = name)]
-        release: String,
-        /// Create the release if the file lacks it
-        #[arg(long)]
-        create: bool,
-        #[command(flatten)]
-        force: Force,
-    },
+    /// Switch a release on or off, or roll it out (its toggles follow unless they have their own state)
+    #[command(subcommand)]
+    Release(ReleaseCommand),
     /// Add a new toggle (off, or following its release)
     Add {
         /// The new toggle's name
@@ -152,6 +183,59 @@ enum Command {
     Check(check::CheckArgs),
 }
 
+#[derive(Subcommand)]
+enum ReleaseCommand {
+    /// Switch a release on for every key (sets its `enabled = true`, removes its `rollout`)
+    On(ReleaseSwitch),
+    /// Switch a release off for every key (sets its `enabled = false`, removes its `rollout`)
+    Off(ReleaseSwitch),
+    /// Roll a release out to a share of keys (sets its `rollout`, removes its `enabled`)
+    Rollout {
+        /// The release
+        #[arg(value_parser = name)]
+        release: String,
+        /// The percent of keys that get it: 0 to 100, at most two decimals (12.5)
+        #[arg(value_parser = rollout::percent, allow_negative_numbers = true)]
+        percent: toggles::Rollout,
+        #[command(flatten)]
+        force: Force,
+    },
+    /// Let keys always get a release (adds them to its `allow` list)
+    Allow {
+        /// The release
+        #[arg(value_parser = name)]
+        release: String,
+        /// The keys (user ids, tenants…)
+        #[arg(required = true, value_parser = rollout::key)]
+        keys: Vec<String>,
+        #[command(flatten)]
+        force: Force,
+    },
+    /// Take keys out of a release's `allow` list (the last one removes the list)
+    Disallow {
+        /// The release
+        #[arg(value_parser = name)]
+        release: String,
+        /// The keys
+        #[arg(required = true, value_parser = rollout::key)]
+        keys: Vec<String>,
+        #[command(flatten)]
+        force: Force,
+    },
+}
+
+#[derive(Args)]
+struct ReleaseSwitch {
+    /// The release
+    #[arg(value_parser = name)]
+    release: String,
+    /// Create the release if the file lacks it
+    #[arg(long)]
+    create: bool,
+    #[command(flatten)]
+    force: Force,
+}
+
 #[derive(Args)]
 struct Switch {
     /// The toggles
@@ -171,12 +255,6 @@ struct Force {
     /// its owner); it keeps its mode, and its owner where allowed
     #[arg(long)]
     force: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum OnOff {
-    On,
-    Off,
 }
 
 /// Accepts a valid toggle or release name (clap turns a refusal into exit 2).
@@ -204,7 +282,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::List { release, json } => list::run(&path, release.as_deref(), json, colors),
-        Command::Show { name, json } => show::run(&path, &name, json, colors),
+        Command::Show { name, key, json } => show::run(&path, &name, key.as_deref(), json, colors),
         Command::On(switch) => edit::switch(
             &path,
             &switch.names,
@@ -219,19 +297,19 @@ fn main() -> ExitCode {
             switch.create,
             switch.force.force,
         ),
-        Command::Follow { names, force } => edit::follow(&path, &names, force.force),
-        Command::Release {
-            state,
-            release,
-            create,
+        Command::Rollout {
+            name,
+            percent,
             force,
-        } => edit::switch_release(
-            &path,
-            &release,
-            matches!(state, OnOff::On),
-            create,
-            force.force,
-        ),
+        } => rollout::set_rollout(&path, rollout::Target::Toggle(&name), percent, force.force),
+        Command::Allow { name, keys, force } => {
+            rollout::allow(&path, rollout::Target::Toggle(&name), &keys, force.force)
+        }
+        Command::Disallow { name, keys, force } => {
+            rollout::disallow(&path, rollout::Target::Toggle(&name), &keys, force.force)
+        }
+        Command::Follow { names, force } => edit::follow(&path, &names, force.force),
+        Command::Release(command) => release(&path, command),
         Command::Add {
             name,
             release,
@@ -264,6 +342,34 @@ fn main() -> ExitCode {
             fail.print(choice);
             ExitCode::from(fail.code)
         }
+    }
+}
+
+/// `toggles release …`.
+fn release(path: &std::path::Path, command: ReleaseCommand) -> Outcome {
+    use rollout::Target;
+    match command {
+        ReleaseCommand::On(s) => {
+            edit::switch_release(path, &s.release, true, s.create, s.force.force)
+        }
+        ReleaseCommand::Off(s) => {
+            edit::switch_release(path, &s.release, false, s.create, s.force.force)
+        }
+        ReleaseCommand::Rollout {
+            release,
+            percent,
+            force,
+        } => rollout::set_rollout(path, Target::Release(&release), percent, force.force),
+        ReleaseCommand::Allow {
+            release,
+            keys,
+            force,
+        } => rollout::allow(path, Target::Release(&release), &keys, force.force),
+        ReleaseCommand::Disallow {
+            release,
+            keys,
+            force,
+        } => rollout::disallow(path, Target::Release(&release), &keys, force.force),
     }
 }
 
