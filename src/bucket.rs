@@ -867,7 +867,11 @@ mod tests {
                 let key = "é".repeat(key_len / 2) + &"k".repeat(key_len % 2);
                 for b in [Bucketing::FlagdV2, Bucketing::FlagdV3] {
                     let own = KeyHasher::own(b, &flag).hash(&key);
-                    assert_eq!(own, default_hash(b, &flag, &key), "{b} {flag_len} {key_len}");
+                    assert_eq!(
+                        own,
+                        default_hash(b, &flag, &key),
+                        "{b} {flag_len} {key_len}"
+                    );
                     if let Some(release) = KeyHasher::release(b, &flag) {
                         assert_eq!(release.hash(&key), release_hash(b, &flag, &key));
                     }

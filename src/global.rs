@@ -7,6 +7,7 @@
 //! can be stale for at most one check per call site, never wrong for a
 //! generation.
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -101,14 +102,40 @@ pub(crate) fn global_arc() -> Arc<Store> {
     store
 }
 
-/// Calls `f` with the global store's current snapshot, without touching a
-/// reference count (one `arc-swap` load of the mirror): the keyed check of a toggle
-/// with a rollout or an `allow` list, which no call-site cache can answer.
+thread_local! {
+    /// This thread's copy of [`SNAPSHOT`], refreshed when the global
+    /// generation moves on: a keyed check reads it without any atomic
+    /// read-modify-write. A thread keeps one version alive until its next
+    /// keyed check after a reload (or its exit).
+    static LOCAL: RefCell<Option<Arc<Snapshot>>> = const { RefCell::new(None) };
+}
+
+/// Calls `f` with the global store's current snapshot: the keyed check of
+/// a toggle with a rollout or an `allow` list, which no call-site cache
+/// can answer. Usually from this thread's copy; after a reload, from the
+/// mirror (one `arc-swap` load); before any store, through [`global_arc`].
 pub(crate) fn with_current<R>(f: impl FnOnce(&Snapshot) -> R) -> R {
-    let mirrored = SNAPSHOT.load();
-    match &*mirrored {
-        Some(snapshot) => f(snapshot),
-        None => f(&global_arc().current()),
+    // Relaxed: compared with the copy's own generation only; a copy older
+    // than a reload it has not seen yet answers as a check a moment
+    // earlier would (see `install_arc`).
+    let generation = generation::GLOBAL.load(Ordering::Relaxed);
+    let mut f = Some(f);
+    let local = LOCAL.try_with(|cell| {
+        let mut copy = cell.try_borrow_mut().ok()?;
+        if copy.as_ref().is_none_or(|s| s.generation() != generation) {
+            *copy = SNAPSHOT.load_full();
+        }
+        let snapshot = copy.as_deref()?;
+        f.take().map(|f| f(snapshot))
+    });
+    match (local, f) {
+        (Ok(Some(result)), _) => result,
+        // No store yet, or this thread is exiting: the long way.
+        (_, Some(f)) => match &*SNAPSHOT.load() {
+            Some(snapshot) => f(snapshot),
+            None => f(&global_arc().current()),
+        },
+        (_, None) => unreachable!("`f` ran, so a result was returned"),
     }
 }
 

@@ -58,11 +58,30 @@ impl Snapshot {
     /// The toggle named `name`: one hash, one probe, no allocation.
     #[inline]
     fn find(&self, name: &str) -> Option<&ToggleInfo> {
+        self.find_index(name).map(|i| &self.toggles[i as usize])
+    }
+
+    /// Where the toggle named `name` is in this version's list.
+    #[inline]
+    pub(crate) fn find_index(&self, name: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(name);
-        let &i = self
-            .index
-            .find(hash, |&i| self.toggles[i as usize].is_named(name))?;
-        Some(&self.toggles[i as usize])
+        self.index
+            .find(hash, |&i| self.toggles[i as usize].is_named(name))
+            .copied()
+    }
+
+    /// The toggle named `name`, looked for first at `hint` (where a caller
+    /// found it in an earlier version: usually still there), else by name.
+    /// With where it was found, for the next hint.
+    #[inline]
+    pub(crate) fn find_hinted(&self, name: &str, hint: u32) -> Option<(u32, &ToggleInfo)> {
+        match self.toggles.get(hint as usize) {
+            Some(toggle) if toggle.is_named(name) => Some((hint, toggle)),
+            _ => {
+                let i = self.find_index(name)?;
+                Some((i, &self.toggles[i as usize]))
+            }
+        }
     }
 
     /// The number of the load that produced this snapshot. Unique in the

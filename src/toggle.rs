@@ -1,7 +1,7 @@
 //! `Toggle`: a named toggle of the global store with a per-call-site cache.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use crate::{generation, global, overrides};
 
@@ -47,6 +47,10 @@ pub struct Toggle {
     name: &'static str,
     /// `generation << SHIFT | TARGETED? | ON?`, or [`UNRESOLVED`].
     cache: AtomicU64,
+    /// Where the name was last found in a snapshot's list: a keyed check
+    /// of a toggle with a rollout looks there first (a compare of the
+    /// name instead of a hash lookup). Only a hint: always verified.
+    hint: AtomicU32,
 }
 
 impl Toggle {
@@ -55,6 +59,7 @@ impl Toggle {
         Toggle {
             name,
             cache: AtomicU64::new(UNRESOLVED),
+            hint: AtomicU32::new(u32::MAX),
         }
     }
 
@@ -118,9 +123,16 @@ impl Toggle {
             return word & ON != 0;
         }
         global::with_current(|snapshot| {
-            snapshot
-                .get(self.name)
-                .is_some_and(|toggle| toggle.is_enabled_for(key))
+            // Relaxed: a hint, verified by name before use.
+            let hint = self.hint.load(Ordering::Relaxed);
+            let Some((found, toggle)) = snapshot.find_hinted(self.name, hint) else {
+                return false;
+            };
+            if found != hint {
+                // Relaxed: as above.
+                self.hint.store(found, Ordering::Relaxed);
+            }
+            toggle.is_enabled_for(key)
         })
     }
 

@@ -75,6 +75,16 @@ fn a_keyed_call_site_follows_a_reload_into_and_out_of_a_rollout() {
     assert!(check("ada"), "allowed again, from a warm call site");
     assert!(!check("bob"));
     assert!(!toggle!("g_keyed_flip"), "key-less: 0 %");
+    // A toggle whose name sorts just before moves this one in the list:
+    // where the call site found it last now holds the newcomer, on for
+    // every key, which must not answer for it.
+    edit_global(|text| text + "\n[toggles.g_keyed_a]\nrollout = 100\n");
+    toggles::global().reload().unwrap();
+    assert!(
+        !check("bob"),
+        "the call site's hint is checked against the name"
+    );
+    assert!(check("ada"));
     edit_global(|text| {
         text.replace(
             "[toggles.g_keyed_flip]\nrollout = 0\nallow = [\"ada\"]",
