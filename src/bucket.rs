@@ -18,13 +18,17 @@
 //! whole percents) is not implemented: it cannot express a rollout finer
 //! than 1 %, and its float steps differ between evaluators.
 //!
-//! Everything here is pure: no I/O, no allocation (values are hashed as a
-//! stream, CBOR headers included, without building a buffer), no panic.
+//! Everything here is pure: no I/O, no allocation (values are hashed in
+//! pieces or gathered in a stack buffer), no panic. The general rule
+//! (`variant`, `in_rollout`, `hash_v2`, `hash_v3`) is compiled for the
+//! tests only: they hold the fast paths a check uses ([`bucket_of`],
+//! [`default_hash`], [`release_hash`], [`KeyHasher`]) equal to it and to
+//! flagd's published vectors.
 //!
 //! Two differences with the evaluators are the caller's to handle: flagd
 //! refuses an empty targeting key under the default bucketing value (the
-//! flag then takes its default variant), where [`in_rollout`] hashes it like
-//! any key; and the npm evaluator 4.0.1 does not hash UTF-8 bytes: its
+//! flag then takes its default variant), where the hash here takes it like
+//! any key (`ToggleInfo` treats an empty key as no key); and the npm evaluator 4.0.1 does not hash UTF-8 bytes: its
 //! `imurmurhash` 0.1.4 reads a JavaScript string's UTF-16 code units, one
 //! per "byte" but with all 16 bits mixed in. It agrees with UTF-8 (flagd's
 //! definition of v2, and this module) on ASCII only: a cross-check found all
@@ -119,7 +123,7 @@ impl Rollout {
 
     /// Whether a key whose bucketing value hashes to `hash` is inside: what
     /// flagd answers for `{"fractional": [VALUE, ["on", bp], ["off",
-    /// 10000 - bp]]}`, for any bucketing value (see [`in_rollout`] for the
+    /// 10000 - bp]]}`, for any bucketing value (see `in_rollout` for the
     /// default one).
     #[cfg(test)] // flagd's general rule: the tests check the fast path against it
     pub(crate) fn contains(self, hash: u32) -> bool {
@@ -313,7 +317,7 @@ pub(crate) const MAX_TOTAL_WEIGHT: u64 = 2_147_483_647;
 /// `bucket = (hash * total) >> 32`, as flagd computes it.
 ///
 /// `None` where flagd's `fractional` returns null: a total weight of 0 (no
-/// variants, or all weights 0) or above [`MAX_TOTAL_WEIGHT`]. flagd clamps
+/// variants, or all weights 0) or above `MAX_TOTAL_WEIGHT`. flagd clamps
 /// negative weights to 0 and gives a variant without a weight the weight 1;
 /// callers translating a flagd definition do the same.
 #[cfg(test)] // flagd's general rule: the tests check the fast path against it

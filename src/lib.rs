@@ -35,7 +35,12 @@
 //!   and is appended to the file (off, with a `created` date) by a background
 //!   thread, so a new toggle shows up in the next `git diff`.
 //! - **Precedence**: a test override ([`toggle_as`]) › the toggle's own
-//!   `enabled` › its release's `enabled` › `false`.
+//!   table (`enabled`, `rollout`, `allow`) › its release's › `false`.
+//! - **Gradual rollouts and allow lists**: `rollout = 10` turns a toggle on
+//!   for 10 % of keys, `allow = ["staff-ada"]` for named keys;
+//!   `toggle!("name", &user_id)` checks it for a key, without a lock or an
+//!   allocation. Keys are bucketed bit for bit like flagd's `fractional`
+//!   ([`Bucketing`]), so services in other languages agree.
 //! - **Hot reload**: the file is parsed and validated as a whole into an
 //!   immutable [`Snapshot`], swapped in atomically when the file changes,
 //!   however it was saved. A bad edit keeps the last good snapshot: nothing is

@@ -1,8 +1,31 @@
 //! # Limitations
 //!
-//! - **Booleans only, no targeting.** A toggle is on or off for the whole
-//!   process: no percentages, users or segments. That keeps a check at a few
-//!   atomic loads and the file reviewable.
+//! - **Booleans, keys and percentages; no segments.** A toggle is on or off,
+//!   for everyone or per key: an `allow` list of keys and a `rollout`
+//!   percentage. There are no rules on other attributes (country, plan,
+//!   version): that keeps a check cheap and the file reviewable.
+//! - **A check without a key ignores keys.** `toggle!("x")` (or an empty
+//!   key) skips `allow` lists, and a rollout is on only at 100 %: code with
+//!   no user at hand sees a feature once it is out to everyone, and never
+//!   through someone's allow-list entry.
+//! - **Changing `bucketing` reshuffles users.** The scheme is part of the
+//!   hash: under the other one, a user inside a 10 % rollout is outside it
+//!   nine times in ten. Change it only with every rollout at 0 or 100 %.
+//!   Renaming a toggle (or the release a rollout is on) reshuffles its users
+//!   the same way.
+//! - **flagd's evaluators differ from one another.** `flagd-v3` matches the
+//!   PyPI `openfeature-flagd-core` 2.x bit for bit; `flagd-v2` matches the
+//!   npm `@openfeature/flagd-core` 4.x for ASCII keys only (that evaluator
+//!   hashes JavaScript strings as UTF-16 code units, not UTF-8). flagd
+//!   refuses an empty targeting key and serves the default variant: here
+//!   an empty key is no key, which gives the same answer.
+//! - **A keyed check of a rollout hashes the key** (MurmurHash3 over the
+//!   key and a few bytes): a few times a key-less check, still without a
+//!   lock or an allocation; a release's rollout under `flagd-v3` also hashes
+//!   the release's name at each check (its CBOR head depends on the key's
+//!   length). Each thread keeps its own reference to the global snapshot
+//!   for keyed checks, so an old version stays in memory until that thread's
+//!   next keyed check after a reload.
 //! - **One global store.** [`toggle!`](crate::toggle!) and
 //!   [`Toggle`](crate::Toggle) read one process-wide store;
 //!   [`init`](crate::init) replaces it (every call site follows at its next
