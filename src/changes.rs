@@ -3,7 +3,39 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::bucket::{Bucketing, Rollout};
+use crate::definitions::{Source, ToggleInfo};
 use crate::snapshot::Snapshot;
+
+/// A toggle whose answer changed for some keys in a reload while its
+/// key-less state stayed the same: its rollout, its `allow` list, or what
+/// its keys are bucketed by (its own name or its release's, or the file's
+/// `bucketing`) changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retarget {
+    /// The toggle's name.
+    pub name: Box<str>,
+    /// Its rollout (of the deciding table) before the reload.
+    pub old: Option<Rollout>,
+    /// Its rollout after the reload.
+    pub new: Option<Rollout>,
+}
+
+/// What decides a toggle for a key, beyond its key-less state: equal when
+/// every key gets the same answer (given the same key-less state).
+fn keyed_rule(toggle: &ToggleInfo) -> (Option<Rollout>, Vec<&str>, Option<&str>, Bucketing) {
+    let by = match toggle.source() {
+        Source::Release => toggle.release(),
+        _ => Some(toggle.name()),
+    };
+    // Bucketing matters only where a rollout hashes keys.
+    let rollout = toggle.rollout();
+    let (by, bucketing) = match rollout {
+        Some(_) => (by, toggle.bucketing()),
+        None => (None, Bucketing::default()),
+    };
+    (rollout, toggle.allow().collect(), by, bucketing)
+}
 
 /// A toggle whose effective state flipped in a reload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +66,7 @@ pub struct ReleaseChange {
 #[derive(Debug, Clone)]
 pub struct Changes {
     pub(crate) flipped: Vec<Flip>,
+    pub(crate) retargeted: Vec<Retarget>,
     pub(crate) added: Vec<Box<str>>,
     pub(crate) removed: Vec<Box<str>>,
     pub(crate) releases: Vec<ReleaseChange>,
@@ -44,19 +77,29 @@ impl Changes {
     pub(crate) fn between(old: &Snapshot, new: &Arc<Snapshot>) -> Changes {
         let mut changes = Changes {
             flipped: Vec::new(),
+            retargeted: Vec::new(),
             added: Vec::new(),
             removed: Vec::new(),
             releases: Vec::new(),
             snapshot: Arc::clone(new),
         };
         for toggle in new.toggles() {
-            match old.get(toggle.name()).map(|t| t.is_enabled()) {
+            match old.get(toggle.name()) {
                 None => changes.added.push(toggle.name().into()),
-                Some(was) if was != toggle.is_enabled() => changes.flipped.push(Flip {
-                    name: toggle.name().into(),
-                    old: was,
-                    new: toggle.is_enabled(),
-                }),
+                Some(was) if was.is_enabled() != toggle.is_enabled() => {
+                    changes.flipped.push(Flip {
+                        name: toggle.name().into(),
+                        old: was.is_enabled(),
+                        new: toggle.is_enabled(),
+                    })
+                }
+                Some(was) if keyed_rule(was) != keyed_rule(toggle) => {
+                    changes.retargeted.push(Retarget {
+                        name: toggle.name().into(),
+                        old: was.rollout(),
+                        new: toggle.rollout(),
+                    })
+                }
                 Some(_) => {}
             }
         }
@@ -89,6 +132,7 @@ impl Changes {
     /// example, only comments or descriptions were edited).
     pub fn is_empty(&self) -> bool {
         self.flipped.is_empty()
+            && self.retargeted.is_empty()
             && self.added.is_empty()
             && self.removed.is_empty()
             && self.releases.is_empty()
@@ -97,6 +141,13 @@ impl Changes {
     /// Toggles whose effective state flipped, sorted by name.
     pub fn flipped(&self) -> &[Flip] {
         &self.flipped
+    }
+
+    /// Toggles whose answer changed for some keys only (a rollout, an
+    /// `allow` list, the bucketing), their key-less state unchanged;
+    /// sorted by name.
+    pub fn retargeted(&self) -> &[Retarget] {
+        &self.retargeted
     }
 
     /// Toggles the new version defines and the old did not, sorted by name.
@@ -131,6 +182,20 @@ impl fmt::Display for Changes {
             .iter()
             .map(|flip| format!("{} {}→{}", flip.name, on_off(flip.old), on_off(flip.new)))
             .collect();
+        for change in &self.retargeted {
+            let rollout =
+                |r: Option<Rollout>| r.map_or_else(|| "none".to_owned(), |r| r.to_string());
+            if change.old == change.new {
+                parts.push(format!("{} keys changed", change.name));
+            } else {
+                parts.push(format!(
+                    "{} rollout {}→{}",
+                    change.name,
+                    rollout(change.old),
+                    rollout(change.new)
+                ));
+            }
+        }
         for change in &self.releases {
             let state = |s: Option<bool>| s.map_or("undefined", on_off);
             parts.push(format!(
@@ -201,6 +266,32 @@ mod tests {
              release gone on→undefined, 1 added, 1 removed"
         );
         assert!(changes.snapshot().is_enabled("fresh"));
+    }
+
+    #[test]
+    fn rollouts_allow_lists_and_bucketing_are_changes_for_some_keys() {
+        let old = "[releases.r]\nrollout = 10\n[toggles.a]\nrollout = 5\n\
+                   [toggles.b]\nallow = [\"ada\"]\n[toggles.c]\nrelease = \"r\"\n\
+                   [toggles.d]\nrollout = 20\n[toggles.e]\nrelease = \"r\"\n";
+        let new = "[releases.r]\nrollout = 10\n[toggles.a]\nrollout = 25\n\
+                   [toggles.b]\nallow = [\"ada\", \"bob\"]\n[toggles.c]\nrollout = 10\n\
+                   [toggles.d]\nrollout = 20\n[toggles.e]\nrelease = \"r\"\n";
+        let changes = diff(old, new);
+        let retargeted: Vec<_> = changes.retargeted().iter().map(|r| &*r.name).collect();
+        // `c`: same 10 %, but bucketed by its own name now, not the release's.
+        assert_eq!(retargeted, ["a", "b", "c"]);
+        assert_eq!(
+            changes.to_string(),
+            "a rollout 5%→25%, b keys changed, c keys changed"
+        );
+        assert!(changes.flipped().is_empty());
+        // The scheme rebuckets every rollout, and nothing else.
+        let changes = diff(old, &format!("bucketing = \"flagd-v2\"\n{old}"));
+        let retargeted: Vec<_> = changes.retargeted().iter().map(|r| &*r.name).collect();
+        assert_eq!(retargeted, ["a", "c", "d", "e"]);
+        // A rollout reaching 100 % flips the key-less state: a flip, not both.
+        let changes = diff("[toggles.a]\nrollout = 5\n", "[toggles.a]\nrollout = 100\n");
+        assert_eq!(changes.to_string(), "a off→on");
     }
 
     #[test]

@@ -133,7 +133,7 @@ mod testing;
 mod toggle;
 
 pub use bucket::{Bucketing, Rollout};
-pub use changes::{Changes, Flip, ReleaseChange};
+pub use changes::{Changes, Flip, ReleaseChange, Retarget};
 pub use date::Date;
 pub use definitions::{Evaluation, Reason, Release, Source, ToggleInfo};
 pub use error::Error;

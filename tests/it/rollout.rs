@@ -201,3 +201,25 @@ fn a_store_appends_unknown_names_and_reloads_rollouts() {
         store.is_enabled_for("search", "ada")
     });
 }
+
+/// A save that only changes a rollout is a change: subscribers hear it,
+/// as `retargeted`, with the old and new rollout (before, a reload that
+/// flipped no key-less state told no one).
+#[test]
+fn subscribers_hear_of_a_rollout_change() {
+    let fixture = Fixture::new(Some("[toggles.search]\nrollout = 5\n"));
+    let store = Store::builder(&fixture.path)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&heard);
+    let _subscription = store.subscribe(move |changes| {
+        sink.lock().unwrap().push(changes.to_string());
+    });
+    std::fs::write(&fixture.path, "[toggles.search]\nrollout = 25\n").unwrap();
+    wait_for("the change is delivered", || {
+        !heard.lock().unwrap().is_empty()
+    });
+    assert_eq!(heard.lock().unwrap()[0], "search rollout 5%→25%");
+}
