@@ -5,6 +5,7 @@
 mod check;
 mod common;
 mod edit;
+mod export;
 mod hostile;
 mod list;
 mod rollout;
