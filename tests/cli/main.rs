@@ -6,6 +6,7 @@ mod check;
 mod common;
 mod edit;
 mod export;
+mod flagd;
 mod hostile;
 mod list;
 mod rollout;
