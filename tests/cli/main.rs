@@ -5,6 +5,8 @@
 mod check;
 mod common;
 mod edit;
+mod export;
+mod flagd;
 mod hostile;
 mod list;
 mod rollout;

@@ -18,9 +18,11 @@
 //!   is summed up (`10% of keys + 2 allowed`).
 //! - `scan.rs`: finding toggle names in Rust sources (a small byte lexer).
 //! - `check.rs`: `toggles check`, the CI gate.
+//! - `export.rs`: `toggles export --format flagd`, flagd flag definitions.
 
 mod check;
 mod edit;
+mod export;
 mod fail;
 mod file;
 mod list;
@@ -181,6 +183,8 @@ enum Command {
     /// The CI gate: the file is valid, every toggle used in the sources is defined;
     /// warns about stale and old toggles and fully-on releases
     Check(check::CheckArgs),
+    /// Write every toggle as a flagd flag definition (JSON), for services in other languages
+    Export(export::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -335,6 +339,7 @@ fn main() -> ExitCode {
             force,
         } => edit::assign(&path, &name, &release, create, force.force),
         Command::Check(args) => check::run(&path, &args, colors),
+        Command::Export(args) => export::run(&path, &args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -200,7 +200,8 @@ impl Style {
 
 /// Atomically replaces `real` with `bytes`: a temporary file in the same
 /// folder, the original's permissions, `fsync`, rename, `fsync` of the folder.
-fn replace(real: &Path, bytes: &[u8], original: Option<&fs::Metadata>) -> Result<(), Fail> {
+/// Also `toggles export --out`'s write.
+pub fn replace(real: &Path, bytes: &[u8], original: Option<&fs::Metadata>) -> Result<(), Fail> {
     let dir = real.parent().unwrap_or(Path::new("."));
     let name = real.file_name().unwrap_or_default().to_string_lossy();
     let (temp, mut file) = create_temp(dir, &name)?;

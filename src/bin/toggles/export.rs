@@ -1,0 +1,463 @@
+//! `toggles export --format flagd`: the file as a flagd flag-definition
+//! JSON (<https://flagd.dev/schema/v0/flags.json>), so that services in
+//! other languages, through flagd or its in-process providers, give every
+//! key the answer a Rust service gets from `toggles`.
+//!
+//! Every toggle becomes a boolean flag with the variants `on` and `off`.
+//! Its `defaultVariant` is its key-less state; its `targeting`, when a key
+//! can change the answer, reproduces the deciding table's `allow` list and
+//! `rollout`:
+//!
+//! | deciding table (key-less state) | `defaultVariant` | `targeting` |
+//! |---|---|---|
+//! | on: `enabled = true`, or `rollout = 100` | `on` | none |
+//! | off, no `allow` (`enabled = false`, `rollout = 0`, no table) | `off` | none |
+//! | off with `allow = A` | `off` | `{"if": [{"in": [KEY, A]}, "on", null]}` |
+//! | own `rollout` of p basis points, 0 < p < 10 000 | `off` | `G({"fractional": [["on", p], ["off", 10000 - p]]})` |
+//! | release R's `rollout` | `off` | `G({"fractional": [{"cat": [R, KEY]}, ["on", p], ["off", 10000 - p]]})` |
+//! | a rollout with `allow = A` | `off` | `G({"if": [{"in": [KEY, A]}, "on", FRACTIONAL]})` |
+//!
+//! where `KEY` is `{"var": "targetingKey"}` and `G(x)` is
+//! `{"if": [KEY, x, null]}`. Why each piece is there (each was seen to
+//! matter, against the real evaluators):
+//!
+//! - `G`: a missing or empty targeting key is no key, as in `toggles`; the
+//!   rule then returns `null` and the flag takes its default variant (the
+//!   key-less state), with no error logged for the missing key.
+//! - `fractional` without a bucketing value hashes the flag's key (the
+//!   toggle's name) with the targeting key, which is `toggles`' own
+//!   rollout; a release's rollout is bucketed by `R + key` (`cat`), so a
+//!   key gets all of a release's toggles together.
+//! - `on` is the first weight: a key is on when its bucket is below p.
+//! - `in` always gets an array: given a string it tests for a substring.
+//! - The `else` branches are `null`, never `false`: a rule must return a
+//!   variant name, and a boolean is an error.
+//!
+//! The same JSON serves both bucketing schemes: which one the keys are
+//! hashed by is the evaluator's (flagd-v2: npm `@openfeature/flagd-core`
+//! 4.x, for ASCII keys; flagd-v3: PyPI `openfeature-flagd-core` 2.x).
+//! `tests/cli/flagd.rs` holds every decision equal to the library's, over
+//! more than 10 000 keys, in those two evaluators.
+//!
+//! The output is deterministic: flags sorted by name, fields in a fixed
+//! order, pretty-printed, a trailing newline. With `--out FILE` it replaces
+//! the file atomically (a temporary file in its folder, then a rename).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use serde_json::{Value, json};
+use toggles::{Snapshot, Source, ToggleInfo};
+
+use crate::fail::Fail;
+use crate::{EXIT_OK, Outcome, file, write};
+
+/// The schema an exported file declares.
+pub const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The format to write (required, so that a script says what it expects)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Format,
+
+    /// Write to FILE (replaced atomically: a temporary file in its folder,
+    /// then a rename) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// flagd's flag definitions (JSON): https://flagd.dev/schema/v0/flags.json
+    Flagd,
+}
+
+pub fn run(path: &Path, args: &ExportArgs) -> Outcome {
+    let snapshot = file::load(path)?;
+    let text = match args.format {
+        Format::Flagd => flagd(&snapshot),
+    };
+    match &args.out {
+        None => to_stdout(&text)?,
+        Some(out) => {
+            to_file(path, out, text.as_bytes())?;
+            eprintln!(
+                "{}: {} flags (bucketing {}) written from {}",
+                out.display(),
+                snapshot.toggles().len(),
+                snapshot.bucketing(),
+                path.display()
+            );
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// The flagd flag-definition JSON of every toggle in `snapshot`.
+pub fn flagd(snapshot: &Snapshot) -> String {
+    let flags: BTreeMap<&str, Flag> = snapshot
+        .toggles()
+        .map(|toggle| (toggle.name(), Flag::of(toggle)))
+        .collect();
+    let document = Document {
+        schema: FLAGD_SCHEMA,
+        flags,
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("serializable");
+    text.push('\n');
+    text
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    flags: BTreeMap<&'a str, Flag<'a>>,
+}
+
+/// One flag, its fields in the order flagd's documentation shows them.
+/// Nothing else at this level: the Python evaluator refuses unknown fields.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Flag<'a> {
+    state: &'static str,
+    variants: Variants,
+    default_variant: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    targeting: Option<Value>,
+    #[serde(skip_serializing_if = "Metadata::is_empty")]
+    metadata: Metadata<'a>,
+}
+
+#[derive(Serialize)]
+struct Variants {
+    on: bool,
+    off: bool,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    release: Option<&'a str>,
+}
+
+impl Metadata<'_> {
+    fn is_empty(&self) -> bool {
+        self.description.is_none() && self.release.is_none()
+    }
+}
+
+fn variant(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}
+
+impl<'a> Flag<'a> {
+    fn of(toggle: &'a ToggleInfo) -> Flag<'a> {
+        Flag {
+            state: "ENABLED",
+            variants: Variants {
+                on: true,
+                off: false,
+            },
+            default_variant: variant(toggle.is_enabled()),
+            targeting: targeting(toggle),
+            metadata: Metadata {
+                description: toggle.description(),
+                release: toggle.release(),
+            },
+        }
+    }
+}
+
+/// The rule that turns a key's answer from the default variant (the
+/// key-less state) to the toggle's answer for that key, or `None` where no
+/// key changes it.
+fn targeting(toggle: &ToggleInfo) -> Option<Value> {
+    if toggle.is_enabled() {
+        // `enabled = true`, or a rollout of 100 %: on for every key, allowed or not.
+        return None;
+    }
+    let key = json!({ "var": "targetingKey" });
+    let allow: Vec<&str> = toggle.allow().collect();
+    let fractional = toggle
+        .rollout()
+        .map(|rollout| rollout.basis_points())
+        // 0 %: no key is inside. (100 % is on, handled above.)
+        .filter(|&on| on > 0)
+        .map(|on| {
+            let weights = [json!(["on", on]), json!(["off", 10_000 - on])];
+            let mut arguments = Vec::with_capacity(3);
+            if toggle.source() == Source::Release
+                && let Some(release) = toggle.release()
+            {
+                // Bucketed by the release, as the library does: `R + key`.
+                arguments.push(json!({ "cat": [release, key] }));
+            }
+            arguments.extend(weights);
+            json!({ "fractional": arguments })
+        });
+    let allowed = (!allow.is_empty()).then(|| json!({ "in": [key, allow] }));
+    match (allowed, fractional) {
+        (None, None) => None,
+        // No key (or an empty one) is in the list, which has no empty key.
+        (Some(allowed), None) => Some(json!({ "if": [allowed, "on", null] })),
+        (allowed, Some(fractional)) => {
+            let body = match allowed {
+                Some(allowed) => json!({ "if": [allowed, "on", fractional] }),
+                None => fractional,
+            };
+            // A missing or empty key: null, so the default variant (off).
+            Some(json!({ "if": [key, body, null] }))
+        }
+    }
+}
+
+fn to_stdout(text: &str) -> Result<(), Fail> {
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        // `toggles export --format flagd | head`: the reader has what it wanted.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fail::error(format!("cannot write to stdout: {e}"))
+            .help("pass --out FILE to write the export to a file")),
+    }
+}
+
+/// Replaces `out` with `bytes` atomically. `out` may not exist yet (its
+/// folder must); a symlink is followed, so the link stays a link; the
+/// toggles file itself, a folder or anything but a regular file is refused.
+fn to_file(toggles_file: &Path, out: &Path, bytes: &[u8]) -> Result<(), Fail> {
+    let (real, metadata) = match fs::canonicalize(out) {
+        Ok(real) => {
+            let metadata = fs::metadata(&real).map_err(|e| cannot_write(out, e))?;
+            if !metadata.is_file() {
+                let what = if metadata.is_dir() {
+                    "a folder"
+                } else {
+                    "not a regular file"
+                };
+                return Err(Fail::error(format!(
+                    "{}: cannot write the export there: it is {what}",
+                    out.display()
+                ))
+                .help("pass --out the path of a file, e.g. `--out flags.flagd.json`"));
+            }
+            (real, Some(metadata))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if fs::symlink_metadata(out).is_ok() {
+                return Err(Fail::error(format!(
+                    "{}: cannot write the export there: it is a symlink to a missing file",
+                    out.display()
+                ))
+                .help("remove the link, or pass another --out"));
+            }
+            let name = out.file_name().ok_or_else(|| {
+                Fail::usage(format!("--out {}: not a file name", out.display()))
+                    .help("pass --out the path of a file, e.g. `--out flags.flagd.json`")
+            })?;
+            let dir = match out.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            let dir = fs::canonicalize(dir).map_err(|e| {
+                Fail::error(format!(
+                    "{}: cannot write the export there: its folder {}: {e}",
+                    out.display(),
+                    dir.display()
+                ))
+                .help(format!(
+                    "create the folder first (`mkdir -p {}`), or pass another --out",
+                    dir.display()
+                ))
+            })?;
+            (dir.join(name), None)
+        }
+        Err(e) => return Err(cannot_write(out, e)),
+    };
+    if fs::canonicalize(toggles_file).is_ok_and(|source| source == real) {
+        return Err(Fail::usage(format!(
+            "--out {} is the toggles file itself: the export would replace it",
+            out.display()
+        ))
+        .help("write the export to another file, e.g. `--out flags.flagd.json`"));
+    }
+    write::replace(&real, bytes, metadata.as_ref())
+}
+
+fn cannot_write(out: &Path, e: io::Error) -> Fail {
+    Fail::error(format!(
+        "{}: cannot write the export there: {e}",
+        out.display()
+    ))
+    .help("pass --out a file in a folder you can write to")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn export(text: &str) -> Value {
+        let snapshot = Snapshot::parse("toggles.toml", text.as_bytes()).unwrap();
+        serde_json::from_str(&flagd(&snapshot)).unwrap()
+    }
+
+    /// The one flag of a file that defines `t` (and maybe releases).
+    fn flag(text: &str) -> Value {
+        let mut document = export(text);
+        document["flags"]["t"].take()
+    }
+
+    fn plain(default: &str) -> Value {
+        json!({ "state": "ENABLED", "variants": { "on": true, "off": false }, "defaultVariant": default })
+    }
+
+    fn with(default: &str, targeting: Value) -> Value {
+        let mut flag = plain(default);
+        flag["targeting"] = targeting;
+        flag
+    }
+
+    fn guarded(body: Value) -> Value {
+        json!({ "if": [{ "var": "targetingKey" }, body, null] })
+    }
+
+    fn own_fractional(on: u16) -> Value {
+        json!({ "fractional": [["on", on], ["off", 10_000 - on]] })
+    }
+
+    fn release_fractional(release: &str, on: u16) -> Value {
+        json!({ "fractional": [
+            { "cat": [release, { "var": "targetingKey" }] },
+            ["on", on], ["off", 10_000 - on]
+        ] })
+    }
+
+    fn allowed(keys: &[&str], then: Value) -> Value {
+        json!({ "if": [{ "in": [{ "var": "targetingKey" }, keys] }, "on", then] })
+    }
+
+    #[test]
+    fn fixed_states_have_no_targeting() {
+        assert_eq!(flag("[toggles.t]\nenabled = true\n"), plain("on"));
+        assert_eq!(flag("[toggles.t]\nenabled = false\n"), plain("off"));
+        assert_eq!(flag("[toggles.t]\n"), plain("off"), "no table: off");
+        assert_eq!(
+            flag("[toggles.t]\nenabled = true\nallow = [\"a\"]\n"),
+            plain("on"),
+            "on for everyone: the list changes nothing"
+        );
+        assert_eq!(flag("[toggles.t]\nrollout = 100\n"), plain("on"));
+        assert_eq!(
+            flag("[toggles.t]\nrollout = 100\nallow = [\"a\"]\n"),
+            plain("on")
+        );
+        assert_eq!(flag("[toggles.t]\nrollout = 0\n"), plain("off"));
+    }
+
+    #[test]
+    fn an_allow_list_alone_turns_its_keys_on() {
+        let expected = with("off", allowed(&["a", "b c"], Value::Null));
+        assert_eq!(flag("[toggles.t]\nallow = [\"b c\", \"a\"]\n"), expected);
+        assert_eq!(
+            flag("[toggles.t]\nenabled = false\nallow = [\"a\", \"b c\"]\n"),
+            expected
+        );
+        assert_eq!(
+            flag("[toggles.t]\nrollout = 0\nallow = [\"a\", \"b c\"]\n"),
+            expected
+        );
+        // One key is still an array: `in` with a string tests for a substring.
+        assert_eq!(
+            flag("[toggles.t]\nallow = [\"a\"]\n")["targeting"]["if"][0]["in"][1],
+            json!(["a"])
+        );
+    }
+
+    #[test]
+    fn an_own_rollout_is_a_guarded_fractional_with_on_first() {
+        for (percent, on) in [("0.01", 1), ("1", 100), ("12.5", 1250), ("99.99", 9999)] {
+            assert_eq!(
+                flag(&format!("[toggles.t]\nrollout = {percent}\n")),
+                with("off", guarded(own_fractional(on))),
+                "{percent} %"
+            );
+        }
+        assert_eq!(
+            flag("[toggles.t]\nrollout = 33.33\nallow = [\"vip\"]\n"),
+            with("off", guarded(allowed(&["vip"], own_fractional(3333))))
+        );
+    }
+
+    #[test]
+    fn a_release_rollout_is_bucketed_by_the_release() {
+        let text = "[releases.r]\nrollout = 50\ndescription = \"the release\"\n\
+                    [toggles.t]\nrelease = \"r\"\ndescription = \"the toggle\"\n";
+        let mut expected = with("off", guarded(release_fractional("r", 5000)));
+        expected["metadata"] = json!({ "description": "the toggle", "release": "r" });
+        assert_eq!(flag(text), expected);
+
+        let text = "[releases.r]\nrollout = 0.01\nallow = [\"x\"]\n[toggles.t]\nrelease = \"r\"\n";
+        let mut expected = with("off", guarded(allowed(&["x"], release_fractional("r", 1))));
+        expected["metadata"] = json!({ "release": "r" });
+        assert_eq!(flag(text), expected);
+
+        let text = "[releases.r]\nrollout = 100\n[toggles.t]\nrelease = \"r\"\n";
+        let mut expected = plain("on");
+        expected["metadata"] = json!({ "release": "r" });
+        assert_eq!(flag(text), expected);
+    }
+
+    #[test]
+    fn a_toggle_with_its_own_table_is_bucketed_by_its_name() {
+        let text = "[releases.r]\nrollout = 50\n[toggles.t]\nrelease = \"r\"\nrollout = 25\n";
+        let mut expected = with("off", guarded(own_fractional(2500)));
+        expected["metadata"] = json!({ "release": "r" });
+        assert_eq!(flag(text), expected);
+
+        let text = "[releases.r]\nrollout = 50\n[toggles.t]\nrelease = \"r\"\nenabled = false\n";
+        let mut expected = plain("off");
+        expected["metadata"] = json!({ "release": "r" });
+        assert_eq!(flag(text), expected);
+
+        let text = "[releases.r]\nenabled = true\n[toggles.t]\nrelease = \"r\"\n";
+        let mut expected = plain("on");
+        expected["metadata"] = json!({ "release": "r" });
+        assert_eq!(flag(text), expected, "a release's fixed state");
+    }
+
+    #[test]
+    fn the_document_is_sorted_pretty_and_ends_with_a_newline() {
+        let text = "bucketing = \"flagd-v2\"\n[toggles.zeta]\nenabled = true\n\
+                    [toggles.alpha]\nrollout = 12.5\ndescription = \"Ünïcödé \\\"quoted\\\"\"\n";
+        let snapshot = Snapshot::parse("toggles.toml", text.as_bytes()).unwrap();
+        let out = flagd(&snapshot);
+        assert!(out.ends_with("}\n") && !out.ends_with("\n\n"), "{out}");
+        assert!(out.starts_with("{\n  \"$schema\": \"https://flagd.dev/schema/v0/flags.json\",\n  \"flags\": {\n    \"alpha\": {\n      \"state\": \"ENABLED\",\n      \"variants\": {\n        \"on\": true,\n        \"off\": false\n      },\n      \"defaultVariant\": \"off\",\n      \"targeting\": "), "{out}");
+        assert!(out.find("\"alpha\"") < out.find("\"zeta\""));
+        assert_eq!(out, flagd(&snapshot), "deterministic");
+        let document: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            document["flags"]["alpha"]["metadata"],
+            json!({ "description": "Ünïcödé \"quoted\"" })
+        );
+        // The scheme is the evaluator's business: the JSON is the same.
+        let v3 = Snapshot::parse("t.toml", text.replace("flagd-v2", "flagd-v3").as_bytes());
+        assert_eq!(flagd(&v3.unwrap()), out);
+    }
+
+    #[test]
+    fn an_empty_file_is_an_empty_set_of_flags() {
+        assert_eq!(export(""), json!({ "$schema": FLAGD_SCHEMA, "flags": {} }));
+    }
+}

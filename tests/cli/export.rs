@@ -1,0 +1,133 @@
+//! `toggles export --format flagd`: the command line, stdout and `--out`.
+//! The JSON's meaning is proved in `flagd.rs`, against the real evaluators.
+
+use crate::common::{expect, folder_with, read, run_ok};
+
+const FILE: &str = "bucketing = \"flagd-v2\"\n\
+                    [releases.r]\nrollout = 12.5\n\n\
+                    [toggles.b]\nrelease = \"r\"\ndescription = \"Beta\"\n\n\
+                    [toggles.a]\nenabled = true\n";
+
+#[test]
+fn stdout_and_out_get_the_same_json_and_out_is_replaced_whole() {
+    let (dir, _) = folder_with(FILE);
+    let stdout = run_ok(dir.path(), &["export", "--format", "flagd"]).stdout;
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let names: Vec<&String> = document["flags"].as_object().unwrap().keys().collect();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(document["flags"]["b"]["metadata"]["release"], "r");
+    assert!(stdout.ends_with("}\n"));
+    assert_eq!(
+        run_ok(dir.path(), &["export", "--format", "flagd"]).stdout,
+        stdout,
+        "deterministic"
+    );
+
+    let out = dir.path().join("flags.flagd.json");
+    std::fs::write(&out, "a stale export\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let run = run_ok(
+        dir.path(),
+        &["export", "--format", "flagd", "--out", "flags.flagd.json"],
+    );
+    assert_eq!(run.stdout, "", "the JSON goes to the file only");
+    assert!(
+        run.stderr.contains("2 flags (bucketing flagd-v2)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read(&out), stdout);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640, "a replaced file keeps its mode");
+    }
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["flags.flagd.json", "toggles.toml"],
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn a_symlinked_out_stays_a_link() {
+    #[cfg(unix)]
+    {
+        let (dir, _) = folder_with(FILE);
+        std::fs::create_dir(dir.path().join("deploy")).unwrap();
+        std::fs::write(dir.path().join("deploy/flags.json"), "{}").unwrap();
+        std::os::unix::fs::symlink("deploy/flags.json", dir.path().join("link.json")).unwrap();
+        run_ok(
+            dir.path(),
+            &["export", "--format", "flagd", "-o", "link.json"],
+        );
+        let link = std::fs::symlink_metadata(dir.path().join("link.json")).unwrap();
+        assert!(link.file_type().is_symlink());
+        assert!(read(&dir.path().join("deploy/flags.json")).contains("flagd.dev/schema"));
+    }
+}
+
+#[test]
+fn mistakes_are_refused_with_what_to_do() {
+    let (dir, path) = folder_with(FILE);
+    let run = expect(dir.path(), &["export"], 2);
+    assert!(run.stderr.contains("--format"), "{}", run.stderr);
+    let run = expect(dir.path(), &["export", "--format", "yaml"], 2);
+    assert!(
+        run.stderr.contains("flagd"),
+        "the accepted values: {}",
+        run.stderr
+    );
+
+    let run = expect(
+        dir.path(),
+        &[
+            "export",
+            "--format",
+            "flagd",
+            "--out",
+            "no/such/folder.json",
+        ],
+        1,
+    );
+    assert!(
+        run.stderr.contains("mkdir -p") && run.stderr.contains("no/such"),
+        "{}",
+        run.stderr
+    );
+    let run = expect(
+        dir.path(),
+        &["export", "--format", "flagd", "--out", "toggles.toml"],
+        2,
+    );
+    assert!(run.stderr.contains("toggles file itself"), "{}", run.stderr);
+    assert_eq!(read(&path), FILE, "the toggles file is untouched");
+    let run = expect(
+        dir.path(),
+        &["export", "--format", "flagd", "--out", "."],
+        1,
+    );
+    assert!(run.stderr.contains("a folder"), "{}", run.stderr);
+
+    std::fs::write(&path, "[toggles.a]\nrollout = 12.345\n").unwrap();
+    let run = expect(
+        dir.path(),
+        &["export", "--format", "flagd", "--out", "flags.json"],
+        1,
+    );
+    assert!(run.stderr.contains("toggles.toml:2"), "{}", run.stderr);
+    assert!(
+        !dir.path().join("flags.json").exists(),
+        "nothing is written from an invalid file"
+    );
+}

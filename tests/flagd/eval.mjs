@@ -1,0 +1,108 @@
+// Evaluates a flagd flag-definition file with the real npm evaluator,
+// @openfeature/flagd-core 4.x, for tests/cli/flagd.rs.
+//
+// usage: node eval.mjs FLAGS_JSON KEYS_JSON      (every flag, every key)
+//        node eval.mjs --validate-only FLAGS_JSON
+//
+// Run it where `npm ci` installed tests/flagd/package-lock.json, or set
+// FLAGD_JS_DIR to that folder.
+//
+// KEYS_JSON: a JSON array of keys; a string is the targetingKey (including
+// ""), null means no targetingKey at all.
+// stdout: {"evaluator", "version", "decisions": {FLAG: "0110…"}}, one
+// character per key, in order: "1" on, "0" off.
+//
+// Exits 1, with the reason on stderr, on anything but a clean boolean answer:
+// a file the core's strict schema validation refuses (MemoryStorage with
+// strict = true: FlagdCore alone only logs schema errors at debug level), a
+// warning or error while loading (a rule that does not compile), an
+// evaluation error or ERROR reason, a value that is not a boolean or does
+// not match its variant, or any message the core logs during an evaluation
+// (the benign "missing targetingKey" of a key-less evaluation aside).
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const die = (msg) => {
+  process.stderr.write(`eval.mjs: ${msg}\n`);
+  process.exit(1);
+};
+
+const installDir = process.env.FLAGD_JS_DIR || process.cwd();
+const require = createRequire(path.join(path.resolve(installDir), 'noop.js'));
+let FlagdCore, MemoryStorage, version;
+try {
+  ({ FlagdCore, MemoryStorage } = require('@openfeature/flagd-core'));
+  version = require('@openfeature/flagd-core/package.json').version;
+} catch (e) {
+  die(`cannot load @openfeature/flagd-core from ${installDir} ` +
+    `(run \`npm ci\` in a copy of tests/flagd and set FLAGD_JS_DIR to it): ${e.message}`);
+}
+if (!version.startsWith('4.')) die(`expected @openfeature/flagd-core 4.x, found ${version}`);
+
+let args = process.argv.slice(2);
+const validateOnly = args[0] === '--validate-only';
+if (validateOnly) args = args.slice(1);
+if (args.length !== (validateOnly ? 1 : 2)) {
+  die('usage: node eval.mjs FLAGS_JSON KEYS_JSON | node eval.mjs --validate-only FLAGS_JSON');
+}
+
+const loadProblems = [];
+const loadLogger = {
+  error: (...a) => loadProblems.push(a.join(' ')),
+  warn: (...a) => loadProblems.push(a.join(' ')),
+  info: () => {},
+  debug: () => {},
+};
+let core;
+try {
+  const storage = new MemoryStorage(loadLogger);
+  storage.setConfigurations(readFileSync(args[0], 'utf8'), true); // strict: throws on schema errors
+  core = new FlagdCore(storage, loadLogger);
+} catch (e) {
+  const m = e.message.length > 4000 ? `${e.message.slice(0, 4000)} …(truncated)` : e.message;
+  die(`invalid flag configuration: ${m}`);
+}
+if (loadProblems.length) die(`problems while loading: ${loadProblems.join(' | ')}`);
+const flags = [...core.getFlags().keys()];
+if (validateOnly) {
+  process.stdout.write(JSON.stringify({ evaluator: '@openfeature/flagd-core', version, valid: flags.length }) + '\n');
+} else {
+  evaluate(JSON.parse(readFileSync(args[1], 'utf8')));
+}
+
+function evaluate(keys) {
+  if (!Array.isArray(keys) || !keys.every((k) => k === null || typeof k === 'string')) {
+    die('KEYS_JSON must be an array of strings and nulls');
+  }
+
+  const KEYLESS = 'Missing targetingKey property, cannot perform fractional targeting';
+  let diagnostics = [];
+  const evalLogger = {
+    error: (...a) => diagnostics.push(a.join(' ')),
+    warn: (...a) => diagnostics.push(a.join(' ')),
+    info: (...a) => diagnostics.push(a.join(' ')),
+    debug: (...a) => diagnostics.push(a.join(' ')),
+  };
+  const decisions = {};
+  for (const flag of flags) {
+    const answers = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      diagnostics = [];
+      const r = core.resolveBooleanEvaluation(flag, false, key === null ? {} : { targetingKey: key }, evalLogger);
+      const where = `flag=${JSON.stringify(flag)} key=${JSON.stringify(key)}`;
+      const keyless = key === null || key === '';
+      const bad = diagnostics.filter((m) => !(keyless && m === KEYLESS));
+      if (bad.length) die(`diagnostics during evaluation ${where}: ${bad.join(' | ')}`);
+      if (r.reason === 'ERROR' || r.errorCode) die(`evaluation error ${where}: ${r.errorCode} ${r.errorMessage}`);
+      if (typeof r.value !== 'boolean' || r.variant !== (r.value ? 'on' : 'off')) {
+        die(`not a boolean matching its variant ${where}: ${JSON.stringify(r)}`);
+      }
+      answers[i] = r.value ? '1' : '0';
+    }
+    decisions[flag] = answers.join('');
+  }
+  // No process.exit() after this: node flushes a piped stdout before it exits.
+  process.stdout.write(JSON.stringify({ evaluator: '@openfeature/flagd-core', version, decisions }) + '\n');
+}

@@ -1,0 +1,104 @@
+"""Evaluates a flagd flag-definition file with the real PyPI evaluator,
+openfeature-flagd-core 2.x, for tests/cli/flagd.rs.
+
+usage: python eval.py FLAGS_JSON KEYS_JSON      (every flag, every key)
+
+Run it with the python of a venv where `pip install -r requirements.txt`
+(tests/flagd/requirements.txt) was run.
+
+KEYS_JSON: a JSON array of keys; a string is the targeting key (including
+""), null means no targeting key at all.
+stdout: {"evaluator", "version", "decisions": {FLAG: "0110..."}}, one
+character per key, in order: "1" on, "0" off.
+
+Exits 1, with the reason on stderr, on anything but a clean boolean answer:
+a file the core refuses (ParseError), any log record while loading, an
+exception or error during an evaluation, a value that is not a boolean or
+does not match its variant, or any log record of the core during an
+evaluation, at any level (it logs a misconfigured `fractional` at DEBUG and
+carries on), the benign "no targeting key" records of a key-less
+evaluation aside.
+"""
+import json
+import logging
+import sys
+from importlib.metadata import version as installed_version
+
+from openfeature.contrib.tools.flagd.core import FlagdCore
+from openfeature.evaluation_context import EvaluationContext
+
+KEYLESS = {
+    "No valid string targetingKey provided for fractional shorthand syntax.",
+    "No hashKey value resolved",
+}
+
+
+def die(message):
+    sys.stderr.write(f"eval.py: {message}\n")
+    sys.exit(1)
+
+
+class Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record.getMessage())
+
+
+def main():
+    if len(sys.argv) != 3:
+        die("usage: python eval.py FLAGS_JSON KEYS_JSON")
+    version = installed_version("openfeature-flagd-core")
+    if not version.startswith("2."):
+        die(f"expected openfeature-flagd-core 2.x, found {version}")
+    with open(sys.argv[1], encoding="utf-8") as f:
+        text = f.read()
+    with open(sys.argv[2], encoding="utf-8") as f:
+        keys = json.load(f)
+    if not isinstance(keys, list) or not all(k is None or isinstance(k, str) for k in keys):
+        die("KEYS_JSON must be an array of strings and nulls")
+
+    capture = Capture()
+    logger = logging.getLogger("openfeature")
+    logger.addHandler(capture)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+
+    core = FlagdCore()
+    try:
+        core.set_flags(text)
+    except Exception as e:  # ParseError and whatever else the core raises
+        die(f"invalid flag configuration: {type(e).__name__}: {e} (cause: {e.__cause__!r})")
+    if capture.records:
+        die(f"problems while loading: {capture.records}")
+
+    contexts = [EvaluationContext(targeting_key=k) for k in keys]
+    decisions = {}
+    for flag in json.loads(text).get("flags", {}):
+        answers = []
+        for key, context in zip(keys, contexts):
+            capture.records = []
+            where = f"flag={flag!r} key={key!r}"
+            try:
+                r = core.resolve_boolean_value(flag, False, context)
+            except Exception as e:
+                die(f"evaluation error {where}: {type(e).__name__}: {e}")
+            keyless = key is None or key == ""
+            bad = [m for m in capture.records if not (keyless and m in KEYLESS)]
+            if bad:
+                die(f"log records during evaluation {where}: {bad}")
+            if r.error_code is not None or str(r.reason) == "ERROR":
+                die(f"evaluation error {where}: {r.error_code} {r.error_message}")
+            if not isinstance(r.value, bool) or r.variant != ("on" if r.value else "off"):
+                die(f"not a boolean matching its variant {where}: {r}")
+            answers.append("1" if r.value else "0")
+        decisions[flag] = "".join(answers)
+    json.dump({"evaluator": "openfeature-flagd-core", "version": version, "decisions": decisions},
+              sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
