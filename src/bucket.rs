@@ -1,5 +1,5 @@
 //! Bucketing keys into weighted variants, bit for bit like flagd's
-//! `fractional` operator, so that a Rust service and a Go, JavaScript or
+//! `fractional` operator, so that a Rust service and a JavaScript or
 //! Python service reading the same rollout give the same key the same
 //! answer.
 //!
