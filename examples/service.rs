@@ -6,9 +6,11 @@
 //! cargo run --example service -- --requests 2000  # a short run, as CI does
 //! ```
 //!
-//! Try: switch `[releases.checkout-v2] enabled = true` and save; break the
-//! file (`enabeld = true`) and save: the service logs the error with its
-//! line and column and keeps serving the last good version.
+//! Try: switch `[releases.checkout-v2] enabled = true` and save; raise
+//! `[toggles.new_search] rollout = 10` to 50 and watch the share of users
+//! with the new search follow; break the file (`enabeld = true`) and save:
+//! the service logs the error with its line and column and keeps serving
+//! the last good version.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -23,9 +25,19 @@ struct Stats {
     drawer: AtomicU64,
     page: AtomicU64,
     one_click: AtomicU64,
+    new_search: AtomicU64,
 }
 
-fn handle_request(stats: &Stats) -> String {
+fn handle_request(stats: &Stats, served: u64) -> String {
+    // Each request comes from one of 1 000 users; a rollout picks the same
+    // users every time, and raising it only adds users.
+    let user = format!("user-{}", served % 1000);
+    let search = if toggle!("new_search", &user) {
+        stats.new_search.fetch_add(1, Ordering::Relaxed);
+        "new"
+    } else {
+        "classic"
+    };
     let theme = if DARK_MODE.is_enabled() {
         "dark"
     } else {
@@ -41,7 +53,7 @@ fn handle_request(stats: &Stats) -> String {
         stats.page.fetch_add(1, Ordering::Relaxed);
         "page"
     };
-    format!("<{theme}><cart {cart}/></{theme}>")
+    format!("<{theme}><cart {cart}/><search {search}/></{theme}>")
 }
 
 fn main() -> Result<(), toggles::Error> {
@@ -60,6 +72,9 @@ fn main() -> Result<(), toggles::Error> {
                 if flip.new { "ON" } else { "OFF" }
             );
         }
+        for change in changes.retargeted() {
+            log::info!("feature {} now reaches other users", change.name);
+        }
     });
 
     let limit: Option<u64> = std::env::args()
@@ -71,7 +86,7 @@ fn main() -> Result<(), toggles::Error> {
     let mut served = 0u64;
     let mut last_report = Instant::now();
     while limit.is_none_or(|limit| served < limit) {
-        std::hint::black_box(handle_request(&stats));
+        std::hint::black_box(handle_request(&stats, served));
         served += 1;
         if last_report.elapsed() >= Duration::from_secs(2) {
             report(&stats, served, started);
@@ -87,11 +102,12 @@ fn main() -> Result<(), toggles::Error> {
 
 fn report(stats: &Stats, served: u64, started: Instant) {
     log::info!(
-        "{served} requests in {:.1?}: cart drawer {}, cart page {}, one-click {}",
+        "{served} requests in {:.1?}: cart drawer {}, cart page {}, one-click {}, new search {}",
         started.elapsed(),
         stats.drawer.load(Ordering::Relaxed),
         stats.page.load(Ordering::Relaxed),
         stats.one_click.load(Ordering::Relaxed),
+        stats.new_search.load(Ordering::Relaxed),
     );
 }
 
