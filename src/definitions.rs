@@ -14,6 +14,10 @@ use crate::name::MAX_NAME_LEN;
 #[derive(Debug, Default)]
 pub(crate) struct Definitions {
     pub(crate) bucketing: Bucketing,
+    /// The declared environments, in promotion order.
+    pub(crate) environments: Vec<Box<str>>,
+    /// The environment this version was resolved in (`None`: base values).
+    pub(crate) environment: Option<Box<str>>,
     pub(crate) toggles: Vec<ToggleInfo>,
     pub(crate) releases: Vec<Release>,
 }

@@ -141,7 +141,7 @@ pub use global::{FILE_ENV, global, init, init_with};
 pub use lock::FileLock;
 pub use name::{MAX_NAME_LEN, is_valid_name};
 pub use snapshot::Snapshot;
-pub use store::{APPEND_ENV, Builder, Store, Subscription};
+pub use store::{APPEND_ENV, Builder, ENVIRONMENT_ENV, Store, Subscription};
 pub use testing::{GlobalOverride, Override, toggle_as, toggle_as_global, with_toggles};
 pub use toggle::Toggle;
 

@@ -29,7 +29,32 @@ impl Snapshot {
     /// # Ok::<(), toggles::Error>(())
     /// ```
     pub fn parse(path: impl AsRef<Path>, bytes: &[u8]) -> Result<Snapshot, Error> {
-        format::parse(path.as_ref(), bytes).map(|definitions| Snapshot::new(0, definitions))
+        Snapshot::parse_in(path, bytes, None)
+    }
+
+    /// Like [`parse`](Self::parse), as environment `environment` sees the
+    /// file (`None`: the base values): its `env.ENVIRONMENT` values replace
+    /// the base ones. An environment the file does not declare in
+    /// `environments` is an error, as for a store.
+    ///
+    /// ```
+    /// use toggles::Snapshot;
+    /// let text = "environments = [\"staging\", \"production\"]\n\n\
+    ///             [toggles.a]\nenabled = false\nenv.staging.enabled = true\n";
+    /// let staging = Snapshot::parse_in("toggles.toml", text.as_bytes(), Some("staging"))?;
+    /// assert!(staging.is_enabled("a"));
+    /// let production = Snapshot::parse_in("toggles.toml", text.as_bytes(), Some("production"))?;
+    /// assert!(!production.is_enabled("a"));
+    /// assert!(Snapshot::parse_in("toggles.toml", text.as_bytes(), Some("prod")).is_err());
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn parse_in(
+        path: impl AsRef<Path>,
+        bytes: &[u8],
+        environment: Option<&str>,
+    ) -> Result<Snapshot, Error> {
+        format::parse_in(path.as_ref(), bytes, environment)
+            .map(|definitions| Snapshot::new(0, definitions))
     }
 }
 

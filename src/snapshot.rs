@@ -18,6 +18,10 @@ use crate::overrides;
 pub struct Snapshot {
     generation: u64,
     bucketing: Bucketing,
+    /// The declared environments, in promotion order.
+    environments: Vec<Box<str>>,
+    /// The environment this version was resolved in.
+    environment: Option<Box<str>>,
     /// Sorted by name.
     toggles: Vec<ToggleInfo>,
     /// Name → index into `toggles`. The names live in `toggles` only: an
@@ -35,6 +39,8 @@ impl Snapshot {
     pub(crate) fn new(generation: u64, definitions: Definitions) -> Snapshot {
         let Definitions {
             bucketing,
+            environments,
+            environment,
             toggles,
             releases,
         } = definitions;
@@ -48,6 +54,8 @@ impl Snapshot {
         Snapshot {
             generation,
             bucketing,
+            environments,
+            environment,
             toggles,
             index,
             hasher,
@@ -146,6 +154,19 @@ impl Snapshot {
     #[inline]
     pub(crate) fn state(&self, name: &str) -> Option<(bool, bool)> {
         self.find(name).map(|t| (t.enabled, t.is_targeted()))
+    }
+
+    /// The environment whose values this version holds (see
+    /// [`Builder::environment`](crate::Builder::environment)); `None` for the
+    /// base values.
+    pub fn environment(&self) -> Option<&str> {
+        self.environment.as_deref()
+    }
+
+    /// The file's declared `environments`, in promotion order (empty if it
+    /// declares none).
+    pub fn environments(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.environments.iter().map(|e| &**e)
     }
 
     /// The file's `bucketing` scheme (the default: [`Bucketing::FlagdV3`]).

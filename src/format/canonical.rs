@@ -410,7 +410,11 @@ mod tests {
         };
         let serde = general::read(path, text)
             .unwrap_or_else(|e| panic!("fast reader took {text:?}, which TOML rejects: {e}"));
-        same_result(text, resolve(path, text, fast), resolve(path, text, serde));
+        same_result(
+            text,
+            resolve(path, text, fast, None),
+            resolve(path, text, serde, None),
+        );
         true
     }
 

@@ -16,6 +16,7 @@ use crate::error::Error;
 #[serde(deny_unknown_fields)]
 struct FileDoc {
     bucketing: Option<Spanned<String>>,
+    environments: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     toggles: BTreeMap<Spanned<String>, ToggleDoc>,
     #[serde(default)]
@@ -28,6 +29,7 @@ struct ToggleDoc {
     enabled: Option<bool>,
     rollout: Option<Spanned<toml::Value>>,
     allow: Option<Vec<Spanned<String>>>,
+    env: Option<BTreeMap<Spanned<String>, EnvDoc>>,
     release: Option<Spanned<String>>,
     description: Option<String>,
     created: Option<Spanned<Datetime>>,
@@ -39,7 +41,17 @@ struct ReleaseDoc {
     enabled: Option<bool>,
     rollout: Option<Spanned<toml::Value>>,
     allow: Option<Vec<Spanned<String>>>,
+    env: Option<BTreeMap<Spanned<String>, EnvDoc>>,
     description: Option<String>,
+}
+
+/// `env.NAME`: the values a table has in environment NAME.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnvDoc {
+    enabled: Option<bool>,
+    rollout: Option<Spanned<toml::Value>>,
+    allow: Option<Vec<Spanned<String>>>,
 }
 
 /// Reads the tables through serde, whose errors say what is wrong and where.
@@ -59,8 +71,27 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
     let owned = |s: Spanned<String>| Spanned::new(s.span(), Cow::Owned(s.into_inner()));
     let allow =
         |keys: Option<Vec<Spanned<String>>>| keys.map(|k| k.into_iter().map(owned).collect());
+    let by_environment = |envs: Option<BTreeMap<Spanned<String>, EnvDoc>>| {
+        envs.into_iter()
+            .flatten()
+            .map(|(name, e)| {
+                let state = StateEntry {
+                    enabled: e.enabled,
+                    rollout: e.rollout,
+                    allow: allow(e.allow),
+                    env: Vec::new(),
+                };
+                (owned(name), state)
+            })
+            .collect()
+    };
+    let environments = doc.environments.map(|list| {
+        let span = list.span();
+        Spanned::new(span, list.into_inner().into_iter().map(owned).collect())
+    });
     Ok(Doc {
         bucketing: doc.bucketing.map(owned),
+        environments,
         toggles: doc
             .toggles
             .into_iter()
@@ -70,6 +101,7 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
                         enabled: t.enabled,
                         rollout: t.rollout,
                         allow: allow(t.allow),
+                        env: by_environment(t.env),
                     },
                     release: t.release.map(owned),
                     description: t.description.map(Cow::Owned),
@@ -87,6 +119,7 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
                     enabled: r.enabled,
                     rollout: r.rollout,
                     allow: allow(r.allow),
+                    env: by_environment(r.env),
                 },
                 description: r.description.map(Cow::Owned),
             })

@@ -39,6 +39,8 @@ pub(crate) fn is_blank(bytes: &[u8]) -> bool {
 #[derive(Default)]
 struct Doc<'a> {
     bucketing: Option<Spanned<Cow<'a, str>>>,
+    /// The `environments` list and its span.
+    environments: Option<Spanned<Vec<Spanned<Cow<'a, str>>>>>,
     toggles: Vec<(Spanned<Cow<'a, str>>, ToggleEntry<'a>)>,
     releases: Vec<ReleaseEntry<'a>>,
 }
@@ -58,14 +60,16 @@ struct ReleaseEntry<'a> {
 }
 
 /// The fields that say whether a table is on, for whom: the same on a
-/// toggle and on a release.
-#[derive(Default)]
+/// toggle and on a release, and in each of its `env.NAME` tables.
+#[derive(Default, Clone)]
 struct StateEntry<'a> {
     enabled: Option<bool>,
     /// A number, checked in [`resolve`] (its type too, for a message that
     /// says what a rollout is).
     rollout: Option<Spanned<toml::Value>>,
     allow: Option<Vec<Spanned<Cow<'a, str>>>>,
+    /// `env.NAME.…`: the same fields for environment NAME (empty inside one).
+    env: Vec<(Spanned<Cow<'a, str>>, StateEntry<'a>)>,
 }
 
 impl StateEntry<'_> {
@@ -77,7 +81,7 @@ impl StateEntry<'_> {
 }
 
 const HELP_SYNTAX: &str = "help: fix the TOML syntax at this spot";
-const HELP_SCHEMA: &str = "help: the file has `bucketing` and the tables [toggles.NAME] (fields: enabled, rollout, allow, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, description); a typo is an error, never a silent `off`";
+const HELP_SCHEMA: &str = "help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, env.ENVIRONMENT.{enabled, rollout, allow}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, env.…, description); a typo is an error, never a silent `off`";
 const HELP_NAME: &str = "help: names are 1 to 255 ASCII letters, digits, `_` or `-`";
 const HELP_RELEASE: &str = "help: define it as [releases.NAME], or fix the name";
 const HELP_DATE: &str = "help: write a date like `created = 2026-11-24`";
@@ -85,12 +89,29 @@ const HELP_ROLLOUT: &str = "help: write the percent of keys that get it, from 0 
 const HELP_ROLLOUT_OR_ENABLED: &str = "help: remove `enabled` to roll out to a share of keys, or remove `rollout` to switch it for every key";
 const HELP_ALLOW: &str =
     "help: list each key (a user id, a tenant…) that always gets it once, as a non-empty string";
+const HELP_ENVIRONMENTS: &str = "help: declare each environment once, in promotion order, with a name of ASCII letters, digits, `_` or `-`: `environments = [\"staging\", \"production\"]`";
+const HELP_ENV_UNDECLARED: &str =
+    "help: declare it in `environments = [...]` at the top of the file, or fix the name";
+const HELP_ENV_SELECTED: &str = "help: choose a declared environment with TOGGLES_ENV (or `Builder::environment`), or declare it in `environments = [...]`";
 const HELP_BUCKETING: &str = "help: write `bucketing = \"flagd-v3\"` (the default) or `bucketing = \"flagd-v2\"`; changing it moves keys between buckets";
 
-/// Parses and validates one version of the file.
+/// Parses and validates one version of the file, with its base values (no
+/// environment).
 ///
 /// `path` is only used in error messages.
 pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Definitions, Error> {
+    parse_in(path, bytes, None)
+}
+
+/// Parses and validates one version of the file as environment
+/// `environment` sees it (`None`: the base values). Every environment's
+/// values are validated whichever is chosen; choosing one the file does
+/// not declare is an error, like a broken file.
+pub(crate) fn parse_in(
+    path: &Path,
+    bytes: &[u8],
+    environment: Option<&str>,
+) -> Result<Definitions, Error> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -109,12 +130,32 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Definitions, Error> {
         Some(doc) => doc,
         None => general::read(path, text)?,
     };
-    resolve(path, text, doc)
+    resolve(path, text, doc, environment)
 }
 
-/// Validates names and release references and resolves each toggle's state.
-fn resolve(path: &Path, text: &str, doc: Doc<'_>) -> Result<Definitions, Error> {
+/// Validates names and release references and resolves each toggle's state
+/// in `environment`.
+fn resolve(
+    path: &Path,
+    text: &str,
+    doc: Doc<'_>,
+    environment: Option<&str>,
+) -> Result<Definitions, Error> {
     let lines = LineStarts::new(text);
+    let environments = environments_of(path, text, doc.environments.as_ref())?;
+    if let Some(chosen) = environment
+        && !environments.iter().any(|e| **e == *chosen)
+    {
+        let message = format!(
+            "environment `{chosen}` is not declared in this file{}",
+            did_you_mean(chosen, &environments)
+        );
+        let span = doc.environments.as_ref().map_or(0..0, Spanned::span);
+        return Err(invalid(path, text, span, message, HELP_ENV_SELECTED));
+    }
+    let in_env = |state, what: &dyn Fn() -> String| {
+        in_environment(path, text, state, &environments, environment, what)
+    };
     let bucketing = match &doc.bucketing {
         None => Bucketing::default(),
         Some(spelled) => Bucketing::from_file(spelled.get_ref()).ok_or_else(|| {
@@ -131,6 +172,7 @@ fn resolve(path: &Path, text: &str, doc: Doc<'_>) -> Result<Definitions, Error> 
     {
         check_name(path, text, &name, "release")?;
         let what = || format!("release `{}`", name.get_ref());
+        let state = in_env(state, &what)?;
         let hasher = || KeyHasher::release(bucketing, name.get_ref());
         let (enabled, targeting) = state_of(path, text, state, what, hasher)?;
         releases.push(Release {
@@ -169,10 +211,11 @@ fn resolve(path: &Path, text: &str, doc: Doc<'_>) -> Result<Definitions, Error> 
                 invalid(path, text, created.span(), message, HELP_DATE)
             })?),
         };
-        let (enabled, source, targeting) = if toggle.state.is_set() {
-            let what = || format!("toggle `{}`", name.get_ref());
+        let what = || format!("toggle `{}`", name.get_ref());
+        let state = in_env(toggle.state, &what)?;
+        let (enabled, source, targeting) = if state.is_set() {
             let hasher = || Some(KeyHasher::own(bucketing, name.get_ref()));
-            let (enabled, targeting) = state_of(path, text, toggle.state, what, hasher)?;
+            let (enabled, targeting) = state_of(path, text, state, what, hasher)?;
             (enabled, Source::Own, targeting)
         } else if let Some(index) = release {
             let release = &releases[index];
@@ -202,9 +245,113 @@ fn resolve(path: &Path, text: &str, doc: Doc<'_>) -> Result<Definitions, Error> 
     }
     Ok(Definitions {
         bucketing,
+        environments,
+        environment: environment.map(Box::from),
         toggles,
         releases,
     })
+}
+
+/// The declared environments, validated: names, each once.
+fn environments_of(
+    path: &Path,
+    text: &str,
+    declared: Option<&Spanned<Vec<Spanned<Cow<'_, str>>>>>,
+) -> Result<Vec<Box<str>>, Error> {
+    let Some(declared) = declared else {
+        return Ok(Vec::new());
+    };
+    let mut names: Vec<Box<str>> = Vec::with_capacity(declared.get_ref().len());
+    for name in declared.get_ref() {
+        let message = if !is_valid_name(name.get_ref()) {
+            format!("invalid environment name {:?}", name.get_ref())
+        } else if names.iter().any(|n| **n == **name.get_ref()) {
+            format!("environment `{}` is declared twice", name.get_ref())
+        } else {
+            names.push(name.get_ref().as_ref().into());
+            continue;
+        };
+        return Err(invalid(path, text, name.span(), message, HELP_ENVIRONMENTS));
+    }
+    Ok(names)
+}
+
+/// A table's fields as environment `chosen` sees them: its `env.NAME`
+/// values over its base ones (`enabled` and `rollout` as one slot, `allow`
+/// as another; a list replaces, never merges). Every `env.NAME` is checked
+/// on the way — declared, and valid over the base — whichever is chosen.
+fn in_environment<'a>(
+    path: &Path,
+    text: &str,
+    mut state: StateEntry<'a>,
+    declared: &[Box<str>],
+    chosen: Option<&str>,
+    what: &dyn Fn() -> String,
+) -> Result<StateEntry<'a>, Error> {
+    let mut effective = None;
+    for (name, values) in std::mem::take(&mut state.env) {
+        if !declared.iter().any(|d| **d == **name.get_ref()) {
+            let message = format!(
+                "{} sets environment `{}`, which `environments` does not declare{}",
+                what(),
+                name.get_ref(),
+                did_you_mean(name.get_ref(), declared)
+            );
+            return Err(invalid(
+                path,
+                text,
+                name.span(),
+                message,
+                HELP_ENV_UNDECLARED,
+            ));
+        }
+        let slot = values.enabled.is_some() || values.rollout.is_some();
+        let overlaid = StateEntry {
+            enabled: if slot { values.enabled } else { state.enabled },
+            rollout: if slot {
+                values.rollout
+            } else {
+                state.rollout.clone()
+            },
+            allow: values.allow.or_else(|| state.allow.clone()),
+            env: Vec::new(),
+        };
+        let what_here = || format!("{} in environment `{}`", what(), name.get_ref());
+        state_of(path, text, overlaid.clone(), what_here, || None)?;
+        if chosen == Some(name.get_ref().as_ref()) {
+            effective = Some(overlaid);
+        }
+    }
+    Ok(effective.unwrap_or(state))
+}
+
+/// `; did you mean `x`?` for the candidate closest to `name`, if one is
+/// close (at most a third of its letters edited).
+fn did_you_mean(name: &str, candidates: &[Box<str>]) -> String {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|&(d, c)| d <= c.len().max(name.len()).div_ceil(3))
+        .min_by_key(|&(d, _)| d)
+        .map_or_else(String::new, |(_, c)| format!("; did you mean `{c}`?"))
+}
+
+/// Levenshtein distance in characters (names are short).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// Validates a table's `enabled`, `rollout` and `allow`: its state for a
@@ -571,6 +718,183 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// One value a table can hold in the precedence test.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Value {
+        None,
+        On,
+        Off,
+        Everyone,
+        Nobody,
+        AllowAda,
+    }
+
+    impl Value {
+        const ALL: [Value; 6] = [
+            Value::None,
+            Value::On,
+            Value::Off,
+            Value::Everyone,
+            Value::Nobody,
+            Value::AllowAda,
+        ];
+
+        /// The field as written under `prefix` (`""` or `env.production.`).
+        fn line(self, prefix: &str) -> String {
+            let field = match self {
+                Value::None => return String::new(),
+                Value::On => "enabled = true",
+                Value::Off => "enabled = false",
+                Value::Everyone => "rollout = 100",
+                Value::Nobody => "rollout = 0",
+                Value::AllowAda => "allow = [\"ada\"]",
+            };
+            format!("{prefix}{field}\n")
+        }
+
+        fn is_slot(self) -> bool {
+            !matches!(self, Value::None | Value::AllowAda)
+        }
+    }
+
+    /// The model: a table's effective (slot, allow) in an environment.
+    fn effective(base: Value, env: Value) -> (Value, bool) {
+        let slot = if env.is_slot() {
+            env
+        } else if base.is_slot() {
+            base
+        } else {
+            Value::None
+        };
+        let allow = env == Value::AllowAda || base == Value::AllowAda;
+        (slot, allow)
+    }
+
+    /// The model: what a table gives `key` (`None`: no key).
+    fn decides(table: (Value, bool), key: Option<&str>) -> bool {
+        let (slot, allow) = table;
+        (allow && key == Some("ada")) || matches!(slot, Value::On | Value::Everyone)
+    }
+
+    /// Every combination of base and `env.production` values, on a toggle
+    /// and on its release, against the model: the toggle's own effective
+    /// table decides if it says anything, else its release's, else off;
+    /// `enabled`/`rollout` are one slot, `allow` another, and an
+    /// environment's value replaces the base's in its slot.
+    #[test]
+    fn environments_replace_base_values_slot_by_slot_in_every_combination() {
+        let mut files = 0;
+        for toggle_base in Value::ALL {
+            for toggle_env in Value::ALL {
+                for release_base in Value::ALL {
+                    for release_env in Value::ALL {
+                        let text = format!(
+                            "environments = [\"staging\", \"production\"]\n\
+                             [releases.r]\n{}{}[toggles.a]\nrelease = \"r\"\n{}{}",
+                            release_base.line(""),
+                            release_env.line("env.production."),
+                            toggle_base.line(""),
+                            toggle_env.line("env.production."),
+                        );
+                        for (environment, t_env, r_env) in [
+                            (None, Value::None, Value::None),
+                            (Some("staging"), Value::None, Value::None),
+                            (Some("production"), toggle_env, release_env),
+                        ] {
+                            let defs = parse_in(Path::new("t.toml"), text.as_bytes(), environment)
+                                .unwrap_or_else(|e| panic!("{text}: {e}"));
+                            let toggle = effective(toggle_base, t_env);
+                            let release = effective(release_base, r_env);
+                            let own = toggle.0 != Value::None || toggle.1;
+                            let table = if own { toggle } else { release };
+                            let a = &defs.toggles[0];
+                            let case = format!("{environment:?}\n{text}");
+                            assert_eq!(
+                                a.source,
+                                if own { Source::Own } else { Source::Release },
+                                "{case}"
+                            );
+                            assert_eq!(a.is_enabled(), decides(table, None), "{case}");
+                            for key in ["ada", "bob"] {
+                                assert_eq!(
+                                    a.is_enabled_for(key),
+                                    decides(table, Some(key)),
+                                    "{key} {case}"
+                                );
+                            }
+                        }
+                        files += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(files, 6 * 6 * 6 * 6);
+    }
+
+    #[test]
+    fn environments_are_validated_with_line_column_and_a_suggestion() {
+        let declared = "environments = [\"staging\", \"production\"]\n";
+        let (line, column, message) = error_of(&format!(
+            "{declared}[toggles.a]\nenv.prodution.enabled = true\n"
+        ));
+        assert_eq!((line, column), (3, 5));
+        assert!(
+            message.contains("`prodution`") && message.contains("did you mean `production`?"),
+            "{message}"
+        );
+        let (_, _, message) = error_of("[toggles.a]\nenv.staging.enabled = true\n");
+        assert!(
+            message.contains("does not declare"),
+            "no `environments` at all: {message}"
+        );
+        let (line, column, message) = error_of("environments = [\"staging\", \"staging\"]\n");
+        assert_eq!((line, column), (1, 28));
+        assert!(message.contains("declared twice"), "{message}");
+        let (_, column, message) = error_of("environments = [\"pro duction\"]\n");
+        assert_eq!(column, 17);
+        assert!(message.contains("invalid environment name"), "{message}");
+        let (line, _, message) = error_of(&format!(
+            "{declared}[releases.r]\nenv.staging.enabled = true\nenv.staging.rollout = 5\n"
+        ));
+        assert_eq!(line, 4);
+        assert!(
+            message.contains("release `r` in environment `staging` has both"),
+            "{message}"
+        );
+        let (line, _, message) = error_of(&format!(
+            "{declared}[toggles.a]\nenv.production.rollout = 101\n"
+        ));
+        assert_eq!(line, 3);
+        assert!(message.contains("in environment `production`"), "{message}");
+        let (_, _, message) = error_of(&format!(
+            "{declared}[toggles.a]\nenv.staging.release = \"r\"\n"
+        ));
+        assert!(
+            message.contains("unknown field `release`"),
+            "only the state varies: {message}"
+        );
+        let (_, _, message) = error_of(&format!("{declared}[env.staging]\n"));
+        assert!(message.contains("unknown field `env`"), "{message}");
+        // Every environment is checked, whichever is chosen.
+        let text = format!("{declared}[toggles.a]\nenv.production.allow = [\"\"]\n");
+        assert!(parse_in(Path::new("t.toml"), text.as_bytes(), Some("staging")).is_err());
+        // Choosing an undeclared environment is an error, at `environments`.
+        let text = format!("{declared}[toggles.a]\n");
+        let error = parse_in(Path::new("t.toml"), text.as_bytes(), Some("prod")).unwrap_err();
+        assert_eq!(error.location(), Some((1, 16)));
+        assert!(
+            error
+                .to_string()
+                .contains("environment `prod` is not declared"),
+            "{error}"
+        );
+        let error = parse_in(Path::new("t.toml"), b"[toggles.a]\n", Some("staging")).unwrap_err();
+        assert!(error.to_string().contains("not declared"), "{error}");
+        // A file without environments means what it always meant.
+        let defs = parse_in(Path::new("t.toml"), b"[toggles.a]\nenabled = true\n", None).unwrap();
+        assert!(defs.toggles[0].enabled && defs.environments.is_empty());
     }
 
     #[test]

@@ -46,6 +46,11 @@ use worker::Work;
 /// to `0`, `false`, `off` or `no` (for production and read-only deployments).
 pub const APPEND_ENV: &str = "TOGGLES_APPEND";
 
+/// The environment variable naming the environment a store reads the file
+/// in (see [`Builder::environment`], which wins over it): one file serves
+/// every deployment, and each sets `TOGGLES_ENV=staging`, `production`…
+pub const ENVIRONMENT_ENV: &str = "TOGGLES_ENV";
+
 /// One `toggles.toml`: its current snapshot, hot reload, and appends.
 ///
 /// A `Store` is cheap to clone (clones share everything) and can be used from
@@ -102,6 +107,10 @@ struct Shared {
     /// was deleted and comes back, taken out and dropped by the last handle.
     watcher: Mutex<Option<watch::Watcher>>,
 
+    /// The environment the file is read in (for `Store::environment`; the
+    /// reload state has its own copy).
+    environment: Option<Box<str>>,
+
     // unknown.rs: names the file lacks.
     append: bool,
     /// Unknown or invalid names already seen, each handled once.
@@ -116,6 +125,8 @@ struct Shared {
 #[must_use = "call .open() to open the store"]
 pub struct Builder {
     path: PathBuf,
+    /// Set by [`Builder::environment`]; else [`ENVIRONMENT_ENV`] at open.
+    environment: Option<String>,
     watch: bool,
     append: bool,
     poll_interval: Duration,
@@ -123,6 +134,31 @@ pub struct Builder {
 }
 
 impl Builder {
+    /// Reads the file as environment `name` sees it: each toggle's and
+    /// release's `env.NAME` values replace its base ones. Default: the
+    /// environment variable `TOGGLES_ENV` ([`ENVIRONMENT_ENV`]); without it
+    /// (or with it empty), the base values. This setting wins over the
+    /// variable.
+    ///
+    /// The file must declare `name` in its `environments` list: else
+    /// [`open`](Self::open) fails like it does on a broken file.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("toggles.toml");
+    /// std::fs::write(&path, "environments = [\"staging\", \"production\"]\n\n\
+    ///     [toggles.new_cart]\nenabled = false\nenv.staging.enabled = true\n")?;
+    /// let staging = toggles::Store::builder(&path).environment("staging").open()?;
+    /// assert!(staging.is_enabled("new_cart"));
+    /// let production = toggles::Store::builder(&path).environment("production").open()?;
+    /// assert!(!production.is_enabled("new_cart"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn environment(mut self, name: impl Into<String>) -> Builder {
+        self.environment = Some(name.into());
+        self
+    }
+
     /// Whether to reload the file when it changes (default: `true`).
     pub fn watch(mut self, watch: bool) -> Builder {
         self.watch = watch;
@@ -157,22 +193,45 @@ impl Builder {
     /// append). A file that cannot be read or does not validate is an error.
     pub fn open(self) -> Result<Store, Error> {
         let path = self.absolute_path();
-        let (definitions, state) =
-            first_load(&path, self.may_write()).map_err(|failed| failed.error)?;
-        Ok(self.start(path, definitions, state, None))
+        let environment = self.chosen_environment();
+        let (definitions, state) = first_load(&path, self.may_write(), environment.as_deref())
+            .map_err(|failed| failed.error)?;
+        Ok(self.start(path, environment, definitions, state, None))
+    }
+
+    /// The environment to read the file in: [`Builder::environment`], else
+    /// a non-empty `TOGGLES_ENV`.
+    fn chosen_environment(&self) -> Option<String> {
+        if let Some(chosen) = &self.environment {
+            return Some(chosen.clone());
+        }
+        match std::env::var(ENVIRONMENT_ENV) {
+            Ok(name) if name.trim().is_empty() => {
+                log::warn!("{ENVIRONMENT_ENV} is set but empty; using the base values");
+                None
+            }
+            Ok(name) => Some(name),
+            Err(_) => None,
+        }
     }
 
     /// Opens the store even if the file is invalid: then every toggle is off
     /// until a good version is saved, and [`Store::last_error`] says why.
     pub(crate) fn open_lenient(self) -> Store {
         let path = self.absolute_path();
-        match first_load(&path, self.may_write()) {
-            Ok((definitions, state)) => self.start(path, definitions, state, None),
+        let environment = self.chosen_environment();
+        match first_load(&path, self.may_write(), environment.as_deref()) {
+            Ok((definitions, state)) => self.start(path, environment, definitions, state, None),
             Err(FailedLoad { error, bytes }) => {
                 log::error!("{error}\nevery toggle is off until the file is fixed");
                 let error = Arc::new(error);
-                let state = ReloadState::failed(bytes.as_deref(), Arc::clone(&error));
-                self.start(path, Definitions::default(), state, Some(error))
+                let state = ReloadState::failed(
+                    bytes.as_deref(),
+                    Arc::clone(&error),
+                    environment.as_deref(),
+                );
+                let definitions = Definitions::default();
+                self.start(path, environment, definitions, state, Some(error))
             }
         }
     }
@@ -189,12 +248,14 @@ impl Builder {
     fn start(
         self,
         path: PathBuf,
+        environment: Option<String>,
         definitions: Definitions,
         state: ReloadState,
         error: Option<Arc<Error>>,
     ) -> Store {
         let shared = Arc::new(Shared {
             path,
+            environment: environment.map(Box::from),
             current: ArcSwap::from_pointee(Snapshot::new(generation::next(), definitions)),
             last_error: ArcSwapOption::new(error),
             subscribers: Mutex::new(Vec::new()),
@@ -257,7 +318,11 @@ struct FailedLoad {
 /// the file as it was before that append: the bytes before it are exactly
 /// its owner's, and nothing half-written is read.
 #[allow(clippy::result_large_err)] // once per store, at start-up
-fn first_load(path: &Path, may_write: bool) -> Result<(Definitions, ReloadState), FailedLoad> {
+fn first_load(
+    path: &Path,
+    may_write: bool,
+    environment: Option<&str>,
+) -> Result<(Definitions, ReloadState), FailedLoad> {
     if may_write && let Err(e) = append::recover(path) {
         log::warn!("{e}; reading the file without completing an interrupted append");
     }
@@ -265,7 +330,7 @@ fn first_load(path: &Path, may_write: bool) -> Result<(Definitions, ReloadState)
         Ok(bytes) => bytes,
         Err(e) if e.is_not_found() => {
             let definitions = Definitions::default();
-            let state = ReloadState::loaded(None, &definitions);
+            let state = ReloadState::loaded(None, &definitions, environment);
             return Ok((definitions, state));
         }
         Err(e) => {
@@ -273,14 +338,16 @@ fn first_load(path: &Path, may_write: bool) -> Result<(Definitions, ReloadState)
             return Err(FailedLoad { error, bytes: None });
         }
     };
-    match format::parse(path, &bytes) {
+    match format::parse_in(path, &bytes, environment) {
         Ok(definitions) => {
-            let state = ReloadState::loaded(Some(&bytes), &definitions);
+            let state = ReloadState::loaded(Some(&bytes), &definitions, environment);
             Ok((definitions, state))
         }
         Err(error) => {
-            let before = append::interrupted_append_at(path, &bytes)
-                .and_then(|offset| Some((offset, format::parse(path, &bytes[..offset]).ok()?)));
+            let before = append::interrupted_append_at(path, &bytes).and_then(|offset| {
+                let before = format::parse_in(path, &bytes[..offset], environment).ok()?;
+                Some((offset, before))
+            });
             let Some((offset, definitions)) = before else {
                 return Err(FailedLoad {
                     error,
@@ -295,7 +362,7 @@ fn first_load(path: &Path, may_write: bool) -> Result<(Definitions, ReloadState)
             );
             // The bytes on disk are the version in use: reading them again
             // changes nothing, and any other version is a change.
-            let state = ReloadState::loaded(Some(&bytes), &definitions);
+            let state = ReloadState::loaded(Some(&bytes), &definitions, environment);
             Ok((definitions, state))
         }
     }
@@ -328,6 +395,7 @@ impl Store {
     /// ```
     pub fn builder(path: impl AsRef<Path>) -> Builder {
         Builder {
+            environment: None,
             path: path.as_ref().to_path_buf(),
             watch: true,
             append: true,
@@ -339,6 +407,12 @@ impl Store {
     /// The file's path (made absolute when the store was opened).
     pub fn path(&self) -> &Path {
         &self.inner.shared.path
+    }
+
+    /// The environment this store reads the file in (see
+    /// [`Builder::environment`]); `None` for the base values.
+    pub fn environment(&self) -> Option<&str> {
+        self.inner.shared.environment.as_deref()
     }
 
     /// Whether the toggle `name` is on: a test override, else the current

@@ -146,27 +146,39 @@ pub(super) struct ReloadState {
     /// New, valid content seen by a look that could not trust it: published
     /// if the next look finds the same bytes.
     candidate: Option<u64>,
+    /// The environment every version is read in (`None`: base values).
+    environment: Option<Arc<str>>,
 }
 
 impl ReloadState {
     /// The state after a first load that gave `definitions` from `bytes`
     /// (`None`: there was no file).
-    pub(super) fn loaded(bytes: Option<&[u8]>, definitions: &Definitions) -> ReloadState {
+    pub(super) fn loaded(
+        bytes: Option<&[u8]>,
+        definitions: &Definitions,
+        environment: Option<&str>,
+    ) -> ReloadState {
         ReloadState {
             good: bytes.map(hash_of),
             in_use_is_empty: definitions.is_empty(),
             seen_file: bytes.is_some(),
+            environment: environment.map(Arc::from),
             ..ReloadState::default()
         }
     }
 
     /// The state after a first load of `bytes` failed with `error`: no
     /// version in use (every toggle off), and `bytes` known to be bad.
-    pub(super) fn failed(bytes: Option<&[u8]>, error: Arc<Error>) -> ReloadState {
+    pub(super) fn failed(
+        bytes: Option<&[u8]>,
+        error: Arc<Error>,
+        environment: Option<&str>,
+    ) -> ReloadState {
         ReloadState {
             in_use_is_empty: true,
             seen_file: true,
             bad: bytes.map(|b| (hash_of(b), error)),
+            environment: environment.map(Arc::from),
             ..ReloadState::default()
         }
     }
@@ -264,7 +276,7 @@ impl ReloadState {
         if let Some(known) = self.known_bad(hash) {
             return known;
         }
-        match format::parse(path, &bytes) {
+        match format::parse_in(path, &bytes, self.environment.as_deref()) {
             Ok(_) if !trigger.trusts_content() && candidate != Some(hash) => {
                 // Perhaps a save in progress that happens to parse (a cut
                 // after a whole table): publish it only if it stays.
@@ -386,7 +398,7 @@ mod tests {
     /// A store that loaded `text` at start-up.
     fn loaded(text: &str) -> ReloadState {
         let definitions = format::parse(path(), text.as_bytes()).unwrap();
-        ReloadState::loaded(Some(text.as_bytes()), &definitions)
+        ReloadState::loaded(Some(text.as_bytes()), &definitions, None)
     }
 
     fn read(state: &mut ReloadState, trigger: Trigger, text: &str, now: Instant) -> Decision {
@@ -565,7 +577,7 @@ mod tests {
     fn a_bad_file_at_start_up_is_known_bad_until_fixed() {
         let now = Instant::now();
         let error = Arc::new(format::parse(path(), BAD.as_bytes()).unwrap_err());
-        let mut state = ReloadState::failed(Some(BAD.as_bytes()), error);
+        let mut state = ReloadState::failed(Some(BAD.as_bytes()), error, None);
         assert!(!assert_reported(read(&mut state, Trigger::Poll, BAD, now)));
         // Every toggle is off meanwhile, so an empty file is a fine version.
         assert!(matches!(save(&mut state, "", now), Decision::Publish(_)));
