@@ -1,6 +1,7 @@
 //! Integration tests, in one binary (one link step): a module per feature.
 
 mod append;
+mod environments;
 pub mod global;
 mod hostile;
 mod in_place;
