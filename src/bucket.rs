@@ -169,15 +169,24 @@ pub(crate) fn release_hash(bucketing: Bucketing, release: &str, key: &str) -> u3
 
 /// The hash of a table's bucketing value for any key, with the part
 /// before the key hashed once, when the file is loaded: the toggle's name
-/// (and CBOR heads) for its own rollout, the release's name for a v2
-/// release. A keyed check then hashes only the key.
+/// (and CBOR heads) for its own rollout, the release's name for a
+/// release's. A keyed check then hashes only the key.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct KeyHasher {
-    /// The hasher's state after the fixed part.
-    prefix: Murmur3,
-    /// Whether the key goes in as a CBOR text (v3's `[flag, key]`), head first.
-    cbor_key: bool,
+pub(crate) enum KeyHasher {
+    /// The hasher's state after the fixed part; the key follows (as a CBOR
+    /// text, head first, for v3's `[flag, key]`).
+    Prefix { prefix: Murmur3, cbor_key: bool },
+    /// A v3 release: its value, the CBOR text `release + key`, starts with
+    /// a head that holds the text's length, so the state after the head and
+    /// the release's name is kept for each key length from 1 to
+    /// [`RELEASE_KEY_LENGTHS`] (index `length - 1`); longer keys are hashed
+    /// whole.
+    ByKeyLength(Box<[Murmur3]>),
 }
+
+/// Key lengths a v3 release precomputes its states for: ids, UUIDs and
+/// e-mail addresses fit; each length costs 16 bytes per release rollout.
+pub(crate) const RELEASE_KEY_LENGTHS: usize = 64;
 
 impl KeyHasher {
     /// For a toggle's own rollout: [`default_hash`] of `flag` and a key.
@@ -193,29 +202,49 @@ impl KeyHasher {
                 prefix.write(flag.as_bytes());
             }
         }
-        KeyHasher {
+        KeyHasher::Prefix {
             prefix,
             cbor_key: bucketing == Bucketing::FlagdV3,
         }
     }
 
     /// For a release's rollout: [`release_hash`] of `release` and a key.
-    /// `None` under v3, whose value starts with a head that depends on the
-    /// key's length: there the whole value is hashed at each check.
-    pub(crate) fn release(bucketing: Bucketing, release: &str) -> Option<KeyHasher> {
-        (bucketing == Bucketing::FlagdV2).then(|| KeyHasher::own(bucketing, release))
+    pub(crate) fn release(bucketing: Bucketing, release: &str) -> KeyHasher {
+        match bucketing {
+            Bucketing::FlagdV2 => KeyHasher::own(bucketing, release),
+            Bucketing::FlagdV3 => KeyHasher::ByKeyLength(
+                (1..=RELEASE_KEY_LENGTHS)
+                    .map(|key_len| {
+                        let mut prefix = Murmur3::new(0);
+                        let total = release.len().saturating_add(key_len);
+                        let (head, head_len) = cbor_head(MAJOR_TEXT, total);
+                        prefix.write(&head[..head_len]);
+                        prefix.write(release.as_bytes());
+                        prefix
+                    })
+                    .collect(),
+            ),
+        }
     }
 
-    /// The hash of the bucketing value for `key`.
+    /// The hash of the bucketing value for `key`; `None` for a key this
+    /// hasher has no state for (empty, or longer than
+    /// [`RELEASE_KEY_LENGTHS`] for a v3 release): hash the whole value.
     #[inline]
-    pub(crate) fn hash(&self, key: &str) -> u32 {
-        let mut hasher = self.prefix.clone();
-        if self.cbor_key {
-            let (head, len) = cbor_head(MAJOR_TEXT, key.len());
-            hasher.write(&head[..len]);
-        }
+    pub(crate) fn hash(&self, key: &str) -> Option<u32> {
+        let mut hasher = match self {
+            KeyHasher::Prefix { prefix, cbor_key } => {
+                let mut hasher = prefix.clone();
+                if *cbor_key {
+                    let (head, len) = cbor_head(MAJOR_TEXT, key.len());
+                    hasher.write(&head[..len]);
+                }
+                hasher
+            }
+            KeyHasher::ByKeyLength(prefixes) => prefixes.get(key.len().wrapping_sub(1))?.clone(),
+        };
         hasher.write(key.as_bytes());
-        hasher.finish()
+        Some(hasher.finish())
     }
 }
 
@@ -871,18 +900,29 @@ mod tests {
                 let key = "é".repeat(key_len / 2) + &"k".repeat(key_len % 2);
                 for b in [Bucketing::FlagdV2, Bucketing::FlagdV3] {
                     let own = KeyHasher::own(b, &flag).hash(&key);
-                    assert_eq!(
-                        own,
-                        default_hash(b, &flag, &key),
-                        "{b} {flag_len} {key_len}"
-                    );
-                    if let Some(release) = KeyHasher::release(b, &flag) {
-                        assert_eq!(release.hash(&key), release_hash(b, &flag, &key));
+                    let expected = Some(default_hash(b, &flag, &key));
+                    assert_eq!(own, expected, "{b} {flag_len} {key_len}");
+                    let release = KeyHasher::release(b, &flag).hash(&key);
+                    if release.is_some() || b == Bucketing::FlagdV2 {
+                        let expected = Some(release_hash(b, &flag, &key));
+                        assert_eq!(release, expected, "{b} {flag_len} {key_len}");
                     }
                 }
             }
         }
-        assert!(KeyHasher::release(Bucketing::FlagdV3, "r").is_none());
+        // A v3 release keeps states for keys of 1 to 64 bytes, across every
+        // CBOR head size of the whole text; other keys are hashed whole.
+        for release_len in [0, 1, 22, 23, 200, 230, 255, 65_500] {
+            let release = "r".repeat(release_len);
+            let hasher = KeyHasher::release(Bucketing::FlagdV3, &release);
+            for key_len in 0..=RELEASE_KEY_LENGTHS + 1 {
+                let key = "k".repeat(key_len);
+                let expected = (1..=RELEASE_KEY_LENGTHS)
+                    .contains(&key_len)
+                    .then(|| release_hash(Bucketing::FlagdV3, &release, &key));
+                assert_eq!(hasher.hash(&key), expected, "{release_len} {key_len}");
+            }
+        }
     }
 
     #[test]

@@ -70,8 +70,8 @@ pub(crate) struct Targeting {
     pub(crate) rollout: Option<Rollout>,
     /// Sorted, without duplicates or empty keys.
     pub(crate) allow: Box<[Box<str>]>,
-    /// Hashes a key's bucketing value with its fixed part precomputed;
-    /// `None` where it cannot be (a v3 release): see [`KeyHasher::release`].
+    /// Hashes a key's bucketing value with its fixed part precomputed (set
+    /// for a rollout; `None` without one).
     pub(crate) hasher: Option<KeyHasher>,
 }
 
@@ -313,8 +313,8 @@ impl ToggleInfo {
     /// own rollout, by the release's for the release's.
     #[inline]
     fn hash(&self, targeting: &Targeting, key: &str) -> u32 {
-        if let Some(hasher) = &targeting.hasher {
-            return hasher.hash(key);
+        if let Some(hash) = targeting.hasher.as_ref().and_then(|h| h.hash(key)) {
+            return hash;
         }
         match (&self.release, self.source) {
             (Some(release), Source::Release) => bucket::release_hash(self.bucketing, release, key),

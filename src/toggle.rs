@@ -77,7 +77,7 @@ impl Toggle {
         }
         // Relaxed, both: the cache word holds the generation and the state
         // together, so it is consistent on its own; it is compared with the
-        // global generation, not used to reach any data (see `resolve`).
+        // global generation, not used to reach any data (see `refresh`).
         let cached = self.cache.load(Ordering::Relaxed);
         if cached >> SHIFT == generation::GLOBAL.load(Ordering::Relaxed) {
             return cached & ON != 0;
@@ -108,20 +108,32 @@ impl Toggle {
         }
         // Relaxed, both: as in `is_enabled`.
         let cached = self.cache.load(Ordering::Relaxed);
-        if cached >> SHIFT == generation::GLOBAL.load(Ordering::Relaxed) && cached & TARGETED == 0 {
-            return cached & ON != 0;
+        if cached >> SHIFT == generation::GLOBAL.load(Ordering::Relaxed) {
+            if cached & TARGETED == 0 {
+                return cached & ON != 0;
+            }
+            return self.targeted(key.as_ref());
         }
         self.resolve_for(key.as_ref())
     }
 
-    /// A keyed check that the cache cannot answer: the toggle has an
-    /// `allow` list or a rollout, or the cache is stale.
+    /// A keyed check after a reload: looks the name up again, then answers
+    /// from the cache or, for a toggle with a rollout or an `allow` list,
+    /// from the snapshot.
+    #[cold]
     #[inline(never)]
     fn resolve_for(&self, key: &str) -> bool {
-        let word = self.resolve();
+        let word = self.refresh();
         if word & TARGETED == 0 {
             return word & ON != 0;
         }
+        self.targeted(key)
+    }
+
+    /// A keyed check of a toggle with a rollout or an `allow` list: the
+    /// rule, in the current snapshot, for this key.
+    #[inline(never)]
+    fn targeted(&self, key: &str) -> bool {
         global::with_current(|snapshot| {
             // Relaxed: a hint, verified by name before use.
             let hint = self.hint.load(Ordering::Relaxed);
@@ -134,19 +146,6 @@ impl Toggle {
             }
             toggle.is_enabled_for(key)
         })
-    }
-
-    /// Looks the name up in the global store's current snapshot, stores
-    /// the result in the cache, and returns the cache word.
-    #[inline(never)]
-    fn resolve(&self) -> u64 {
-        let cached = self.cache.load(Ordering::Relaxed);
-        // Relaxed: as in `is_enabled`. A hit here is a targeted toggle
-        // whose word is current: no need to look it up again.
-        if cached >> SHIFT == generation::GLOBAL.load(Ordering::Relaxed) {
-            return cached;
-        }
-        self.refresh()
     }
 
     #[cold]

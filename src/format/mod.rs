@@ -173,7 +173,7 @@ fn resolve(
         check_name(path, text, &name, "release")?;
         let what = || format!("release `{}`", name.get_ref());
         let state = in_env(state, &what)?;
-        let hasher = || KeyHasher::release(bucketing, name.get_ref());
+        let hasher = || Some(KeyHasher::release(bucketing, name.get_ref()));
         let (enabled, targeting) = state_of(path, text, state, what, hasher)?;
         releases.push(Release {
             line: lines.line_of(name.span().start),
