@@ -21,9 +21,10 @@
 //!   an empty key is no key, which gives the same answer.
 //! - **A keyed check of a rollout hashes the key** (MurmurHash3 over the
 //!   key and a few bytes): a few times a key-less check, still without a
-//!   lock or an allocation; a release's rollout under `flagd-v3` also hashes
-//!   the release's name at each check (its CBOR head depends on the key's
-//!   length). Each thread keeps its own reference to the global snapshot
+//!   lock or an allocation (the name's part of the value is hashed once, at
+//!   load; under `flagd-v3` a release keeps that part for keys of 1 to 64
+//!   bytes and hashes its name again for longer ones). Each thread keeps
+//!   its own reference to the global snapshot
 //!   for keyed checks, so an old version stays in memory until that thread's
 //!   next keyed check after a reload.
 //! - **One global store.** [`toggle!`](crate::toggle!) and
