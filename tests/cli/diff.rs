@@ -26,6 +26,11 @@ struct Repo {
 
 /// The environment of every git run here: see the module docs.
 fn isolate(command: &mut Command, ceiling: &Path) {
+    isolate_trusting(command, ceiling, true);
+}
+
+/// [`isolate`], with `safe.directory=*` or without it.
+fn isolate_trusting(command: &mut Command, ceiling: &Path, trust: bool) {
     for variable in [
         "GIT_DIR",
         "GIT_WORK_TREE",
@@ -42,11 +47,16 @@ fn isolate(command: &mut Command, ceiling: &Path) {
     command
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_COUNT", "1")
-        .env("GIT_CONFIG_KEY_0", "safe.directory")
-        .env("GIT_CONFIG_VALUE_0", "*")
         .env("GIT_CEILING_DIRECTORIES", ceiling)
         .env("GIT_TERMINAL_PROMPT", "0");
+    if trust {
+        command
+            .env("GIT_CONFIG_COUNT", "1")
+            .env("GIT_CONFIG_KEY_0", "safe.directory")
+            .env("GIT_CONFIG_VALUE_0", "*");
+    } else {
+        command.env_remove("GIT_CONFIG_COUNT");
+    }
 }
 
 impl Repo {
@@ -765,6 +775,36 @@ fn outside_a_repository_or_without_git_it_says_what_to_do() {
     let run = finish(toggles, &args, 1);
     assert!(
         run.stderr.contains("git is not installed (or not on PATH)"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The command does not override git's `safe.directory` check: a
+/// repository owned by another user is refused, with git's own advice.
+/// Only where the test may give the repository away (root, as in CI).
+#[cfg(unix)]
+#[test]
+fn a_repository_of_another_user_is_refused_with_gits_advice() {
+    let repo = Repo::new();
+    repo.commit(PLAIN, "v1");
+    // `nobody`; refused unless the test runs as root.
+    if std::os::unix::fs::chown(&repo.root, Some(65534), None).is_err() {
+        eprintln!("skipped: cannot give the repository to another user (not root)");
+        return;
+    }
+    let args = ["diff"];
+    let mut toggles = command(&repo.root, &args);
+    isolate_trusting(&mut toggles, &repo.ceiling, false);
+    let run = finish(toggles, &args, 1);
+    assert!(
+        run.stderr.contains("it belongs to another user"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("git config --global --add safe.directory"),
         "{}",
         run.stderr
     );
