@@ -4,6 +4,7 @@
 
 mod check;
 mod common;
+mod diff;
 mod edit;
 mod export;
 mod flagd;

@@ -19,8 +19,11 @@
 //! - `scan.rs`: finding toggle names in Rust sources (a small byte lexer).
 //! - `check.rs`: `toggles check`, the CI gate.
 //! - `export.rs`: `toggles export --format flagd`, flagd flag definitions.
+//! - `diff.rs`: `toggles diff [REV]`, what a change turns on in each
+//!   environment: the old version through `git`, compared view by view.
 
 mod check;
+mod diff;
 mod edit;
 mod export;
 mod fail;
@@ -52,7 +55,8 @@ pub const EXIT_USAGE: u8 = 2;
     name = "toggles",
     version,
     about = "List, explain, switch and check the feature toggles of toggles.toml",
-    after_help = "Exit codes: 0 ok, 1 error (or a failed `check`), 2 usage.\n\
+    after_help = "Exit codes: 0 ok, 1 error (or a failed `check`), 2 usage, \
+                  3 `diff --fail-on` found a change.\n\
                   Edits keep every comment and the layout of the file, and a running \
                   application picks them up through hot reload."
 )]
@@ -185,6 +189,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Write every toggle as a flagd flag definition (JSON), for services in other languages
     Export(export::ExportArgs),
+    /// What the working file changes since REV, in each environment (the old version through git)
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Subcommand)]
@@ -340,6 +346,7 @@ fn main() -> ExitCode {
         } => edit::assign(&path, &name, &release, create, force.force),
         Command::Check(args) => check::run(&path, &args, colors),
         Command::Export(args) => export::run(&path, &args),
+        Command::Diff(args) => diff::run(&path, &args, colors),
     };
     match result {
         Ok(code) => ExitCode::from(code),

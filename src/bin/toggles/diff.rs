@@ -1,0 +1,966 @@
+//! `toggles diff [REV]`: what a change to the file turns on, where.
+//!
+//! The old version is the file as git holds it in REV (default: the merge
+//! base with the upstream branch, else `HEAD`), read with `git cat-file`
+//! run as a child process; the new version is the working file. Both are
+//! parsed with the library in every **view**: the base values (what a
+//! process without `TOGGLES_ENV` gets) and each environment that either
+//! version declares. A version that does not declare an environment is
+//! read there with its base values (with a note), since that is what the
+//! environment ran before it was declared.
+//!
+//! In each view, each toggle's *effective* state is compared: its state
+//! for a check without a key and its targeting — ON, OFF or a share of
+//! keys (`rollout = 0` reads as OFF and `rollout = 100` as ON, the same for
+//! every key), how a share is bucketed (by the toggle or by its release,
+//! and the file's scheme), and the `allow` list (ignored where the toggle
+//! is ON for every key before and after). So a flipped release shows as
+//! what it does to each of its toggles, and an `env.E` value only in E.
+//!
+//! Text output: one line per (view, toggle) change, `all` where the change
+//! and its reason are the same in every view (with one view, the file
+//! without environments, every change is `all`); `(base)` is the view
+//! without an environment. The reason is the table and field that decide
+//! now, with its line in the working file (found through `toml_edit`
+//! spans). `--json` lists every view separately, never `all`.
+//!
+//! `--fail-on ENV` exits [`EXIT_CHANGED`] when something changes in ENV.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use clap::Args;
+use serde::Serialize;
+use toggles::{Bucketing, Rollout, Snapshot, Source, ToggleInfo};
+use toml_edit::Document;
+
+use crate::fail::Fail;
+use crate::list::percent_json;
+use crate::output::{Colors, Table, cell, did_you_mean};
+use crate::rollout::{some_keys, toggle_summary};
+use crate::{EXIT_OK, Outcome, file};
+
+/// Exit code of `--fail-on ENV` when something changes in ENV: distinct
+/// from an error (1) and a usage error (2), so that CI can tell "needs an
+/// approval" from "broken".
+pub const EXIT_CHANGED: u8 = 3;
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The version to compare the working file with: a commit, branch or tag
+    /// [default: the merge base of HEAD and its upstream branch, else HEAD]
+    #[arg(value_name = "REV")]
+    pub rev: Option<String>,
+
+    /// Machine-readable output: every change in every environment
+    #[arg(long)]
+    pub json: bool,
+
+    /// Exit 3 if anything changes in this environment (repeat, or a comma list)
+    #[arg(long, value_name = "ENV", value_delimiter = ',')]
+    pub fail_on: Vec<String>,
+}
+
+pub fn run(path: &Path, args: &DiffArgs, colors: Colors) -> Outcome {
+    let (new_bytes, _) = file::read(path).map_err(|e| e.fail(path))?;
+    let repo = Repo::locate(path)?;
+    let base = repo.base(args.rev.as_deref())?;
+    if let Some(note) = &base.note {
+        eprintln!("note: {note}");
+    }
+    let old_bytes = match &base.commit {
+        Some(commit) => repo.blob(commit, &base.label)?,
+        None => None,
+    };
+    let old_label = format!("{}:{}", base.label, repo.path);
+    if old_bytes.is_none() {
+        eprintln!("note: {old_label} does not exist: every toggle is added");
+    }
+    let old = Version::parse(&old_label, old_bytes.as_deref(), || {
+        format!("the version in {} is not valid", base.label)
+    })
+    .map_err(|fail| {
+        fail.help(format!(
+            "this is the file as {} holds it: compare with another revision (`toggles diff REV`)",
+            base.label
+        ))
+    })?;
+    let new = Version::parse(&path.display().to_string(), Some(&new_bytes), || {
+        "the working file is not valid".to_owned()
+    })?
+    .expect("the working file exists");
+    let old = old.unwrap_or_default();
+    let views = views(&old, &new);
+    for (version, which) in [(&old, old_label.as_str()), (&new, "the working file")] {
+        for environment in views.iter().flatten() {
+            if !version.declared.iter().any(|d| d == environment) && version.exists {
+                eprintln!(
+                    "note: {which} does not declare environment `{environment}`: compared with its base values there"
+                );
+            }
+        }
+    }
+    let fail_on = check_fail_on(&args.fail_on, &views)?;
+    let text = std::str::from_utf8(&new_bytes).unwrap_or_default();
+    let fields = Fields::new(text);
+    let changes = compare(path, &old, &new, &views, &fields);
+    let failed: Vec<&str> = fail_on
+        .iter()
+        .copied()
+        .filter(|e| changes.iter().any(|c| c.view.as_deref() == Some(*e)))
+        .collect();
+    if args.json {
+        let report = Report {
+            file: path.display().to_string(),
+            path: repo.path.clone(),
+            rev: base.label.clone(),
+            commit: base.commit.clone(),
+            environments: views.iter().flatten().cloned().collect(),
+            changes: changes.iter().map(ChangeJson::new).collect(),
+            fail_on: fail_on.iter().map(|e| (*e).to_owned()).collect(),
+            failed: failed.iter().map(|e| (*e).to_owned()).collect(),
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("serializable")
+        );
+    } else {
+        print_text(&changes, &views, &base.label, colors);
+    }
+    if failed.is_empty() {
+        return Ok(EXIT_OK);
+    }
+    let listed: Vec<String> = failed
+        .iter()
+        .map(|e| {
+            let names: Vec<&str> = changes
+                .iter()
+                .filter(|c| c.view.as_deref() == Some(*e))
+                .map(|c| c.toggle.as_str())
+                .collect();
+            format!("{e} ({})", some_keys(names.into_iter()))
+        })
+        .collect();
+    Err(Fail {
+        message: format!(
+            "the working file changes toggles in {} (--fail-on)",
+            listed.join(" and ")
+        ),
+        help: Some(format!(
+            "exit code {EXIT_CHANGED}: a change there needs an approval (README, \"Pull-request workflow\")"
+        )),
+        code: EXIT_CHANGED,
+    })
+}
+
+/// The views compared: the base values (`None`), then every environment
+/// either version declares, in the working file's promotion order, then
+/// those only the old version declares.
+fn views(old: &Version, new: &Version) -> Vec<Option<String>> {
+    let mut views = vec![None];
+    for environment in new.declared.iter().chain(&old.declared) {
+        if !views.iter().flatten().any(|v| v == environment) {
+            views.push(Some(environment.clone()));
+        }
+    }
+    views
+}
+
+/// `--fail-on`'s environments, each declared by one of the versions.
+fn check_fail_on<'a>(given: &'a [String], views: &[Option<String>]) -> Result<Vec<&'a str>, Fail> {
+    let declared: Vec<&str> = views.iter().flatten().map(String::as_str).collect();
+    let mut chosen: Vec<&str> = Vec::new();
+    for environment in given {
+        let environment = environment.trim();
+        if declared.contains(&environment) {
+            if !chosen.contains(&environment) {
+                chosen.push(environment);
+            }
+            continue;
+        }
+        let fail = Fail::usage(format!(
+            "--fail-on {environment}: neither version of the file declares environment `{environment}`"
+        ));
+        return Err(match did_you_mean(environment, declared.iter().copied()) {
+            Some(close) => fail.help(format!("did you mean `{close}`?")),
+            None if declared.is_empty() => fail.help(
+                "the file declares no environments (`environments = [\"staging\", \"production\"]`); \
+                 without --fail-on, `toggles diff` lists every change",
+            ),
+            None => fail.help(format!(
+                "the environments are {}",
+                declared
+                    .iter()
+                    .map(|e| format!("`{e}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        });
+    }
+    Ok(chosen)
+}
+
+/// One version of the file, parsed in each view it declares.
+#[derive(Default)]
+struct Version {
+    /// False for a file that REV does not hold: no toggles.
+    exists: bool,
+    /// The base values.
+    base: Option<Snapshot>,
+    /// The declared environments, in promotion order, with their snapshots.
+    declared: Vec<String>,
+    in_environment: Vec<Snapshot>,
+}
+
+impl Version {
+    /// `None` for a file that does not exist. `label` names it in errors
+    /// (`REV:PATH`, or the working file's path); `what` says which version
+    /// failed.
+    fn parse(
+        label: &str,
+        bytes: Option<&[u8]>,
+        what: impl Fn() -> String,
+    ) -> Result<Option<Version>, Fail> {
+        let Some(bytes) = bytes else {
+            return Ok(None);
+        };
+        let invalid = |e: toggles::Error| Fail::error(format!("{}: {e}", what()));
+        let base = Snapshot::parse_in(label, bytes, None).map_err(invalid)?;
+        let declared: Vec<String> = base.environments().map(str::to_owned).collect();
+        let in_environment = declared
+            .iter()
+            .map(|e| Snapshot::parse_in(label, bytes, Some(e)).map_err(invalid))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(Version {
+            exists: true,
+            base: Some(base),
+            declared,
+            in_environment,
+        }))
+    }
+
+    /// The snapshot a view sees: its environment's, or the base values
+    /// where this version does not declare it. `None` for no file.
+    fn view(&self, view: Option<&str>) -> Option<&Snapshot> {
+        let index = view.and_then(|v| self.declared.iter().position(|d| d == v));
+        match index {
+            Some(i) => self.in_environment.get(i),
+            None => self.base.as_ref(),
+        }
+    }
+
+    fn declares(&self, view: Option<&str>) -> bool {
+        view.is_some_and(|v| self.declared.iter().any(|d| d == v))
+    }
+}
+
+/// What one check of a toggle gets, for every key: a toggle's effective
+/// state, as far as it matters to keys.
+#[derive(Clone, PartialEq)]
+enum Slot {
+    On,
+    Off,
+    /// A share strictly between 0 and 100 %.
+    Share(Rollout),
+}
+
+impl Slot {
+    fn of(toggle: &ToggleInfo) -> Slot {
+        match toggle.rollout() {
+            Some(r) if r.basis_points() == 0 => Slot::Off,
+            Some(r) if r.is_full() => Slot::On,
+            Some(r) => Slot::Share(r),
+            None if toggle.is_enabled() => Slot::On,
+            None => Slot::Off,
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Slot::On => "ON".to_owned(),
+            Slot::Off => "OFF".to_owned(),
+            Slot::Share(r) => r.to_string(),
+        }
+    }
+}
+
+/// A toggle's effective state in one view.
+struct State {
+    slot: Slot,
+    /// For a share: the scheme and what the keys are bucketed by (the
+    /// release's name, or the toggle's).
+    bucketed_by: (Bucketing, String),
+    allow: BTreeSet<String>,
+    json: StateJson,
+}
+
+impl State {
+    fn of(toggle: &ToggleInfo) -> State {
+        let by = match (toggle.source(), toggle.release()) {
+            (Source::Release, Some(release)) => format!("release {release}"),
+            _ => "the toggle itself".to_owned(),
+        };
+        State {
+            slot: Slot::of(toggle),
+            bucketed_by: (toggle.bucketing(), by),
+            allow: toggle.allow().map(str::to_owned).collect(),
+            json: StateJson {
+                enabled: toggle.is_enabled(),
+                rollout: percent_json(toggle.rollout()),
+                allow: toggle.allow().map(str::to_owned).collect(),
+                source: toggle.source().to_string(),
+                release: toggle.release().map(str::to_owned),
+            },
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// One toggle's change in one view.
+struct Change {
+    /// `None`: the base values.
+    view: Option<String>,
+    toggle: String,
+    kind: Kind,
+    old: Option<State>,
+    new: Option<State>,
+    /// `OFF → ON`, `added, OFF`, `+2 allowed (a, b)`.
+    summary: String,
+    /// The table and field that decide now, with `file:line`; empty for a
+    /// removed toggle.
+    why: String,
+    /// The first line `why` points at.
+    line: Option<usize>,
+}
+
+fn compare(
+    path: &Path,
+    old: &Version,
+    new: &Version,
+    views: &[Option<String>],
+    fields: &Fields<'_>,
+) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for view in views {
+        let view = view.as_deref();
+        let before = old.view(view);
+        let after = new.view(view).expect("the working file exists");
+        let names: BTreeSet<&str> = after
+            .toggles()
+            .chain(before.into_iter().flat_map(Snapshot::toggles))
+            .map(ToggleInfo::name)
+            .collect();
+        for name in names {
+            let was = before.and_then(|s| s.get(name));
+            let is = after.get(name);
+            let (kind, summary, slot_changed, allow_changed) = match (was, is) {
+                (None, None) => continue,
+                (None, Some(is)) => (
+                    Kind::Added,
+                    format!("added, {}", toggle_summary(is)),
+                    true,
+                    is.allow().len() > 0,
+                ),
+                (Some(was), None) => (
+                    Kind::Removed,
+                    format!("removed, was {}", toggle_summary(was)),
+                    false,
+                    false,
+                ),
+                (Some(was), Some(is)) => {
+                    let (was, is) = (State::of(was), State::of(is));
+                    let Some((summary, slot, allow)) = what_changed(&was, &is) else {
+                        continue;
+                    };
+                    (Kind::Changed, summary, slot, allow)
+                }
+            };
+            let environment = view.filter(|_| new.declares(view));
+            let (why, line) = match is {
+                Some(is) => why(
+                    path,
+                    after,
+                    is,
+                    environment,
+                    slot_changed,
+                    allow_changed,
+                    fields,
+                ),
+                None => (String::new(), None),
+            };
+            changes.push(Change {
+                view: view.map(str::to_owned),
+                toggle: name.to_owned(),
+                kind,
+                old: was.map(State::of),
+                new: is.map(State::of),
+                summary,
+                why,
+                line,
+            });
+        }
+    }
+    changes
+}
+
+/// What changed between two states, for every key: the summary, whether
+/// the ON/OFF/share slot (or its bucketing) changed, whether the allow list
+/// did. `None` if no key gets another answer.
+fn what_changed(was: &State, is: &State) -> Option<(String, bool, bool)> {
+    let mut parts = Vec::new();
+    let mut slot = false;
+    if was.slot != is.slot {
+        parts.push(format!("{} → {}", was.slot.text(), is.slot.text()));
+        slot = true;
+    } else if let Slot::Share(rollout) = is.slot
+        && was.bucketed_by != is.bucketed_by
+    {
+        let (old_scheme, old_by) = &was.bucketed_by;
+        let (new_scheme, new_by) = &is.bucketed_by;
+        parts.push(if old_scheme != new_scheme {
+            format!("{rollout}, rebucketed: {old_scheme} → {new_scheme}")
+        } else {
+            format!("{rollout}, rebucketed: by {old_by} → by {new_by}")
+        });
+        slot = true;
+    }
+    // An `allow` list changes nothing for a toggle that is on for every key.
+    let masked = was.slot == Slot::On && is.slot == Slot::On;
+    let mut allow = false;
+    if !masked {
+        let added: Vec<&str> = is
+            .allow
+            .difference(&was.allow)
+            .map(String::as_str)
+            .collect();
+        let removed: Vec<&str> = was
+            .allow
+            .difference(&is.allow)
+            .map(String::as_str)
+            .collect();
+        for (sign, keys) in [('+', added), ('-', removed)] {
+            if !keys.is_empty() {
+                let shown: Vec<String> = keys.iter().map(|k| quoted(k)).collect();
+                parts.push(format!(
+                    "{sign}{} allowed ({})",
+                    keys.len(),
+                    some_keys(shown.iter().map(String::as_str))
+                ));
+                allow = true;
+            }
+        }
+    }
+    (!parts.is_empty()).then(|| (parts.join(", "), slot, allow))
+}
+
+/// A key as it can be printed on one line: as it is, or escaped if it holds
+/// a control character.
+fn quoted(key: &str) -> String {
+    if key.chars().any(char::is_control) {
+        format!("{key:?}")
+    } else {
+        key.to_owned()
+    }
+}
+
+/// Which table and fields decide `toggle` in the working file now, as
+/// `release checkout-v2: env.production.enabled (toggles.toml:6)`, and the
+/// first line named. `environment` is the view's, if the working file
+/// declares it.
+fn why(
+    path: &Path,
+    snapshot: &Snapshot,
+    toggle: &ToggleInfo,
+    environment: Option<&str>,
+    slot_changed: bool,
+    allow_changed: bool,
+    fields: &Fields<'_>,
+) -> (String, Option<usize>) {
+    let (section, table, prefix, header) = match (toggle.source(), toggle.release()) {
+        (Source::Own, _) => ("toggles", toggle.name(), String::new(), toggle.line()),
+        (Source::Release, Some(release)) => (
+            "releases",
+            release,
+            format!("release {release}: "),
+            snapshot
+                .release(release)
+                .map_or(toggle.line(), |r| r.line()),
+        ),
+        _ => {
+            let line = toggle.line();
+            return (
+                format!(
+                    "off by default: no enabled, rollout or allow, and no release ({})",
+                    file::at(path, line)
+                ),
+                Some(line),
+            );
+        }
+    };
+    let mut parts: Vec<(String, usize)> = Vec::new();
+    if slot_changed {
+        parts.push(
+            fields
+                .field(section, table, environment, &["enabled", "rollout"])
+                .unwrap_or_else(|| ("no enabled or rollout (off)".to_owned(), header)),
+        );
+    }
+    if allow_changed {
+        parts.push(
+            fields
+                .field(section, table, environment, &["allow"])
+                .unwrap_or_else(|| ("no allow".to_owned(), header)),
+        );
+    }
+    let text = parts
+        .iter()
+        .map(|(field, line)| format!("{field} ({})", file::at(path, *line)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (format!("{prefix}{text}"), parts.first().map(|(_, l)| *l))
+}
+
+/// The lines of fields in the working file, found through `toml_edit`'s
+/// spans (a field may be anywhere in its table, dotted, or in a table of
+/// its own such as `[toggles.a.env.production]`).
+struct Fields<'t> {
+    text: &'t str,
+    /// `None` if `toml_edit` cannot read a text the library accepted: the
+    /// tables' first lines are used then.
+    document: Option<Document<&'t str>>,
+}
+
+impl<'t> Fields<'t> {
+    fn new(text: &'t str) -> Fields<'t> {
+        // `toml_edit` does not take a byte-order mark; it holds no newline,
+        // so the lines are the same without it.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Fields {
+            text,
+            document: Document::parse(text).ok(),
+        }
+    }
+
+    /// The first of `names` that the table sets in `environment`
+    /// (`env.E.NAME`), else in its base values, with its line.
+    fn field(
+        &self,
+        section: &str,
+        table: &str,
+        environment: Option<&str>,
+        names: &[&str],
+    ) -> Option<(String, usize)> {
+        if let Some(environment) = environment {
+            for name in names {
+                if let Some(line) = self.line(&[section, table, "env", environment, name]) {
+                    return Some((format!("env.{environment}.{name}"), line));
+                }
+            }
+        }
+        names.iter().find_map(|name| {
+            self.line(&[section, table, name])
+                .map(|line| ((*name).to_owned(), line))
+        })
+    }
+
+    /// The 1-based line of the value at `keys`, however it is written.
+    fn line(&self, keys: &[&str]) -> Option<usize> {
+        let (last, tables) = keys.split_last()?;
+        let mut table = self.document.as_ref()?.as_item().as_table_like()?;
+        for key in tables {
+            table = table.get(key)?.as_table_like()?;
+        }
+        let (key, value) = table.get_key_value(last)?;
+        let start = value.span().or_else(|| key.span())?.start;
+        let before = self.text.as_bytes().get(..start)?;
+        Some(before.iter().filter(|&&b| b == b'\n').count() + 1)
+    }
+}
+
+/// The text output: one line per (view, toggle) change, or one `all` line
+/// for a toggle whose change and reason are the same in every view.
+fn print_text(changes: &[Change], views: &[Option<String>], rev: &str, colors: Colors) {
+    if changes.is_empty() {
+        let where_ = if views.len() > 1 {
+            "in any environment"
+        } else {
+            "in the file"
+        };
+        println!("no toggle changes {where_} since {rev}");
+        return;
+    }
+    // (view's position, 0 for `all`; toggle; the line)
+    let mut rows: Vec<(usize, &str, &Change)> = Vec::new();
+    let names: BTreeSet<&str> = changes.iter().map(|c| c.toggle.as_str()).collect();
+    for name in names {
+        let of: Vec<&Change> = changes.iter().filter(|c| c.toggle == name).collect();
+        let everywhere = of.len() == views.len()
+            && of
+                .iter()
+                .all(|c| c.summary == of[0].summary && c.why == of[0].why);
+        if everywhere {
+            rows.push((0, name, of[0]));
+        } else {
+            for change in of {
+                let position = views
+                    .iter()
+                    .position(|v| *v == change.view)
+                    .map_or(usize::MAX, |p| p + 1);
+                rows.push((position, name, change));
+            }
+        }
+    }
+    rows.sort_by_key(|&(position, name, _)| (position, name));
+    let mut table = Table::new(&["ENVIRONMENT", "TOGGLE", "CHANGE", "WHY"]);
+    for (position, name, change) in rows {
+        let view = match (position, &change.view) {
+            (0, _) => "all".to_owned(),
+            (_, Some(environment)) => environment.clone(),
+            (_, None) => "(base)".to_owned(),
+        };
+        table.row(vec![
+            cell(view),
+            cell(name),
+            cell(&change.summary),
+            cell(&change.why),
+        ]);
+    }
+    print!("{}", table.render(colors));
+}
+
+/// Where the repository is and the file's path in it.
+struct Repo {
+    /// The folder git runs in: the real file's folder.
+    dir: PathBuf,
+    /// The file's path from the repository's root, with `/`.
+    path: String,
+}
+
+/// The version to compare with.
+struct Base {
+    /// REV as given, `HEAD`, or the merge base's short hash.
+    label: String,
+    /// The commit; `None` in a repository without a commit yet.
+    commit: Option<String>,
+    /// How a default REV was chosen.
+    note: Option<String>,
+}
+
+impl Repo {
+    /// The repository that holds the file (symlinks resolved: git tracks
+    /// the real file).
+    fn locate(path: &Path) -> Result<Repo, Fail> {
+        let real = std::fs::canonicalize(path).map_err(|e| file::read_error(path, e))?;
+        let dir = real
+            .parent()
+            .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+        let name = real
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut repo = Repo {
+            dir,
+            path: String::new(),
+        };
+        let output = repo.git(&["rev-parse", "--show-prefix"])?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            return Err(if stderr.contains("dubious ownership") {
+                Fail::error(format!(
+                    "git refuses to read the repository that holds {}: it belongs to another user",
+                    path.display()
+                ))
+                .help(format!(
+                    "if you trust it, tell git so, as it advises: `git config --global --add safe.directory {}`",
+                    repo.dir.display()
+                ))
+            } else if stderr.contains("not a git repository") {
+                Fail::error(format!(
+                    "{} is not in a git repository: `toggles diff` compares it with a version git holds",
+                    path.display()
+                ))
+                .help(
+                    "run it in a clone, or commit the file first (`git init && git add toggles.toml && git commit`); \
+                     `toggles list` shows the file as it is",
+                )
+            } else {
+                git_failed("rev-parse --show-prefix", &output)
+            });
+        }
+        let prefix = String::from_utf8_lossy(&output.stdout)
+            .trim_end()
+            .to_owned();
+        repo.path = format!("{prefix}{name}");
+        Ok(repo)
+    }
+
+    /// The commit to compare with: REV, or by default the merge base with
+    /// the upstream branch, else HEAD.
+    fn base(&self, rev: Option<&str>) -> Result<Base, Fail> {
+        if let Some(rev) = rev {
+            let commit = self.commit(rev)?.ok_or_else(|| {
+                Fail::error(format!("`{rev}` is not a commit in this repository")).help(
+                    "name a commit, branch or tag (`git log --oneline` lists commits); a remote branch \
+                     needs `git fetch` first, and a shallow clone may lack it (`fetch-depth: 0` with \
+                     actions/checkout)",
+                )
+            })?;
+            return Ok(Base {
+                label: rev.to_owned(),
+                commit: Some(commit),
+                note: None,
+            });
+        }
+        let Some(head) = self.commit("HEAD")? else {
+            return Ok(Base {
+                label: "HEAD".to_owned(),
+                commit: None,
+                note: Some("no commit yet: comparing with an empty repository".to_owned()),
+            });
+        };
+        let upstream = self.git(&[
+            "rev-parse",
+            "--abbrev-ref",
+            "--symbolic-full-name",
+            "@{upstream}",
+        ])?;
+        if upstream.status.success() {
+            let upstream = String::from_utf8_lossy(&upstream.stdout).trim().to_owned();
+            let merge_base = self.git(&["merge-base", "HEAD", "@{upstream}"])?;
+            if merge_base.status.success() {
+                let commit = String::from_utf8_lossy(&merge_base.stdout)
+                    .trim()
+                    .to_owned();
+                let short = commit.get(..12).unwrap_or(&commit).to_owned();
+                return Ok(Base {
+                    note: Some(format!(
+                        "comparing with {short}, where HEAD branched from {upstream} (`git merge-base HEAD @{{upstream}}`)"
+                    )),
+                    label: short,
+                    commit: Some(commit),
+                });
+            }
+            return Ok(Base {
+                label: "HEAD".to_owned(),
+                commit: Some(head),
+                note: Some(format!(
+                    "comparing with HEAD: it shares no history with its upstream {upstream}"
+                )),
+            });
+        }
+        Ok(Base {
+            label: "HEAD".to_owned(),
+            commit: Some(head),
+            note: Some(
+                "comparing with HEAD (the branch has no upstream; `toggles diff REV` names another version)"
+                    .to_owned(),
+            ),
+        })
+    }
+
+    /// The commit `rev` names, if it names one.
+    fn commit(&self, rev: &str) -> Result<Option<String>, Fail> {
+        let spec = format!("{rev}^{{commit}}");
+        let output = self.git(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &spec,
+        ])?;
+        Ok(output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned()))
+    }
+
+    /// The file's bytes in `commit`; `None` if the commit does not hold it.
+    fn blob(&self, commit: &str, label: &str) -> Result<Option<Vec<u8>>, Fail> {
+        let object = format!("{commit}:{}", self.path);
+        let kind = self.git(&["cat-file", "-t", &object])?;
+        if !kind.status.success() {
+            return Ok(None);
+        }
+        let kind = String::from_utf8_lossy(&kind.stdout).trim().to_owned();
+        if kind != "blob" {
+            return Err(
+                Fail::error(format!("{label}:{} is a {kind}, not a file", self.path))
+                    .help("compare with a version where it is the toggles file"),
+            );
+        }
+        let output = self.git(&["cat-file", "blob", &object])?;
+        if !output.status.success() {
+            return Err(git_failed("cat-file blob", &output));
+        }
+        Ok(Some(output.stdout))
+    }
+
+    /// Runs `git ARGS` in the file's folder. Messages in English (`LC_ALL=C`)
+    /// since some are recognized.
+    fn git(&self, args: &[&str]) -> Result<Output, Fail> {
+        Command::new("git")
+            .args(args)
+            .current_dir(&self.dir)
+            .env("LC_ALL", "C")
+            .env_remove("LANGUAGE")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound => Fail::error(
+                    "git is not installed (or not on PATH): `toggles diff` reads the old version of the file with git",
+                )
+                .help("install git, or put it on PATH"),
+                _ => Fail::error(format!("cannot run git: {e}")),
+            })
+    }
+}
+
+fn git_failed(what: &str, output: &Output) -> Fail {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    Fail::error(format!("`git {what}` failed: {}", stderr.trim()))
+}
+
+/// `--json`: `{ file, path, rev, commit, environments, changes, fail_on, failed }`.
+#[derive(Serialize)]
+struct Report {
+    /// The working file, as given.
+    file: String,
+    /// Its path in the repository.
+    path: String,
+    /// REV as given, or the default chosen (`HEAD`, the merge base's short hash).
+    rev: String,
+    /// REV's full commit hash; null in a repository without a commit.
+    commit: Option<String>,
+    /// The environments either version declares, in promotion order.
+    environments: Vec<String>,
+    changes: Vec<ChangeJson>,
+    /// The environments of `--fail-on`.
+    fail_on: Vec<String>,
+    /// Those of them with a change (the exit code is 3 when not empty).
+    failed: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ChangeJson {
+    /// The environment; null for the base values.
+    environment: Option<String>,
+    toggle: String,
+    /// `added`, `removed` or `changed`.
+    kind: Kind,
+    old: Option<StateJson>,
+    new: Option<StateJson>,
+    /// As the text output says it: `OFF → ON`, `+2 allowed (a, b)`.
+    summary: String,
+    /// The table and field that decide now, with `file:line`; null for a
+    /// removed toggle.
+    why: Option<String>,
+    /// The line of the working file that `why` points at first.
+    line: Option<usize>,
+}
+
+impl ChangeJson {
+    fn new(change: &Change) -> ChangeJson {
+        ChangeJson {
+            environment: change.view.clone(),
+            toggle: change.toggle.clone(),
+            kind: change.kind,
+            old: change.old.as_ref().map(|s| s.json.clone()),
+            new: change.new.as_ref().map(|s| s.json.clone()),
+            summary: change.summary.clone(),
+            why: (!change.why.is_empty()).then(|| change.why.clone()),
+            line: change.line,
+        }
+    }
+}
+
+/// A toggle's state in one view, as `list --json` gives it.
+#[derive(Clone, Serialize)]
+struct StateJson {
+    /// For a check without a key.
+    enabled: bool,
+    /// Percent, or null.
+    rollout: Option<serde_json::Number>,
+    allow: Vec<String>,
+    /// `own`, `release` or `default`.
+    source: String,
+    /// The release it belongs to.
+    release: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(text: &str) -> State {
+        let snapshot = Snapshot::parse("t.toml", text.as_bytes()).unwrap();
+        State::of(snapshot.get("a").unwrap())
+    }
+
+    #[test]
+    fn rollouts_of_0_and_100_are_off_and_on() {
+        let on = state("[toggles.a]\nenabled = true\n");
+        let full = state("[toggles.a]\nrollout = 100\n");
+        let none = state("[toggles.a]\nrollout = 0\n");
+        let off = state("[toggles.a]\n");
+        assert!(what_changed(&on, &full).is_none());
+        assert!(what_changed(&off, &none).is_none());
+        let (summary, slot, allow) = what_changed(&off, &full).unwrap();
+        assert_eq!((summary.as_str(), slot, allow), ("OFF → ON", true, false));
+    }
+
+    #[test]
+    fn an_allow_list_under_on_changes_nothing() {
+        let a = state("[toggles.a]\nenabled = true\nallow = [\"x\"]\n");
+        let b = state("[toggles.a]\nenabled = true\nallow = [\"x\", \"y\"]\n");
+        assert!(what_changed(&a, &b).is_none());
+        let c = state("[toggles.a]\nrollout = 5\nallow = [\"y\", \"z\", \"w\"]\n");
+        let (summary, ..) = what_changed(&b, &c).unwrap();
+        assert_eq!(summary, "ON → 5%, +2 allowed (w, z), -1 allowed (x)");
+    }
+
+    #[test]
+    fn the_same_share_bucketed_by_something_else_is_a_change() {
+        let by_release = state("[releases.r]\nrollout = 25\n[toggles.a]\nrelease = \"r\"\n");
+        let own = state("[releases.r]\nrollout = 25\n[toggles.a]\nrelease = \"r\"\nrollout = 25\n");
+        let (summary, slot, _) = what_changed(&by_release, &own).unwrap();
+        assert_eq!(
+            summary,
+            "25%, rebucketed: by release r → by the toggle itself"
+        );
+        assert!(slot);
+        let v2 = state("bucketing = \"flagd-v2\"\n[toggles.a]\nrollout = 25\n");
+        let (summary, ..) = what_changed(&own, &v2).unwrap();
+        assert_eq!(summary, "25%, rebucketed: flagd-v3 → flagd-v2");
+    }
+
+    #[test]
+    fn fields_are_found_in_env_tables_however_written() {
+        let text = "environments = [\"staging\", \"production\"]\n\
+                    [toggles.a]\nenabled = false\nenv.staging.rollout = 5\n\
+                    [toggles.a.env.production]\nenabled = true\n";
+        let fields = Fields::new(text);
+        let slot = ["enabled", "rollout"];
+        assert_eq!(
+            fields.field("toggles", "a", Some("staging"), &slot),
+            Some(("env.staging.rollout".to_owned(), 4))
+        );
+        assert_eq!(
+            fields.field("toggles", "a", Some("production"), &slot),
+            Some(("env.production.enabled".to_owned(), 6))
+        );
+        assert_eq!(
+            fields.field("toggles", "a", None, &slot),
+            Some(("enabled".to_owned(), 3))
+        );
+        assert_eq!(fields.field("toggles", "a", None, &["allow"]), None);
+    }
+}

@@ -1,0 +1,811 @@
+//! `toggles diff [REV]`, on real temporary git repositories.
+//!
+//! Every git command here (the tests' own and the binary's, which inherits
+//! the environment) runs without the user's or the system's git config
+//! (`GIT_CONFIG_GLOBAL=/dev/null`, `GIT_CONFIG_NOSYSTEM`), with
+//! `safe.directory=*` given as command-line config (so a temporary folder
+//! owned by another user, as when CI runs as root, is not refused), without
+//! any `GIT_DIR`-like variable of a surrounding git (a hook running the
+//! tests), and with discovery stopped above the temporary folder.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::common::{Run, command};
+
+/// A temporary git repository, with `user.name` and `user.email` set in it.
+struct Repo {
+    _dir: tempfile::TempDir,
+    /// Where the repository's work tree is.
+    root: PathBuf,
+    /// The temporary folder: git looks no further up.
+    ceiling: PathBuf,
+}
+
+/// The environment of every git run here: see the module docs.
+fn isolate(command: &mut Command, ceiling: &Path) {
+    isolate_trusting(command, ceiling, true);
+}
+
+/// [`isolate`], with `safe.directory=*` or without it.
+fn isolate_trusting(command: &mut Command, ceiling: &Path, trust: bool) {
+    for variable in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_COMMON_DIR",
+        "GIT_PREFIX",
+        "GIT_CONFIG",
+        "GIT_CONFIG_PARAMETERS",
+    ] {
+        command.env_remove(variable);
+    }
+    command
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CEILING_DIRECTORIES", ceiling)
+        .env("GIT_TERMINAL_PROMPT", "0");
+    if trust {
+        command
+            .env("GIT_CONFIG_COUNT", "1")
+            .env("GIT_CONFIG_KEY_0", "safe.directory")
+            .env("GIT_CONFIG_VALUE_0", "*");
+    } else {
+        command.env_remove("GIT_CONFIG_COUNT");
+    }
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let ceiling = dir.path().to_path_buf();
+        let root = ceiling.join("repo");
+        std::fs::create_dir(&root).expect("mkdir");
+        let repo = Repo {
+            _dir: dir,
+            root,
+            ceiling,
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo.git(&["config", "user.name", "Test"]);
+        repo.git(&["config", "user.email", "test@example.com"]);
+        repo.git(&["config", "commit.gpgsign", "false"]);
+        repo
+    }
+
+    /// Runs git in the repository, and fails the test if it fails.
+    fn git(&self, args: &[&str]) -> String {
+        self.git_in(&self.root, args)
+    }
+
+    fn git_in(&self, dir: &Path, args: &[&str]) -> String {
+        let mut git = Command::new("git");
+        git.args(args).current_dir(dir);
+        isolate(&mut git, &self.ceiling);
+        let output = git.output().expect("git runs");
+        assert!(
+            output.status.success(),
+            "git {args:?} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Writes `toggles.toml` in the work tree.
+    fn write(&self, text: &str) {
+        std::fs::write(self.root.join("toggles.toml"), text).expect("write toggles.toml");
+    }
+
+    /// Writes `toggles.toml` and commits it.
+    fn commit(&self, text: &str, message: &str) {
+        self.write(text);
+        self.git(&["add", "toggles.toml"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    /// `toggles diff ARGS` in the work tree, expecting exit `code`.
+    fn diff(&self, args: &[&str], code: i32) -> Run {
+        self.diff_in(&self.root, args, code)
+    }
+
+    fn diff_in(&self, dir: &Path, args: &[&str], code: i32) -> Run {
+        let args: Vec<&str> = ["diff"].iter().chain(args).copied().collect();
+        let mut toggles = command(dir, &args);
+        isolate(&mut toggles, &self.ceiling);
+        finish(toggles, &args, code)
+    }
+}
+
+fn finish(mut toggles: Command, args: &[&str], code: i32) -> Run {
+    let output = toggles.output().expect("the binary runs");
+    let run = Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+    };
+    assert_eq!(
+        run.code, code,
+        "toggles {args:?}\nstdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    run
+}
+
+/// The change lines of the text output, each with its columns split on
+/// runs of two spaces or more: `[environment, toggle, change, why]`.
+fn rows(run: &Run) -> Vec<Vec<String>> {
+    let mut lines = run.stdout.lines();
+    assert!(
+        lines.next().is_some_and(|h| h.starts_with("ENVIRONMENT")),
+        "{}",
+        run.stdout
+    );
+    lines
+        .map(|line| {
+            line.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect()
+}
+
+fn row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| (*c).to_owned()).collect()
+}
+
+/// A file without environments: a release with two members, one of which
+/// holds its own state.
+const PLAIN: &str = r#"[releases.checkout-v2]
+description = "New checkout flow"
+enabled = false
+
+[toggles.new_cart]
+release = "checkout-v2"
+
+[toggles.one_click_pay]
+release = "checkout-v2"
+
+[toggles.legacy_pay]
+release = "checkout-v2"
+enabled = false
+
+[toggles.search_v2]
+rollout = 5
+allow = ["staff-ada", "staff-bob"]
+
+[toggles.old_banner]
+enabled = true
+"#;
+
+/// `text` with each `from` replaced by `to`, each exactly once.
+fn edited(text: &str, edits: &[(&str, &str)]) -> String {
+    let mut text = text.to_owned();
+    for (from, to) in edits {
+        assert_eq!(text.matches(from).count(), 1, "{from:?} must be unique");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+#[test]
+fn a_release_flip_shows_on_each_toggle_that_follows_it() {
+    let repo = Repo::new();
+    repo.commit(PLAIN, "v1");
+    repo.write(&edited(
+        PLAIN,
+        &[(
+            "enabled = false\n\n[toggles.new_cart]",
+            "enabled = true\n\n[toggles.new_cart]",
+        )],
+    ));
+    let run = repo.diff(&[], 0);
+    assert_eq!(
+        rows(&run),
+        [
+            row(&[
+                "all",
+                "new_cart",
+                "OFF → ON",
+                "release checkout-v2: enabled (toggles.toml:3)"
+            ]),
+            row(&[
+                "all",
+                "one_click_pay",
+                "OFF → ON",
+                "release checkout-v2: enabled (toggles.toml:3)"
+            ]),
+        ],
+        "legacy_pay holds its own state: {}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("comparing with HEAD"), "{}", run.stderr);
+}
+
+#[test]
+fn nothing_changed_says_so() {
+    let repo = Repo::new();
+    repo.commit(PLAIN, "v1");
+    // Another spelling of the same states: rollout 100 is ON, and an allow
+    // list under ON changes nothing.
+    repo.write(&edited(
+        PLAIN,
+        &[(
+            "[toggles.old_banner]\nenabled = true",
+            "[toggles.old_banner]\nrollout = 100\nallow = [\"x\"]",
+        )],
+    ));
+    let run = repo.diff(&["--fail-on", "production"], 2);
+    assert!(
+        run.stderr.contains("declares no environments"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.diff(&[], 0);
+    assert_eq!(run.stdout, "no toggle changes in the file since HEAD\n");
+}
+
+#[test]
+fn added_removed_rollout_and_allow_changes() {
+    let repo = Repo::new();
+    repo.commit(PLAIN, "v1");
+    let text = edited(
+        PLAIN,
+        &[
+            ("rollout = 5\n", "rollout = 25\n"),
+            (
+                "allow = [\"staff-ada\", \"staff-bob\"]",
+                "allow = [\"staff-ada\", \"staff-cy\", \"staff-di\"]",
+            ),
+            (
+                "[toggles.old_banner]\nenabled = true\n",
+                "[toggles.express_pay]\nenabled = false\n",
+            ),
+        ],
+    );
+    repo.write(&text);
+    let run = repo.diff(&[], 0);
+    assert_eq!(
+        rows(&run),
+        [
+            row(&[
+                "all",
+                "express_pay",
+                "added, OFF",
+                "enabled (toggles.toml:20)"
+            ]),
+            row(&["all", "old_banner", "removed, was ON"]),
+            row(&[
+                "all",
+                "search_v2",
+                "5% → 25%, +2 allowed (staff-cy, staff-di), -1 allowed (staff-bob)",
+                "rollout (toggles.toml:16), allow (toggles.toml:17)"
+            ]),
+        ],
+        "{}",
+        run.stdout
+    );
+}
+
+/// Environments: staging and production, the release on in staging.
+const ENVS: &str = r#"environments = ["staging", "production"]
+
+[releases.checkout-v2]
+enabled = false
+env.staging.enabled = true
+
+[toggles.new_cart]
+release = "checkout-v2"
+
+[toggles.search_v2]
+rollout = 5
+allow = ["staff-ada"]
+
+[toggles.dark_mode]
+enabled = false
+"#;
+
+#[test]
+fn an_environment_value_shows_only_in_its_environment() {
+    let repo = Repo::new();
+    repo.commit(ENVS, "v1");
+    repo.write(&edited(
+        ENVS,
+        &[
+            ("env.staging.enabled = true\n", "env.staging.enabled = true\nenv.production.enabled = true\n"),
+            ("rollout = 5\n", "rollout = 5\nenv.staging.rollout = 25\n"),
+            ("[toggles.dark_mode]\nenabled = false\n", "[toggles.dark_mode]\nenabled = false\n\n[toggles.dark_mode.env.production]\nenabled = true\n"),
+        ],
+    ));
+    let run = repo.diff(&[], 0);
+    assert_eq!(
+        rows(&run),
+        [
+            row(&[
+                "staging",
+                "search_v2",
+                "5% → 25%",
+                "env.staging.rollout (toggles.toml:13)"
+            ]),
+            row(&[
+                "production",
+                "dark_mode",
+                "OFF → ON",
+                "env.production.enabled (toggles.toml:20)"
+            ]),
+            row(&[
+                "production",
+                "new_cart",
+                "OFF → ON",
+                "release checkout-v2: env.production.enabled (toggles.toml:6)"
+            ]),
+        ],
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_base_change_shows_where_no_environment_value_hides_it() {
+    let repo = Repo::new();
+    repo.commit(ENVS, "v1");
+    // The release on in the base values: staging already had it on.
+    repo.write(&edited(
+        ENVS,
+        &[(
+            "enabled = false\nenv.staging",
+            "enabled = true\nenv.staging",
+        )],
+    ));
+    let run = repo.diff(&[], 0);
+    let why = "release checkout-v2: enabled (toggles.toml:4)";
+    assert_eq!(
+        rows(&run),
+        [
+            row(&["(base)", "new_cart", "OFF → ON", why]),
+            row(&["production", "new_cart", "OFF → ON", why]),
+        ],
+        "{}",
+        run.stdout
+    );
+    // Added everywhere alike: one line.
+    repo.write(&format!("{ENVS}\n[toggles.express_pay]\nenabled = false\n"));
+    let run = repo.diff(&[], 0);
+    assert_eq!(
+        rows(&run),
+        [row(&[
+            "all",
+            "express_pay",
+            "added, OFF",
+            "enabled (toggles.toml:18)"
+        ])]
+    );
+}
+
+#[test]
+fn fail_on_exits_3_for_a_change_in_that_environment_only() {
+    let repo = Repo::new();
+    repo.commit(ENVS, "v1");
+    // A staging-only change.
+    repo.write(&edited(
+        ENVS,
+        &[("rollout = 5\n", "rollout = 5\nenv.staging.rollout = 25\n")],
+    ));
+    repo.diff(&["--fail-on", "production"], 0);
+    let run = repo.diff(&["--fail-on", "production,staging"], 3);
+    assert!(run.stderr.contains("staging (search_v2)"), "{}", run.stderr);
+    repo.diff(&["--fail-on", "production", "--fail-on", "staging"], 3);
+
+    // A production change.
+    repo.write(&edited(
+        ENVS,
+        &[(
+            "[toggles.dark_mode]\nenabled = false\n",
+            "[toggles.dark_mode]\nenabled = false\nenv.production.enabled = true\n",
+        )],
+    ));
+    let run = repo.diff(&["--fail-on", "production"], 3);
+    assert!(
+        run.stdout.contains("dark_mode"),
+        "the changes are printed too"
+    );
+    assert!(
+        run.stderr
+            .contains("changes toggles in production (dark_mode) (--fail-on)"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.diff(&["--fail-on", "production", "--json"], 3);
+    let json: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["failed"], serde_json::json!(["production"]));
+
+    // Usage errors: an environment neither version declares.
+    let run = repo.diff(&["--fail-on", "prod"], 2);
+    assert!(run.stderr.contains("`prod`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `production`?"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.diff(&["--fail-on", "qa"], 2);
+    assert!(
+        run.stderr
+            .contains("the environments are `staging`, `production`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn json_lists_every_environment_separately() {
+    let repo = Repo::new();
+    repo.commit(ENVS, "v1");
+    repo.write(&format!(
+        "{}\n[toggles.express_pay]\nenabled = false\n",
+        edited(
+            ENVS,
+            &[(
+                "allow = [\"staff-ada\"]",
+                "allow = [\"staff-ada\", \"staff-bob\"]"
+            )]
+        )
+    ));
+    let run = repo.diff(&["--json"], 0);
+    let json: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["file"], "toggles.toml");
+    assert_eq!(json["path"], "toggles.toml");
+    assert_eq!(json["rev"], "HEAD");
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(json["commit"], head.trim());
+    assert_eq!(
+        json["environments"],
+        serde_json::json!(["staging", "production"])
+    );
+    let changes = json["changes"].as_array().expect("changes");
+    // Two toggles, three views each: no `all` in JSON.
+    assert_eq!(changes.len(), 6, "{changes:#?}");
+    let environments: Vec<&Value> = changes.iter().map(|c| &c["environment"]).collect();
+    assert_eq!(
+        environments,
+        [
+            &Value::Null,
+            &Value::Null,
+            &Value::from("staging"),
+            &Value::from("staging"),
+            &Value::from("production"),
+            &Value::from("production"),
+        ]
+    );
+    let added = &changes[0];
+    assert_eq!(added["toggle"], "express_pay");
+    assert_eq!(added["kind"], "added");
+    assert_eq!(added["old"], Value::Null);
+    assert_eq!(
+        added["new"],
+        serde_json::json!({"enabled": false, "rollout": null, "allow": [], "source": "own", "release": null})
+    );
+    assert_eq!(added["summary"], "added, OFF");
+    assert_eq!(added["why"], "enabled (toggles.toml:18)");
+    assert_eq!(added["line"], 18);
+    let allowed = &changes[5];
+    assert_eq!(allowed["toggle"], "search_v2");
+    assert_eq!(allowed["kind"], "changed");
+    assert_eq!(allowed["old"]["rollout"], 5);
+    assert_eq!(allowed["old"]["allow"], serde_json::json!(["staff-ada"]));
+    assert_eq!(
+        allowed["new"]["allow"],
+        serde_json::json!(["staff-ada", "staff-bob"])
+    );
+    assert_eq!(allowed["summary"], "+1 allowed (staff-bob)");
+    assert_eq!(allowed["line"], 12);
+    assert_eq!(json["fail_on"], serde_json::json!([]));
+    assert_eq!(json["failed"], serde_json::json!([]));
+}
+
+#[test]
+fn the_default_rev_is_head_without_an_upstream() {
+    let repo = Repo::new();
+    repo.commit(PLAIN, "v1");
+    let v2 = edited(PLAIN, &[("rollout = 5\n", "rollout = 10\n")]);
+    repo.commit(&v2, "v2");
+    repo.write(&edited(&v2, &[("rollout = 10\n", "rollout = 20\n")]));
+    let run = repo.diff(&[], 0);
+    assert_eq!(rows(&run)[0][2], "10% → 20%", "{}", run.stdout);
+    let run = repo.diff(&["HEAD~1"], 0);
+    assert_eq!(rows(&run)[0][2], "5% → 20%", "{}", run.stdout);
+    let run = repo.diff(&["no-such-branch"], 1);
+    assert!(
+        run.stderr.contains("`no-such-branch` is not a commit"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_default_rev_is_the_merge_base_with_the_upstream() {
+    let repo = Repo::new();
+    let remote = repo.ceiling.join("remote.git");
+    repo.git_in(
+        &repo.ceiling,
+        &["init", "-q", "--bare", "-b", "main", "remote.git"],
+    );
+    repo.commit(PLAIN, "v1");
+    repo.git(&[
+        "remote",
+        "add",
+        "origin",
+        remote.to_str().expect("UTF-8 path"),
+    ]);
+    repo.git(&["push", "-q", "-u", "origin", "main"]);
+    // A branch of origin/main, with a commit of its own.
+    repo.git(&["checkout", "-q", "-b", "feature", "--track", "origin/main"]);
+    repo.commit(
+        &edited(PLAIN, &[("rollout = 5\n", "rollout = 10\n")]),
+        "feature: 10 %",
+    );
+    // Meanwhile origin/main moves on: its change is not the branch's.
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit(
+        &edited(
+            PLAIN,
+            &[(
+                "[toggles.old_banner]\nenabled = true",
+                "[toggles.old_banner]\nenabled = false",
+            )],
+        ),
+        "main: old_banner off",
+    );
+    repo.git(&["push", "-q", "origin", "main"]);
+    repo.git(&["checkout", "-q", "feature"]);
+    let base = repo.git(&["rev-parse", "main~1"]);
+    // Uncommitted, on top of the branch's commit.
+    repo.write(&edited(
+        PLAIN,
+        &[
+            ("rollout = 5\n", "rollout = 10\n"),
+            (
+                "[toggles.legacy_pay]\nrelease = \"checkout-v2\"\nenabled = false",
+                "[toggles.legacy_pay]\nrelease = \"checkout-v2\"\nenabled = true",
+            ),
+        ],
+    ));
+    let run = repo.diff(&["--json"], 0);
+    let json: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["commit"], base.trim());
+    let toggles: Vec<&Value> = json["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| &c["toggle"])
+        .collect();
+    assert_eq!(
+        toggles,
+        ["legacy_pay", "search_v2"],
+        "not old_banner: {run:?}"
+    );
+    assert!(
+        run.stderr.contains("where HEAD branched from origin/main"),
+        "{}",
+        run.stderr
+    );
+    // Against the upstream's tip, main's own change shows (reversed).
+    let run = repo.diff(&["origin/main"], 0);
+    assert!(
+        rows(&run).contains(&row(&[
+            "all",
+            "old_banner",
+            "OFF → ON",
+            "enabled (toggles.toml:20)"
+        ])),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_file_not_in_rev_is_all_added() {
+    let repo = Repo::new();
+    std::fs::write(repo.root.join("README"), "hello\n").expect("write");
+    repo.git(&["add", "README"]);
+    repo.git(&["commit", "-q", "-m", "first"]);
+    repo.write(ENVS);
+    let run = repo.diff(&[], 0);
+    assert!(
+        run.stderr
+            .contains("HEAD:toggles.toml does not exist: every toggle is added"),
+        "{}",
+        run.stderr
+    );
+    let rows = rows(&run);
+    assert!(
+        rows.contains(&row(&[
+            "all",
+            "dark_mode",
+            "added, OFF",
+            "enabled (toggles.toml:15)"
+        ])),
+        "{rows:?}"
+    );
+    // new_cart follows a release that is on in staging only.
+    assert!(
+        rows.contains(&row(&[
+            "staging",
+            "new_cart",
+            "added, ON",
+            "release checkout-v2: env.staging.enabled (toggles.toml:5)"
+        ])),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&row(&[
+            "production",
+            "new_cart",
+            "added, OFF",
+            "release checkout-v2: enabled (toggles.toml:4)"
+        ])),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn a_repository_without_a_commit_is_all_added() {
+    let repo = Repo::new();
+    repo.write(PLAIN);
+    let run = repo.diff(&[], 0);
+    assert!(run.stderr.contains("no commit yet"), "{}", run.stderr);
+    assert_eq!(rows(&run).len(), 5, "{}", run.stdout);
+}
+
+#[test]
+fn environments_declared_by_one_version_compare_with_the_others_base_values() {
+    let repo = Repo::new();
+    repo.commit(PLAIN, "v1");
+    repo.write(&format!(
+        "environments = [\"staging\", \"production\"]\n\n{}",
+        edited(
+            PLAIN,
+            &[(
+                "[toggles.old_banner]\nenabled = true\n",
+                "[toggles.old_banner]\nenabled = true\nenv.production.enabled = false\n"
+            )]
+        )
+    ));
+    let run = repo.diff(&[], 0);
+    assert_eq!(
+        rows(&run),
+        [row(&[
+            "production",
+            "old_banner",
+            "ON → OFF",
+            "env.production.enabled (toggles.toml:23)"
+        ])],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("HEAD:toggles.toml does not declare environment `production`: compared with its base values"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_invalid_version_is_named_with_line_and_column() {
+    let repo = Repo::new();
+    repo.commit("[toggles.a]\nenabeld = true\n", "broken");
+    repo.write("[toggles.a]\nenabled = true\n");
+    let run = repo.diff(&[], 1);
+    assert!(
+        run.stderr
+            .contains("error: the version in HEAD is not valid: HEAD:toggles.toml:2:1: unknown field `enabeld`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("toggles diff REV"), "{}", run.stderr);
+
+    repo.commit("[toggles.a]\nenabled = true\n", "fixed");
+    repo.write("[toggles.a]\nenabled = true\nrelease = \"nope\"\n");
+    let run = repo.diff(&[], 1);
+    assert!(
+        run.stderr
+            .contains("error: the working file is not valid: toggles.toml:3:11:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_file_in_a_subfolder_is_found_in_rev_from_anywhere() {
+    let repo = Repo::new();
+    let config = repo.root.join("config");
+    std::fs::create_dir(&config).expect("mkdir");
+    std::fs::write(config.join("toggles.toml"), PLAIN).expect("write");
+    repo.git(&["add", "config/toggles.toml"]);
+    repo.git(&["commit", "-q", "-m", "v1"]);
+    std::fs::write(
+        config.join("toggles.toml"),
+        edited(PLAIN, &[("rollout = 5\n", "rollout = 7\n")]),
+    )
+    .expect("write");
+    let run = repo.diff(&["--file", "config/toggles.toml", "--json"], 0);
+    let json: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["path"], "config/toggles.toml");
+    assert_eq!(
+        json["changes"][0]["why"],
+        "rollout (config/toggles.toml:16)"
+    );
+    // From inside the folder, and from outside the repository.
+    let run = repo.diff_in(&config, &[], 0);
+    assert!(run.stdout.contains("5% → 7%"), "{}", run.stdout);
+    let outside = repo.ceiling.join("repo/config/toggles.toml");
+    let run = repo.diff_in(
+        &repo.ceiling,
+        &["--file", outside.to_str().expect("UTF-8")],
+        0,
+    );
+    assert!(run.stdout.contains("5% → 7%"), "{}", run.stdout);
+}
+
+#[test]
+fn outside_a_repository_or_without_git_it_says_what_to_do() {
+    let repo = Repo::new();
+    // A folder beside the repository, under the ceiling: no repository.
+    let elsewhere = repo.ceiling.join("elsewhere");
+    std::fs::create_dir(&elsewhere).expect("mkdir");
+    std::fs::write(elsewhere.join("toggles.toml"), PLAIN).expect("write");
+    let run = repo.diff_in(&elsewhere, &[], 1);
+    assert!(
+        run.stderr
+            .contains("error: toggles.toml is not in a git repository"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("help: "), "{}", run.stderr);
+
+    let args = ["diff"];
+    let mut toggles = command(&repo.root, &args);
+    isolate(&mut toggles, &repo.ceiling);
+    toggles.env("PATH", repo.ceiling.join("no-bin"));
+    repo.write(PLAIN);
+    let run = finish(toggles, &args, 1);
+    assert!(
+        run.stderr.contains("git is not installed (or not on PATH)"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The command does not override git's `safe.directory` check: a
+/// repository owned by another user is refused, with git's own advice.
+/// Only where the test may give the repository away (root, as in CI).
+#[cfg(unix)]
+#[test]
+fn a_repository_of_another_user_is_refused_with_gits_advice() {
+    let repo = Repo::new();
+    repo.commit(PLAIN, "v1");
+    // `nobody`; refused unless the test runs as root.
+    if std::os::unix::fs::chown(&repo.root, Some(65534), None).is_err() {
+        eprintln!("skipped: cannot give the repository to another user (not root)");
+        return;
+    }
+    let args = ["diff"];
+    let mut toggles = command(&repo.root, &args);
+    isolate_trusting(&mut toggles, &repo.ceiling, false);
+    let run = finish(toggles, &args, 1);
+    assert!(
+        run.stderr.contains("it belongs to another user"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("git config --global --add safe.directory"),
+        "{}",
+        run.stderr
+    );
+}
