@@ -58,8 +58,10 @@ pub fn switch(
                 return Err(refuse_unknown_toggle(before, name, true));
             }
             let table = toggle_table(doc, name)?;
-            remove_in(table, env, "rollout");
+            // Set first: removing the last value of `env.E` would remove
+            // the table, and its layout with it.
             set_in(table, env, "enabled", Value::from(on));
+            remove_in(table, env, "rollout");
             drop_same_as_base(table, env, &["enabled"]);
         }
         Ok(())
@@ -231,8 +233,8 @@ pub fn switch_release(
             }
         }
         let table = release_table(doc, release)?;
-        remove_in(table, env, "rollout");
         set_in(table, env, "enabled", Value::from(on));
+        remove_in(table, env, "rollout");
         drop_same_as_base(table, env, &["enabled"]);
         Ok(())
     })?;
@@ -705,32 +707,29 @@ pub fn scope<'d>(
         return Some(item);
     };
     let inline = matches!(item, Item::Value(_));
-    let indent = match &*item {
-        Item::Table(table) => table
-            .iter()
-            .last()
-            .and_then(|(k, _)| table.key(k))
-            .and_then(indentation),
-        _ => None,
-    };
     let table = item.as_table_like_mut()?;
     if !table.contains_key("env") {
         if !create {
             return None;
         }
         table.insert("env", dotted(inline));
-        if let (Some(indent), Some(mut key)) = (indent, table.key_mut("env")) {
-            key.leaf_decor_mut().set_prefix(indent);
-        }
     }
     let envs = table.get_mut("env")?;
     let inline = matches!(envs, Item::Value(_));
+    // `[toggles.a.env.production]` headers: a new environment gets one too
+    // (placed after the last of them), else dotted keys like its siblings.
+    let headers = matches!(&*envs, Item::Table(t) if t.is_implicit() && !t.is_dotted());
     let envs = envs.as_table_like_mut()?;
     if !envs.contains_key(environment) {
         if !create {
             return None;
         }
-        envs.insert(environment, dotted(inline));
+        let new = if headers {
+            Item::Table(Table::new())
+        } else {
+            dotted(inline)
+        };
+        envs.insert(environment, new);
     }
     envs.get_mut(environment)
         .filter(|item| item.is_table_like())
@@ -750,10 +749,30 @@ fn dotted(inline: bool) -> Item {
     }
 }
 
-/// [`set`] in `environment`'s values of the table `item`.
+/// [`set`] in `environment`'s values of the table `item`. A new dotted
+/// key (`env.production.enabled = true`) is indented like the table's keys.
 pub fn set_in(item: &mut Item, environment: Option<&str>, key: &str, value: Value) {
-    if let Some(values) = scope(item, environment, true) {
-        set(values, key, value);
+    let indent = match &*item {
+        Item::Table(table) => table
+            .iter()
+            .last()
+            .and_then(|(k, _)| table.key(k))
+            .and_then(indentation),
+        _ => None,
+    };
+    let Some(values) = scope(item, environment, true) else {
+        return;
+    };
+    let first = match &*values {
+        Item::Table(table) => table.is_dotted() && table.is_empty(),
+        _ => false,
+    };
+    set(values, key, value);
+    if first
+        && let (Some(indent), Item::Table(table)) = (indent, values)
+        && let Some(mut key) = table.key_mut(key)
+    {
+        key.leaf_decor_mut().set_prefix(indent);
     }
 }
 

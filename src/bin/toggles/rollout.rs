@@ -213,8 +213,8 @@ pub fn set_rollout(
     let edited = write::edit_file_in(path, choice, false, force, |before, doc| {
         target.check(before)?;
         let table = entry(doc, target.section(), target.name())?;
-        remove_in(table, env, "enabled");
         set_in(table, env, "rollout", rollout_value(rollout));
+        remove_in(table, env, "enabled");
         drop_same_as_base(table, env, &["rollout"]);
         Ok(())
     })?;
