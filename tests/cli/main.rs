@@ -5,6 +5,7 @@
 mod check;
 mod common;
 mod edit;
+mod environments;
 mod export;
 mod flagd;
 mod hostile;
