@@ -460,7 +460,7 @@ fn follow_in_an_environment_drops_its_values() {
     );
     assert_eq!(
         out.stdout,
-        "one_click_pay in production: OFF (follows release checkout-v2) (dropped its `env.production` values: its base values apply)\n\
+        "one_click_pay in production: OFF (follows release checkout-v2) — dropped its `env.production` values: its base values apply\n\
          \x20 environments  base OFF · staging ON · production OFF\n\
          wrote toggles.toml\n"
     );

@@ -153,7 +153,7 @@ pub fn follow(path: &Path, names: &[String], force: bool, choice: &Choice) -> Ou
         match env {
             Some(environment) if has_env(&lines_before, name, environment) => {
                 println!(
-                    "{who}: {} (dropped its `env.{environment}` values: its base values apply)",
+                    "{who}: {} — dropped its `env.{environment}` values: its base values apply",
                     transition(before, after, &edited)
                 );
             }

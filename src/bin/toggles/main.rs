@@ -19,6 +19,10 @@
 //! - `scan.rs`: finding toggle names in Rust sources (a small byte lexer).
 //! - `check.rs`: `toggles check`, the CI gate.
 //! - `export.rs`: `toggles export --format flagd`, flagd flag definitions.
+//! - `environments.rs`: `--env` and `TOGGLES_ENV`, the file in every
+//!   environment, where a key is written (`KeyLines`) and what decides a
+//!   toggle in one environment (`decide`): shared by `list --envs`, `show`,
+//!   `check` and the edits.
 
 mod check;
 mod edit;
