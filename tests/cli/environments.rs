@@ -536,7 +536,7 @@ fn release_commands_in_an_environment() {
             "[releases.checkout-v2]\ndescription = \"New checkout flow\"\nenabled = false\n\
              env.production.rollout = 30\nenv.production.allow = [\"qa-1\"]\n\n"
         ),
-        "staging's `enabled = true` equalled… no: `off` equals the base, so it goes: {text}"
+        "`off` in staging equals the base `enabled = false`: staging's value goes: {text}"
     );
     run_ok(
         dir.path(),

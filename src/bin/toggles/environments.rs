@@ -163,6 +163,10 @@ impl Choice {
             ),
             _ => (" (--env)".to_owned(), String::new()),
         };
+        let leave_out = match self.origin {
+            Origin::Var => format!("unset {}", toggles::ENVIRONMENT_ENV),
+            _ => "leave out --env".to_owned(),
+        };
         let message = format!(
             "environment `{name}`{from} is not declared in {}",
             path.display()
@@ -170,7 +174,7 @@ impl Choice {
         let help = if declared.is_empty() {
             format!(
                 "the file declares no environments: add `environments = [\"{name}\"]` at its \
-                 top (before any table), or leave out the environment{way_out}"
+                 top (before any table), or {leave_out}{way_out}"
             )
         } else {
             let close = did_you_mean(name, declared.iter().copied())

@@ -94,7 +94,11 @@ pub fn run(
             release_summary(release)
         );
     }
-    keyed_lines(path, toggle, &lines, key.is_some(), empty_key);
+    let flag = match choice.origin() {
+        Origin::Flag => crate::edit::env_flag(choice.name()),
+        _ => String::new(),
+    };
+    keyed_lines(path, toggle, &lines, key.is_some(), empty_key, &flag);
     if !decisions.is_empty() {
         environment_lines(path, &decisions, choice, colors);
     }
@@ -196,6 +200,7 @@ fn keyed_lines(
     lines: &KeyLines<'_>,
     keyed: bool,
     empty_key: bool,
+    env_flag: &str,
 ) {
     let (section, table) = deciding_table(toggle);
     let of = match section {
@@ -238,7 +243,7 @@ fn keyed_lines(
             );
         } else if !keyed {
             println!(
-                "  a key        `toggles show {} --key KEY` says what one key gets",
+                "  a key        `toggles show {}{env_flag} --key KEY` says what one key gets",
                 toggle.name()
             );
         }
