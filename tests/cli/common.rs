@@ -13,13 +13,14 @@ pub struct Run {
 }
 
 /// The binary, run in `dir`, with a clean environment as far as the CLI is
-/// concerned (no `TOGGLES_FILE`, no `NO_COLOR`).
+/// concerned (no `TOGGLES_FILE`, `TOGGLES_ENV` or `NO_COLOR`).
 pub fn command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_toggles"));
     command
         .args(args)
         .current_dir(dir)
         .env_remove("TOGGLES_FILE")
+        .env_remove("TOGGLES_ENV")
         .env_remove("NO_COLOR")
         .env_remove("TOGGLES_SCAN_TIMING")
         .stdin(Stdio::null());

@@ -6,6 +6,7 @@ mod check;
 mod common;
 mod diff;
 mod edit;
+mod environments;
 mod export;
 mod flagd;
 mod hostile;

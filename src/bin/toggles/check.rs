@@ -15,7 +15,10 @@ use std::time::Instant;
 use clap::Args;
 use serde::Serialize;
 use toggles::{Date, Snapshot};
+use toml_edit::Item;
 
+use crate::edit::equal_values;
+use crate::environments::{Decision, KeyLines, ReadEnv, Views, decide};
 use crate::fail::Fail;
 use crate::output::{Colors, Style};
 use crate::scan::{self, Scan, Use};
@@ -39,6 +42,9 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub strict: bool,
+
+    #[command(flatten)]
+    pub env: ReadEnv,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Serialize)]
@@ -52,7 +58,9 @@ enum Severity {
 #[derive(Serialize)]
 struct Finding {
     severity: Severity,
-    /// `invalid-file`, `unreadable`, `missing`, `invalid-name`, `stale`, `old`, `release-on`.
+    /// `invalid-file`, `unknown-environment`, `unreadable`, `missing`,
+    /// `invalid-name`, `stale`, `old`, `release-on`, `redundant-env`,
+    /// `promotion`.
     kind: &'static str,
     name: Option<String>,
     /// `file:line[:column]`.
@@ -74,13 +82,23 @@ struct Report {
     lines_scanned: usize,
     /// Whether the sources were scanned: not when the file did not load.
     scanned: bool,
+    /// The environment checked (`--env`, else `TOGGLES_ENV`), or null for
+    /// the base values.
+    environment: Option<String>,
+    /// The declared environments, in promotion order.
+    environments: Vec<String>,
     findings: Vec<Finding>,
 }
 
 pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
     let sources = source_roots(path, &args.src);
-    let snapshot = match file::load(path) {
-        Ok(snapshot) => snapshot,
+    let choice = args.env.choice();
+    let loaded = file::load_with_bytes(path).and_then(|(base, bytes)| {
+        let views = Views::new(path, &bytes, base)?;
+        Ok((views, bytes))
+    });
+    let (views, bytes) = match loaded {
+        Ok(loaded) => loaded,
         Err(fail) => {
             // The file is the first thing checked, before the sources: a
             // missing file is the problem, not the `src` folder beside it.
@@ -105,11 +123,38 @@ pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
             ));
         }
     };
+    let mut findings = Vec::new();
+    // An environment the file does not declare: the application would
+    // refuse the file; the rest is checked in the base values.
+    let chosen = match choice.check(path, &views.base) {
+        Ok(()) => choice.name(),
+        Err(fail) => {
+            let location = Snapshot::parse_in(path, &bytes, choice.name())
+                .err()
+                .and_then(|e| e.location())
+                .map_or_else(
+                    || path.display().to_string(),
+                    |(line, column)| format!("{}:{line}:{column}", path.display()),
+                );
+            findings.push(Finding {
+                severity: Severity::Error,
+                kind: "unknown-environment",
+                name: choice.name().map(str::to_owned),
+                location,
+                message: fail.message,
+                help: fail.help.unwrap_or_default(),
+            });
+            None
+        }
+    };
+    let snapshot = views
+        .columns()
+        .find(|(environment, _)| *environment == chosen)
+        .map_or(&views.base, |(_, snapshot)| snapshot);
     sources_exist(&args.src, &sources)?;
     let started = Instant::now();
     let scan = scan::scan_paths(&sources);
     log_timing(&scan, started);
-    let mut findings = Vec::new();
     findings.extend(scan.problems.iter().map(|problem| Finding {
         severity: Severity::Error,
         kind: "unreadable",
@@ -118,19 +163,165 @@ pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
         message: problem.clone(),
         help: "make the sources readable, or leave them out of --src (or .gitignore them)".into(),
     }));
-    findings.extend(missing(path, &snapshot, &scan));
-    findings.extend(stale(path, &snapshot, &scan, &sources));
-    findings.extend(old(path, &snapshot, args.max_age, Date::today()));
-    findings.extend(fully_on(path, &snapshot));
+    findings.extend(missing(path, snapshot, &scan));
+    findings.extend(stale(path, snapshot, &scan, &sources));
+    findings.extend(old(path, snapshot, args.max_age, Date::today()));
+    // Without a chosen environment, a release is ready to fold away only
+    // when it is fully on in every one.
+    let fully: Vec<&Snapshot> = match chosen {
+        Some(_) => vec![snapshot],
+        None => views.columns().map(|(_, snapshot)| snapshot).collect(),
+    };
+    findings.extend(fully_on(path, &fully));
+    let text = std::str::from_utf8(&bytes).unwrap_or_default();
+    findings.extend(redundant(path, text));
+    findings.extend(promotion(path, &views, text));
+    let report = Checked {
+        snapshot,
+        environment: chosen,
+        environments: views.environments.iter().map(|(n, _)| n.clone()).collect(),
+    };
     Ok(finish(
         path,
         args,
         &sources,
-        Some(&snapshot),
+        Some(report),
         &scan,
         findings,
         colors,
     ))
+}
+
+/// What was checked, for the report.
+struct Checked<'a> {
+    snapshot: &'a Snapshot,
+    environment: Option<&'a str>,
+    environments: Vec<String>,
+}
+
+/// Environment values equal to the base value they replace: they change
+/// nothing today, and would silently keep the old value when the base one
+/// changes. Compared as written (`enabled` the same bool, `rollout` the same
+/// percent, `allow` the same keys in any order).
+fn redundant(path: &Path, text: &str) -> Vec<Finding> {
+    let lines = KeyLines::new(text, None);
+    let Some(document) = lines.document() else {
+        return Vec::new();
+    };
+    let mut findings = Vec::new();
+    for (section, what) in [("toggles", "toggle"), ("releases", "release")] {
+        let Some(tables) = document.get(section).and_then(Item::as_table_like) else {
+            continue;
+        };
+        for (name, table) in tables.iter() {
+            let Some(table) = table.as_table_like() else {
+                continue;
+            };
+            let Some(envs) = table.get("env").and_then(Item::as_table_like) else {
+                continue;
+            };
+            for (environment, values) in envs.iter() {
+                let Some(values) = values.as_table_like() else {
+                    continue;
+                };
+                for field in ["enabled", "rollout", "allow"] {
+                    let (Some(value), Some(base)) = (
+                        values.get(field).and_then(Item::as_value),
+                        table.get(field).and_then(Item::as_value),
+                    ) else {
+                        continue;
+                    };
+                    if !equal_values(base, value) {
+                        continue;
+                    }
+                    let at = |value: &toml_edit::Value| {
+                        value
+                            .span()
+                            .and_then(|span| lines.line_at(span.start))
+                            .unwrap_or(0)
+                    };
+                    let (line, base_line) = (at(value), at(base));
+                    let written = value.to_string();
+                    let written = written.trim();
+                    findings.push(Finding {
+                        severity: Severity::Warning,
+                        kind: "redundant-env",
+                        name: Some(name.to_owned()),
+                        location: file::at(path, line),
+                        message: format!(
+                            "`env.{environment}.{field} = {written}` of {what} `{name}` is the same as its base `{field}` ({}): it changes nothing in {environment}",
+                            file::at(path, base_line)
+                        ),
+                        help: format!(
+                            "remove the line: {environment} gets the base value, and follows it when it changes"
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    findings
+}
+
+/// Toggles that are further on in an environment than in one before it
+/// in `environments` (ON in production, OFF in staging): a change should
+/// reach each environment after the ones before it. Compared by the share
+/// of keys a check gets (ON 100%, a rollout its share, OFF 0%); `allow`
+/// lists are not compared.
+fn promotion(path: &Path, views: &Views, text: &str) -> Vec<Finding> {
+    if views.environments.len() < 2 {
+        return Vec::new();
+    }
+    let columns: Vec<(&str, &Snapshot, KeyLines<'_>)> = views
+        .environments
+        .iter()
+        .map(|(name, snapshot)| (name.as_str(), snapshot, KeyLines::new(text, Some(name))))
+        .collect();
+    let mut findings = Vec::new();
+    for toggle in views.base.toggles() {
+        let decisions: Vec<Decision> = columns
+            .iter()
+            .filter_map(|(name, snapshot, lines)| {
+                Some(decide(
+                    snapshot.get(toggle.name())?,
+                    snapshot,
+                    lines,
+                    Some(name),
+                ))
+            })
+            .collect();
+        let broken = decisions.iter().enumerate().find_map(|(j, later)| {
+            decisions[..j]
+                .iter()
+                .find(|earlier| earlier.level() < later.level())
+                .map(|earlier| (earlier, later))
+        });
+        let Some((earlier, later)) = broken else {
+            continue;
+        };
+        let (e, l) = (
+            earlier.environment.as_deref().unwrap_or_default(),
+            later.environment.as_deref().unwrap_or_default(),
+        );
+        let name = toggle.name();
+        findings.push(Finding {
+            severity: Severity::Warning,
+            kind: "promotion",
+            name: Some(name.to_owned()),
+            location: file::at(path, later.line),
+            message: format!(
+                "toggle `{name}` is {} in {l} but {} in {e}, which comes before it in `environments`: the promotion order is broken",
+                later.cell(),
+                earlier.cell(),
+            ),
+            help: format!(
+                "promote it to {e} first (there it is decided by {}), or hold {l} back (decided by {}); `toggles list --envs` shows every environment",
+                earlier.place(path),
+                later.place(path),
+            ),
+        });
+    }
+    findings
 }
 
 /// `--src` as given, or `src` beside the toggles file.
@@ -271,13 +462,21 @@ fn old(path: &Path, snapshot: &Snapshot, max_age: u32, today: Date) -> Vec<Findi
         .collect()
 }
 
-/// Releases whose toggles are all on: ready to be folded away.
-fn fully_on(path: &Path, snapshot: &Snapshot) -> Vec<Finding> {
+/// Releases whose toggles are all on (in each of `snapshots`): ready to be
+/// folded away.
+fn fully_on(path: &Path, snapshots: &[&Snapshot]) -> Vec<Finding> {
+    let Some(snapshot) = snapshots.last() else {
+        return Vec::new();
+    };
     snapshot
         .releases()
         .filter(|release| {
-            let (on, total) = release.counts();
-            total > 0 && on == total
+            snapshots.iter().all(|s| {
+                s.release(release.name()).is_some_and(|r| {
+                    let (on, total) = r.counts();
+                    total > 0 && on == total
+                })
+            })
         })
         .map(|release| Finding {
             severity: Severity::Warning,
@@ -328,7 +527,7 @@ fn finish(
     path: &Path,
     args: &CheckArgs,
     sources: &[PathBuf],
-    snapshot: Option<&Snapshot>,
+    checked: Option<Checked<'_>>,
     scan: &Scan,
     findings: Vec<Finding>,
     colors: Colors,
@@ -345,11 +544,15 @@ fn finish(
         sources: sources.iter().map(|s| s.display().to_string()).collect(),
         errors,
         warnings,
-        toggles: snapshot.map_or(0, |s| s.toggles().len()),
-        releases: snapshot.map_or(0, |s| s.releases().len()),
+        toggles: checked.as_ref().map_or(0, |c| c.snapshot.toggles().len()),
+        releases: checked.as_ref().map_or(0, |c| c.snapshot.releases().len()),
         files_scanned: scan.files,
         lines_scanned: scan.lines,
-        scanned: snapshot.is_some(),
+        scanned: checked.is_some(),
+        environment: checked
+            .as_ref()
+            .and_then(|c| c.environment.map(str::to_owned)),
+        environments: checked.map_or_else(Vec::new, |c| c.environments),
         findings,
     };
     if args.json {

@@ -13,6 +13,7 @@ use std::path::Path;
 use toggles::{Date, Release, Snapshot, Source, ToggleInfo};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
+use crate::environments::{Choice, KeyLines, decide, decide_release, label};
 use crate::fail::Fail;
 use crate::list::unknown_release;
 use crate::output::on_off;
@@ -24,36 +25,65 @@ use crate::{EXIT_OK, Outcome, file};
 /// `toggles on|off NAME…`: sets each toggle's own `enabled` and removes its
 /// own `rollout` (the two never stand together: on and off mean every
 /// key). Its `allow` list stays.
-pub fn switch(path: &Path, names: &[String], on: bool, create: bool, force: bool) -> Outcome {
-    let edited = write::edit_file(path, create, force, |before, doc| {
+///
+/// With `--env E` the same in the table's `env.E` values (the base ones
+/// stay); a value equal to the base one is dropped instead, so the base
+/// applies. A toggle created in E is off in the base values.
+pub fn switch(
+    path: &Path,
+    names: &[String],
+    on: bool,
+    create: bool,
+    force: bool,
+    choice: &Choice,
+) -> Outcome {
+    let env = choice.name();
+    let edited = write::edit_file_in(path, choice, create, force, |before, doc| {
         for name in names {
-            if before.contains(name) {
-                let table = toggle_table(doc, name)?;
-                remove(table, "rollout");
-                set(table, "enabled", Value::from(on));
-            } else if create {
+            if !before.contains(name) && create {
                 insert_toggle(
                     doc,
                     NewToggle {
                         name,
                         release: None,
                         description: None,
-                        on,
+                        on: on && env.is_none(),
                     },
                     Date::today(),
                 )?;
-            } else {
+                if env.is_none() {
+                    continue;
+                }
+            } else if !before.contains(name) {
                 return Err(refuse_unknown_toggle(before, name, true));
             }
+            let table = toggle_table(doc, name)?;
+            // Set first: removing the last value of `env.E` would remove
+            // the table, and its layout with it.
+            set_in(table, env, "enabled", Value::from(on));
+            remove_in(table, env, "rollout");
+            drop_same_as_base(table, env, &["enabled"]);
         }
         Ok(())
     })?;
+    switch_report(path, names, on, env, &edited)
+}
+
+/// What `on`/`off` print.
+fn switch_report(
+    path: &Path,
+    names: &[String],
+    on: bool,
+    env: Option<&str>,
+    edited: &Edited,
+) -> Outcome {
     for name in dedup(names) {
         let after = edited.after.get(name).expect("the edit defines it");
+        let who = who(name, env);
         match edited.before.get(name) {
             None => println!(
-                "{name}: added, {} ({})",
-                on_off(on),
+                "{who}: added, {} ({})",
+                on_off(after.is_enabled()),
                 file::at(path, after.line())
             ),
             Some(before)
@@ -61,19 +91,21 @@ pub fn switch(path: &Path, names: &[String], on: bool, create: bool, force: bool
                     && before.is_enabled() == on
                     && before.rollout().is_none() =>
             {
-                println!("{name}: already {}", toggle_summary(after));
+                println!("{who}: already {}", toggle_summary(after));
             }
-            Some(before) => println!("{name}: {}", transition(before, after, &edited)),
+            Some(before) => println!("{who}: {}", transition(before, after, edited)),
         }
         if !on && after.allow().len() > 0 {
             println!(
-                "  {} stay on through its `allow` list: {} (`toggles disallow {name} KEY…` takes keys out)",
+                "  {} stay on through its `allow` list: {} (`toggles disallow {name} KEY…{}` takes keys out)",
                 keys(after.allow().len()),
-                some_keys(after.allow())
+                some_keys(after.allow()),
+                env_flag(env)
             );
         }
+        report_environments(edited, "toggles", name);
     }
-    done(path, &edited)
+    done(path, edited)
 }
 
 /// `1 key`, `2 keys`.
@@ -86,94 +118,189 @@ fn keys(n: usize) -> String {
 }
 
 /// `toggles follow NAME…`: drops each toggle's own `enabled`, `rollout`
-/// and `allow` (any of them would keep its own table deciding).
-pub fn follow(path: &Path, names: &[String], force: bool) -> Outcome {
-    let edited = write::edit_file(path, false, force, |before, doc| {
+/// and `allow` (any of them would keep its own table deciding). Its
+/// environments' values stay.
+///
+/// With `--env E`: drops the toggle's `env.E` values instead, so that its
+/// base values apply in E (an environment cannot unset a base value).
+pub fn follow(path: &Path, names: &[String], force: bool, choice: &Choice) -> Outcome {
+    let env = choice.name();
+    let edited = write::edit_file_in(path, choice, false, force, |before, doc| {
         for name in names {
             if !before.contains(name) {
                 return Err(refuse_unknown_toggle(before, name, false));
             }
             let table = toggle_table(doc, name)?;
             for key in ["enabled", "rollout", "allow"] {
-                remove(table, key);
+                remove_in(table, env, key);
             }
         }
         Ok(())
     })?;
+    let lines_before = KeyLines::new(&edited.text_before, None);
+    let lines_after = KeyLines::new(&edited.text_after, None);
+    let has_env = |lines: &KeyLines<'_>, name: &str, environment: &str| {
+        ["enabled", "rollout", "allow"]
+            .iter()
+            .any(|f| lines.env_line("toggles", name, environment, f).is_some())
+    };
     for name in dedup(names) {
         let (before, after) = (
             edited.before.get(name).expect("checked"),
             edited.after.get(name).expect("kept"),
         );
-        if before.source() != Source::Own {
-            println!(
-                "{name}: already without its own `enabled` ({})",
-                follows(after)
-            );
-        } else {
-            println!("{name}: {}", transition(before, after, &edited));
-            if let Some(rollout) = before.rollout() {
-                println!("  dropped its own `rollout = {}`", literal(rollout));
-            }
-            if before.allow().len() > 0 {
+        let who = who(name, env);
+        match env {
+            Some(environment) if has_env(&lines_before, name, environment) => {
                 println!(
-                    "  dropped its own `allow` list ({}): {}",
-                    keys(before.allow().len()),
-                    before.allow().collect::<Vec<_>>().join(", ")
+                    "{who}: {} — dropped its `env.{environment}` values: its base values apply",
+                    transition(before, after, &edited)
+                );
+            }
+            Some(environment) => println!(
+                "{who}: already without `env.{environment}` values: its base values apply ({})",
+                toggle_summary(after)
+            ),
+            None if before.source() != Source::Own => println!(
+                "{who}: already without its own `enabled` ({})",
+                follows(after)
+            ),
+            None => {
+                println!("{who}: {}", transition(before, after, &edited));
+                if let Some(rollout) = before.rollout() {
+                    println!("  dropped its own `rollout = {}`", literal(rollout));
+                }
+                if before.allow().len() > 0 {
+                    println!(
+                        "  dropped its own `allow` list ({}): {}",
+                        keys(before.allow().len()),
+                        before.allow().collect::<Vec<_>>().join(", ")
+                    );
+                }
+            }
+        }
+        if env.is_some() && after.source() == Source::Own && after.release().is_some() {
+            println!(
+                "  its base {} still wins over its release: `toggles follow {name}` (without --env) lets the release decide",
+                own_fields(after)
+            );
+        }
+        if env.is_none() {
+            let kept: Vec<&str> = edited
+                .views
+                .environments
+                .iter()
+                .map(|(e, _)| e.as_str())
+                .filter(|e| has_env(&lines_after, name, e))
+                .collect();
+            for environment in kept {
+                println!(
+                    "  keeps its `env.{environment}` values (`toggles follow {name} --env {environment}` drops them)"
                 );
             }
         }
+        report_environments(&edited, "toggles", name);
     }
     done(path, &edited)
 }
 
 /// `toggles release on|off RELEASE`: sets the release's `enabled` and
-/// removes its `rollout`; its `allow` list stays.
-pub fn switch_release(path: &Path, release: &str, on: bool, create: bool, force: bool) -> Outcome {
-    let edited = write::edit_file(path, create, force, |before, doc| {
-        if before.release(release).is_some() {
-            let table = release_table(doc, release)?;
-            remove(table, "rollout");
-            set(table, "enabled", Value::from(on));
-            Ok(())
-        } else if create {
+/// removes its `rollout`; its `allow` list stays. With `--env E`, in its
+/// `env.E` values (a release created in E is off in the base values).
+pub fn switch_release(
+    path: &Path,
+    release: &str,
+    on: bool,
+    create: bool,
+    force: bool,
+    choice: &Choice,
+) -> Outcome {
+    let env = choice.name();
+    let edited = write::edit_file_in(path, choice, create, force, |before, doc| {
+        if before.release(release).is_none() {
+            if !create {
+                return Err(unknown_release(
+                    before,
+                    release,
+                    Some(format!("pass --create to add release `{release}`")),
+                ));
+            }
             let mut table = Table::new();
-            table.insert("enabled", Item::Value(Value::from(on)));
-            insert_table(doc, "releases", release, table)
-        } else {
-            Err(unknown_release(
-                before,
-                release,
-                Some(format!("pass --create to add release `{release}`")),
-            ))
+            table.insert("enabled", Item::Value(Value::from(on && env.is_none())));
+            insert_table(doc, "releases", release, table)?;
+            if env.is_none() {
+                return Ok(());
+            }
         }
+        let table = release_table(doc, release)?;
+        set_in(table, env, "enabled", Value::from(on));
+        remove_in(table, env, "rollout");
+        drop_same_as_base(table, env, &["enabled"]);
+        Ok(())
     })?;
     let after = edited.after.release(release).expect("the edit defines it");
+    let who = who(&format!("release {release}"), env);
     match edited.before.release(release) {
-        None => println!("release {release}: added, {}", on_off(on)),
+        None => println!("{who}: added, {}", release_summary(after)),
         Some(before) if before.enabled() == on && before.rollout().is_none() => {
-            println!("release {release}: already {}", release_summary(after))
+            println!("{who}: already {}", release_summary(after))
         }
         Some(before) => println!(
-            "release {release}: {} → {}",
+            "{who}: {} → {}",
             release_summary(before),
             release_summary(after)
         ),
     }
-    report_members(&edited.after, after);
+    report_members(&edited.after, after, env);
     if !on && after.allow().len() > 0 {
         println!(
-            "  {} stay on through its `allow` list: {} (`toggles release disallow {release} KEY…` takes keys out)",
+            "  {} stay on through its `allow` list: {} (`toggles release disallow {release} KEY…{}` takes keys out)",
             keys(after.allow().len()),
-            some_keys(after.allow())
+            some_keys(after.allow()),
+            env_flag(env)
         );
     }
+    report_environments(&edited, "releases", release);
     done(path, &edited)
+}
+
+/// `new_cart`, or `new_cart in production` when editing an environment.
+pub fn who(name: &str, environment: Option<&str>) -> String {
+    match environment {
+        Some(environment) => format!("{name} in {environment}"),
+        None => name.to_owned(),
+    }
+}
+
+/// ` --env production`, or nothing: for the commands an edit suggests.
+pub fn env_flag(environment: Option<&str>) -> String {
+    environment.map_or(String::new(), |e| format!(" --env {e}"))
+}
+
+/// After an edit of a file with environments: the table's state in each,
+/// `  environments  base OFF · staging ON · production 10%`.
+pub fn report_environments(edited: &Edited, section: &str, name: &str) {
+    if !edited.views.any() {
+        return;
+    }
+    let cells: Vec<String> = edited
+        .views
+        .columns()
+        .filter_map(|(environment, snapshot)| {
+            let lines = KeyLines::new(&edited.text_after, environment);
+            let decision = match section {
+                "releases" => decide_release(snapshot.release(name)?, &lines, environment),
+                _ => decide(snapshot.get(name)?, snapshot, &lines, environment),
+            };
+            Some(format!("{} {}", label(environment), decision.cell()))
+        })
+        .collect();
+    println!("  environments  {}", cells.join(" · "));
 }
 
 /// After a release edit: how many of its toggles are on, and each toggle
 /// whose own state wins over the release's.
-pub fn report_members(snapshot: &Snapshot, release: &Release) {
+pub fn report_members(snapshot: &Snapshot, release: &Release, env: Option<&str>) {
     let (count_on, total) = release.counts();
     match release.rollout() {
         None => println!("  {count_on} of {total} toggles enabled"),
@@ -198,9 +325,10 @@ pub fn report_members(snapshot: &Snapshot, release: &Release) {
         if toggle.source() == Source::Own && differs {
             let name = toggle.name();
             println!(
-                "  {name} stays {}: its own {} wins (`toggles follow {name}` lets the release decide)",
+                "  {name} stays {}: its own {} wins (`toggles follow {name}{}` lets the release decide)",
                 toggle_summary(toggle),
-                own_fields(toggle)
+                own_fields(toggle),
+                env_flag(env)
             );
         }
     }
@@ -565,4 +693,182 @@ fn keep_comments(table: &mut Table, index: usize, comments: &str) {
     }
     let suffix = text(table.decor().suffix()).to_owned();
     table.decor_mut().set_suffix(format!("{suffix}{lines}"));
+}
+
+/// The values of the table `item` in `environment`: its `env.ENVIRONMENT`
+/// table (created as dotted keys, `env.production.enabled = true`, when
+/// `create`), or the table itself for the base values.
+pub fn scope<'d>(
+    item: &'d mut Item,
+    environment: Option<&str>,
+    create: bool,
+) -> Option<&'d mut Item> {
+    let Some(environment) = environment else {
+        return Some(item);
+    };
+    let inline = matches!(item, Item::Value(_));
+    let table = item.as_table_like_mut()?;
+    if !table.contains_key("env") {
+        if !create {
+            return None;
+        }
+        table.insert("env", dotted(inline));
+    }
+    let envs = table.get_mut("env")?;
+    let inline = matches!(envs, Item::Value(_));
+    // `[toggles.a.env.production]` headers: a new environment gets one too
+    // (placed after the last of them), else dotted keys like its siblings.
+    let headers = matches!(&*envs, Item::Table(t) if t.is_implicit() && !t.is_dotted());
+    let envs = envs.as_table_like_mut()?;
+    if !envs.contains_key(environment) {
+        if !create {
+            return None;
+        }
+        let new = if headers {
+            Item::Table(Table::new())
+        } else {
+            dotted(inline)
+        };
+        envs.insert(environment, new);
+    }
+    envs.get_mut(environment)
+        .filter(|item| item.is_table_like())
+}
+
+/// An empty table written as dotted keys (inline, inside an inline table).
+fn dotted(inline: bool) -> Item {
+    if inline {
+        let mut table = toml_edit::InlineTable::new();
+        table.set_dotted(true);
+        Item::Value(Value::InlineTable(table))
+    } else {
+        let mut table = Table::new();
+        table.set_dotted(true);
+        table.set_implicit(true);
+        Item::Table(table)
+    }
+}
+
+/// [`set`] in `environment`'s values of the table `item`. A new dotted
+/// key (`env.production.enabled = true`) is indented like the table's keys.
+pub fn set_in(item: &mut Item, environment: Option<&str>, key: &str, value: Value) {
+    let indent = match &*item {
+        Item::Table(table) => table
+            .iter()
+            .last()
+            .and_then(|(k, _)| table.key(k))
+            .and_then(indentation),
+        _ => None,
+    };
+    let Some(values) = scope(item, environment, true) else {
+        return;
+    };
+    let first = match &*values {
+        Item::Table(table) => table.is_dotted() && table.is_empty(),
+        _ => false,
+    };
+    set(values, key, value);
+    if first
+        && let (Some(indent), Item::Table(table)) = (indent, values)
+        && let Some(mut key) = table.key_mut(key)
+    {
+        key.leaf_decor_mut().set_prefix(indent);
+    }
+}
+
+/// [`remove`] from `environment`'s values of the table `item`; an
+/// `env.ENVIRONMENT` left empty goes, and so does an empty `env`.
+pub fn remove_in(item: &mut Item, environment: Option<&str>, key: &str) {
+    let Some(environment) = environment else {
+        remove(item, key);
+        return;
+    };
+    let Some(values) = scope(item, Some(environment), false) else {
+        return;
+    };
+    remove(values, key);
+    let empty = |item: Option<&Item>| {
+        item.and_then(Item::as_table_like)
+            .is_some_and(|t| t.is_empty())
+    };
+    let Some(table) = item.as_table_like_mut() else {
+        return;
+    };
+    if let Some(envs) = table.get_mut("env").and_then(Item::as_table_like_mut)
+        && empty(envs.get(environment))
+    {
+        envs.remove(environment);
+    }
+    if empty(table.get("env")) {
+        table.remove("env");
+    }
+}
+
+/// The base value of `key` in the table `item`.
+pub fn base_value<'d>(item: &'d Item, key: &str) -> Option<&'d Value> {
+    item.as_table_like()?.get(key)?.as_value()
+}
+
+/// Whether `environment`'s `key` of the table `item` holds the same value as
+/// its base `key` (so it changes nothing): `enabled` the same bool,
+/// `rollout` the same percent (`10` and `10.0`), `allow` the same keys in
+/// any order.
+pub fn same_as_base(item: &mut Item, environment: &str, key: &str) -> bool {
+    let base = base_value(item, key).cloned();
+    let Some(values) = scope(item, Some(environment), false) else {
+        return false;
+    };
+    let value = base_value(values, key);
+    match (base, value) {
+        (Some(base), Some(value)) => equal_values(&base, value),
+        _ => false,
+    }
+}
+
+/// `enabled`, `rollout` or `allow` values that mean the same.
+pub fn equal_values(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Boolean(a), Value::Boolean(b)) => a.value() == b.value(),
+        (Value::Array(a), Value::Array(b)) => {
+            let keys = |array: &toml_edit::Array| {
+                let mut keys: Vec<Option<String>> = array
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_owned))
+                    .collect();
+                keys.sort();
+                keys
+            };
+            keys(a) == keys(b)
+        }
+        _ => match (basis_points(a), basis_points(b)) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        },
+    }
+}
+
+/// A rollout value in basis points (`10` → 1000, `12.5` → 1250).
+pub fn basis_points(value: &Value) -> Option<i64> {
+    match value {
+        Value::Integer(i) => i.value().checked_mul(100),
+        Value::Float(f) => {
+            let bp = (f.value() * 100.0).round();
+            (bp.is_finite() && bp.abs() < 1e15).then_some(bp as i64)
+        }
+        _ => None,
+    }
+}
+
+/// After an edit of `environment`'s `keys`: drops each one that holds the
+/// base value (it would change nothing, and `toggles check` warns about it),
+/// so the base value applies.
+pub fn drop_same_as_base(item: &mut Item, environment: Option<&str>, keys: &[&str]) {
+    let Some(environment) = environment else {
+        return;
+    };
+    for key in keys {
+        if same_as_base(item, environment, key) {
+            remove_in(item, Some(environment), key);
+        }
+    }
 }

@@ -8,13 +8,28 @@ use std::path::Path;
 use serde::Serialize;
 use toggles::{Date, Release, Rollout, Snapshot, ToggleInfo};
 
+use crate::environments::{
+    Choice, Decision, DecisionJson, KeyLines, Views, decide, decide_release, label,
+};
 use crate::fail::Fail;
 use crate::output::{Colors, Style, Table, age_days, cell, did_you_mean, on_off, styled};
 use crate::rollout::column;
 use crate::{EXIT_OK, Outcome, file};
 
-pub fn run(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Outcome {
-    let snapshot = file::load(path)?;
+pub fn run(
+    path: &Path,
+    release: Option<&str>,
+    choice: &Choice,
+    json: bool,
+    colors: Colors,
+) -> Outcome {
+    let (base, bytes) = file::load_with_bytes(path)?;
+    choice.check(path, &base)?;
+    let declared: Vec<String> = base.environments().map(str::to_owned).collect();
+    let snapshot = match choice.name() {
+        Some(environment) => Snapshot::parse_in(path, &bytes, Some(environment))?,
+        None => base,
+    };
     if let Some(name) = release
         && snapshot.release(name).is_none()
     {
@@ -34,6 +49,9 @@ pub fn run(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Ou
             file: path.display().to_string(),
             today: today.to_string(),
             bucketing: snapshot.bucketing().to_string(),
+            environment: choice.name().map(str::to_owned),
+            environment_from: choice.origin_json(),
+            environments: declared,
             toggles: toggles.iter().map(|t| ToggleJson::new(t, today)).collect(),
             releases: releases.iter().map(|r| ReleaseJson::new(r)).collect(),
         };
@@ -43,10 +61,145 @@ pub fn run(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Ou
         );
         return Ok(EXIT_OK);
     }
+    if !declared.is_empty() {
+        println!(
+            "environment: {}; declared: {}",
+            choice.describe(),
+            declared.join(", ")
+        );
+        println!();
+    }
     print!("{}", toggle_table(&toggles, today, colors));
     if !releases.is_empty() {
         println!();
         print!("{}", release_table(&releases, colors));
+    }
+    Ok(EXIT_OK)
+}
+
+/// `toggles list --envs`: one row per toggle (then per release), one column
+/// per environment after the base values, each cell the state of a check
+/// without a key (`ON`, `OFF`, `10%`, and `+2` for keys in an `allow` list).
+pub fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Outcome {
+    let (base, bytes) = file::load_with_bytes(path)?;
+    if let Some(name) = release
+        && base.release(name).is_none()
+    {
+        return Err(unknown_release(&base, name, None));
+    }
+    let views = Views::new(path, &bytes, base)?;
+    let text = std::str::from_utf8(&bytes).unwrap_or_default();
+    let columns: Vec<(Option<&str>, &Snapshot, KeyLines<'_>)> = views
+        .columns()
+        .map(|(environment, snapshot)| (environment, snapshot, KeyLines::new(text, environment)))
+        .collect();
+    let toggles: Vec<&ToggleInfo> = views
+        .base
+        .toggles()
+        .filter(|t| release.is_none() || t.release() == release)
+        .collect();
+    let releases: Vec<&Release> = views
+        .base
+        .releases()
+        .filter(|r| release.is_none_or(|name| r.name() == name))
+        .collect();
+    let toggle_rows: Vec<(&ToggleInfo, Vec<Decision>)> = toggles
+        .iter()
+        .map(|toggle| {
+            let cells = columns
+                .iter()
+                .filter_map(|(environment, snapshot, lines)| {
+                    let info = snapshot.get(toggle.name())?;
+                    Some(decide(info, snapshot, lines, *environment))
+                })
+                .collect();
+            (*toggle, cells)
+        })
+        .collect();
+    let release_rows: Vec<(&Release, Vec<Decision>)> = releases
+        .iter()
+        .map(|release| {
+            let cells = columns
+                .iter()
+                .filter_map(|(environment, snapshot, lines)| {
+                    let info = snapshot.release(release.name())?;
+                    Some(decide_release(info, lines, *environment))
+                })
+                .collect();
+            (*release, cells)
+        })
+        .collect();
+    if json {
+        let matrix = MatrixJson {
+            file: path.display().to_string(),
+            environments: views.environments.iter().map(|(n, _)| n.clone()).collect(),
+            toggles: toggle_rows
+                .iter()
+                .map(|(toggle, cells)| RowJson {
+                    name: toggle.name().to_owned(),
+                    release: toggle.release().map(str::to_owned),
+                    cells: cells.iter().map(Decision::json).collect(),
+                })
+                .collect(),
+            releases: release_rows
+                .iter()
+                .map(|(release, cells)| RowJson {
+                    name: release.name().to_owned(),
+                    release: None,
+                    cells: cells.iter().map(Decision::json).collect(),
+                })
+                .collect(),
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&matrix).expect("serializable")
+        );
+        return Ok(EXIT_OK);
+    }
+    let labels: Vec<&str> = columns.iter().map(|(e, _, _)| label(*e)).collect();
+    let styled_cell = |d: &Decision| {
+        styled(
+            d.cell(),
+            match (d.enabled, d.rollout, d.allowed) {
+                (true, _, _) => Style::On,
+                (false, None, 0) => Style::Off,
+                _ => Style::Bold,
+            },
+        )
+    };
+    if toggle_rows.is_empty() {
+        println!("no toggles");
+    } else {
+        let mut header = vec!["TOGGLE"];
+        header.extend(&labels);
+        header.push("RELEASE");
+        let mut table = Table::new(&header);
+        for (toggle, cells) in &toggle_rows {
+            let mut row = vec![cell(toggle.name())];
+            row.extend(cells.iter().map(styled_cell));
+            row.push(cell(toggle.release().unwrap_or("-")));
+            table.row(row);
+        }
+        print!("{}", table.render(colors));
+    }
+    if !release_rows.is_empty() {
+        println!();
+        let mut header = vec!["RELEASE"];
+        header.extend(&labels);
+        let mut table = Table::new(&header);
+        for (release, cells) in &release_rows {
+            let mut row = vec![cell(release.name())];
+            row.extend(cells.iter().map(styled_cell));
+            table.row(row);
+        }
+        print!("{}", table.render(colors));
+    }
+    if !views.any() {
+        println!();
+        println!(
+            "the file declares no environments: add `environments = [\"staging\", \"production\"]` \
+             at its top to give them values of their own"
+        );
     }
     Ok(EXIT_OK)
 }
@@ -144,8 +297,35 @@ struct Listing {
     today: String,
     /// `flagd-v3` or `flagd-v2`: how keys are bucketed.
     bucketing: String,
+    /// The environment listed (`--env`, else `TOGGLES_ENV`), or null for
+    /// the base values.
+    environment: Option<String>,
+    /// `--env`, `TOGGLES_ENV`, or null.
+    environment_from: Option<&'static str>,
+    /// The declared environments, in promotion order.
+    environments: Vec<String>,
     toggles: Vec<ToggleJson>,
     releases: Vec<ReleaseJson>,
+}
+
+/// `list --envs --json`.
+#[derive(Serialize)]
+struct MatrixJson {
+    file: String,
+    /// The declared environments, in promotion order.
+    environments: Vec<String>,
+    toggles: Vec<RowJson>,
+    releases: Vec<RowJson>,
+}
+
+/// One row of the matrix: a cell for the base values (`environment: null`),
+/// then one per environment.
+#[derive(Serialize)]
+struct RowJson {
+    name: String,
+    /// A toggle's release (null for a release's row).
+    release: Option<String>,
+    cells: Vec<DecisionJson>,
 }
 
 /// One toggle in `--json` output (`list` and `show`).

@@ -21,10 +21,15 @@
 //! - `export.rs`: `toggles export --format flagd`, flagd flag definitions.
 //! - `diff.rs`: `toggles diff [REV]`, what a change turns on in each
 //!   environment: the old version through `git`, compared view by view.
+//! - `environments.rs`: `--env` and `TOGGLES_ENV`, the file in every
+//!   environment, where a key is written (`KeyLines`) and what decides a
+//!   toggle in one environment (`decide`): shared by `list --envs`, `show`,
+//!   `check` and the edits.
 
 mod check;
 mod diff;
 mod edit;
+mod environments;
 mod export;
 mod fail;
 mod file;
@@ -89,6 +94,11 @@ enum Command {
         /// Machine-readable output
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        env: environments::ReadEnv,
+        /// Every environment side by side: one column per environment (after the base values)
+        #[arg(long, conflicts_with = "env")]
+        envs: bool,
     },
     /// One toggle, and why it is on or off (for one key with --key)
     Show {
@@ -101,6 +111,8 @@ enum Command {
         /// Machine-readable output
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        env: environments::ReadEnv,
     },
     /// Switch toggles on for every key (sets their own `enabled = true`, removes their own `rollout`)
     On(Switch),
@@ -116,6 +128,8 @@ enum Command {
         percent: toggles::Rollout,
         #[command(flatten)]
         force: Force,
+        #[command(flatten)]
+        env: environments::EditEnv,
     },
     /// Let keys always get a toggle (adds them to its own `allow` list)
     Allow {
@@ -127,6 +141,8 @@ enum Command {
         keys: Vec<String>,
         #[command(flatten)]
         force: Force,
+        #[command(flatten)]
+        env: environments::EditEnv,
     },
     /// Take keys out of a toggle's own `allow` list (the last one removes the list)
     Disallow {
@@ -138,6 +154,8 @@ enum Command {
         keys: Vec<String>,
         #[command(flatten)]
         force: Force,
+        #[command(flatten)]
+        env: environments::EditEnv,
     },
     /// Drop toggles' own `enabled`, `rollout` and `allow`, so that their release (or the default, off) decides
     Follow {
@@ -146,6 +164,8 @@ enum Command {
         names: Vec<String>,
         #[command(flatten)]
         force: Force,
+        #[command(flatten)]
+        env: environments::EditEnv,
     },
     /// Switch a release on or off, or roll it out (its toggles follow unless they have their own state)
     #[command(subcommand)]
@@ -209,6 +229,8 @@ enum ReleaseCommand {
         percent: toggles::Rollout,
         #[command(flatten)]
         force: Force,
+        #[command(flatten)]
+        env: environments::EditEnv,
     },
     /// Let keys always get a release (adds them to its `allow` list)
     Allow {
@@ -220,6 +242,8 @@ enum ReleaseCommand {
         keys: Vec<String>,
         #[command(flatten)]
         force: Force,
+        #[command(flatten)]
+        env: environments::EditEnv,
     },
     /// Take keys out of a release's `allow` list (the last one removes the list)
     Disallow {
@@ -231,6 +255,8 @@ enum ReleaseCommand {
         keys: Vec<String>,
         #[command(flatten)]
         force: Force,
+        #[command(flatten)]
+        env: environments::EditEnv,
     },
 }
 
@@ -244,6 +270,8 @@ struct ReleaseSwitch {
     create: bool,
     #[command(flatten)]
     force: Force,
+    #[command(flatten)]
+    env: environments::EditEnv,
 }
 
 #[derive(Args)]
@@ -256,6 +284,8 @@ struct Switch {
     create: bool,
     #[command(flatten)]
     force: Force,
+    #[command(flatten)]
+    env: environments::EditEnv,
 }
 
 /// `--force`, taken by every edit command.
@@ -291,14 +321,28 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::List { release, json } => list::run(&path, release.as_deref(), json, colors),
-        Command::Show { name, key, json } => show::run(&path, &name, key.as_deref(), json, colors),
+        Command::List {
+            release,
+            json,
+            envs: true,
+            ..
+        } => list::matrix(&path, release.as_deref(), json, colors),
+        Command::List {
+            release, json, env, ..
+        } => list::run(&path, release.as_deref(), &env.choice(), json, colors),
+        Command::Show {
+            name,
+            key,
+            json,
+            env,
+        } => show::run(&path, &name, key.as_deref(), &env.choice(), json, colors),
         Command::On(switch) => edit::switch(
             &path,
             &switch.names,
             true,
             switch.create,
             switch.force.force,
+            &switch.env.choice(),
         ),
         Command::Off(switch) => edit::switch(
             &path,
@@ -306,19 +350,47 @@ fn main() -> ExitCode {
             false,
             switch.create,
             switch.force.force,
+            &switch.env.choice(),
         ),
         Command::Rollout {
             name,
             percent,
             force,
-        } => rollout::set_rollout(&path, rollout::Target::Toggle(&name), percent, force.force),
-        Command::Allow { name, keys, force } => {
-            rollout::allow(&path, rollout::Target::Toggle(&name), &keys, force.force)
+            env,
+        } => rollout::set_rollout(
+            &path,
+            rollout::Target::Toggle(&name),
+            percent,
+            force.force,
+            &env.choice(),
+        ),
+        Command::Allow {
+            name,
+            keys,
+            force,
+            env,
+        } => rollout::allow(
+            &path,
+            rollout::Target::Toggle(&name),
+            &keys,
+            force.force,
+            &env.choice(),
+        ),
+        Command::Disallow {
+            name,
+            keys,
+            force,
+            env,
+        } => rollout::disallow(
+            &path,
+            rollout::Target::Toggle(&name),
+            &keys,
+            force.force,
+            &env.choice(),
+        ),
+        Command::Follow { names, force, env } => {
+            edit::follow(&path, &names, force.force, &env.choice())
         }
-        Command::Disallow { name, keys, force } => {
-            rollout::disallow(&path, rollout::Target::Toggle(&name), &keys, force.force)
-        }
-        Command::Follow { names, force } => edit::follow(&path, &names, force.force),
         Command::Release(command) => release(&path, command),
         Command::Add {
             name,
@@ -361,27 +433,58 @@ fn main() -> ExitCode {
 fn release(path: &std::path::Path, command: ReleaseCommand) -> Outcome {
     use rollout::Target;
     match command {
-        ReleaseCommand::On(s) => {
-            edit::switch_release(path, &s.release, true, s.create, s.force.force)
-        }
-        ReleaseCommand::Off(s) => {
-            edit::switch_release(path, &s.release, false, s.create, s.force.force)
-        }
+        ReleaseCommand::On(s) => edit::switch_release(
+            path,
+            &s.release,
+            true,
+            s.create,
+            s.force.force,
+            &s.env.choice(),
+        ),
+        ReleaseCommand::Off(s) => edit::switch_release(
+            path,
+            &s.release,
+            false,
+            s.create,
+            s.force.force,
+            &s.env.choice(),
+        ),
         ReleaseCommand::Rollout {
             release,
             percent,
             force,
-        } => rollout::set_rollout(path, Target::Release(&release), percent, force.force),
+            env,
+        } => rollout::set_rollout(
+            path,
+            Target::Release(&release),
+            percent,
+            force.force,
+            &env.choice(),
+        ),
         ReleaseCommand::Allow {
             release,
             keys,
             force,
-        } => rollout::allow(path, Target::Release(&release), &keys, force.force),
+            env,
+        } => rollout::allow(
+            path,
+            Target::Release(&release),
+            &keys,
+            force.force,
+            &env.choice(),
+        ),
         ReleaseCommand::Disallow {
             release,
             keys,
             force,
-        } => rollout::disallow(path, Target::Release(&release), &keys, force.force),
+            env,
+        } => rollout::disallow(
+            path,
+            Target::Release(&release),
+            &keys,
+            force.force,
+            &env.choice(),
+        ),
     }
 }
 

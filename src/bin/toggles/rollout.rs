@@ -22,7 +22,8 @@ use toggles::{Release, Rollout, Snapshot, Source, ToggleInfo};
 use toml_edit::{Array, Item, Value};
 
 use crate::Outcome;
-use crate::edit::{self, done, entry, remove, set, transition};
+use crate::edit::{self, done, drop_same_as_base, entry, remove_in, scope, set_in, transition};
+use crate::environments::{Choice, KeyLines};
 use crate::fail::Fail;
 use crate::list::unknown_release;
 use crate::output::on_off;
@@ -198,28 +199,49 @@ pub fn some_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str>) -> String {
 
 /// `toggles rollout NAME PERCENT`, `toggles release rollout NAME PERCENT`:
 /// sets the table's `rollout` and removes its `enabled`.
-pub fn set_rollout(path: &Path, target: Target<'_>, rollout: Rollout, force: bool) -> Outcome {
-    let edited = write::edit_file(path, false, force, |before, doc| {
+///
+/// With `--env E`, in the table's `env.E` values (the same rollout as the
+/// base one is dropped instead: the base applies).
+pub fn set_rollout(
+    path: &Path,
+    target: Target<'_>,
+    rollout: Rollout,
+    force: bool,
+    choice: &Choice,
+) -> Outcome {
+    let env = choice.name();
+    let edited = write::edit_file_in(path, choice, false, force, |before, doc| {
         target.check(before)?;
         let table = entry(doc, target.section(), target.name())?;
-        remove(table, "enabled");
-        set(table, "rollout", rollout_value(rollout));
+        set_in(table, env, "rollout", rollout_value(rollout));
+        remove_in(table, env, "enabled");
+        drop_same_as_base(table, env, &["rollout"]);
         Ok(())
     })?;
-    report(target, &edited);
+    report(target, &edited, env);
     if !rollout.is_full() {
         println!("  a check without a key gets OFF: a rollout is on without a key only at 100%");
     }
-    done(path, &edited)
+    finish(path, target, &edited)
 }
 
 /// `toggles allow NAME KEY…`, `toggles release allow NAME KEY…`: adds the
 /// keys to the table's `allow` list, creating it.
-pub fn allow(path: &Path, target: Target<'_>, keys: &[String], force: bool) -> Outcome {
-    let edited = write::edit_file(path, false, force, |before, doc| {
+///
+/// With `--env E`, in the table's `env.E.allow`. An environment's list
+/// replaces the base one, so a new one starts as a copy of the base list.
+pub fn allow(
+    path: &Path,
+    target: Target<'_>,
+    keys: &[String],
+    force: bool,
+    choice: &Choice,
+) -> Outcome {
+    let env = choice.name();
+    let edited = write::edit_file_in(path, choice, false, force, |before, doc| {
         target.check(before)?;
         if let Target::Toggle(name) = target {
-            refuse_follower(before, name)?;
+            refuse_follower(before, name, env)?;
         }
         let present = target.own_allow(before);
         let new: Vec<&str> = dedup(keys)
@@ -229,22 +251,37 @@ pub fn allow(path: &Path, target: Target<'_>, keys: &[String], force: bool) -> O
             return Ok(());
         }
         let table = entry(doc, target.section(), target.name())?;
-        let existing = table
-            .as_table_like_mut()
-            .and_then(|t| t.get_mut("allow"))
-            .and_then(Item::as_array_mut);
-        match existing {
+        match own_list(table, env) {
             Some(array) => {
                 for key in new {
                     push(array, key);
                 }
             }
-            None => set(table, "allow", Value::Array(Array::from_iter(new))),
+            None => {
+                // Without a list of its own, an environment has the base
+                // list (`present`); its own list will replace it.
+                let mut list: Vec<&str> = present.iter().map(String::as_str).collect();
+                list.extend(new);
+                set_in(table, env, "allow", Value::Array(Array::from_iter(list)));
+            }
         }
+        drop_same_as_base(table, env, &["allow"]);
         Ok(())
     })?;
-    report(target, &edited);
+    report(target, &edited, env);
     let before = target.own_allow(&edited.before);
+    if let Some(environment) = env
+        && edited.written
+        && !before.is_empty()
+        && KeyLines::new(&edited.text_before, None)
+            .env_line(target.section(), target.name(), environment, "allow")
+            .is_none()
+    {
+        println!(
+            "  `env.{environment}.allow` replaces the base list, so it starts as a copy of it: {}",
+            some_keys(before.iter().map(String::as_str))
+        );
+    }
     for key in dedup(keys) {
         if before.iter().any(|k| k == key) {
             println!("  {key}: already allowed");
@@ -255,14 +292,25 @@ pub fn allow(path: &Path, target: Target<'_>, keys: &[String], force: bool) -> O
     if let Some(note) = allow_matters(target, &edited.after) {
         println!("  {note}");
     }
-    done(path, &edited)
+    finish(path, target, &edited)
 }
 
 /// `toggles disallow NAME KEY…`, `toggles release disallow NAME KEY…`:
 /// removes the keys from the table's `allow` list; without keys left, the
 /// list goes.
-pub fn disallow(path: &Path, target: Target<'_>, keys: &[String], force: bool) -> Outcome {
-    let edited = write::edit_file(path, false, force, |before, doc| {
+///
+/// With `--env E`, in the table's `env.E.allow`: without one, a copy of the
+/// base list without the keys; with no keys left, `env.E.allow = []` when
+/// the base list has keys (removing it would bring them back).
+pub fn disallow(
+    path: &Path,
+    target: Target<'_>,
+    keys: &[String],
+    force: bool,
+    choice: &Choice,
+) -> Outcome {
+    let env = choice.name();
+    let edited = write::edit_file_in(path, choice, false, force, |before, doc| {
         target.check(before)?;
         let present = target.own_allow(before);
         let gone: Vec<&str> = dedup(keys)
@@ -272,24 +320,34 @@ pub fn disallow(path: &Path, target: Target<'_>, keys: &[String], force: bool) -
             return Ok(());
         }
         let table = entry(doc, target.section(), target.name())?;
-        if gone.len() == present.len() {
-            remove(table, "allow");
-            return Ok(());
-        }
-        let array = table
-            .as_table_like_mut()
-            .and_then(|t| t.get_mut("allow"))
-            .and_then(Item::as_array_mut)
-            .ok_or_else(|| edit::layout_error(&format!("{}.allow", target.name())))?;
-        for key in gone {
-            let index = array.iter().position(|v| v.as_str() == Some(key));
-            if let Some(index) = index {
-                take_out(array, index);
+        let base_keys = edit::base_value(table, "allow")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty());
+        if env.is_some() && own_list(table, env).is_none() {
+            let rest: Vec<&str> = present
+                .iter()
+                .map(String::as_str)
+                .filter(|key| !gone.contains(key))
+                .collect();
+            set_in(table, env, "allow", Value::Array(Array::from_iter(rest)));
+        } else if gone.len() == present.len() && env.is_some() && base_keys {
+            set_in(table, env, "allow", Value::Array(Array::new()));
+        } else if gone.len() == present.len() {
+            remove_in(table, env, "allow");
+        } else {
+            let array = own_list(table, env)
+                .ok_or_else(|| edit::layout_error(&format!("{}.allow", target.name())))?;
+            for key in gone {
+                let index = array.iter().position(|v| v.as_str() == Some(key));
+                if let Some(index) = index {
+                    take_out(array, index);
+                }
             }
         }
+        drop_same_as_base(table, env, &["allow"]);
         Ok(())
     })?;
-    report(target, &edited);
+    report(target, &edited, env);
     let before = target.own_allow(&edited.before);
     let after = target.own_allow(&edited.after);
     for key in dedup(keys) {
@@ -307,7 +365,18 @@ pub fn disallow(path: &Path, target: Target<'_>, keys: &[String], force: bool) -
         }
     }
     if !before.is_empty() && after.is_empty() {
-        println!("  no keys left: the `allow` line is removed");
+        match env {
+            Some(environment)
+                if KeyLines::new(&edited.text_after, None)
+                    .env_line(target.section(), target.name(), environment, "allow")
+                    .is_some() =>
+            {
+                println!(
+                    "  no keys left in {environment}: `env.{environment}.allow = []` keeps the base list out"
+                )
+            }
+            _ => println!("  no keys left: the `allow` line is removed"),
+        }
     }
     if let Target::Toggle(name) = target
         && let (Some(b), Some(a)) = (edited.before.get(name), edited.after.get(name))
@@ -319,12 +388,12 @@ pub fn disallow(path: &Path, target: Target<'_>, keys: &[String], force: bool) -
             edit::follows(a)
         );
     }
-    done(path, &edited)
+    finish(path, target, &edited)
 }
 
 /// Refuses an `allow` list on a toggle that follows its release: its own
 /// table would decide from then on, off for every key not in the list.
-fn refuse_follower(snapshot: &Snapshot, name: &str) -> Result<(), Fail> {
+fn refuse_follower(snapshot: &Snapshot, name: &str, env: Option<&str>) -> Result<(), Fail> {
     let Some(toggle) = snapshot.get(name) else {
         return Ok(());
     };
@@ -335,9 +404,10 @@ fn refuse_follower(snapshot: &Snapshot, name: &str) -> Result<(), Fail> {
             toggle_summary(toggle)
         ))
         .help(format!(
-            "allow the keys on the whole release with `toggles release allow {release} KEY…`, \
-             or give `{name}` its own state first (`toggles on|off {name}`, \
-             `toggles rollout {name} PERCENT`)"
+            "allow the keys on the whole release with `toggles release allow {release} KEY…{e}`, \
+             or give `{name}` its own state first (`toggles on|off {name}{e}`, \
+             `toggles rollout {name} PERCENT{e}`)",
+            e = edit::env_flag(env)
         ))),
         _ => Ok(()),
     }
@@ -358,15 +428,16 @@ fn allow_matters(target: Target<'_>, after: &Snapshot) -> Option<String> {
 
 /// The first line of an edit's output: the table's state before and after,
 /// and for a release, which of its toggles do not follow it.
-fn report(target: Target<'_>, edited: &Edited) {
+fn report(target: Target<'_>, edited: &Edited, env: Option<&str>) {
+    let label = edit::who(&target.label(), env);
     match target {
         Target::Toggle(name) => {
             let before = edited.before.get(name).expect("checked");
             let after = edited.after.get(name).expect("kept");
             if edited.written {
-                println!("{name}: {}", transition(before, after, edited));
+                println!("{label}: {}", transition(before, after, edited));
             } else {
-                println!("{name}: already {}", toggle_summary(after));
+                println!("{label}: already {}", toggle_summary(after));
             }
         }
         Target::Release(name) => {
@@ -374,15 +445,30 @@ fn report(target: Target<'_>, edited: &Edited) {
             let after = edited.after.release(name).expect("kept");
             let (b, a) = (release_summary(before), release_summary(after));
             if !edited.written {
-                println!("{}: already {a}", target.label());
+                println!("{label}: already {a}");
             } else if b == a {
-                println!("{}: {a}", target.label());
+                println!("{label}: {a}");
             } else {
-                println!("{}: {b} → {a}", target.label());
+                println!("{label}: {b} → {a}");
             }
-            edit::report_members(&edited.after, after);
+            edit::report_members(&edited.after, after, env);
         }
     }
+}
+
+/// The last lines of an edit: the table in every environment, and whether
+/// the file was written.
+fn finish(path: &Path, target: Target<'_>, edited: &Edited) -> Outcome {
+    edit::report_environments(edited, target.section(), target.name());
+    done(path, edited)
+}
+
+/// The table's own `allow` list in `env` (its `env.E.allow`), as written.
+fn own_list<'d>(table: &'d mut Item, env: Option<&str>) -> Option<&'d mut Array> {
+    scope(table, env, false)?
+        .as_table_like_mut()?
+        .get_mut("allow")?
+        .as_array_mut()
 }
 
 fn dedup(keys: &[String]) -> impl Iterator<Item = &str> {

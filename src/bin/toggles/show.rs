@@ -3,36 +3,65 @@
 use std::path::Path;
 
 use serde::Serialize;
-use toggles::{Date, Reason, Release, Rollout, Snapshot, Source, ToggleInfo};
-use toml_edit::Document;
+use toggles::{Date, Reason, Rollout, Snapshot, Source, ToggleInfo};
 
+use crate::environments::{Choice, Decision, DecisionJson, KeyLines, Origin, Views, decide, label};
 use crate::fail::Fail;
 use crate::list::{ReleaseJson, ToggleJson, percent_json};
 use crate::output::{Colors, Style, age_days, did_you_mean, on_off};
 use crate::rollout::{literal, release_summary, some_keys};
 use crate::{EXIT_OK, Outcome, file};
 
-pub fn run(path: &Path, name: &str, key: Option<&str>, json: bool, colors: Colors) -> Outcome {
-    let (snapshot, bytes) = file::load_with_bytes(path)?;
+pub fn run(
+    path: &Path,
+    name: &str,
+    key: Option<&str>,
+    choice: &Choice,
+    json: bool,
+    colors: Colors,
+) -> Outcome {
+    let (base, bytes) = file::load_with_bytes(path)?;
+    choice.check(path, &base)?;
+    let views = Views::new(path, &bytes, base)?;
+    let snapshot = views
+        .columns()
+        .find(|(environment, _)| *environment == choice.name())
+        .map(|(_, snapshot)| snapshot)
+        .expect("a checked environment has a view");
     let toggle = snapshot
         .get(name)
-        .ok_or_else(|| unknown_toggle(&snapshot, name))?;
+        .ok_or_else(|| unknown_toggle(snapshot, name))?;
     let text = std::str::from_utf8(&bytes).unwrap_or_default();
-    let lines = KeyLines::new(text);
+    let lines = KeyLines::new(text, choice.name());
     let today = Date::today();
     // An empty key is no key, as in the library.
     let empty_key = key == Some("");
     let key = key.filter(|k| !k.is_empty());
-    let told = Told::new(path, &snapshot, toggle, &lines, key);
+    let told = Told::new(path, snapshot, toggle, &lines, key);
+    let decisions: Vec<Decision> = if views.any() {
+        views
+            .columns()
+            .filter_map(|(environment, snapshot)| {
+                let toggle = snapshot.get(name)?;
+                let lines = KeyLines::new(text, environment);
+                Some(decide(toggle, snapshot, &lines, environment))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     if json {
         let shown = Shown {
             toggle: ToggleJson::new(toggle, today),
-            why: why(path, &snapshot, toggle, &lines),
+            why: why(path, snapshot, toggle, &lines),
             release: toggle
                 .release()
                 .and_then(|r| snapshot.release(r))
                 .map(ReleaseJson::new),
             evaluation: told.json,
+            environment: choice.name().map(str::to_owned),
+            environment_from: choice.origin_json(),
+            environments: decisions.iter().map(Decision::json).collect(),
         };
         println!(
             "{}",
@@ -40,18 +69,20 @@ pub fn run(path: &Path, name: &str, key: Option<&str>, json: bool, colors: Color
         );
         return Ok(EXIT_OK);
     }
+    let shown_name = match choice.name() {
+        Some(environment) => format!("{} in {environment}", colors.paint(Style::Bold, name)),
+        None => colors.paint(Style::Bold, name),
+    };
     match key {
         Some(key) => println!(
-            "{} for key {key}: {} — {}",
-            colors.paint(Style::Bold, name),
+            "{shown_name} for key {key}: {} — {}",
             colors.state(told.json.enabled),
             told.why
         ),
         None => println!(
-            "{}: {} — {}",
-            colors.paint(Style::Bold, name),
+            "{shown_name}: {} — {}",
             colors.state(toggle.is_enabled()),
-            why(path, &snapshot, toggle, &lines)
+            why(path, snapshot, toggle, &lines)
         ),
     }
     if let Some(description) = toggle.description() {
@@ -63,14 +94,85 @@ pub fn run(path: &Path, name: &str, key: Option<&str>, json: bool, colors: Color
             release_summary(release)
         );
     }
-    keyed_lines(path, toggle, &lines, key.is_some(), empty_key);
+    let flag = match choice.origin() {
+        Origin::Flag => crate::edit::env_flag(choice.name()),
+        _ => String::new(),
+    };
+    keyed_lines(path, toggle, &lines, key.is_some(), empty_key, &flag);
+    if !decisions.is_empty() {
+        environment_lines(path, &decisions, choice, colors);
+    }
     match (toggle.created(), age_days(toggle.created(), today)) {
         (Some(created), Some(days)) => println!("  created      {created}, {}", ago(days)),
         _ => println!("  created      unknown (no `created` field)"),
     }
     println!("  defined at   {}", file::at(path, toggle.line()));
-    println!("  change it    {}", how_to_change(toggle));
+    let change = match choice.name() {
+        Some(environment) => with_env(&how_to_change(toggle), Some(environment)).replace(
+            "to let its release decide",
+            &format!("to drop its `env.{environment}` values (the base ones apply)"),
+        ),
+        None => how_to_change(toggle),
+    };
+    println!("  change it    {change}");
     Ok(EXIT_OK)
+}
+
+/// One line per environment (the base values first): the state of a check
+/// without a key and the key that decides it, the chosen one marked.
+fn environment_lines(path: &Path, decisions: &[Decision], choice: &Choice, colors: Colors) {
+    println!("  environments (in promotion order)");
+    let width = decisions
+        .iter()
+        .map(|d| label(d.environment.as_deref()).len())
+        .max()
+        .unwrap_or(0);
+    let cells: Vec<String> = decisions.iter().map(Decision::cell).collect();
+    let cell_width = cells.iter().map(String::len).max().unwrap_or(0);
+    for (decision, cell) in decisions.iter().zip(&cells) {
+        let environment = decision.environment.as_deref();
+        let chosen = if environment == choice.name() && choice.origin() != Origin::Neither {
+            match choice.origin() {
+                Origin::Var => format!("  ← {}", toggles::ENVIRONMENT_ENV),
+                _ => "  ← --env".to_owned(),
+            }
+        } else {
+            String::new()
+        };
+        let style = if decision.enabled {
+            Style::On
+        } else {
+            Style::Off
+        };
+        println!(
+            "    {:width$}  {}{}  {}{chosen}",
+            label(environment),
+            colors.paint(style, cell),
+            " ".repeat(cell_width - cell.len()),
+            decision.place(path),
+        );
+    }
+}
+
+/// Each `` `toggles …` `` command of `text` with ` --env ENVIRONMENT`
+/// added, when one is chosen.
+fn with_env(text: &str, environment: Option<&str>) -> String {
+    let Some(environment) = environment else {
+        return text.to_owned();
+    };
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("`toggles ") {
+        let Some(len) = rest[start + 1..].find('`') else {
+            break;
+        };
+        let end = start + 1 + len;
+        out.push_str(&rest[..end]);
+        out.push_str(&format!(" --env {environment}`"));
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The table that decides a toggle, as `(section, name)` in the file: its
@@ -92,7 +194,14 @@ fn table_name(toggle: &ToggleInfo) -> String {
 
 /// The `rollout`, `allow` and key-less lines of `show`, for a toggle whose
 /// deciding table has a rollout or an `allow` list.
-fn keyed_lines(path: &Path, toggle: &ToggleInfo, lines: &KeyLines, keyed: bool, empty_key: bool) {
+fn keyed_lines(
+    path: &Path,
+    toggle: &ToggleInfo,
+    lines: &KeyLines<'_>,
+    keyed: bool,
+    empty_key: bool,
+    env_flag: &str,
+) {
     let (section, table) = deciding_table(toggle);
     let of = match section {
         "releases" => format!(", release {table}'s"),
@@ -134,7 +243,7 @@ fn keyed_lines(path: &Path, toggle: &ToggleInfo, lines: &KeyLines, keyed: bool, 
             );
         } else if !keyed {
             println!(
-                "  a key        `toggles show {} --key KEY` says what one key gets",
+                "  a key        `toggles show {}{env_flag} --key KEY` says what one key gets",
                 toggle.name()
             );
         }
@@ -153,12 +262,13 @@ impl Told {
         path: &Path,
         snapshot: &Snapshot,
         toggle: &ToggleInfo,
-        lines: &KeyLines,
+        lines: &KeyLines<'_>,
         key: Option<&str>,
     ) -> Told {
         let evaluation = toggle.evaluate(key);
         let (section, table) = deciding_table(toggle);
         let found = |field: &str| lines.find(section, table, field);
+        let written = |field: &str| lines.written(section, table, field);
         let header = match section {
             "releases" => snapshot.release(table).map_or(toggle.line(), |r| r.line()),
             _ => toggle.line(),
@@ -183,12 +293,14 @@ impl Told {
                 };
                 let by = match section {
                     "releases" => format!(
-                        "the rollout of release {table} (`rollout = {}`, {}), bucketed by the release",
+                        "the rollout of release {table} (`{} = {}`, {}), bucketed by the release",
+                        written("rollout"),
                         literal(rollout),
                         file::at(path, line)
                     ),
                     _ => format!(
-                        "the toggle's own rollout (`rollout = {}`, {})",
+                        "the toggle's own rollout (`{} = {}`, {})",
+                        written("rollout"),
                         literal(rollout),
                         file::at(path, line)
                     ),
@@ -203,7 +315,8 @@ impl Told {
             Reason::NoKey { rollout } => {
                 let line = found("rollout").unwrap_or(header);
                 let why = format!(
-                    "a check without a key: the rollout of {place} (`rollout = {}`, {}) is on without a key only at 100%",
+                    "a check without a key: the rollout of {place} (`{} = {}`, {}) is on without a key only at 100%",
+                    written("rollout"),
                     literal(rollout),
                     file::at(path, line)
                 );
@@ -215,7 +328,8 @@ impl Told {
                     Some(key) if toggle.allow().len() > 0 => format!(
                         "{key} is not in the `allow` list of {place}, so its {} decides ({})",
                         match found("enabled") {
-                            Some(_) => format!("`enabled = {}`", toggle.is_enabled()),
+                            Some(_) =>
+                                format!("`{} = {}`", written("enabled"), toggle.is_enabled()),
                             None => "absent `enabled` (off)".to_owned(),
                         },
                         file::at(path, line)
@@ -249,15 +363,25 @@ impl Told {
 /// decides it: the `enabled` (or `rollout`) line of the toggle, or of its
 /// release when it follows it (the table's first line when there is none),
 /// e.g. `from release checkout-v2 (toggles.toml:5)`.
-fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo, lines: &KeyLines) -> String {
+fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo, lines: &KeyLines<'_>) -> String {
     let own = file::at(path, lines.toggle(toggle, "enabled"));
     let release = toggle.release().and_then(|r| snapshot.release(r));
     let rollout = toggle.rollout().map(|rollout| {
-        let line = match (toggle.source(), release) {
-            (Source::Release, Some(release)) => lines.release(release, "rollout"),
-            _ => lines.toggle(toggle, "rollout"),
+        let (line, written) = match (toggle.source(), release) {
+            (Source::Release, Some(release)) => (
+                lines.release(release, "rollout"),
+                lines.written("releases", release.name(), "rollout"),
+            ),
+            _ => (
+                lines.toggle(toggle, "rollout"),
+                lines.written("toggles", toggle.name(), "rollout"),
+            ),
         };
-        format!("`rollout = {}`, {}", literal(rollout), file::at(path, line))
+        format!(
+            "`{written} = {}`, {}",
+            literal(rollout),
+            file::at(path, line)
+        )
     });
     let only_allow =
         toggle.allow().len() > 0 && lines.find("toggles", toggle.name(), "enabled").is_none();
@@ -268,7 +392,8 @@ fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo, lines: &KeyLines) 
             file::at(path, lines.toggle(toggle, "allow"))
         ),
         (None, false) => format!(
-            "set on the toggle itself (`enabled = {}`, {own})",
+            "set on the toggle itself (`{} = {}`, {own})",
+            lines.written("toggles", toggle.name(), "enabled"),
             toggle.is_enabled()
         ),
     };
@@ -288,58 +413,6 @@ fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo, lines: &KeyLines) 
             ),
         },
         _ => format!("by default: no `enabled` and no release ({own})"),
-    }
-}
-
-/// The lines of the `enabled`, `rollout` and `allow` keys, found in the
-/// text through `toml_edit`'s spans: the library's `line()` is the first
-/// line of a table, and a key may be anywhere in it (or a dotted key, or in
-/// an inline table).
-struct KeyLines<'t> {
-    text: &'t str,
-    /// `None` if `toml_edit` cannot read a text the library accepted: the
-    /// tables' first lines are used then.
-    document: Option<Document<&'t str>>,
-}
-
-impl<'t> KeyLines<'t> {
-    fn new(text: &'t str) -> KeyLines<'t> {
-        // `toml_edit` does not take a byte-order mark; it holds no newline,
-        // so the lines are the same without it.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        KeyLines {
-            text,
-            document: Document::parse(text).ok(),
-        }
-    }
-
-    /// The toggle's `field` line, else its table's first line.
-    fn toggle(&self, toggle: &ToggleInfo, field: &str) -> usize {
-        self.find("toggles", toggle.name(), field)
-            .unwrap_or_else(|| toggle.line())
-    }
-
-    /// The release's `field` line, else its table's first line.
-    fn release(&self, release: &Release, field: &str) -> usize {
-        self.find("releases", release.name(), field)
-            .unwrap_or_else(|| release.line())
-    }
-
-    /// The 1-based line of `SECTION.NAME.FIELD`, however it is written.
-    fn find(&self, section: &str, name: &str, field: &str) -> Option<usize> {
-        let table = self
-            .document
-            .as_ref()?
-            .as_item()
-            .as_table_like()?
-            .get(section)?
-            .as_table_like()?
-            .get(name)?
-            .as_table_like()?;
-        let (key, value) = table.get_key_value(field)?;
-        let start = value.span().or_else(|| key.span())?.start;
-        let before = self.text.as_bytes().get(..start)?;
-        Some(before.iter().filter(|&&b| b == b'\n').count() + 1)
     }
 }
 
@@ -401,6 +474,14 @@ struct Shown {
     release: Option<ReleaseJson>,
     /// What a check with `--key` (or without a key) gets, and why.
     evaluation: EvaluationJson,
+    /// The environment read (`--env`, else `TOGGLES_ENV`), or null for the
+    /// base values.
+    environment: Option<String>,
+    /// `--env`, `TOGGLES_ENV`, or null.
+    environment_from: Option<&'static str>,
+    /// One entry per column (the base values, then each declared
+    /// environment in promotion order); empty without `environments`.
+    environments: Vec<DecisionJson>,
 }
 
 /// `show --json`'s `evaluation`.

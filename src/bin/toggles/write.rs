@@ -29,15 +29,23 @@ use std::path::{Path, PathBuf};
 use toggles::{FileLock, Snapshot};
 use toml_edit::DocumentMut;
 
+use crate::environments::{Choice, Views};
 use crate::fail::Fail;
 use crate::file;
 
 /// The file before and after an edit.
 pub struct Edited {
+    /// In the environment edited (the base values without `--env`).
     pub before: Snapshot,
     pub after: Snapshot,
     /// Whether the file was written (false when the edit changed nothing).
     pub written: bool,
+    /// The file after the edit as every environment sees it.
+    pub views: Views,
+    /// The text before and after the edit (without CRLF or BOM changes:
+    /// for finding lines).
+    pub text_before: String,
+    pub text_after: String,
 }
 
 /// Applies `change` to the file at `path` and replaces it atomically, under
@@ -48,6 +56,19 @@ pub struct Edited {
 /// it fails, nothing is written.
 pub fn edit_file(
     path: &Path,
+    create: bool,
+    force: bool,
+    change: impl FnOnce(&Snapshot, &mut DocumentMut) -> Result<(), Fail>,
+) -> Result<Edited, Fail> {
+    edit_file_in(path, &Choice::base(), create, force, change)
+}
+
+/// [`edit_file`] in an environment: `change` sees the file as `choice`
+/// reads it (refused if the file does not declare it), and the new text is
+/// validated in the base values and in every declared environment.
+pub fn edit_file_in(
+    path: &Path,
+    choice: &Choice,
     create: bool,
     force: bool,
     change: impl FnOnce(&Snapshot, &mut DocumentMut) -> Result<(), Fail>,
@@ -65,6 +86,11 @@ pub fn edit_file(
             "fix the file first: the CLI only edits a valid file, and never writes an invalid one",
         )
     })?;
+    choice.check(path, &before)?;
+    let before = match choice.name() {
+        Some(environment) => Snapshot::parse_in(path, &bytes, Some(environment))?,
+        None => before,
+    };
     let text = std::str::from_utf8(&bytes).expect("the library accepts only UTF-8");
     let style = Style::of(text);
     let mut document: DocumentMut = style
@@ -75,20 +101,28 @@ pub fn edit_file(
     change(&before, &mut document)?;
 
     let new_text = style.apply(&document.to_string());
-    if new_text.as_bytes() == bytes.as_slice() {
-        let after = Snapshot::parse(path, &bytes)?;
-        return Ok(Edited {
-            before,
-            after,
-            written: false,
-        });
-    }
-    let after = Snapshot::parse(path, new_text.as_bytes()).map_err(|e| {
+    let invalid = |e: toggles::Error| {
         Fail::error(format!(
             "this edit would make the file invalid, so nothing was written:\n{e}"
         ))
         .help("this is a bug in the toggles CLI: please report it with the file")
-    })?;
+    };
+    // Every environment, base values first: the edit is written only if
+    // the file is valid in each.
+    let views = Snapshot::parse(path, new_text.as_bytes())
+        .and_then(|base| Views::new(path, new_text.as_bytes(), base))
+        .map_err(invalid)?;
+    let after = Snapshot::parse_in(path, new_text.as_bytes(), choice.name()).map_err(invalid)?;
+    if new_text.as_bytes() == bytes.as_slice() {
+        return Ok(Edited {
+            before,
+            after,
+            written: false,
+            views,
+            text_before: text.to_owned(),
+            text_after: new_text,
+        });
+    }
     if let Some(metadata) = &metadata
         && !force
         && let Some(mode) = read_only(metadata)
@@ -108,6 +142,9 @@ pub fn edit_file(
         before,
         after,
         written: true,
+        views,
+        text_before: text.to_owned(),
+        text_after: new_text,
     })
 }
 
