@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::common::{Run, run_within};
+use crate::common::{Run, command, folder_with, run_within};
 
 /// Far more than any command takes; a command that blocks is killed then.
 const NO_HANG: Duration = Duration::from_secs(20);
@@ -153,4 +153,32 @@ fn a_dangling_symlink_gets_one_message_naming_the_link_and_its_target() {
     assert_eq!(seen.len(), 1, "{seen:#?}");
     assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
     assert!(!dir.path().join("missing-target.toml").exists());
+}
+
+/// A reader that stops early (`toggles list | head -1`) ends the command
+/// quietly, as with other Unix tools: no panic about a broken pipe.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::process::Stdio;
+    let mut text = String::new();
+    for i in 0..3_000 {
+        text.push_str(&format!(
+            "[toggles.t{i:05}]\ndescription = \"{}\"\n",
+            "x".repeat(60)
+        ));
+    }
+    let (dir, _path) = folder_with(&text);
+    let mut child = command(dir.path(), &["list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // More than a pipe holds is written: closing the reader now makes a
+    // write fail.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }

@@ -309,7 +309,24 @@ fn name(value: &str) -> Result<String, String> {
     }
 }
 
+/// Lets a closed pipe end the process as it ends other Unix tools: `toggles
+/// list | head` stops quietly when `head` has read enough. Rust ignores
+/// SIGPIPE by default, so every `println!` after the reader left would
+/// panic with "failed printing to stdout: Broken pipe".
+#[cfg(unix)]
+fn default_sigpipe() {
+    // SAFETY: restoring a signal's default disposition at the start of
+    // `main`, before any other thread exists; no handler runs Rust code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn default_sigpipe() {}
+
 fn main() -> ExitCode {
+    default_sigpipe();
     let cli = Cli::parse();
     let choice = cli.global.color;
     let colors = output::Colors::for_stdout(choice);
