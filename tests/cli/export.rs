@@ -131,3 +131,40 @@ fn mistakes_are_refused_with_what_to_do() {
         "nothing is written from an invalid file"
     );
 }
+
+/// A flagd deployment serves one environment: `--env` exports the file as
+/// that environment sees it; an undeclared one is refused.
+#[test]
+fn env_exports_one_environments_flags() {
+    let file = "environments = [\"staging\", \"production\"]\n\
+                [toggles.a]\nenabled = false\nenv.staging.enabled = true\n\
+                env.production.rollout = 5\n";
+    let (dir, _) = folder_with(file);
+    let default_variant = |args: &[&str]| {
+        let mut all = vec!["export", "--format", "flagd"];
+        all.extend_from_slice(args);
+        let json: serde_json::Value =
+            serde_json::from_str(&run_ok(dir.path(), &all).stdout).unwrap();
+        let flag = json["flags"]["a"].clone();
+        (
+            flag["defaultVariant"].clone(),
+            flag.get("targeting").is_some(),
+        )
+    };
+    assert_eq!(default_variant(&[]), ("off".into(), false));
+    assert_eq!(default_variant(&["--env", "staging"]), ("on".into(), false));
+    assert_eq!(
+        default_variant(&["--env", "production"]),
+        ("off".into(), true)
+    );
+    let run = expect(
+        dir.path(),
+        &["export", "--format", "flagd", "--env", "prod"],
+        1,
+    );
+    assert!(
+        run.stderr.contains("did you mean `production`?"),
+        "{}",
+        run.stderr
+    );
+}

@@ -69,6 +69,9 @@ pub struct ExportArgs {
     /// then a rename) instead of stdout
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub env: crate::environments::ReadEnv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -78,7 +81,14 @@ pub enum Format {
 }
 
 pub fn run(path: &Path, args: &ExportArgs) -> Outcome {
-    let snapshot = file::load(path)?;
+    let (base, bytes) = file::load_with_bytes(path)?;
+    let choice = args.env.choice();
+    choice.check(path, &base)?;
+    // The flags of one environment: a flagd deployment serves one.
+    let snapshot = match choice.name() {
+        Some(environment) => Snapshot::parse_in(path, &bytes, Some(environment))?,
+        None => base,
+    };
     let text = match args.format {
         Format::Flagd => flagd(&snapshot),
     };
@@ -86,8 +96,11 @@ pub fn run(path: &Path, args: &ExportArgs) -> Outcome {
         None => to_stdout(&text)?,
         Some(out) => {
             to_file(path, out, text.as_bytes())?;
+            let environment = snapshot
+                .environment()
+                .map_or_else(String::new, |e| format!(" in environment {e}"));
             eprintln!(
-                "{}: {} flags (bucketing {}) written from {}",
+                "{}: {} flags (bucketing {}) written from {}{environment}",
                 out.display(),
                 snapshot.toggles().len(),
                 snapshot.bucketing(),

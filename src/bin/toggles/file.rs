@@ -32,12 +32,8 @@ pub fn resolve(flag: Option<PathBuf>) -> Result<PathBuf, Fail> {
     }
 }
 
-/// Reads and validates the file: a missing or invalid file is an error.
-pub fn load(path: &Path) -> Result<Snapshot, Fail> {
-    load_with_bytes(path).map(|(snapshot, _)| snapshot)
-}
-
-/// [`load`], and the bytes the snapshot was parsed from.
+/// Reads and validates the file (its base values): a missing or invalid
+/// file is an error. With the bytes, to read it in an environment too.
 pub fn load_with_bytes(path: &Path) -> Result<(Snapshot, Vec<u8>), Fail> {
     complete_interrupted_append(path);
     let (bytes, _) = read(path).map_err(|e| e.fail(path))?;
