@@ -31,10 +31,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::environments::KeyLines;
 use clap::Args;
 use serde::Serialize;
 use toggles::{Bucketing, Rollout, Snapshot, Source, ToggleInfo};
-use toml_edit::Document;
 
 use crate::fail::Fail;
 use crate::list::percent_json;
@@ -104,7 +104,7 @@ pub fn run(path: &Path, args: &DiffArgs, colors: Colors) -> Outcome {
     }
     let fail_on = check_fail_on(&args.fail_on, &views)?;
     let text = std::str::from_utf8(&new_bytes).unwrap_or_default();
-    let fields = Fields::new(text);
+    let fields = KeyLines::new(text, None);
     let changes = compare(path, &old, &new, &views, &fields);
     let failed: Vec<&str> = fail_on
         .iter()
@@ -347,7 +347,7 @@ fn compare(
     old: &Version,
     new: &Version,
     views: &[Option<String>],
-    fields: &Fields<'_>,
+    fields: &KeyLines<'_>,
 ) -> Vec<Change> {
     let mut changes = Vec::new();
     for view in views {
@@ -483,7 +483,7 @@ fn why(
     environment: Option<&str>,
     slot_changed: bool,
     allow_changed: bool,
-    fields: &Fields<'_>,
+    fields: &KeyLines<'_>,
 ) -> (String, Option<usize>) {
     let (section, table, prefix, header) = match (toggle.source(), toggle.release()) {
         (Source::Own, _) => ("toggles", toggle.name(), String::new(), toggle.line()),
@@ -509,15 +509,13 @@ fn why(
     let mut parts: Vec<(String, usize)> = Vec::new();
     if slot_changed {
         parts.push(
-            fields
-                .field(section, table, environment, &["enabled", "rollout"])
+            field(fields, section, table, environment, &["enabled", "rollout"])
                 .unwrap_or_else(|| ("no enabled or rollout (off)".to_owned(), header)),
         );
     }
     if allow_changed {
         parts.push(
-            fields
-                .field(section, table, environment, &["allow"])
+            field(fields, section, table, environment, &["allow"])
                 .unwrap_or_else(|| ("no allow".to_owned(), header)),
         );
     }
@@ -529,61 +527,19 @@ fn why(
     (format!("{prefix}{text}"), parts.first().map(|(_, l)| *l))
 }
 
-/// The lines of fields in the working file, found through `toml_edit`'s
-/// spans (a field may be anywhere in its table, dotted, or in a table of
-/// its own such as `[toggles.a.env.production]`).
-struct Fields<'t> {
-    text: &'t str,
-    /// `None` if `toml_edit` cannot read a text the library accepted: the
-    /// tables' first lines are used then.
-    document: Option<Document<&'t str>>,
-}
-
-impl<'t> Fields<'t> {
-    fn new(text: &'t str) -> Fields<'t> {
-        // `toml_edit` does not take a byte-order mark; it holds no newline,
-        // so the lines are the same without it.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        Fields {
-            text,
-            document: Document::parse(text).ok(),
-        }
-    }
-
-    /// The first of `names` that the table sets in `environment`
-    /// (`env.E.NAME`), else in its base values, with its line.
-    fn field(
-        &self,
-        section: &str,
-        table: &str,
-        environment: Option<&str>,
-        names: &[&str],
-    ) -> Option<(String, usize)> {
-        if let Some(environment) = environment {
-            for name in names {
-                if let Some(line) = self.line(&[section, table, "env", environment, name]) {
-                    return Some((format!("env.{environment}.{name}"), line));
-                }
-            }
-        }
-        names.iter().find_map(|name| {
-            self.line(&[section, table, name])
-                .map(|line| ((*name).to_owned(), line))
-        })
-    }
-
-    /// The 1-based line of the value at `keys`, however it is written.
-    fn line(&self, keys: &[&str]) -> Option<usize> {
-        let (last, tables) = keys.split_last()?;
-        let mut table = self.document.as_ref()?.as_item().as_table_like()?;
-        for key in tables {
-            table = table.get(key)?.as_table_like()?;
-        }
-        let (key, value) = table.get_key_value(last)?;
-        let start = value.span().or_else(|| key.span())?.start;
-        let before = self.text.as_bytes().get(..start)?;
-        Some(before.iter().filter(|&&b| b == b'\n').count() + 1)
-    }
+/// The first of `names` that gives `SECTION.TABLE` its value in
+/// `environment`, as written (`env.production.enabled`, `rollout`), and
+/// its line: the library's rule, through [`KeyLines::locate`].
+fn field(
+    lines: &KeyLines<'_>,
+    section: &str,
+    table: &str,
+    environment: Option<&str>,
+    names: &[&str],
+) -> Option<(String, usize)> {
+    names
+        .iter()
+        .find_map(|name| lines.locate(section, table, name, environment))
 }
 
 /// The text output: one line per (view, toggle) change, or one `all` line
@@ -947,20 +903,20 @@ mod tests {
         let text = "environments = [\"staging\", \"production\"]\n\
                     [toggles.a]\nenabled = false\nenv.staging.rollout = 5\n\
                     [toggles.a.env.production]\nenabled = true\n";
-        let fields = Fields::new(text);
+        let fields = KeyLines::new(text, None);
         let slot = ["enabled", "rollout"];
         assert_eq!(
-            fields.field("toggles", "a", Some("staging"), &slot),
+            field(&fields, "toggles", "a", Some("staging"), &slot),
             Some(("env.staging.rollout".to_owned(), 4))
         );
         assert_eq!(
-            fields.field("toggles", "a", Some("production"), &slot),
+            field(&fields, "toggles", "a", Some("production"), &slot),
             Some(("env.production.enabled".to_owned(), 6))
         );
         assert_eq!(
-            fields.field("toggles", "a", None, &slot),
+            field(&fields, "toggles", "a", None, &slot),
             Some(("enabled".to_owned(), 3))
         );
-        assert_eq!(fields.field("toggles", "a", None, &["allow"]), None);
+        assert_eq!(field(&fields, "toggles", "a", None, &["allow"]), None);
     }
 }
