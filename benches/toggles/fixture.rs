@@ -18,6 +18,18 @@ pub const RELEASE_ROLLOUT: &str = "checkout_rollout_member";
 /// A key of a typical length (25 bytes: a prefixed id), not in any allow list.
 pub const KEY: &str = "user-7f3c9a2e-41b8-4d0e-9";
 
+/// `env.production` values for [`CHECKED`] and [`ROLLOUT`], appended to a
+/// file with [`ROLLOUTS`] that declares `staging` and `production`. TOML
+/// lets a table be extended by dotted keys only in its own section, so
+/// these come as `[toggles.NAME.env.production]` tables.
+pub const ENVIRONMENT_VALUES: &str = "
+[toggles.new_checkout_flow.env.production]
+enabled = false
+
+[toggles.search_rollout.env.production]
+rollout = 5
+";
+
 /// Toggles with rollouts, appended to a [`file`] where keyed checks are
 /// measured (the plain fixture stays as it was, for the parse benchmarks).
 pub const ROLLOUTS: &str = "

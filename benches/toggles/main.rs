@@ -38,6 +38,10 @@ static CHECKED_TOGGLE: Toggle = Toggle::new(CHECKED);
 struct World {
     _dir: tempfile::TempDir,
     store: Store,
+    /// The same toggles in a file that declares environments, read in
+    /// `production` (which changes the checked toggles' values): a check
+    /// must cost the same, as environments are applied at load.
+    production: Store,
     rwlock: RwLock<HashMap<String, bool>>,
     arcswap: ArcSwap<HashMap<String, bool>>,
 }
@@ -56,6 +60,20 @@ impl World {
             .open()
             .expect("the fixture is valid");
         toggles::init_with(store.clone());
+        let with_environments = dir.path().join("environments.toml");
+        let text = format!(
+            "environments = [\"staging\", \"production\"]\n{}{ROLLOUTS}{}",
+            fixture::file(TOGGLES, RELEASES, true),
+            fixture::ENVIRONMENT_VALUES
+        );
+        std::fs::write(&with_environments, text).expect("write");
+        let production = Store::builder(&with_environments)
+            .environment("production")
+            .watch(false)
+            .append_unknown(false)
+            .open()
+            .expect("the fixture is valid");
+        assert!(!production.is_enabled(CHECKED), "production overrides it");
         let map: HashMap<String, bool> = store
             .snapshot()
             .toggles()
@@ -66,6 +84,7 @@ impl World {
         World {
             _dir: dir,
             store,
+            production,
             rwlock: RwLock::new(map.clone()),
             arcswap: ArcSwap::from_pointee(map),
         }
@@ -144,6 +163,14 @@ fn checks(c: &mut Criterion, world: &World) {
     let info = snapshot.get(ROLLOUT).expect("in the fixture");
     g.bench_function("toggle_info_keyed_rollout", |b| {
         b.iter(|| info.is_enabled_for(black_box(KEY)))
+    });
+    // The same checks in a store read in an environment.
+    let production = &world.production;
+    g.bench_function("store_by_name_in_environment", |b| {
+        b.iter(|| production.is_enabled(black_box(CHECKED)))
+    });
+    g.bench_function("store_keyed_rollout_in_environment", |b| {
+        b.iter(|| production.is_enabled_for(black_box(ROLLOUT), black_box(KEY)))
     });
     // An unknown name: off, and (appends being off here) nothing queued.
     g.bench_function("store_unknown_name", |b| {

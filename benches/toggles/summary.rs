@@ -80,6 +80,14 @@ pub fn print(started: SystemTime, latencies: &[Latencies]) {
             "`store.is_enabled_for(\"x\", key)`, own rollout",
         ),
         (
+            "store_by_name_in_environment",
+            "`store.is_enabled(\"x\")`, a store read in `production`",
+        ),
+        (
+            "store_keyed_rollout_in_environment",
+            "`store.is_enabled_for(\"x\", key)`, own rollout, in `production`",
+        ),
+        (
             "snapshot_keyed_release_rollout",
             "`snapshot.is_enabled_for(\"x\", key)`, release rollout",
         ),
