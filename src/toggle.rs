@@ -153,7 +153,7 @@ impl Toggle {
     fn refresh(&self) -> u64 {
         let store = global::global_arc();
         let snapshot = store.current();
-        let word = match snapshot.state(self.name) {
+        let word = match snapshot.state_and_targeted(self.name) {
             Some((on, targeted)) => {
                 snapshot.generation() << SHIFT
                     | if on { ON } else { 0 }

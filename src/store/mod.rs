@@ -426,7 +426,7 @@ impl Store {
             return value;
         }
         match self.inner.shared.current.load().state(name) {
-            Some((value, _)) => value,
+            Some(value) => value,
             None => {
                 self.inner.shared.note_unknown(name);
                 false
