@@ -19,6 +19,17 @@
 //!   hashes JavaScript strings as UTF-16 code units, not UTF-8). flagd
 //!   refuses an empty targeting key and serves the default variant: here
 //!   an empty key is no key, which gives the same answer.
+//! - **A store's environment is fixed when it opens.** `TOGGLES_ENV` (or
+//!   [`Builder::environment`](crate::Builder::environment)) is read once;
+//!   changing the variable of a running process changes nothing, and the
+//!   global store keeps its environment until [`init`](crate::init)
+//!   replaces it. A save that stops declaring a running store's
+//!   environment is refused like any broken save: the last good version
+//!   stays.
+//! - **Files with `env` values are read by the TOML parser**, not the fast
+//!   line reader (dotted keys are beyond it): a large file with
+//!   environments loads a few times slower (milliseconds for thousands of
+//!   toggles); checks are unaffected.
 //! - **A keyed check of a rollout hashes the key** (MurmurHash3 over the
 //!   key and a few bytes): a few times a key-less check, still without a
 //!   lock or an allocation (the name's part of the value is hashed once, at
