@@ -88,6 +88,17 @@ pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).expect("read the file")
 }
 
+/// `text` with each `from` replaced by `to`, each found exactly once (so an
+/// expected file is the fixture with named edits, nothing else).
+pub fn edited(text: &str, edits: &[(&str, &str)]) -> String {
+    let mut text = text.to_owned();
+    for (from, to) in edits {
+        assert_eq!(text.matches(from).count(), 1, "{from:?} must be unique");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
 /// Today in the form the CLI writes, and `days` days before it.
 pub fn today() -> toggles::Date {
     toggles::Date::today()

@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{expect, folder_with, read, run_ok, today};
+use crate::common::{edited, expect, folder_with, read, run_ok, today};
 
 /// Comments everywhere, odd spacing, indentation, dotted keys, an inline
 /// table, a literal string, blank lines and a trailing comment.
@@ -36,16 +36,6 @@ created = 2020-01-01 # old
 # trailing comment
 "#;
 
-/// `MESSY` with `from` replaced by `to`, exactly once.
-fn messy_with(edits: &[(&str, &str)]) -> String {
-    let mut text = MESSY.to_owned();
-    for (from, to) in edits {
-        assert_eq!(text.matches(from).count(), 1, "{from:?} must be unique");
-        text = text.replacen(from, to, 1);
-    }
-    text
-}
-
 #[test]
 fn on_and_off_change_only_the_values() {
     let (dir, path) = folder_with(MESSY);
@@ -63,35 +53,41 @@ fn on_and_off_change_only_the_values() {
     );
     assert_eq!(
         read(&path),
-        messy_with(&[
-            ("dotted.enabled = false", "dotted.enabled = true"),
-            (
-                r#"inline = { release = "checkout-v2" }"#,
-                r#"inline = { release = "checkout-v2", enabled = true }"#
-            ),
-        ])
+        edited(
+            MESSY,
+            &[
+                ("dotted.enabled = false", "dotted.enabled = true"),
+                (
+                    r#"inline = { release = "checkout-v2" }"#,
+                    r#"inline = { release = "checkout-v2", enabled = true }"#
+                ),
+            ]
+        )
     );
 
     run_ok(dir.path(), &["off", "dark_mode"]);
     run_ok(dir.path(), &["on", "new_cart"]);
     assert_eq!(
         read(&path),
-        messy_with(&[
-            ("dotted.enabled = false", "dotted.enabled = true"),
-            (
-                r#"inline = { release = "checkout-v2" }"#,
-                r#"inline = { release = "checkout-v2", enabled = true }"#
-            ),
-            (
-                "# why it is on\nenabled = true",
-                "# why it is on\nenabled = false"
-            ),
-            // A new key goes last in its table, indented like its neighbours.
-            (
-                "    created = 2026-11-24\n",
-                "    created = 2026-11-24\n    enabled = true\n"
-            ),
-        ])
+        edited(
+            MESSY,
+            &[
+                ("dotted.enabled = false", "dotted.enabled = true"),
+                (
+                    r#"inline = { release = "checkout-v2" }"#,
+                    r#"inline = { release = "checkout-v2", enabled = true }"#
+                ),
+                (
+                    "# why it is on\nenabled = true",
+                    "# why it is on\nenabled = false"
+                ),
+                // A new key goes last in its table, indented like its neighbours.
+                (
+                    "    created = 2026-11-24\n",
+                    "    created = 2026-11-24\n    enabled = true\n"
+                ),
+            ]
+        )
     );
 }
 
@@ -118,16 +114,19 @@ fn release_on_keeps_the_trailing_comment_and_reports_members() {
     );
     assert_eq!(
         read(&path),
-        messy_with(&[
-            (
-                "enabled = false   # flip when ready",
-                "enabled = true   # flip when ready"
-            ),
-            (
-                "    created = 2026-11-24\n",
-                "    created = 2026-11-24\n    enabled = false\n"
-            ),
-        ])
+        edited(
+            MESSY,
+            &[
+                (
+                    "enabled = false   # flip when ready",
+                    "enabled = true   # flip when ready"
+                ),
+                (
+                    "    created = 2026-11-24\n",
+                    "    created = 2026-11-24\n    enabled = false\n"
+                ),
+            ]
+        )
     );
     let out = run_ok(dir.path(), &["release", "on", "checkout-v2"]);
     assert!(
@@ -148,7 +147,10 @@ fn follow_drops_the_own_state_but_keeps_the_comment_above_it() {
     );
     assert_eq!(
         read(&path),
-        messy_with(&[("# why it is on\nenabled = true\n", "# why it is on\n")])
+        edited(
+            MESSY,
+            &[("# why it is on\nenabled = true\n", "# why it is on\n")]
+        )
     );
 
     run_ok(dir.path(), &["on", "new_cart"]);
@@ -161,7 +163,10 @@ fn follow_drops_the_own_state_but_keeps_the_comment_above_it() {
     );
     assert_eq!(
         read(&path),
-        messy_with(&[("# why it is on\nenabled = true\n", "# why it is on\n")])
+        edited(
+            MESSY,
+            &[("# why it is on\nenabled = true\n", "# why it is on\n")]
+        )
     );
 }
 
@@ -194,10 +199,13 @@ fn add_appends_a_table_after_the_other_toggles() {
         "\n[toggles.brand_new]\ndescription = 'Say \"hi\" \\ there'\nrelease = \"checkout-v2\"\ncreated = {}\n",
         today()
     );
-    let expected = messy_with(&[(
-        "created = 2020-01-01 # old\n",
-        &format!("created = 2020-01-01 # old\n{table}"),
-    )]);
+    let expected = edited(
+        MESSY,
+        &[(
+            "created = 2020-01-01 # old\n",
+            &format!("created = 2020-01-01 # old\n{table}"),
+        )],
+    );
     assert_eq!(read(&path), expected);
     let snapshot = toggles::Snapshot::parse("t", read(&path).as_bytes()).unwrap();
     assert_eq!(
@@ -260,10 +268,13 @@ fn assign_sets_the_release_and_create_makes_what_is_missing() {
     );
     assert_eq!(
         read(&path),
-        messy_with(&[(
-            "created = 2020-01-01 # old\n",
-            "created = 2020-01-01 # old\nrelease = \"checkout-v2\"\n"
-        )])
+        edited(
+            MESSY,
+            &[(
+                "created = 2020-01-01 # old\n",
+                "created = 2020-01-01 # old\nrelease = \"checkout-v2\"\n"
+            )]
+        )
     );
 
     let before = read(&path);
@@ -392,10 +403,13 @@ fn a_symlinked_file_is_edited_through_the_link_and_stays_a_link() {
         fs::read_link(&link).unwrap(),
         Path::new("../shared/real-toggles.toml")
     );
-    let expected = messy_with(&[(
-        "# why it is on\nenabled = true",
-        "# why it is on\nenabled = false",
-    )]);
+    let expected = edited(
+        MESSY,
+        &[(
+            "# why it is on\nenabled = true",
+            "# why it is on\nenabled = false",
+        )],
+    );
     assert_eq!(read(&target), expected);
     assert_eq!(
         fs::metadata(&target).unwrap().permissions().mode() & 0o777,

@@ -10,7 +10,7 @@ use std::fs;
 
 use toggles::{Reason, Snapshot};
 
-use crate::common::{expect, folder_with, read, run_ok};
+use crate::common::{edited, expect, folder_with, read, run_ok};
 
 /// Comments around and inside the tables the edits touch.
 const FILE: &str = r#"# Rollouts of the shop.
@@ -42,16 +42,6 @@ created = 2026-11-26
 [toggles.dark_mode]
 enabled = true # for everyone
 "#;
-
-/// `FILE` with each `from` replaced by `to`, each exactly once.
-fn file_with(edits: &[(&str, &str)]) -> String {
-    let mut text = FILE.to_owned();
-    for (from, to) in edits {
-        assert_eq!(text.matches(from).count(), 1, "{from:?} must be unique");
-        text = text.replacen(from, to, 1);
-    }
-    text
-}
 
 fn snapshot(text: &str) -> Snapshot {
     Snapshot::parse("toggles.toml", text.as_bytes()).expect("a valid file")
@@ -299,12 +289,12 @@ fn rollout_sets_the_percent_removes_enabled_and_keeps_the_rest() {
     // A whole percent is written as an integer; the comment above stays.
     assert_eq!(
         read(&path),
-        file_with(&[("rollout = 12.5\n", "rollout = 5\n")])
+        edited(FILE, &[("rollout = 12.5\n", "rollout = 5\n")])
     );
     run_ok(dir.path(), &["rollout", "new_search", "33.33%"]);
     assert_eq!(
         read(&path),
-        file_with(&[("rollout = 12.5\n", "rollout = 33.33\n")])
+        edited(FILE, &[("rollout = 12.5\n", "rollout = 33.33\n")])
     );
 
     // `enabled` goes (both together are invalid), its trailing comment with it.
@@ -320,10 +310,13 @@ fn rollout_sets_the_percent_removes_enabled_and_keeps_the_rest() {
     );
     assert_eq!(
         read(&path),
-        file_with(&[
-            ("rollout = 12.5\n", "rollout = 33.33\n"),
-            ("enabled = true # for everyone\n", "rollout = 100\n"),
-        ])
+        edited(
+            FILE,
+            &[
+                ("rollout = 12.5\n", "rollout = 33.33\n"),
+                ("enabled = true # for everyone\n", "rollout = 100\n"),
+            ]
+        )
     );
     let out = run_ok(dir.path(), &["rollout", "dark_mode", "100.0"]);
     assert_eq!(
@@ -400,13 +393,16 @@ fn on_and_off_remove_the_rollout_and_keep_the_allow_list() {
     // The comment line above `rollout` stays; `enabled` goes last.
     assert_eq!(
         read(&path),
-        file_with(&[
-            ("rollout = 12.5\n", ""),
-            (
-                "created = 2026-11-26\n",
-                "created = 2026-11-26\nenabled = false\n"
-            ),
-        ])
+        edited(
+            FILE,
+            &[
+                ("rollout = 12.5\n", ""),
+                (
+                    "created = 2026-11-26\n",
+                    "created = 2026-11-26\nenabled = false\n"
+                ),
+            ]
+        )
     );
     let snap = snapshot(&read(&path));
     let search = snap.get("new_search").unwrap();
@@ -461,7 +457,10 @@ fn allow_and_disallow_keep_the_layout_of_the_list() {
     );
     assert_eq!(
         read(&path),
-        file_with(&[("  \"staff-bob\",\n", "  \"staff-bob\",\n  \"staff-cy\",\n")])
+        edited(
+            FILE,
+            &[("  \"staff-bob\",\n", "  \"staff-bob\",\n  \"staff-cy\",\n")]
+        )
     );
     let out = run_ok(dir.path(), &["allow", "new_search", "staff-ada"]);
     assert_eq!(
@@ -486,10 +485,13 @@ fn allow_and_disallow_keep_the_layout_of_the_list() {
     );
     assert_eq!(
         read(&path),
-        file_with(&[(
-            "  # staff\n  \"staff-ada\",  # lead\n  \"staff-bob\",\n",
-            "  # staff\n  \"staff-bob\",\n  \"staff-cy\",\n"
-        )])
+        edited(
+            FILE,
+            &[(
+                "  # staff\n  \"staff-ada\",  # lead\n  \"staff-bob\",\n",
+                "  # staff\n  \"staff-bob\",\n  \"staff-cy\",\n"
+            )]
+        )
     );
     // The last keys go: so does the `allow` line.
     let out = run_ok(
@@ -504,10 +506,13 @@ fn allow_and_disallow_keep_the_layout_of_the_list() {
     );
     assert_eq!(
         read(&path),
-        file_with(&[(
-            "allow = [\n  # staff\n  \"staff-ada\",  # lead\n  \"staff-bob\",\n]\n",
-            ""
-        )])
+        edited(
+            FILE,
+            &[(
+                "allow = [\n  # staff\n  \"staff-ada\",  # lead\n  \"staff-bob\",\n]\n",
+                ""
+            )]
+        )
     );
     let out = run_ok(dir.path(), &["disallow", "new_search", "staff-bob"]);
     assert!(
@@ -577,7 +582,7 @@ fn release_rollout_allow_and_on_edit_the_release_table() {
     // The value's trailing comment stays.
     assert_eq!(
         read(&path),
-        file_with(&[("rollout = 25   #", "rollout = 50   #")])
+        edited(FILE, &[("rollout = 25   #", "rollout = 50   #")])
     );
 
     let out = run_ok(dir.path(), &["release", "allow", "checkout-v2", "qa-2"]);
@@ -596,13 +601,16 @@ fn release_rollout_allow_and_on_edit_the_release_table() {
     );
     assert_eq!(
         read(&path),
-        file_with(&[
-            ("rollout = 25   # a quarter of users\n", ""),
-            (
-                "allow = [\"qa-1\"]\n",
-                "allow = [\"qa-1\", \"qa-2\"]\nenabled = true\n"
-            ),
-        ])
+        edited(
+            FILE,
+            &[
+                ("rollout = 25   # a quarter of users\n", ""),
+                (
+                    "allow = [\"qa-1\"]\n",
+                    "allow = [\"qa-1\", \"qa-2\"]\nenabled = true\n"
+                ),
+            ]
+        )
     );
     let out = run_ok(dir.path(), &["release", "off", "checkout-v2"]);
     assert!(
@@ -619,10 +627,13 @@ fn release_rollout_allow_and_on_edit_the_release_table() {
     );
     assert_eq!(
         read(&path),
-        file_with(&[
-            ("rollout = 25   # a quarter of users\n", ""),
-            ("allow = [\"qa-1\"]\n", "enabled = false\n"),
-        ])
+        edited(
+            FILE,
+            &[
+                ("rollout = 25   # a quarter of users\n", ""),
+                ("allow = [\"qa-1\"]\n", "enabled = false\n"),
+            ]
+        )
     );
 }
 
