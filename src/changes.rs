@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::bucket::{Bucketing, Rollout};
+use crate::bucket::Rollout;
 use crate::definitions::{Source, ToggleInfo};
 use crate::snapshot::Snapshot;
 
@@ -21,20 +21,24 @@ pub struct Retarget {
     pub new: Option<Rollout>,
 }
 
-/// What decides a toggle for a key, beyond its key-less state: equal when
-/// every key gets the same answer (given the same key-less state).
-fn keyed_rule(toggle: &ToggleInfo) -> (Option<Rollout>, Vec<&str>, Option<&str>, Bucketing) {
-    let by = match toggle.source() {
+/// Whether every key gets the same answer from `old` as from `new`, given
+/// the same key-less state: the same rollout, bucketed by the same name
+/// under the same scheme (only where a rollout hashes keys), and the same
+/// `allow` list. Compared in place: a reload compares every toggle.
+fn same_keyed_rule(old: &ToggleInfo, new: &ToggleInfo) -> bool {
+    old.rollout() == new.rollout()
+        && (old.rollout().is_none()
+            || (bucketed_by(old) == bucketed_by(new) && old.bucketing() == new.bucketing()))
+        && old.allow().eq(new.allow())
+}
+
+/// The name a toggle's keys are bucketed by: its release's when the
+/// release decides, else its own.
+fn bucketed_by(toggle: &ToggleInfo) -> Option<&str> {
+    match toggle.source() {
         Source::Release => toggle.release(),
         _ => Some(toggle.name()),
-    };
-    // Bucketing matters only where a rollout hashes keys.
-    let rollout = toggle.rollout();
-    let (by, bucketing) = match rollout {
-        Some(_) => (by, toggle.bucketing()),
-        None => (None, Bucketing::default()),
-    };
-    (rollout, toggle.allow().collect(), by, bucketing)
+    }
 }
 
 /// A toggle whose effective state flipped in a reload.
@@ -93,13 +97,11 @@ impl Changes {
                         new: toggle.is_enabled(),
                     })
                 }
-                Some(was) if keyed_rule(was) != keyed_rule(toggle) => {
-                    changes.retargeted.push(Retarget {
-                        name: toggle.name().into(),
-                        old: was.rollout(),
-                        new: toggle.rollout(),
-                    })
-                }
+                Some(was) if !same_keyed_rule(was, toggle) => changes.retargeted.push(Retarget {
+                    name: toggle.name().into(),
+                    old: was.rollout(),
+                    new: toggle.rollout(),
+                }),
                 Some(_) => {}
             }
         }
