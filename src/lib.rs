@@ -78,6 +78,12 @@
 //! toggles::toggle!("");
 //! ```
 //!
+//! The same holds with a key:
+//!
+//! ```compile_fail
+//! toggles::toggle!("bad name", "user-1");
+//! ```
+//!
 //! At run time an invalid name is off, logged once, and never written.
 //!
 //! # OpenFeature
