@@ -140,6 +140,10 @@ pub(super) struct ReloadState {
     /// content saved after it is reported again; a missing or empty file in
     /// between does not count (both are what a save looks like midway).
     bad: Option<(u64, Arc<Error>)>,
+    /// The same for a blank file kept out at a final look: remembered apart
+    /// from `bad`, so that a file found empty midway through a slow save in
+    /// place does not make the bad content before it look new.
+    blank: Option<(u64, Arc<Error>)>,
     /// Whether the current read error (a missing file, most often) has been
     /// logged.
     read_error_logged: bool,
@@ -192,15 +196,22 @@ impl ReloadState {
     /// If `hash` is the content that failed last time, read again: the same
     /// error, recorded, not logged again.
     fn known_bad(&self, hash: u64) -> Option<Decision> {
-        let (bad, error) = self.bad.as_ref()?;
-        (*bad == hash).then(|| {
-            Decision::Keep(Keep {
-                error: Arc::clone(error),
-                log: None,
-                record: true,
-                retry_at: None,
-            })
-        })
+        let (_, error) = [&self.bad, &self.blank]
+            .into_iter()
+            .flatten()
+            .find(|(bad, _)| *bad == hash)?;
+        Some(Decision::Keep(Keep {
+            error: Arc::clone(error),
+            log: None,
+            record: true,
+            retry_at: None,
+        }))
+    }
+
+    /// A good version was read: every bad content is news again.
+    fn forget_bad(&mut self) {
+        self.bad = None;
+        self.blank = None;
     }
 
     /// Decides what a read of `path` that gave `read` means, at `now`.
@@ -261,7 +272,7 @@ impl ReloadState {
             let error = Arc::new(Error::Emptied {
                 path: path.to_path_buf(),
             });
-            self.bad = Some((hash, Arc::clone(&error)));
+            self.blank = Some((hash, Arc::clone(&error)));
             return Decision::Keep(Keep {
                 error,
                 log: Some(log::Level::Warn),
@@ -270,7 +281,7 @@ impl ReloadState {
             });
         }
         if self.good == Some(hash) {
-            self.bad = None;
+            self.forget_bad();
             return Decision::Unchanged;
         }
         if let Some(known) = self.known_bad(hash) {
@@ -286,7 +297,7 @@ impl ReloadState {
             Ok(definitions) => {
                 self.good = Some(hash);
                 self.in_use_is_empty = definitions.is_empty();
-                self.bad = None;
+                self.forget_bad();
                 Decision::Publish(definitions)
             }
             Err(e) if first_look => Decision::Keep(Keep {
@@ -505,6 +516,31 @@ mod tests {
         // An empty file is fine where the version in use is empty too.
         let mut state = loaded("# nothing yet\n");
         assert!(matches!(save(&mut state, "", now), Decision::Publish(_)));
+    }
+
+    #[test]
+    fn an_empty_file_midway_through_saving_the_same_bad_content_logs_it_once() {
+        // CI caught this: B (bad) saved again in place by a writer slow
+        // between truncate and write. The second look found the file still
+        // empty, which used to replace B as "the content known bad", so the
+        // same B, complete a moment later, was logged a second time.
+        let now = Instant::now();
+        let mut state = loaded(GOOD_A);
+        assert!(assert_reported(save(&mut state, BAD, now)), "B is logged");
+        assert!(
+            assert_reported(save(&mut state, "", now)),
+            "so is the empty file"
+        );
+        let again = read(&mut state, Trigger::Complete, BAD, now);
+        assert!(!assert_reported(again), "the same B is not logged again");
+        assert!(
+            !assert_reported(save(&mut state, "", now)),
+            "nor the empty file"
+        );
+        // A good version in between: both are news again.
+        assert!(matches!(save(&mut state, GOOD_A, now), Decision::Unchanged));
+        assert!(assert_reported(save(&mut state, "", now)));
+        assert!(assert_reported(save(&mut state, BAD, now)));
     }
 
     #[test]

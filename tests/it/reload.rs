@@ -207,6 +207,24 @@ fn bad_saves_keep_the_last_good_version_and_are_reported_once() {
     );
     fs::write(&fixture.path, "[toggles.a]\nenabeld = false\n").unwrap(); // same bad bytes again
     store.reload().unwrap_err();
+    // The same bad bytes saved in place by a writer so slow that the watcher
+    // finds the file empty in between: the typo is still no news. (This
+    // once logged it a third time, when a loaded CI machine made
+    // `fs::write` just above that slow.)
+    let mut file = fs::File::create(&fixture.path).unwrap(); // truncates
+    wait_for("the emptied file is reported", || {
+        store
+            .last_error()
+            .is_some_and(|e| matches!(*e, toggles::Error::Emptied { .. }))
+    });
+    file.write_all(b"[toggles.a]\nenabeld = false\n").unwrap();
+    drop(file);
+    wait_for("the typo is reported again", || {
+        store
+            .last_error()
+            .is_some_and(|e| e.location() == Some((2, 1)))
+    });
+    store.reload().unwrap_err();
     let needle = format!("{}:2:1: unknown field `enabeld`", shown(&fixture.path));
     assert_eq!(
         logged(&needle).len(),
