@@ -380,6 +380,18 @@ fn an_invalid_percent_is_refused_and_the_file_untouched() {
 }
 
 #[test]
+fn off_says_one_allowed_key_stays_on() {
+    let (dir, _path) = folder_with(FILE);
+    let out = run_ok(dir.path(), &["release", "off", "checkout-v2"]);
+    assert!(
+        out.stdout
+            .contains("\n  1 key stays on through its `allow` list: qa-1 "),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn on_and_off_remove_the_rollout_and_keep_the_allow_list() {
     let (dir, path) = folder_with(FILE);
     let out = run_ok(dir.path(), &["off", "new_search"]);

@@ -97,8 +97,8 @@ fn switch_report(
         }
         if !on && after.allow().len() > 0 {
             println!(
-                "  {} stay on through its `allow` list: {} (`toggles disallow {name} KEY…{}` takes keys out)",
-                keys(after.allow().len()),
+                "  {} on through its `allow` list: {} (`toggles disallow {name} KEY…{}` takes keys out)",
+                keys_stay(after.allow().len()),
                 some_keys(after.allow()),
                 env_flag(env)
             );
@@ -109,6 +109,15 @@ fn switch_report(
 }
 
 /// `1 key`, `2 keys`.
+/// "1 key stays", "2 keys stay".
+fn keys_stay(n: usize) -> String {
+    if n == 1 {
+        "1 key stays".to_owned()
+    } else {
+        format!("{n} keys stay")
+    }
+}
+
 fn keys(n: usize) -> String {
     if n == 1 {
         "1 key".to_owned()
@@ -254,8 +263,8 @@ pub fn switch_release(
     report_members(&edited.after, after, env);
     if !on && after.allow().len() > 0 {
         println!(
-            "  {} stay on through its `allow` list: {} (`toggles release disallow {release} KEY…{}` takes keys out)",
-            keys(after.allow().len()),
+            "  {} on through its `allow` list: {} (`toggles release disallow {release} KEY…{}` takes keys out)",
+            keys_stay(after.allow().len()),
             some_keys(after.allow()),
             env_flag(env)
         );
