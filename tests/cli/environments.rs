@@ -61,14 +61,14 @@ fn list_envs_is_a_matrix_of_every_environment() {
     let out = run_ok(dir.path(), &["list", "--envs"]);
     assert_eq!(
         out.stdout,
-        "TOGGLE         base    staging  production  RELEASE\n\
+        "TOGGLE         (base)  staging  production  RELEASE\n\
          dark_mode      ON      ON       ON          -\n\
          new_cart       OFF     ON       OFF         checkout-v2\n\
          new_search     10% +2  50% +2   10% +1      -\n\
          one_click_pay  OFF     ON       OFF         checkout-v2\n\
          \n\
-         RELEASE      base  staging  production\n\
-         checkout-v2  OFF   ON       OFF\n"
+         RELEASE      (base)  staging  production\n\
+         checkout-v2  OFF     ON       OFF\n"
     );
     let out = run_ok(dir.path(), &["list", "--envs", "--json"]);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -97,12 +97,23 @@ fn list_envs_is_a_matrix_of_every_environment() {
     let out = run_ok(plain.path(), &["list", "--envs"]);
     assert!(
         out.stdout
-            .starts_with("TOGGLE  base  RELEASE\na       ON    -\n"),
+            .starts_with("TOGGLE  (base)  RELEASE\na       ON      -\n"),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout.contains("declares no environments"),
+        "{}",
+        out.stdout
+    );
+    // An environment may be called `base`: its column is not the base one.
+    let (named, _) = folder_with(
+        "environments = [\"base\"]\n[toggles.a]\nenabled = false\nenv.base.enabled = true\n",
+    );
+    let out = run_ok(named.path(), &["list", "--envs"]);
+    assert!(
+        out.stdout
+            .starts_with("TOGGLE  (base)  base  RELEASE\na       OFF     ON    -\n"),
         "{}",
         out.stdout
     );
@@ -115,7 +126,7 @@ fn show_gives_one_line_per_environment_pointing_at_the_deciding_line() {
     assert!(
         out.stdout.contains(
             "  environments (in promotion order)\n\
-             \x20   base        OFF  release checkout-v2: enabled (toggles.toml:6)\n\
+             \x20   (base)      OFF  release checkout-v2: enabled (toggles.toml:6)\n\
              \x20   staging     ON   release checkout-v2: env.staging.enabled (toggles.toml:7)\n\
              \x20   production  OFF  env.production.enabled (toggles.toml:14)\n"
         ),
@@ -125,7 +136,7 @@ fn show_gives_one_line_per_environment_pointing_at_the_deciding_line() {
     let out = run_ok(dir.path(), &["show", "new_search"]);
     assert!(
         out.stdout.contains(
-            "    base        10% +2  rollout (toggles.toml:17)\n\
+            "    (base)      10% +2  rollout (toggles.toml:17)\n\
              \x20   staging     50% +2  env.staging.rollout (toggles.toml:19)\n\
              \x20   production  10% +1  rollout (toggles.toml:17)\n"
         ),
@@ -323,7 +334,7 @@ fn on_and_off_in_an_environment_edit_its_values_and_keep_the_layout() {
     assert_eq!(
         out.stdout,
         "new_cart in production: OFF → ON (set on the toggle itself, over release checkout-v2 (OFF))\n\
-         \x20 environments  base OFF · staging ON · production ON\n\
+         \x20 environments  (base) OFF · staging ON · production ON\n\
          wrote toggles.toml\n"
     );
     let text = read(&path);
@@ -461,7 +472,7 @@ fn follow_in_an_environment_drops_its_values() {
     assert_eq!(
         out.stdout,
         "one_click_pay in production: OFF (follows release checkout-v2) — dropped its `env.production` values: its base values apply\n\
-         \x20 environments  base OFF · staging ON · production OFF\n\
+         \x20 environments  (base) OFF · staging ON · production OFF\n\
          wrote toggles.toml\n"
     );
     assert_eq!(

@@ -60,7 +60,7 @@ impl EditEnv {
 }
 
 /// The label of the base values' column and line.
-pub const BASE: &str = "base";
+pub const BASE: &str = "(base)";
 
 /// Where the environment a command reads the file in came from.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -236,7 +236,7 @@ impl Views {
     }
 }
 
-/// `base` or the environment's name.
+/// `(base)` or the environment's name: no environment name has parentheses.
 pub fn label(environment: Option<&str>) -> &str {
     environment.unwrap_or(BASE)
 }
