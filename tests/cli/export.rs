@@ -16,6 +16,11 @@ fn stdout_and_out_get_the_same_json_and_out_is_replaced_whole() {
     let names: Vec<&String> = document["flags"].as_object().unwrap().keys().collect();
     assert_eq!(names, ["a", "b"]);
     assert_eq!(document["flags"]["b"]["metadata"]["release"], "r");
+    assert_eq!(
+        document["metadata"],
+        serde_json::json!({ "bucketing": "flagd-v2" }),
+        "the scheme the file was made for"
+    );
     assert!(stdout.ends_with("}\n"));
     assert_eq!(
         run_ok(dir.path(), &["export", "--format", "flagd"]).stdout,
@@ -151,6 +156,21 @@ fn env_exports_one_environments_flags() {
             flag.get("targeting").is_some(),
         )
     };
+    let metadata = |args: &[&str]| {
+        let mut all = vec!["export", "--format", "flagd"];
+        all.extend_from_slice(args);
+        let json: serde_json::Value =
+            serde_json::from_str(&run_ok(dir.path(), &all).stdout).unwrap();
+        json["metadata"].clone()
+    };
+    assert_eq!(
+        metadata(&[]),
+        serde_json::json!({ "bucketing": "flagd-v3" })
+    );
+    assert_eq!(
+        metadata(&["--env", "production"]),
+        serde_json::json!({ "bucketing": "flagd-v3", "environment": "production" })
+    );
     assert_eq!(default_variant(&[]), ("off".into(), false));
     assert_eq!(default_variant(&["--env", "staging"]), ("on".into(), false));
     assert_eq!(

@@ -144,6 +144,11 @@ fn cross_check(
     let output: serde_json::Value = serde_json::from_str(&output).expect("the evaluator's JSON");
     let evaluator = format!("{} {}", output["evaluator"], output["version"]).replace('"', "");
     let decisions = output["decisions"].as_object().expect("decisions");
+    assert_eq!(
+        output["flagSetMetadata"],
+        serde_json::json!({ "bucketing": bucketing }),
+        "{evaluator} reads the scheme the export was made for"
+    );
 
     let names: Vec<&str> = snapshot.toggles().map(ToggleInfo::name).collect();
     let mut evaluated: Vec<&str> = decisions.keys().map(String::as_str).collect();

@@ -104,5 +104,7 @@ function evaluate(keys) {
     decisions[flag] = answers.join('');
   }
   // No process.exit() after this: node flushes a piped stdout before it exits.
-  process.stdout.write(JSON.stringify({ evaluator: '@openfeature/flagd-core', version, decisions }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ evaluator: '@openfeature/flagd-core', version, flagSetMetadata: core.getFlagSetMetadata(), decisions }) + '\n',
+  );
 }

@@ -95,7 +95,8 @@ def main():
                 die(f"not a boolean matching its variant {where}: {r}")
             answers.append("1" if r.value else "0")
         decisions[flag] = "".join(answers)
-    json.dump({"evaluator": "openfeature-flagd-core", "version": version, "decisions": decisions},
+    json.dump({"evaluator": "openfeature-flagd-core", "version": version,
+               "flagSetMetadata": dict(core.get_flag_set_metadata()), "decisions": decisions},
               sys.stdout)
     sys.stdout.write("\n")
 

@@ -35,7 +35,10 @@
 //!
 //! The same JSON serves both bucketing schemes: which one the keys are
 //! hashed by is the evaluator's (flagd-v2: npm `@openfeature/flagd-core`
-//! 4.x, for ASCII keys; flagd-v3: PyPI `openfeature-flagd-core` 2.x).
+//! 4.x, for ASCII keys; flagd-v3: PyPI `openfeature-flagd-core` 2.x). The
+//! flag-set `metadata` says which scheme the file was made for
+//! (`bucketing`) and, with `--env`, for which `environment`: flagd cannot
+//! act on it, but a reader (and every evaluation's metadata) can see it.
 //! `tests/cli/flagd.rs` holds every decision equal to the library's, over
 //! more than 10 000 keys, in those two evaluators.
 //!
@@ -119,6 +122,10 @@ pub fn flagd(snapshot: &Snapshot) -> String {
         .collect();
     let document = Document {
         schema: FLAGD_SCHEMA,
+        metadata: FlagSetMetadata {
+            bucketing: snapshot.bucketing().as_str(),
+            environment: snapshot.environment(),
+        },
         flags,
     };
     let mut text = serde_json::to_string_pretty(&document).expect("serializable");
@@ -130,7 +137,21 @@ pub fn flagd(snapshot: &Snapshot) -> String {
 struct Document<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
+    metadata: FlagSetMetadata<'a>,
     flags: BTreeMap<&'a str, Flag<'a>>,
+}
+
+/// flagd's flag-set metadata (the schema's top-level `metadata`; both
+/// evaluators pass it on with every flag's own metadata): what the file was
+/// made for, so that a reader can tell which evaluator matches it and which
+/// environment it serves.
+#[derive(Serialize)]
+struct FlagSetMetadata<'a> {
+    /// `flagd-v2` or `flagd-v3`: the scheme keys are bucketed by.
+    bucketing: &'static str,
+    /// The environment exported with `--env`; absent for the base values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<&'a str>,
 }
 
 /// One flag, its fields in the order flagd's documentation shows them.
