@@ -477,7 +477,7 @@ mod tests {
         let snapshot = Snapshot::parse("toggles.toml", text.as_bytes()).unwrap();
         let out = flagd(&snapshot);
         assert!(out.ends_with("}\n") && !out.ends_with("\n\n"), "{out}");
-        assert!(out.starts_with("{\n  \"$schema\": \"https://flagd.dev/schema/v0/flags.json\",\n  \"flags\": {\n    \"alpha\": {\n      \"state\": \"ENABLED\",\n      \"variants\": {\n        \"on\": true,\n        \"off\": false\n      },\n      \"defaultVariant\": \"off\",\n      \"targeting\": "), "{out}");
+        assert!(out.starts_with("{\n  \"$schema\": \"https://flagd.dev/schema/v0/flags.json\",\n  \"metadata\": {\n    \"bucketing\": \"flagd-v2\"\n  },\n  \"flags\": {\n    \"alpha\": {\n      \"state\": \"ENABLED\",\n      \"variants\": {\n        \"on\": true,\n        \"off\": false\n      },\n      \"defaultVariant\": \"off\",\n      \"targeting\": "), "{out}");
         assert!(out.find("\"alpha\"") < out.find("\"zeta\""));
         assert_eq!(out, flagd(&snapshot), "deterministic");
         let document: Value = serde_json::from_str(&out).unwrap();
@@ -485,13 +485,23 @@ mod tests {
             document["flags"]["alpha"]["metadata"],
             json!({ "description": "Ünïcödé \"quoted\"" })
         );
-        // The scheme is the evaluator's business: the JSON is the same.
+        // The scheme is the evaluator's business: the flags are the same,
+        // only the flag-set metadata names the other scheme.
         let v3 = Snapshot::parse("t.toml", text.replace("flagd-v2", "flagd-v3").as_bytes());
-        assert_eq!(flagd(&v3.unwrap()), out);
+        let v3: Value = serde_json::from_str(&flagd(&v3.unwrap())).unwrap();
+        assert_eq!(v3["flags"], document["flags"]);
+        assert_eq!(v3["metadata"], json!({ "bucketing": "flagd-v3" }));
     }
 
     #[test]
     fn an_empty_file_is_an_empty_set_of_flags() {
-        assert_eq!(export(""), json!({ "$schema": FLAGD_SCHEMA, "flags": {} }));
+        assert_eq!(
+            export(""),
+            json!({
+                "$schema": FLAGD_SCHEMA,
+                "metadata": { "bucketing": "flagd-v3" },
+                "flags": {}
+            })
+        );
     }
 }
