@@ -23,7 +23,8 @@
 //!   [`Builder::environment`](crate::Builder::environment)) is read once;
 //!   changing the variable of a running process changes nothing, and the
 //!   global store keeps its environment until [`init`](crate::init)
-//!   replaces it. A save that stops declaring a running store's
+//!   replaces it ([`Builder::base_values`](crate::Builder::base_values)
+//!   ignores the variable). A save that stops declaring a running store's
 //!   environment is refused like any broken save: the last good version
 //!   stays.
 //! - **Files with `env` values are read by the TOML parser**, not the fast

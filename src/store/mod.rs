@@ -47,8 +47,9 @@ use worker::Work;
 pub const APPEND_ENV: &str = "TOGGLES_APPEND";
 
 /// The environment variable naming the environment a store reads the file
-/// in (see [`Builder::environment`], which wins over it): one file serves
-/// every deployment, and each sets `TOGGLES_ENV=staging`, `production`…
+/// in (see [`Builder::environment`] and [`Builder::base_values`], which win
+/// over it): one file serves every deployment, and each sets
+/// `TOGGLES_ENV=staging`, `production`…
 pub const ENVIRONMENT_ENV: &str = "TOGGLES_ENV";
 
 /// One `toggles.toml`: its current snapshot, hot reload, and appends.
@@ -120,13 +121,24 @@ struct Shared {
     appended_at: Mutex<Option<std::time::SystemTime>>,
 }
 
+/// Which environment a [`Builder`] reads the file in.
+#[derive(Debug, Clone)]
+enum EnvironmentChoice {
+    /// The default: [`ENVIRONMENT_ENV`], read at open.
+    FromVariable,
+    /// [`Builder::environment`].
+    Named(String),
+    /// [`Builder::base_values`].
+    Base,
+}
+
 /// Options for [`Store::builder`].
 #[derive(Debug, Clone)]
 #[must_use = "call .open() to open the store"]
 pub struct Builder {
     path: PathBuf,
-    /// Set by [`Builder::environment`]; else [`ENVIRONMENT_ENV`] at open.
-    environment: Option<String>,
+    /// Which environment to read the file in.
+    environment: EnvironmentChoice,
     watch: bool,
     append: bool,
     poll_interval: Duration,
@@ -155,7 +167,27 @@ impl Builder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn environment(mut self, name: impl Into<String>) -> Builder {
-        self.environment = Some(name.into());
+        self.environment = EnvironmentChoice::Named(name.into());
+        self
+    }
+
+    /// Reads the file's base values, whatever `TOGGLES_ENV` says: for a
+    /// program that must not depend on the environment it is started in (a
+    /// tool comparing environments, a test run from any shell). The last of
+    /// this and [`environment`](Self::environment) wins.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("toggles.toml");
+    /// std::fs::write(&path, "environments = [\"staging\"]\n\n\
+    ///     [toggles.new_cart]\nenabled = false\nenv.staging.enabled = true\n")?;
+    /// let store = toggles::Store::builder(&path).base_values().open()?;
+    /// assert_eq!(store.environment(), None);
+    /// assert!(!store.is_enabled("new_cart"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn base_values(mut self) -> Builder {
+        self.environment = EnvironmentChoice::Base;
         self
     }
 
@@ -199,11 +231,13 @@ impl Builder {
         Ok(self.start(path, environment, definitions, state, None))
     }
 
-    /// The environment to read the file in: [`Builder::environment`], else
-    /// a non-empty `TOGGLES_ENV`.
+    /// The environment to read the file in: [`Builder::environment`] or
+    /// [`Builder::base_values`], else a non-empty `TOGGLES_ENV`.
     fn chosen_environment(&self) -> Option<String> {
-        if let Some(chosen) = &self.environment {
-            return Some(chosen.clone());
+        match &self.environment {
+            EnvironmentChoice::Named(chosen) => return Some(chosen.clone()),
+            EnvironmentChoice::Base => return None,
+            EnvironmentChoice::FromVariable => {}
         }
         match std::env::var(ENVIRONMENT_ENV) {
             Ok(name) if name.trim().is_empty() => {
@@ -395,7 +429,7 @@ impl Store {
     /// ```
     pub fn builder(path: impl AsRef<Path>) -> Builder {
         Builder {
-            environment: None,
+            environment: EnvironmentChoice::FromVariable,
             path: path.as_ref().to_path_buf(),
             watch: true,
             append: true,

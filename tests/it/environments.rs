@@ -144,8 +144,8 @@ fn toggles_env_chooses_the_environment_of_init_and_of_the_lazy_global_store() {
     );
 }
 
-/// Child: `TOGGLES_ENV=staging`, no `init`; then `init` and a builder
-/// that wins over the variable.
+/// Child: `TOGGLES_ENV=staging`, no `init`; then `init` and builders
+/// that win over the variable.
 #[test]
 #[ignore = "a child process of other tests"]
 fn child_in_staging() {
@@ -168,6 +168,15 @@ fn child_in_staging() {
         !production.is_enabled("new_cart"),
         "the builder wins over TOGGLES_ENV"
     );
+    let base = Store::builder(&path).base_values().open().unwrap();
+    assert_eq!(
+        base.environment(),
+        None,
+        "base_values wins over TOGGLES_ENV"
+    );
+    assert!(!base.is_enabled("new_cart"));
+    let last_wins = Store::builder(&path).base_values().environment("staging");
+    assert_eq!(last_wins.open().unwrap().environment(), Some("staging"));
 }
 
 /// Child: `TOGGLES_ENV=qa`, which the file does not declare.
