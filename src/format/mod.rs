@@ -11,6 +11,7 @@
 //! is checked once, here, for both.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -153,8 +154,16 @@ fn resolve(
         let span = doc.environments.as_ref().map_or(0..0, Spanned::span);
         return Err(invalid(path, text, span, message, HELP_ENV_SELECTED));
     }
+    let declared: HashSet<&str> = environments.iter().map(|e| &**e).collect();
     let in_env = |state, what: &dyn Fn() -> String| {
-        in_environment(path, text, state, &environments, environment, what)
+        in_environment(
+            path,
+            text,
+            state,
+            (&environments, &declared),
+            environment,
+            what,
+        )
     };
     let bucketing = match &doc.bucketing {
         None => Bucketing::default(),
@@ -261,36 +270,49 @@ fn environments_of(
     let Some(declared) = declared else {
         return Ok(Vec::new());
     };
-    let mut names: Vec<Box<str>> = Vec::with_capacity(declared.get_ref().len());
+    let mut seen: HashSet<&str> = HashSet::with_capacity(declared.get_ref().len());
     for name in declared.get_ref() {
         let message = if !is_valid_name(name.get_ref()) {
             format!("invalid environment name {:?}", name.get_ref())
-        } else if names.iter().any(|n| **n == **name.get_ref()) {
+        } else if !seen.insert(name.get_ref()) {
             format!("environment `{}` is declared twice", name.get_ref())
         } else {
-            names.push(name.get_ref().as_ref().into());
             continue;
         };
         return Err(invalid(path, text, name.span(), message, HELP_ENVIRONMENTS));
     }
-    Ok(names)
+    Ok(declared
+        .get_ref()
+        .iter()
+        .map(|name| name.get_ref().as_ref().into())
+        .collect())
 }
 
 /// A table's fields as environment `chosen` sees them: its `env.NAME`
 /// values over its base ones (`enabled` and `rollout` as one slot, `allow`
 /// as another; a list replaces, never merges). Every `env.NAME` is checked
-/// on the way — declared, and valid over the base — whichever is chosen.
+/// on the way — declared, and its values valid — whichever is chosen, and
+/// so are the base values, which are then valid under every overlay: each
+/// slot is valid alone, and an overlay takes a slot whole.
+///
+/// Linear in the table's size: each value is checked once, only the chosen
+/// environment's slots are copied (a hostile file may set a hundred
+/// thousand environments over a base list of a million keys).
 fn in_environment<'a>(
     path: &Path,
     text: &str,
     mut state: StateEntry<'a>,
-    declared: &[Box<str>],
+    (declared, declared_set): (&[Box<str>], &HashSet<&str>),
     chosen: Option<&str>,
     what: &dyn Fn() -> String,
 ) -> Result<StateEntry<'a>, Error> {
+    if state.env.is_empty() {
+        return Ok(state);
+    }
+    check_slots(path, text, &state, what)?;
     let mut effective = None;
     for (name, values) in std::mem::take(&mut state.env) {
-        if !declared.iter().any(|d| **d == **name.get_ref()) {
+        if !declared_set.contains(&**name.get_ref()) {
             let message = format!(
                 "{} sets environment `{}`, which `environments` does not declare{}",
                 what(),
@@ -305,33 +327,42 @@ fn in_environment<'a>(
                 HELP_ENV_UNDECLARED,
             ));
         }
-        let slot = values.enabled.is_some() || values.rollout.is_some();
-        let overlaid = StateEntry {
-            enabled: if slot { values.enabled } else { state.enabled },
-            rollout: if slot {
-                values.rollout
-            } else {
-                state.rollout.clone()
-            },
-            allow: values.allow.or_else(|| state.allow.clone()),
-            env: Vec::new(),
-        };
         let what_here = || format!("{} in environment `{}`", what(), name.get_ref());
-        state_of(path, text, overlaid.clone(), what_here, || None)?;
+        check_slots(path, text, &values, &what_here)?;
         if chosen == Some(name.get_ref().as_ref()) {
-            effective = Some(overlaid);
+            effective = Some(values);
         }
     }
-    Ok(effective.unwrap_or(state))
+    Ok(match effective {
+        None => state,
+        Some(values) => {
+            let slot = values.enabled.is_some() || values.rollout.is_some();
+            StateEntry {
+                enabled: if slot { values.enabled } else { state.enabled },
+                rollout: if slot { values.rollout } else { state.rollout },
+                allow: values.allow.or(state.allow),
+                env: Vec::new(),
+            }
+        }
+    })
 }
 
 /// `; did you mean `x`?` for the candidate closest to `name`, if one is
 /// close (at most a third of its letters edited).
 fn did_you_mean(name: &str, candidates: &[Box<str>]) -> String {
+    let name_len = name.chars().count();
     candidates
         .iter()
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|&(d, c)| d <= c.len().max(name.len()).div_ceil(3))
+        .filter_map(|c| {
+            // Candidates are declared names: ASCII, so bytes are chars.
+            let limit = c.len().max(name_len).div_ceil(3);
+            // The lengths' difference is a lower bound of the distance:
+            // skip the quadratic comparison where it is too far already (a
+            // hostile megabyte-long name against every declared one).
+            (c.len().abs_diff(name_len) <= limit)
+                .then(|| (edit_distance(name, c), c))
+                .filter(|&(d, _)| d <= limit)
+        })
         .min_by_key(|&(d, _)| d)
         .map_or_else(String::new, |(_, c)| format!("; did you mean `{c}`?"))
 }
@@ -354,10 +385,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Validates a table's `enabled`, `rollout` and `allow`: its state for a
-/// check without a key, and its key-dependent part, if any. `what` names
-/// the table in messages ("toggle `a`"); `hasher` makes its rollout's key
-/// hasher.
+/// Validates a table's `enabled`, `rollout` and `allow` and makes them its
+/// state for a check without a key, and its key-dependent part, if any.
+/// `what` names the table in messages ("toggle `a`"); `hasher` makes its
+/// rollout's key hasher.
 fn state_of(
     path: &Path,
     text: &str,
@@ -365,6 +396,38 @@ fn state_of(
     what: impl Fn() -> String,
     hasher: impl FnOnce() -> Option<KeyHasher>,
 ) -> Result<(bool, Option<Arc<Targeting>>), Error> {
+    let rollout = check_slots(path, text, &state, &what)?;
+    let enabled = match rollout {
+        Some(rollout) => rollout.is_full(),
+        None => state.enabled.unwrap_or(false),
+    };
+    let mut allow: Vec<Box<str>> = state
+        .allow
+        .unwrap_or_default()
+        .into_iter()
+        .map(|key| key.into_inner().into_owned().into_boxed_str())
+        .collect();
+    allow.sort_unstable(); // no two are equal: checked above
+    let targeting = (rollout.is_some() || !allow.is_empty()).then(|| {
+        Arc::new(Targeting {
+            rollout,
+            hasher: rollout.and_then(|_| hasher()),
+            allow: allow.into(),
+        })
+    });
+    Ok((enabled, targeting))
+}
+
+/// What [`state_of`] refuses in a table's `enabled`, `rollout` and `allow`
+/// as written (its `env` aside), without making anything: a rollout that
+/// is no percent, `enabled` beside `rollout`, an empty or a repeated key.
+/// Returns the rollout.
+fn check_slots(
+    path: &Path,
+    text: &str,
+    state: &StateEntry<'_>,
+    what: &dyn Fn() -> String,
+) -> Result<Option<Rollout>, Error> {
     let rollout = match &state.rollout {
         None => None,
         Some(value) => Some(rollout_of(value.get_ref()).ok_or_else(|| {
@@ -389,15 +452,16 @@ fn state_of(
             HELP_ROLLOUT_OR_ENABLED,
         ));
     }
-    let mut allow: Vec<Spanned<Cow<'_, str>>> = state.allow.unwrap_or_default();
+    let allow = state.allow.as_deref().unwrap_or_default();
     if let Some(empty) = allow.iter().find(|key| key.get_ref().is_empty()) {
         let message = format!("an empty key in `allow` of {}", what());
         return Err(invalid(path, text, empty.span(), message, HELP_ALLOW));
     }
     // Sorted by key, then by place: the second of two equal keys is the
     // later one, where the message points.
-    allow.sort_by(|a, b| (a.get_ref(), a.span().start).cmp(&(b.get_ref(), b.span().start)));
-    if let Some(pair) = allow.windows(2).find(|w| w[0].get_ref() == w[1].get_ref()) {
+    let mut sorted: Vec<&Spanned<Cow<'_, str>>> = allow.iter().collect();
+    sorted.sort_by(|a, b| (a.get_ref(), a.span().start).cmp(&(b.get_ref(), b.span().start)));
+    if let Some(pair) = sorted.windows(2).find(|w| w[0].get_ref() == w[1].get_ref()) {
         let message = format!(
             "key {:?} is twice in `allow` of {}",
             pair[1].get_ref(),
@@ -405,21 +469,7 @@ fn state_of(
         );
         return Err(invalid(path, text, pair[1].span(), message, HELP_ALLOW));
     }
-    let enabled = match rollout {
-        Some(rollout) => rollout.is_full(),
-        None => state.enabled.unwrap_or(false),
-    };
-    let targeting = (rollout.is_some() || !allow.is_empty()).then(|| {
-        Arc::new(Targeting {
-            rollout,
-            hasher: rollout.and_then(|_| hasher()),
-            allow: allow
-                .into_iter()
-                .map(|key| key.into_inner().into_owned().into_boxed_str())
-                .collect(),
-        })
-    });
-    Ok((enabled, targeting))
+    Ok(rollout)
 }
 
 /// A rollout written as a number: an integer from 0 to 100, or a float in
@@ -880,6 +930,18 @@ mod tests {
         // Every environment is checked, whichever is chosen.
         let text = format!("{declared}[toggles.a]\nenv.production.allow = [\"\"]\n");
         assert!(parse_in(Path::new("t.toml"), text.as_bytes(), Some("staging")).is_err());
+        // So are the base values, even where the chosen one replaces them:
+        // a file is valid or not, whatever environment reads it.
+        for base in ["rollout = 101", "allow = [\"x\", \"x\"]"] {
+            let text = format!(
+                "{declared}[toggles.a]\n{base}\nenv.production.enabled = true\n\
+                 env.production.allow = []\n"
+            );
+            let error =
+                parse_in(Path::new("t.toml"), text.as_bytes(), Some("production")).expect_err(base);
+            assert_eq!(error.location().map(|(line, _)| line), Some(3), "{error}");
+            assert!(!error.to_string().contains("in environment"), "{error}");
+        }
         // Choosing an undeclared environment is an error, at `environments`.
         let text = format!("{declared}[toggles.a]\n");
         let error = parse_in(Path::new("t.toml"), text.as_bytes(), Some("prod")).unwrap_err();

@@ -49,6 +49,50 @@ fn ten_megabytes_of_descriptions_load() {
 }
 
 #[test]
+fn a_huge_undeclared_environment_name_is_refused_without_hanging() {
+    // "Did you mean" compares the undeclared name with every declared one:
+    // with a megabyte-long name and a thousand environments, an edit
+    // distance for each took minutes.
+    let declared: Vec<String> = (0..1000).map(|i| format!("env_{i:04}")).collect();
+    let text = format!(
+        "environments = {declared:?}\n\n[toggles.a]\nenv.\"{}\".enabled = true\n",
+        "e".repeat(1 << 20)
+    );
+    let (sent, parsed) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sent.send(Snapshot::parse("toggles.toml", text.as_bytes()).map(|_| ()));
+    });
+    let error = parsed
+        .recv_timeout(NO_HANG)
+        .expect("the parse returns")
+        .unwrap_err();
+    assert_eq!(error.location(), Some((4, 5)));
+    assert!(
+        error
+            .to_string()
+            .contains("which `environments` does not declare")
+    );
+}
+
+#[test]
+fn a_hundred_thousand_environments_load_without_hanging() {
+    // Each declared name was checked against every other one, and each
+    // `env.E` key against every declared name: quadratic in a file's size.
+    let declared: Vec<String> = (0..100_000).map(|i| format!("e{i:06}")).collect();
+    let mut text = format!("environments = {declared:?}\n\n[toggles.a]\nenabled = false\n");
+    for name in &declared {
+        text.push_str(&format!("env.{name}.enabled = true\n"));
+    }
+    let (sent, parsed) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let in_last = Snapshot::parse_in("toggles.toml", text.as_bytes(), Some("e099999"));
+        let _ = sent.send(in_last.map(|s| s.is_enabled("a")));
+    });
+    let on = parsed.recv_timeout(NO_HANG).expect("the parse returns");
+    assert!(on.unwrap(), "the last environment's value applies");
+}
+
+#[test]
 fn a_file_over_the_size_limit_is_refused_without_reading_it_all() {
     let fixture = Fixture::new(None);
     let file = fs::File::create(&fixture.path).unwrap();
