@@ -58,6 +58,27 @@ pub fn toggle_name(i: usize) -> String {
     format!("{}_{}_{i:05}", AREAS[i / 10 % 10], FEATURES[i % 10])
 }
 
+/// [`file`] declaring `staging` and `production`, with an
+/// `env.production.enabled` line in one toggle table of ten: a file that
+/// uses environments, written the usual way.
+pub fn file_with_environments(toggles: usize, releases: usize, checked: bool) -> String {
+    let plain = file(toggles, releases, checked);
+    let mut text = String::with_capacity(plain.len() + toggles * 4);
+    text.push_str("environments = [\"staging\", \"production\"]\n");
+    let mut tables = 0;
+    for line in plain.lines() {
+        text.push_str(line);
+        text.push('\n');
+        if line.starts_with("[toggles.") {
+            if tables % 10 == 0 {
+                text.push_str("env.production.enabled = true\n");
+            }
+            tables += 1;
+        }
+    }
+    text
+}
+
 /// A file with `toggles` toggles (one of them [`CHECKED`], set to `checked`)
 /// and `releases` releases. Every toggle has a description and a `created`
 /// date; 7 in 10 belong to a release, 1 in 5 has its own `enabled`.

@@ -268,33 +268,51 @@ fn threads(c: &mut Criterion, world: &World) {
 fn reload(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("toggles.toml");
-    let versions = [
-        fixture::file(TOGGLES, RELEASES, false),
-        fixture::file(TOGGLES, RELEASES, true),
-    ];
-    std::fs::write(&path, &versions[0]).expect("write");
-    let store = Store::builder(&path)
-        .watch(false)
-        .append_unknown(false)
-        .open()
-        .expect("the fixture is valid");
     let mut g = c.benchmark_group("reload");
     g.sample_size(10).measurement_time(Duration::from_secs(4));
-    let mut next = 1;
-    g.bench_function("reload_10k_toggles", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                std::fs::write(&path, &versions[next]).expect("write");
-                next ^= 1;
-                let began = Instant::now();
-                let reloaded = store.reload().expect("valid");
-                total += began.elapsed();
-                assert!(reloaded);
-            }
-            total
-        })
-    });
+    // The same reload of a file that declares environments (one toggle in
+    // ten with an `env.production` value), read in `production`.
+    let with_environments = dir.path().join("with-environments.toml");
+    for (name, file, environment, path) in [
+        (
+            "reload_10k_toggles",
+            fixture::file as fn(_, _, _) -> _,
+            None,
+            &path,
+        ),
+        (
+            "reload_10k_toggles_with_environments",
+            fixture::file_with_environments,
+            Some("production"),
+            &with_environments,
+        ),
+    ] {
+        let versions = [
+            file(TOGGLES, RELEASES, false),
+            file(TOGGLES, RELEASES, true),
+        ];
+        std::fs::write(path, &versions[0]).expect("write");
+        let mut builder = Store::builder(path).watch(false).append_unknown(false);
+        if let Some(environment) = environment {
+            builder = builder.environment(environment);
+        }
+        let store = builder.open().expect("the fixture is valid");
+        let mut next = 1;
+        g.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    std::fs::write(path, &versions[next]).expect("write");
+                    next ^= 1;
+                    let began = Instant::now();
+                    let reloaded = store.reload().expect("valid");
+                    total += began.elapsed();
+                    assert!(reloaded);
+                }
+                total
+            })
+        });
+    }
     g.bench_function("open_10k_toggles", |b| {
         b.iter(|| {
             Store::builder(&path)

@@ -27,10 +27,11 @@
 //!   ignores the variable). A save that stops declaring a running store's
 //!   environment is refused like any broken save: the last good version
 //!   stays.
-//! - **Files with `env` values are read by the TOML parser**, not the fast
-//!   line reader (dotted keys are beyond it): a large file with
-//!   environments loads a few times slower (milliseconds for thousands of
-//!   toggles); checks are unaffected.
+//! - **Environment values written as tables are read by the TOML parser**,
+//!   not the fast line reader: `env.production.enabled = false` lines are
+//!   read fast, but `[toggles.NAME.env.production]` sections or inline
+//!   tables (`env = { … }`) make a large file load a few times slower
+//!   (milliseconds for thousands of toggles); checks are unaffected.
 //! - **A keyed check of a rollout hashes the key** (MurmurHash3 over the
 //!   key and a few bytes): a few times a key-less check, still without a
 //!   lock or an allocation (the name's part of the value is hashed once, at
