@@ -233,6 +233,22 @@ fn show_key_says_what_a_key_gets_and_why() {
 }
 
 #[test]
+fn show_says_an_allow_list_changes_nothing_while_every_key_is_on() {
+    let (dir, _) = folder_with("[toggles.a]\nenabled = true\nallow = [\"ada\"]\n");
+    let out = run_ok(dir.path(), &["show", "a"]).stdout;
+    for line in [
+        "  allow        ada — changes nothing while every key is on (toggles.toml:3)\n",
+        "  no key       ON: `enabled = true` is on for every key\n",
+    ] {
+        assert!(out.contains(line), "{line:?} in\n{out}");
+    }
+    assert!(
+        !out.contains("--key KEY"),
+        "no key needs looking at:\n{out}"
+    );
+}
+
+#[test]
 fn show_without_a_key_mentions_the_rollout_and_what_no_key_gets() {
     let (dir, _) = folder_with(FILE);
     let out = run_ok(dir.path(), &["show", "new_search"]).stdout;

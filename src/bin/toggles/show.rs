@@ -217,15 +217,19 @@ fn keyed_lines(
             at("rollout", toggle.line())
         );
     }
+    // On without a key is on for every key: `enabled = true`, or 100%.
+    let every_key = toggle.is_enabled();
     let allowed = toggle.allow().len();
     if allowed > 0 {
-        let keys = if allowed == 1 {
-            "1 key".to_owned()
+        let what = if every_key {
+            "changes nothing while every key is on".to_owned()
+        } else if allowed == 1 {
+            format!("1 key always on{of}")
         } else {
-            format!("{allowed} keys")
+            format!("{allowed} keys always on{of}")
         };
         println!(
-            "  allow        {} — {keys} always on{of} ({})",
+            "  allow        {} — {what} ({})",
             some_keys(toggle.allow()),
             at("allow", toggle.line())
         );
@@ -234,6 +238,7 @@ fn keyed_lines(
         let why = match toggle.rollout() {
             Some(rollout) if rollout.is_full() => "a rollout of 100% is on without a key",
             Some(_) => "a rollout is on without a key only at 100%",
+            None if every_key => "`enabled = true` is on for every key",
             None => "`allow` needs a key",
         };
         println!("  no key       {}: {why}", on_off(toggle.is_enabled()));
@@ -241,7 +246,7 @@ fn keyed_lines(
             println!(
                 "  key          an empty key is no key: this is what a check without a key gets"
             );
-        } else if !keyed {
+        } else if !keyed && !every_key {
             println!(
                 "  a key        `toggles show {}{env_flag} --key KEY` says what one key gets",
                 toggle.name()
