@@ -108,8 +108,7 @@ fn switch_report(
     done(path, edited)
 }
 
-/// `1 key`, `2 keys`.
-/// "1 key stays", "2 keys stay".
+/// `1 key stays`, `2 keys stay`.
 fn keys_stay(n: usize) -> String {
     if n == 1 {
         "1 key stays".to_owned()
@@ -118,6 +117,7 @@ fn keys_stay(n: usize) -> String {
     }
 }
 
+/// `1 key`, `2 keys`.
 fn keys(n: usize) -> String {
     if n == 1 {
         "1 key".to_owned()
