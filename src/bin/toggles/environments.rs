@@ -142,6 +142,18 @@ impl Choice {
         }
     }
 
+    /// The file at `path` as this choice reads it: its base values, or the
+    /// chosen environment's (refused, as [`check`](Self::check) says, where
+    /// the file does not declare it).
+    pub fn load(&self, path: &Path) -> Result<Snapshot, Fail> {
+        let (base, bytes) = file::load_with_bytes(path)?;
+        self.check(path, &base)?;
+        Ok(match self.name() {
+            Some(environment) => Snapshot::parse_in(path, &bytes, Some(environment))?,
+            None => base,
+        })
+    }
+
     /// Refuses an environment the file does not declare, saying which it
     /// does (the closest first) and what to do.
     pub fn check(&self, path: &Path, snapshot: &Snapshot) -> Result<(), Fail> {

@@ -57,7 +57,7 @@ use serde_json::{Value, json};
 use toggles::{Snapshot, Source, ToggleInfo};
 
 use crate::fail::Fail;
-use crate::{EXIT_OK, Outcome, file, write};
+use crate::{EXIT_OK, Outcome, write};
 
 /// The schema an exported file declares.
 pub const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
@@ -84,14 +84,8 @@ pub enum Format {
 }
 
 pub fn run(path: &Path, args: &ExportArgs) -> Outcome {
-    let (base, bytes) = file::load_with_bytes(path)?;
-    let choice = args.env.choice();
-    choice.check(path, &base)?;
     // The flags of one environment: a flagd deployment serves one.
-    let snapshot = match choice.name() {
-        Some(environment) => Snapshot::parse_in(path, &bytes, Some(environment))?,
-        None => base,
-    };
+    let snapshot = args.env.choice().load(path)?;
     let text = match args.format {
         Format::Flagd => flagd(&snapshot),
     };

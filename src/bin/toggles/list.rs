@@ -23,13 +23,8 @@ pub fn run(
     json: bool,
     colors: Colors,
 ) -> Outcome {
-    let (base, bytes) = file::load_with_bytes(path)?;
-    choice.check(path, &base)?;
-    let declared: Vec<String> = base.environments().map(str::to_owned).collect();
-    let snapshot = match choice.name() {
-        Some(environment) => Snapshot::parse_in(path, &bytes, Some(environment))?,
-        None => base,
-    };
+    let snapshot = choice.load(path)?;
+    let declared: Vec<String> = snapshot.environments().map(str::to_owned).collect();
     if let Some(name) = release
         && snapshot.release(name).is_none()
     {
