@@ -113,9 +113,18 @@ impl Repo {
     }
 
     fn diff_in(&self, dir: &Path, args: &[&str], code: i32) -> Run {
+        self.diff_with(dir, args, &[], code)
+    }
+
+    /// [`Repo::diff_in`], with variables set on top of the isolation
+    /// (`GIT_DIR`, as a surrounding git exports it).
+    fn diff_with(&self, dir: &Path, args: &[&str], env: &[(&str, &Path)], code: i32) -> Run {
         let args: Vec<&str> = ["diff"].iter().chain(args).copied().collect();
         let mut toggles = command(dir, &args);
         isolate(&mut toggles, &self.ceiling);
+        for (variable, value) in env {
+            toggles.env(variable, value);
+        }
         finish(toggles, &args, code)
     }
 }
@@ -807,5 +816,184 @@ fn a_repository_of_another_user_is_refused_with_gits_advice() {
             .contains("git config --global --add safe.directory"),
         "{}",
         run.stderr
+    );
+}
+
+/// A repository with `config/toggles.toml` (`ENVS`, committed, then a
+/// staging-only change) and another `toggles.toml` at its root, which the
+/// working file must never be compared with.
+fn two_files() -> (Repo, PathBuf) {
+    let repo = Repo::new();
+    let config = repo.root.join("config");
+    std::fs::create_dir(&config).expect("mkdir");
+    std::fs::write(config.join("toggles.toml"), ENVS).expect("write");
+    repo.commit("[toggles.a]\nenabled = false\n", "v1");
+    repo.git(&["add", "config/toggles.toml"]);
+    repo.git(&["commit", "-q", "-m", "config"]);
+    std::fs::write(
+        config.join("toggles.toml"),
+        edited(
+            ENVS,
+            &[("rollout = 5\n", "rollout = 5\nenv.staging.rollout = 25\n")],
+        ),
+    )
+    .expect("write");
+    (repo, config)
+}
+
+/// Asserts that `run` compared `config/toggles.toml` with its own version
+/// (compared with the root's file, every toggle would be added).
+fn compared_config(run: &Run) {
+    let rows = rows(run);
+    assert_eq!(rows.len(), 1, "{run:?}");
+    assert_eq!(
+        rows[0][..3],
+        row(&["staging", "search_v2", "5% → 25%"]),
+        "{run:?}"
+    );
+    assert!(rows[0][3].ends_with("toggles.toml:12)"), "{run:?}");
+}
+
+#[test]
+fn git_dir_and_work_tree_variables_do_not_change_which_file_is_compared() {
+    let (repo, config) = two_files();
+    let git_dir = repo.root.join(".git");
+    let file = ["--file", "config/toggles.toml", "HEAD"];
+    // (a) GIT_DIR, absolute (as git exports it to hooks in a linked
+    // worktree) or relative (`.git`, from the root), from the root and
+    // from the file's folder.
+    let absolute: &[(&str, &Path)] = &[("GIT_DIR", &git_dir)];
+    compared_config(&repo.diff_with(&repo.root, &file, absolute, 0));
+    compared_config(&repo.diff_with(&config, &["HEAD"], absolute, 0));
+    let relative: &[(&str, &Path)] = &[("GIT_DIR", Path::new(".git"))];
+    compared_config(&repo.diff_with(&repo.root, &file, relative, 0));
+    // (c) GIT_WORK_TREE too, absolute or relative.
+    let both: &[(&str, &Path)] = &[("GIT_DIR", &git_dir), ("GIT_WORK_TREE", &repo.root)];
+    compared_config(&repo.diff_with(&config, &["HEAD"], both, 0));
+    let both: &[(&str, &Path)] = &[("GIT_DIR", &git_dir), ("GIT_WORK_TREE", Path::new("."))];
+    compared_config(&repo.diff_with(&repo.root, &file, both, 0));
+    let run = repo.diff_with(&repo.root, &[&file[..], &["--json"]].concat(), absolute, 0);
+    let json: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["path"], "config/toggles.toml");
+}
+
+/// Where no repository holds the file's folder, the one the variables name
+/// is used, with its work tree: a git dir kept apart from the files.
+#[test]
+fn a_separate_git_dir_named_by_the_variables_is_used() {
+    let repo = Repo::new();
+    let checkout = repo.ceiling.join("checkout");
+    let config = checkout.join("config");
+    std::fs::create_dir_all(&config).expect("mkdir");
+    let git_dir = repo.ceiling.join("separate.git");
+    repo.git_in(&repo.ceiling, &["init", "-q", "--bare", "separate.git"]);
+    // git with the variables naming the separate git dir and its work tree.
+    let separate = |args: &[&str]| {
+        let mut git = Command::new("git");
+        git.args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+            .args(args)
+            .current_dir(&checkout);
+        isolate(&mut git, &repo.ceiling);
+        git.env("GIT_DIR", &git_dir).env("GIT_WORK_TREE", &checkout);
+        assert!(git.status().expect("git runs").success(), "git {args:?}");
+    };
+    std::fs::write(checkout.join("toggles.toml"), "[toggles.a]\n").expect("write");
+    std::fs::write(config.join("toggles.toml"), ENVS).expect("write");
+    separate(&["add", "toggles.toml", "config/toggles.toml"]);
+    separate(&["commit", "-q", "-m", "v1"]);
+    std::fs::write(
+        config.join("toggles.toml"),
+        edited(
+            ENVS,
+            &[("rollout = 5\n", "rollout = 5\nenv.staging.rollout = 25\n")],
+        ),
+    )
+    .expect("write");
+    let named: &[(&str, &Path)] = &[("GIT_DIR", &git_dir), ("GIT_WORK_TREE", &checkout)];
+    compared_config(&repo.diff_with(&config, &["HEAD"], named, 0));
+    let relative: &[(&str, &Path)] = &[
+        ("GIT_DIR", Path::new("../separate.git")),
+        ("GIT_WORK_TREE", Path::new(".")),
+    ];
+    compared_config(&repo.diff_with(
+        &checkout,
+        &["-f", "config/toggles.toml", "HEAD"],
+        relative,
+        0,
+    ));
+    // Without them: no repository.
+    let run = repo.diff_in(&config, &["HEAD"], 1);
+    assert!(
+        run.stderr.contains("not in a git repository"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// (b) A real pre-commit hook in a linked worktree: git exports an
+/// absolute `GIT_DIR` to it, and runs it at the worktree's root.
+#[cfg(unix)]
+#[test]
+fn a_pre_commit_hook_in_a_linked_worktree_compares_the_right_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (repo, _) = two_files();
+    repo.git(&["checkout", "-q", "--", "config/toggles.toml"]);
+    let worktree = repo.ceiling.join("worktree");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "feature",
+        worktree.to_str().expect("UTF-8 path"),
+    ]);
+    let out = repo.ceiling.join("hook.out");
+    let hook = repo.root.join(".git/hooks/pre-commit");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nenv | grep '^GIT_DIR=' > '{out}'\n\
+             exec '{bin}' diff -f config/toggles.toml --fail-on production HEAD >> '{out}' 2>&1\n",
+            out = out.display(),
+            bin = env!("CARGO_BIN_EXE_toggles"),
+        ),
+    )
+    .expect("write the hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let commit = |text: &str| {
+        std::fs::write(worktree.join("config/toggles.toml"), text).expect("write");
+        repo.git_in(&worktree, &["add", "config/toggles.toml"]);
+        let mut git = Command::new("git");
+        git.args(["commit", "-q", "-m", "change"])
+            .current_dir(&worktree);
+        isolate(&mut git, &repo.ceiling);
+        let status = git.status().expect("git runs");
+        (
+            status.success(),
+            std::fs::read_to_string(&out).expect("the hook ran"),
+        )
+    };
+    // Staging only: the hook passes, and the commit is made.
+    let staging = edited(
+        ENVS,
+        &[("rollout = 5\n", "rollout = 5\nenv.staging.rollout = 25\n")],
+    );
+    let (committed, output) = commit(&staging);
+    assert!(output.starts_with("GIT_DIR=/"), "git exports it: {output}");
+    assert!(committed, "{output}");
+    assert!(output.contains("5% → 25%"), "{output}");
+    // Production: refused, with the right change.
+    let production = edited(
+        &staging,
+        &[(
+            "[toggles.dark_mode]\nenabled = false\n",
+            "[toggles.dark_mode]\nenabled = false\nenv.production.enabled = true\n",
+        )],
+    );
+    let (committed, output) = commit(&production);
+    assert!(!committed, "{output}");
+    assert!(
+        output.contains("production (dark_mode) (--fail-on)"),
+        "{output}"
     );
 }
