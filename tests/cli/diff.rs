@@ -997,3 +997,204 @@ fn a_pre_commit_hook_in_a_linked_worktree_compares_the_right_file() {
         "{output}"
     );
 }
+
+/// A shallow clone (`fetch --depth 1` of an upstream that moved on) lacks
+/// the merge base: an error that says to fetch more, never a comparison
+/// with HEAD that finds nothing and lets `--fail-on` pass.
+#[test]
+fn a_shallow_clone_without_the_merge_base_fails_and_says_to_fetch_more() {
+    let upstream = Repo::new();
+    upstream.commit(ENVS, "v1");
+    upstream.commit(&format!("{ENVS}\n[toggles.b]\n"), "v2");
+    let clone = upstream.ceiling.join("clone");
+    let url = format!("file://{}", upstream.root.display());
+    upstream.git_in(
+        &upstream.ceiling,
+        &["clone", "-q", "--depth", "1", &url, "clone"],
+    );
+    let repo = Repo {
+        _dir: tempfile::tempdir().expect("a temporary folder"),
+        root: clone,
+        ceiling: upstream.ceiling.clone(),
+    };
+    repo.git(&["config", "user.name", "Test"]);
+    repo.git(&["config", "user.email", "test@example.com"]);
+    // A local commit that changes production, and the upstream moves on.
+    let production = edited(
+        &format!("{ENVS}\n[toggles.b]\n"),
+        &[(
+            "[toggles.dark_mode]\nenabled = false\n",
+            "[toggles.dark_mode]\nenabled = false\nenv.production.enabled = true\n",
+        )],
+    );
+    repo.commit(&production, "local: dark_mode on in production");
+    upstream.commit(&format!("{ENVS}\n[toggles.b]\n\n[toggles.c]\n"), "v3");
+    repo.git(&["fetch", "-q", "--depth", "1", "origin"]);
+    assert_eq!(
+        repo.git(&["rev-parse", "--is-shallow-repository"]).trim(),
+        "true"
+    );
+
+    for args in [&[][..], &["--fail-on", "production"], &["--json"]] {
+        let run = repo.diff(args, 1);
+        assert!(run.stdout.is_empty(), "{run:?}");
+        assert!(
+            run.stderr.contains(
+                "cannot find where HEAD branched from origin/main: the clone is shallow and lacks the merge base"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("git fetch --deepen="), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("git fetch --unshallow"),
+            "{}",
+            run.stderr
+        );
+    }
+    // Asked for, HEAD is compared with.
+    repo.diff(&["HEAD", "--fail-on", "production"], 0);
+    // With the history, the merge base is found and the change seen.
+    repo.git(&["fetch", "-q", "--unshallow", "origin"]);
+    let run = repo.diff(&["--fail-on", "production"], 3);
+    assert!(
+        run.stderr.contains("production (dark_mode)"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// An upstream of another history (not shallow): no merge base either.
+#[test]
+fn an_upstream_without_shared_history_is_an_error() {
+    let repo = Repo::new();
+    repo.commit(PLAIN, "v1");
+    repo.git(&["checkout", "-q", "--orphan", "other"]);
+    repo.commit(PLAIN, "unrelated");
+    repo.git(&["branch", "-q", "--set-upstream-to", "main"]);
+    let run = repo.diff(&[], 1);
+    assert!(
+        run.stderr
+            .contains("HEAD shares no history with its upstream main: there is no merge base"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`toggles diff main`"), "{}", run.stderr);
+}
+
+/// A CI checkout is a detached HEAD, so there is no upstream: with
+/// `--fail-on` and no REV, an unchanged file was compared with itself.
+#[test]
+fn fail_on_without_rev_on_a_detached_head_fails_when_nothing_was_compared() {
+    let repo = Repo::new();
+    repo.commit(ENVS, "v1");
+    repo.commit(
+        &edited(
+            ENVS,
+            &[(
+                "[toggles.dark_mode]\nenabled = false\n",
+                "[toggles.dark_mode]\nenabled = false\nenv.production.enabled = true\n",
+            )],
+        ),
+        "dark_mode on in production",
+    );
+    repo.git(&["checkout", "-q", "--detach"]);
+    let run = repo.diff(&["--fail-on", "production"], 1);
+    assert!(
+        run.stderr.contains(
+            "HEAD is detached (no branch, so no upstream), so there was nothing to compare with"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("toggles diff origin/main --fail-on"),
+        "{}",
+        run.stderr
+    );
+    // Without --fail-on, the comparison says what it was.
+    let run = repo.diff(&[], 0);
+    assert!(
+        run.stderr.contains("comparing with HEAD (HEAD is detached"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stdout,
+        "no toggle changes in any environment since HEAD\n"
+    );
+    // Named, the gate sees the commit's change.
+    repo.diff(&["HEAD~1", "--fail-on", "production"], 3);
+    // An edit on top of the detached HEAD is something to compare.
+    repo.write(&format!("{}\n[toggles.e]\n", repo_text(&repo)));
+    repo.diff(&["--fail-on", "production"], 3);
+    // On a branch without upstream, HEAD is what was asked for (a hook).
+    repo.git(&["checkout", "-q", "-f", "main"]);
+    repo.diff(&["--fail-on", "production"], 0);
+}
+
+fn repo_text(repo: &Repo) -> String {
+    std::fs::read_to_string(repo.root.join("toggles.toml")).expect("read")
+}
+
+/// REV holds the toggles file as a symlink, the working file is a regular
+/// one: REV's link is followed, relative to its folder, in the repository.
+#[cfg(unix)]
+#[test]
+fn a_symlink_in_rev_is_followed_within_the_repository() {
+    use std::os::unix::fs::symlink;
+    let repo = Repo::new();
+    let shared = repo.root.join("shared");
+    let config = repo.root.join("config");
+    std::fs::create_dir(&shared).expect("mkdir");
+    std::fs::create_dir(&config).expect("mkdir");
+    std::fs::write(shared.join("base.toml"), PLAIN).expect("write");
+    let link = config.join("toggles.toml");
+    symlink("../shared/base.toml", &link).expect("symlink");
+    repo.git(&["add", "shared/base.toml", "config/toggles.toml"]);
+    repo.git(&["commit", "-q", "-m", "a link"]);
+    // The working file becomes a regular one.
+    std::fs::remove_file(&link).expect("rm");
+    std::fs::write(&link, edited(PLAIN, &[("rollout = 5\n", "rollout = 7\n")])).expect("write");
+    let run = repo.diff_in(&config, &[], 0);
+    assert_eq!(rows(&run)[0][2], "5% → 7%", "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "note: HEAD:config/toggles.toml is a symlink to `../shared/base.toml`: reading what it points at"
+        ),
+        "{}",
+        run.stderr
+    );
+
+    // A link to a link, through a linked folder.
+    std::fs::remove_file(&link).expect("rm");
+    symlink("shared", repo.root.join("linked")).expect("symlink");
+    symlink("../linked/base.toml", &link).expect("symlink");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "links"]);
+    std::fs::remove_file(&link).expect("rm");
+    std::fs::write(&link, edited(PLAIN, &[("rollout = 5\n", "rollout = 9\n")])).expect("write");
+    let run = repo.diff_in(&config, &[], 0);
+    assert_eq!(rows(&run)[0][2], "5% → 9%", "{run:?}");
+
+    // Links out of the repository, and a loop, are refused.
+    for (target, says) in [
+        ("../../outside.toml", "outside the repository"),
+        ("/etc/hosts", "outside the repository"),
+        ("toggles.toml", "a chain of more than 40 symlinks"),
+    ] {
+        std::fs::remove_file(&link).expect("rm");
+        symlink(target, &link).expect("symlink");
+        repo.git(&["add", "config/toggles.toml"]);
+        repo.git(&["commit", "-q", "-m", target]);
+        std::fs::remove_file(&link).expect("rm");
+        std::fs::write(&link, PLAIN).expect("write");
+        let run = repo.diff_in(&config, &[], 1);
+        assert!(run.stderr.contains(says), "{target}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("not valid"),
+            "{target}: {}",
+            run.stderr
+        );
+    }
+}
