@@ -63,7 +63,9 @@ pub struct DiffArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Exit 3 if anything changes in this environment (repeat, or a comma list)
+    /// Exit 3 if anything changes in this environment (repeat, or a comma list);
+    /// without REV, on a detached HEAD that holds the file unchanged, exit 1:
+    /// nothing was compared
     #[arg(long, value_name = "ENV", value_delimiter = ',')]
     pub fail_on: Vec<String>,
 }
