@@ -113,9 +113,18 @@ impl Repo {
     }
 
     fn diff_in(&self, dir: &Path, args: &[&str], code: i32) -> Run {
+        self.diff_with(dir, args, &[], code)
+    }
+
+    /// [`Repo::diff_in`], with variables set on top of the isolation
+    /// (`GIT_DIR`, as a surrounding git exports it).
+    fn diff_with(&self, dir: &Path, args: &[&str], env: &[(&str, &Path)], code: i32) -> Run {
         let args: Vec<&str> = ["diff"].iter().chain(args).copied().collect();
         let mut toggles = command(dir, &args);
         isolate(&mut toggles, &self.ceiling);
+        for (variable, value) in env {
+            toggles.env(variable, value);
+        }
         finish(toggles, &args, code)
     }
 }
@@ -808,4 +817,384 @@ fn a_repository_of_another_user_is_refused_with_gits_advice() {
         "{}",
         run.stderr
     );
+}
+
+/// A repository with `config/toggles.toml` (`ENVS`, committed, then a
+/// staging-only change) and another `toggles.toml` at its root, which the
+/// working file must never be compared with.
+fn two_files() -> (Repo, PathBuf) {
+    let repo = Repo::new();
+    let config = repo.root.join("config");
+    std::fs::create_dir(&config).expect("mkdir");
+    std::fs::write(config.join("toggles.toml"), ENVS).expect("write");
+    repo.commit("[toggles.a]\nenabled = false\n", "v1");
+    repo.git(&["add", "config/toggles.toml"]);
+    repo.git(&["commit", "-q", "-m", "config"]);
+    std::fs::write(
+        config.join("toggles.toml"),
+        edited(
+            ENVS,
+            &[("rollout = 5\n", "rollout = 5\nenv.staging.rollout = 25\n")],
+        ),
+    )
+    .expect("write");
+    (repo, config)
+}
+
+/// Asserts that `run` compared `config/toggles.toml` with its own version
+/// (compared with the root's file, every toggle would be added).
+fn compared_config(run: &Run) {
+    let rows = rows(run);
+    assert_eq!(rows.len(), 1, "{run:?}");
+    assert_eq!(
+        rows[0][..3],
+        row(&["staging", "search_v2", "5% → 25%"]),
+        "{run:?}"
+    );
+    assert!(rows[0][3].ends_with("toggles.toml:12)"), "{run:?}");
+}
+
+#[test]
+fn git_dir_and_work_tree_variables_do_not_change_which_file_is_compared() {
+    let (repo, config) = two_files();
+    let git_dir = repo.root.join(".git");
+    let file = ["--file", "config/toggles.toml", "HEAD"];
+    // (a) GIT_DIR, absolute (as git exports it to hooks in a linked
+    // worktree) or relative (`.git`, from the root), from the root and
+    // from the file's folder.
+    let absolute: &[(&str, &Path)] = &[("GIT_DIR", &git_dir)];
+    compared_config(&repo.diff_with(&repo.root, &file, absolute, 0));
+    compared_config(&repo.diff_with(&config, &["HEAD"], absolute, 0));
+    let relative: &[(&str, &Path)] = &[("GIT_DIR", Path::new(".git"))];
+    compared_config(&repo.diff_with(&repo.root, &file, relative, 0));
+    // (c) GIT_WORK_TREE too, absolute or relative.
+    let both: &[(&str, &Path)] = &[("GIT_DIR", &git_dir), ("GIT_WORK_TREE", &repo.root)];
+    compared_config(&repo.diff_with(&config, &["HEAD"], both, 0));
+    let both: &[(&str, &Path)] = &[("GIT_DIR", &git_dir), ("GIT_WORK_TREE", Path::new("."))];
+    compared_config(&repo.diff_with(&repo.root, &file, both, 0));
+    let run = repo.diff_with(&repo.root, &[&file[..], &["--json"]].concat(), absolute, 0);
+    let json: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["path"], "config/toggles.toml");
+}
+
+/// Where no repository holds the file's folder, the one the variables name
+/// is used, with its work tree: a git dir kept apart from the files.
+#[test]
+fn a_separate_git_dir_named_by_the_variables_is_used() {
+    let repo = Repo::new();
+    let checkout = repo.ceiling.join("checkout");
+    let config = checkout.join("config");
+    std::fs::create_dir_all(&config).expect("mkdir");
+    let git_dir = repo.ceiling.join("separate.git");
+    repo.git_in(&repo.ceiling, &["init", "-q", "--bare", "separate.git"]);
+    // git with the variables naming the separate git dir and its work tree.
+    let separate = |args: &[&str]| {
+        let mut git = Command::new("git");
+        git.args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+            .args(args)
+            .current_dir(&checkout);
+        isolate(&mut git, &repo.ceiling);
+        git.env("GIT_DIR", &git_dir).env("GIT_WORK_TREE", &checkout);
+        assert!(git.status().expect("git runs").success(), "git {args:?}");
+    };
+    std::fs::write(checkout.join("toggles.toml"), "[toggles.a]\n").expect("write");
+    std::fs::write(config.join("toggles.toml"), ENVS).expect("write");
+    separate(&["add", "toggles.toml", "config/toggles.toml"]);
+    separate(&["commit", "-q", "-m", "v1"]);
+    std::fs::write(
+        config.join("toggles.toml"),
+        edited(
+            ENVS,
+            &[("rollout = 5\n", "rollout = 5\nenv.staging.rollout = 25\n")],
+        ),
+    )
+    .expect("write");
+    let named: &[(&str, &Path)] = &[("GIT_DIR", &git_dir), ("GIT_WORK_TREE", &checkout)];
+    compared_config(&repo.diff_with(&config, &["HEAD"], named, 0));
+    let relative: &[(&str, &Path)] = &[
+        ("GIT_DIR", Path::new("../separate.git")),
+        ("GIT_WORK_TREE", Path::new(".")),
+    ];
+    compared_config(&repo.diff_with(
+        &checkout,
+        &["-f", "config/toggles.toml", "HEAD"],
+        relative,
+        0,
+    ));
+    // Without them: no repository.
+    let run = repo.diff_in(&config, &["HEAD"], 1);
+    assert!(
+        run.stderr.contains("not in a git repository"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// (b) A real pre-commit hook in a linked worktree: git exports an
+/// absolute `GIT_DIR` to it, and runs it at the worktree's root.
+#[cfg(unix)]
+#[test]
+fn a_pre_commit_hook_in_a_linked_worktree_compares_the_right_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (repo, _) = two_files();
+    repo.git(&["checkout", "-q", "--", "config/toggles.toml"]);
+    let worktree = repo.ceiling.join("worktree");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "feature",
+        worktree.to_str().expect("UTF-8 path"),
+    ]);
+    let out = repo.ceiling.join("hook.out");
+    let hook = repo.root.join(".git/hooks/pre-commit");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nenv | grep '^GIT_DIR=' > '{out}'\n\
+             exec '{bin}' diff -f config/toggles.toml --fail-on production HEAD >> '{out}' 2>&1\n",
+            out = out.display(),
+            bin = env!("CARGO_BIN_EXE_toggles"),
+        ),
+    )
+    .expect("write the hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let commit = |text: &str| {
+        std::fs::write(worktree.join("config/toggles.toml"), text).expect("write");
+        repo.git_in(&worktree, &["add", "config/toggles.toml"]);
+        let mut git = Command::new("git");
+        git.args(["commit", "-q", "-m", "change"])
+            .current_dir(&worktree);
+        isolate(&mut git, &repo.ceiling);
+        let status = git.status().expect("git runs");
+        (
+            status.success(),
+            std::fs::read_to_string(&out).expect("the hook ran"),
+        )
+    };
+    // Staging only: the hook passes, and the commit is made.
+    let staging = edited(
+        ENVS,
+        &[("rollout = 5\n", "rollout = 5\nenv.staging.rollout = 25\n")],
+    );
+    let (committed, output) = commit(&staging);
+    assert!(output.starts_with("GIT_DIR=/"), "git exports it: {output}");
+    assert!(committed, "{output}");
+    assert!(output.contains("5% → 25%"), "{output}");
+    // Production: refused, with the right change.
+    let production = edited(
+        &staging,
+        &[(
+            "[toggles.dark_mode]\nenabled = false\n",
+            "[toggles.dark_mode]\nenabled = false\nenv.production.enabled = true\n",
+        )],
+    );
+    let (committed, output) = commit(&production);
+    assert!(!committed, "{output}");
+    assert!(
+        output.contains("production (dark_mode) (--fail-on)"),
+        "{output}"
+    );
+}
+
+/// A shallow clone (`fetch --depth 1` of an upstream that moved on) lacks
+/// the merge base: an error that says to fetch more, never a comparison
+/// with HEAD that finds nothing and lets `--fail-on` pass.
+#[test]
+fn a_shallow_clone_without_the_merge_base_fails_and_says_to_fetch_more() {
+    let upstream = Repo::new();
+    upstream.commit(ENVS, "v1");
+    upstream.commit(&format!("{ENVS}\n[toggles.b]\n"), "v2");
+    let clone = upstream.ceiling.join("clone");
+    let url = format!("file://{}", upstream.root.display());
+    upstream.git_in(
+        &upstream.ceiling,
+        &["clone", "-q", "--depth", "1", &url, "clone"],
+    );
+    let repo = Repo {
+        _dir: tempfile::tempdir().expect("a temporary folder"),
+        root: clone,
+        ceiling: upstream.ceiling.clone(),
+    };
+    repo.git(&["config", "user.name", "Test"]);
+    repo.git(&["config", "user.email", "test@example.com"]);
+    // A local commit that changes production, and the upstream moves on.
+    let production = edited(
+        &format!("{ENVS}\n[toggles.b]\n"),
+        &[(
+            "[toggles.dark_mode]\nenabled = false\n",
+            "[toggles.dark_mode]\nenabled = false\nenv.production.enabled = true\n",
+        )],
+    );
+    repo.commit(&production, "local: dark_mode on in production");
+    upstream.commit(&format!("{ENVS}\n[toggles.b]\n\n[toggles.c]\n"), "v3");
+    repo.git(&["fetch", "-q", "--depth", "1", "origin"]);
+    assert_eq!(
+        repo.git(&["rev-parse", "--is-shallow-repository"]).trim(),
+        "true"
+    );
+
+    for args in [&[][..], &["--fail-on", "production"], &["--json"]] {
+        let run = repo.diff(args, 1);
+        assert!(run.stdout.is_empty(), "{run:?}");
+        assert!(
+            run.stderr.contains(
+                "cannot find where HEAD branched from origin/main: the clone is shallow and lacks the merge base"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("git fetch --deepen="), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("git fetch --unshallow"),
+            "{}",
+            run.stderr
+        );
+    }
+    // Asked for, HEAD is compared with.
+    repo.diff(&["HEAD", "--fail-on", "production"], 0);
+    // With the history, the merge base is found and the change seen.
+    repo.git(&["fetch", "-q", "--unshallow", "origin"]);
+    let run = repo.diff(&["--fail-on", "production"], 3);
+    assert!(
+        run.stderr.contains("production (dark_mode)"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// An upstream of another history (not shallow): no merge base either.
+#[test]
+fn an_upstream_without_shared_history_is_an_error() {
+    let repo = Repo::new();
+    repo.commit(PLAIN, "v1");
+    repo.git(&["checkout", "-q", "--orphan", "other"]);
+    repo.commit(PLAIN, "unrelated");
+    repo.git(&["branch", "-q", "--set-upstream-to", "main"]);
+    let run = repo.diff(&[], 1);
+    assert!(
+        run.stderr
+            .contains("HEAD shares no history with its upstream main: there is no merge base"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`toggles diff main`"), "{}", run.stderr);
+}
+
+/// A CI checkout is a detached HEAD, so there is no upstream: with
+/// `--fail-on` and no REV, an unchanged file was compared with itself.
+#[test]
+fn fail_on_without_rev_on_a_detached_head_fails_when_nothing_was_compared() {
+    let repo = Repo::new();
+    repo.commit(ENVS, "v1");
+    repo.commit(
+        &edited(
+            ENVS,
+            &[(
+                "[toggles.dark_mode]\nenabled = false\n",
+                "[toggles.dark_mode]\nenabled = false\nenv.production.enabled = true\n",
+            )],
+        ),
+        "dark_mode on in production",
+    );
+    repo.git(&["checkout", "-q", "--detach"]);
+    let run = repo.diff(&["--fail-on", "production"], 1);
+    assert!(
+        run.stderr.contains(
+            "HEAD is detached (no branch, so no upstream), so there was nothing to compare with"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("toggles diff origin/main --fail-on"),
+        "{}",
+        run.stderr
+    );
+    // Without --fail-on, the comparison says what it was.
+    let run = repo.diff(&[], 0);
+    assert!(
+        run.stderr.contains("comparing with HEAD (HEAD is detached"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stdout,
+        "no toggle changes in any environment since HEAD\n"
+    );
+    // Named, the gate sees the commit's change.
+    repo.diff(&["HEAD~1", "--fail-on", "production"], 3);
+    // An edit on top of the detached HEAD is something to compare.
+    repo.write(&format!("{}\n[toggles.e]\n", repo_text(&repo)));
+    repo.diff(&["--fail-on", "production"], 3);
+    // On a branch without upstream, HEAD is what was asked for (a hook).
+    repo.git(&["checkout", "-q", "-f", "main"]);
+    repo.diff(&["--fail-on", "production"], 0);
+}
+
+fn repo_text(repo: &Repo) -> String {
+    std::fs::read_to_string(repo.root.join("toggles.toml")).expect("read")
+}
+
+/// REV holds the toggles file as a symlink, the working file is a regular
+/// one: REV's link is followed, relative to its folder, in the repository.
+#[cfg(unix)]
+#[test]
+fn a_symlink_in_rev_is_followed_within_the_repository() {
+    use std::os::unix::fs::symlink;
+    let repo = Repo::new();
+    let shared = repo.root.join("shared");
+    let config = repo.root.join("config");
+    std::fs::create_dir(&shared).expect("mkdir");
+    std::fs::create_dir(&config).expect("mkdir");
+    std::fs::write(shared.join("base.toml"), PLAIN).expect("write");
+    let link = config.join("toggles.toml");
+    symlink("../shared/base.toml", &link).expect("symlink");
+    repo.git(&["add", "shared/base.toml", "config/toggles.toml"]);
+    repo.git(&["commit", "-q", "-m", "a link"]);
+    // The working file becomes a regular one.
+    std::fs::remove_file(&link).expect("rm");
+    std::fs::write(&link, edited(PLAIN, &[("rollout = 5\n", "rollout = 7\n")])).expect("write");
+    let run = repo.diff_in(&config, &[], 0);
+    assert_eq!(rows(&run)[0][2], "5% → 7%", "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "note: HEAD:config/toggles.toml is a symlink to `../shared/base.toml`: reading what it points at"
+        ),
+        "{}",
+        run.stderr
+    );
+
+    // A link to a link, through a linked folder.
+    std::fs::remove_file(&link).expect("rm");
+    symlink("shared", repo.root.join("linked")).expect("symlink");
+    symlink("../linked/base.toml", &link).expect("symlink");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "links"]);
+    std::fs::remove_file(&link).expect("rm");
+    std::fs::write(&link, edited(PLAIN, &[("rollout = 5\n", "rollout = 9\n")])).expect("write");
+    let run = repo.diff_in(&config, &[], 0);
+    assert_eq!(rows(&run)[0][2], "5% → 9%", "{run:?}");
+
+    // Links out of the repository, and a loop, are refused.
+    for (target, says) in [
+        ("../../outside.toml", "outside the repository"),
+        ("/etc/hosts", "outside the repository"),
+        ("toggles.toml", "a chain of more than 40 symlinks"),
+    ] {
+        std::fs::remove_file(&link).expect("rm");
+        symlink(target, &link).expect("symlink");
+        repo.git(&["add", "config/toggles.toml"]);
+        repo.git(&["commit", "-q", "-m", target]);
+        std::fs::remove_file(&link).expect("rm");
+        std::fs::write(&link, PLAIN).expect("write");
+        let run = repo.diff_in(&config, &[], 1);
+        assert!(run.stderr.contains(says), "{target}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("not valid"),
+            "{target}: {}",
+            run.stderr
+        );
+    }
 }
