@@ -138,8 +138,8 @@ mod tests {
         log::set_max_level(log::LevelFilter::Info);
         let mut lines = DeferredLog::new();
         let guard = SEEN.lock().unwrap(); // the logger would wait for it
+        let (first, second) = (line!() + 1, line!() + 3);
         defer_log!(lines, log::Level::Warn, "first {}", 1);
-        let line = line!() - 1;
         defer_log!(lines, log::Level::Debug, "below the level: never formatted");
         defer_log!(lines, log::Level::Info, "second");
         drop(guard);
@@ -149,12 +149,8 @@ mod tests {
         assert_eq!(
             seen,
             [
-                format!("WARN toggles::deferred::tests {}:{line} first 1", file!()),
-                format!(
-                    "INFO toggles::deferred::tests {}:{} second",
-                    file!(),
-                    line + 2
-                ),
+                format!("WARN toggles::deferred::tests {}:{first} first 1", file!()),
+                format!("INFO toggles::deferred::tests {}:{second} second", file!()),
             ]
         );
     }
