@@ -272,9 +272,10 @@ fn a_logger_that_takes_the_files_lock_while_an_append_record_is_removed_does_not
     );
 }
 
-/// Child: a torn append record beside the file is removed at open, under
-/// the file's lock, and logged; the logger takes the lock on that line (a
-/// writer of its own, say), which waits until no one else holds it.
+/// Child: a torn append record beside the file is removed at open, and by
+/// an append, under the file's lock, and logged; the logger takes the lock
+/// on that line (a writer of its own, say), which waits until no one else
+/// holds it.
 #[test]
 #[ignore = "a child process of other tests"]
 fn child_takes_the_lock_from_the_logger() {
@@ -295,7 +296,21 @@ fn child_takes_the_lock_from_the_logger() {
     REAL.set(fs::canonicalize(&fixture.path).unwrap()).unwrap();
     let store = Store::builder(&fixture.path).watch(false).open().unwrap();
     assert!(store.is_enabled("a"));
-    assert!(!record.exists(), "the torn record is removed");
+    assert!(!record.exists(), "the torn record is removed at open");
     assert_eq!(logged("removing a torn append record").len(), 1);
-    assert!(callbacks() >= 1, "the logger called back");
+    // The worker's append finds one too.
+    fs::write(&record, "torn: not a record").unwrap();
+    assert!(!store.is_enabled("appended_past_a_torn_record"));
+    assert!(
+        store.flush_timeout(Duration::from_secs(10)),
+        "the append is done"
+    );
+    assert!(!record.exists(), "the torn record is removed by the append");
+    assert!(
+        fixture
+            .read()
+            .contains("[toggles.appended_past_a_torn_record]")
+    );
+    assert_eq!(logged("removing a torn append record").len(), 2);
+    assert!(callbacks() >= 2, "the logger called back");
 }
