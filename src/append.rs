@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::date::Date;
+use crate::deferred::{DeferredLog, defer_log};
 use crate::error::Error;
 use crate::format;
 use crate::lock::FileLock;
@@ -120,6 +121,8 @@ fn append_with(
     write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
 ) -> Result<Appended, AppendError> {
     let real = real_path(path);
+    // Logged on return, after the lock (declared first, dropped last).
+    let mut lines = DeferredLog::new();
     // Never wait for the lock: the caller's thread also reloads the file.
     let _lock = FileLock::try_acquire(&real)
         .map_err(AppendError::Io)?
@@ -130,7 +133,9 @@ fn append_with(
     let opened = read::open_regular(&real, OpenOptions::new().read(true).append(true));
     let mut file = match opened {
         Ok(file) => file,
-        Err(e) if e.is_not_found() => return create_with(&real, names, created, caution, write),
+        Err(e) if e.is_not_found() => {
+            return create_with(&real, names, created, caution, write, &mut lines);
+        }
         Err(e) => {
             return Err(AppendError::Io(
                 e.into_error(&real, "open the file for appending"),
@@ -144,7 +149,8 @@ fn append_with(
     }
     // An append that a killed process left unfinished is completed first
     // (or, if the file is no longer what it appended to, reported).
-    let recovered = recover_locked(&real, &mut file, &mut current).map_err(AppendError::Io)?;
+    let recovered =
+        recover_locked(&real, &mut file, &mut current, &mut lines).map_err(AppendError::Io)?;
     // Only to the version the store has published (after a completed
     // recovery, that is the next version: the store reloads first).
     let is_published = match caution.expected {
@@ -190,13 +196,13 @@ fn append_with(
     }
     // The record first, durably: whatever part of the append reaches the
     // disk, the record says it is ours, and what the rest is.
-    write_record(&real, &intent).map_err(AppendError::Io)?;
+    write_record(&real, &intent, &mut lines).map_err(AppendError::Io)?;
     // If the write or its `fsync` fails, the record stays: the next appender
     // or load completes the append from it.
     write(&mut file, &intent.bytes)
         .and_then(|()| file.sync_data())
         .map_err(|e| AppendError::Io(Error::io(&real, "append to the file", e)))?;
-    remove_record(&real);
+    remove_record(&real, &mut lines);
     let modified = file.metadata().and_then(|m| m.modified()).ok();
     Ok(Appended {
         names: missing,
@@ -214,6 +220,7 @@ fn create_with(
     created: Date,
     caution: Caution,
     write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
+    lines: &mut DeferredLog,
 ) -> Result<Appended, AppendError> {
     if let Expected::Hash(_) = caution.expected {
         // The file the version in use came from is gone: there is no version
@@ -237,7 +244,7 @@ fn create_with(
     // A link to a file not created yet is created through: its target.
     let real = &link_target(real);
     let intent = Intent::new(b"", tables_for(b"", &missing, created).into());
-    write_record(real, &intent).map_err(AppendError::Io)?;
+    write_record(real, &intent, lines).map_err(AppendError::Io)?;
     let created_file = OpenOptions::new()
         .read(true)
         .append(true)
@@ -246,7 +253,7 @@ fn create_with(
     let mut file = match created_file {
         Ok(file) => file,
         Err(e) => {
-            remove_record(real);
+            remove_record(real, lines);
             return Err(match e.kind() {
                 // Someone created it meanwhile: read that version first.
                 io::ErrorKind::AlreadyExists
@@ -261,11 +268,16 @@ fn create_with(
     write(&mut file, &intent.bytes)
         .and_then(|()| file.sync_data())
         .map_err(|e| AppendError::Io(Error::io(real, "write the new file", e)))?;
-    remove_record(real);
+    remove_record(real, lines);
     if let Some(folder) = real.parent()
         && let Err(e) = File::open(folder).and_then(|folder| folder.sync_all())
     {
-        log::debug!("{}: cannot sync the folder: {e}", folder.display());
+        let folder = folder.display();
+        defer_log!(
+            lines,
+            log::Level::Debug,
+            "{folder}: cannot sync the folder: {e}"
+        );
     }
     let modified = file.metadata().and_then(|m| m.modified()).ok();
     Ok(Appended {
@@ -342,8 +354,9 @@ fn record_path(real: &Path) -> PathBuf {
 /// Completes an append that a killed process left unfinished, if its record
 /// is beside the file at `path`: the first load of a store calls this
 /// before it reads the file. Takes the lock only if a record exists, so a
-/// read-only folder (which can hold none) costs one `stat`.
-pub(crate) fn recover(path: &Path) -> Result<Recovered, Error> {
+/// read-only folder (which can hold none) costs one `stat`. What it logs
+/// goes into `lines`, for the caller to log after its own locks.
+pub(crate) fn recover(path: &Path, lines: &mut DeferredLog) -> Result<Recovered, Error> {
     let real = real_path(path);
     let record = record_path(&real);
     match fs::symlink_metadata(&record) {
@@ -353,7 +366,9 @@ pub(crate) fn recover(path: &Path) -> Result<Recovered, Error> {
     // Never wait: another writer holding the lock may be completing it
     // right now; the caller then reads the file as it was before the append.
     let Some(_lock) = FileLock::try_acquire(&real)? else {
-        log::debug!(
+        defer_log!(
+            lines,
+            log::Level::Debug,
             "{}: another writer holds the lock; not completing an interrupted append now",
             real.display()
         );
@@ -367,7 +382,7 @@ pub(crate) fn recover(path: &Path) -> Result<Recovered, Error> {
     let mut file = read::open_regular(&real, OpenOptions::new().read(true).append(true))
         .map_err(|e| e.into_error(&real, "open the file to complete an interrupted append"))?;
     let mut current = read::read_from(&file).map_err(|e| e.into_error(&real, "read the file"))?;
-    recover_locked(&real, &mut file, &mut current)
+    recover_locked(&real, &mut file, &mut current, lines)
 }
 
 /// Where the append that a record beside the file at `path` describes
@@ -390,14 +405,24 @@ pub(crate) fn interrupted_append_at(path: &Path, current: &[u8]) -> Option<usize
 
 /// [`recover`] under the lock, on the file opened for appending and its
 /// bytes `current` (extended by what it appends).
-fn recover_locked(real: &Path, file: &mut File, current: &mut Vec<u8>) -> Result<Recovered, Error> {
+fn recover_locked(
+    real: &Path,
+    file: &mut File,
+    current: &mut Vec<u8>,
+    lines: &mut DeferredLog,
+) -> Result<Recovered, Error> {
     let record = record_path(real);
     let intent = match read_record(&record)? {
         None => return Ok(Recovered::Nothing),
         Some(None) => {
             // Torn while it was written: the append it announces never began.
-            log::debug!("{}: removing a torn append record", record.display());
-            remove_record(real);
+            let shown = record.display();
+            defer_log!(
+                lines,
+                log::Level::Debug,
+                "{shown}: removing a torn append record"
+            );
+            remove_record(real, lines);
             return Ok(Recovered::Nothing);
         }
         Some(Some(intent)) => intent,
@@ -408,10 +433,17 @@ fn recover_locked(real: &Path, file: &mut File, current: &mut Vec<u8>) -> Result
             if format::parse(real, current).is_ok() {
                 // The file was replaced or edited since, and is good: the
                 // record describes nothing that is left.
-                log::debug!("{}: removing an outdated append record", record.display());
-                remove_record(real);
+                let shown = record.display();
+                defer_log!(
+                    lines,
+                    log::Level::Debug,
+                    "{shown}: removing an outdated append record"
+                );
+                remove_record(real, lines);
             } else {
-                log::warn!(
+                defer_log!(
+                    lines,
+                    log::Level::Warn,
                     "{}: an append by this library was interrupted, and the file has been \
                      changed since, so it is not repaired; fix the end of the file by hand \
                      (the bytes that were being appended are in {}; delete that file after)",
@@ -428,7 +460,9 @@ fn recover_locked(real: &Path, file: &mut File, current: &mut Vec<u8>) -> Result
     if let Err(e) = format::parse(real, &completed) {
         // Cannot happen for a record this library wrote (its bytes were
         // checked against exactly this version); never write a bad file.
-        log::warn!(
+        defer_log!(
+            lines,
+            log::Level::Warn,
             "{}: not completing an interrupted append: the result would not be valid: {e}",
             real.display()
         );
@@ -437,15 +471,19 @@ fn recover_locked(real: &Path, file: &mut File, current: &mut Vec<u8>) -> Result
     file.write_all(rest)
         .and_then(|()| file.sync_data())
         .map_err(|e| Error::io(real, "complete an interrupted append", e))?;
-    remove_record(real);
+    remove_record(real, lines);
     *current = completed;
     if rest.is_empty() {
-        log::info!(
+        defer_log!(
+            lines,
+            log::Level::Info,
             "{}: an append interrupted by a crash had reached the file whole",
             real.display()
         );
     } else {
-        log::warn!(
+        defer_log!(
+            lines,
+            log::Level::Warn,
             "{}: completed an append interrupted by a crash: {written} of its {} bytes were \
              in the file, appended the other {}",
             real.display(),
@@ -484,7 +522,7 @@ fn read_record(record: &Path) -> Result<Option<Option<Intent>>, Error> {
 
 /// Writes the record of `intent` beside `real` and makes it durable (its
 /// bytes and its name), before the append begins.
-fn write_record(real: &Path, intent: &Intent) -> Result<(), Error> {
+fn write_record(real: &Path, intent: &Intent, lines: &mut DeferredLog) -> Result<(), Error> {
     let record = record_path(real);
     let fail = |e| Error::io(&record, "write the append record beside the file", e);
     // Whatever is there (an outdated record) goes first, so that
@@ -502,7 +540,7 @@ fn write_record(real: &Path, intent: &Intent) -> Result<(), Error> {
         .write_all(&intent.encode())
         .and_then(|()| file.sync_data())
     {
-        remove_record(real);
+        remove_record(real, lines);
         return Err(fail(e));
     }
     // The record's name in its folder, too. Not every platform can open a
@@ -510,7 +548,12 @@ fn write_record(real: &Path, intent: &Intent) -> Result<(), Error> {
     if let Some(folder) = record.parent() {
         let synced = File::open(folder).and_then(|folder| folder.sync_all());
         if let Err(e) = synced {
-            log::debug!("{}: cannot sync the folder: {e}", folder.display());
+            let folder = folder.display();
+            defer_log!(
+                lines,
+                log::Level::Debug,
+                "{folder}: cannot sync the folder: {e}"
+            );
         }
     }
     Ok(())
@@ -519,11 +562,16 @@ fn write_record(real: &Path, intent: &Intent) -> Result<(), Error> {
 /// Removes the append record beside `real`, if any. A failure is logged:
 /// the next append replaces the record, and a record that describes a
 /// complete append is only removed by the next recovery.
-fn remove_record(real: &Path) {
+fn remove_record(real: &Path, lines: &mut DeferredLog) {
     let record = record_path(real);
     match fs::remove_file(&record) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => {
-            log::warn!("{}: cannot remove the append record: {e}", record.display());
+            let record = record.display();
+            defer_log!(
+                lines,
+                log::Level::Warn,
+                "{record}: cannot remove the append record: {e}"
+            );
         }
         _ => {}
     }
@@ -794,7 +842,7 @@ mod tests {
                 let mut expected = expected.clone();
                 if cut % 2 == 0 {
                     // The next store's first load.
-                    let recovered = recover(&path).unwrap();
+                    let recovered = recover(&path, &mut DeferredLog::new()).unwrap();
                     let missing = full - cut;
                     assert_eq!(recovered, Recovered::Completed { missing }, "cut at {cut}");
                 } else {
@@ -847,7 +895,11 @@ mod tests {
             let theirs = edit(fs::read(&path).unwrap());
             fs::write(&path, &theirs).unwrap();
             assert_eq!(interrupted_append_at(&path, &theirs), None, "{what}");
-            assert_eq!(recover(&path).unwrap(), Recovered::Foreign, "{what}");
+            assert_eq!(
+                recover(&path, &mut DeferredLog::new()).unwrap(),
+                Recovered::Foreign,
+                "{what}"
+            );
             let appended = append_missing(&path, &names(&["later"]), date(), CALM);
             assert!(matches!(appended, Err(AppendError::Invalid(_))), "{what}");
             assert_eq!(fs::read(&path).unwrap(), theirs, "{what}: untouched");
@@ -860,7 +912,10 @@ mod tests {
         killed_append(&path, &asked, cut);
         let saved = b"[toggles.saved]\nenabled = true\n";
         fs::write(&path, saved).unwrap();
-        assert_eq!(recover(&path).unwrap(), Recovered::Foreign);
+        assert_eq!(
+            recover(&path, &mut DeferredLog::new()).unwrap(),
+            Recovered::Foreign
+        );
         assert_eq!(fs::read(&path).unwrap(), saved, "untouched");
         assert!(!record.exists(), "an outdated record is removed");
         append_missing(&path, &names(&["later"]), date(), CALM).unwrap();
@@ -893,7 +948,10 @@ mod tests {
             let record_file = record_path(&real_path(&path));
             fs::write(&record_file, &record[..cut]).unwrap();
             assert_eq!(interrupted_append_at(&path, torn), None);
-            assert_eq!(recover(&path).unwrap(), Recovered::Nothing);
+            assert_eq!(
+                recover(&path, &mut DeferredLog::new()).unwrap(),
+                Recovered::Nothing
+            );
             assert!(!record_file.exists(), "a torn record is removed");
             let appended = append_missing(&path, &names(&["later"]), date(), CALM);
             assert!(matches!(appended, Err(AppendError::Invalid(_))));
@@ -912,7 +970,11 @@ mod tests {
         ] {
             let torn = format!("{user}{tail}");
             let (_dir, path) = user_file(torn.as_bytes());
-            assert_eq!(recover(&path).unwrap(), Recovered::Nothing, "{tail:?}");
+            assert_eq!(
+                recover(&path, &mut DeferredLog::new()).unwrap(),
+                Recovered::Nothing,
+                "{tail:?}"
+            );
             match append_missing(&path, &names(&["later"]), date(), CALM) {
                 Err(AppendError::Invalid(e)) => assert!(e.location().is_some(), "{e}"),
                 other => panic!("{tail:?}: {other:?}"),
@@ -950,7 +1012,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(recover(&path).is_err());
+        assert!(recover(&path, &mut DeferredLog::new()).is_err());
         assert_eq!(fs::read(&path).unwrap(), b"# mine\n", "untouched");
     }
 
@@ -982,7 +1044,7 @@ mod tests {
             assert_eq!(meant, full);
             // What the crash left is completed by the next load.
             assert_eq!(
-                recover(&path).unwrap(),
+                recover(&path, &mut DeferredLog::new()).unwrap(),
                 Recovered::Completed {
                     missing: full.len() - cut
                 }

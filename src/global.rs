@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwapOption;
 
+use crate::deferred::{DeferredLog, defer_log};
 use crate::error::Error;
 use crate::generation;
 use crate::snapshot::Snapshot;
@@ -85,20 +86,32 @@ pub(crate) fn global_arc() -> Arc<Store> {
     if let Some(store) = GLOBAL.load_full() {
         return store;
     }
+    // What the open logs waits for INSTALL to be released: a logger that
+    // checks a toggle would wait for INSTALL on this very thread.
+    let mut lines = DeferredLog::new();
     let mut guard = lock(&INSTALL);
     if let Some(store) = GLOBAL.load_full() {
         return store;
     }
     let path = match std::env::var_os(FILE_ENV) {
         Some(path) if path.is_empty() => {
-            log::warn!("{FILE_ENV} is set but empty; using ./toggles.toml");
+            defer_log!(
+                lines,
+                log::Level::Warn,
+                "{FILE_ENV} is set but empty; using ./toggles.toml"
+            );
             "toggles.toml".into()
         }
         Some(path) => path,
         None => "toggles.toml".into(),
     };
-    let store = Arc::new(Store::builder(path).open_lenient());
+    let opened = Store::builder(path).open_lenient(&mut lines);
+    let store = Arc::new(opened.store().clone());
     install_arc(&mut guard, Arc::clone(&store));
+    drop(guard);
+    // `notify` logs as a watch starts: after INSTALL, like the lines.
+    let _ = opened.watch(&mut lines);
+    lines.emit();
     store
 }
 

@@ -110,6 +110,7 @@
 // Leaves: plain values and process-wide counters.
 mod bucket;
 mod date;
+mod deferred;
 mod error;
 mod generation;
 mod name;

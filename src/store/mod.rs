@@ -22,6 +22,7 @@ use arc_swap::{ArcSwap, ArcSwapOption, Guard};
 
 use crate::append;
 use crate::changes::Changes;
+use crate::deferred::{DeferredLog, defer_log};
 use crate::definitions::{Definitions, Release};
 use crate::error::Error;
 use crate::format;
@@ -102,7 +103,7 @@ struct Shared {
     worker: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// How often to re-read the file when nothing said it changed: a safety
     /// net with a working watcher, the only means without one; unset when
-    /// not watching. Set before the worker starts.
+    /// not watching. Set when the watch starts (the worker is woken then).
     poll: OnceLock<Duration>,
     /// The watch on the file's folder; replaced by the worker if the folder
     /// was deleted and comes back, taken out and dropped by the last handle.
@@ -224,16 +225,21 @@ impl Builder {
     /// A missing file is an empty set of toggles (it is created by the first
     /// append). A file that cannot be read or does not validate is an error.
     pub fn open(self) -> Result<Store, Error> {
+        // No lock of ours is held here: the lines are logged on return.
+        let mut lines = DeferredLog::new();
         let path = self.absolute_path();
-        let environment = self.chosen_environment();
-        let (definitions, state) = first_load(&path, self.may_write(), environment.as_deref())
-            .map_err(|failed| failed.error)?;
-        Ok(self.start(path, environment, definitions, state, None))
+        let environment = self.chosen_environment(&mut lines);
+        let (definitions, state) =
+            first_load(&path, self.may_write(), environment.as_deref(), &mut lines)
+                .map_err(|failed| failed.error)?;
+        Ok(self
+            .start(path, environment, definitions, state, None)
+            .watch(&mut lines))
     }
 
     /// The environment to read the file in: [`Builder::environment`] or
     /// [`Builder::base_values`], else a non-empty `TOGGLES_ENV`.
-    fn chosen_environment(&self) -> Option<String> {
+    fn chosen_environment(&self, lines: &mut DeferredLog) -> Option<String> {
         match &self.environment {
             EnvironmentChoice::Named(chosen) => return Some(chosen.clone()),
             EnvironmentChoice::Base => return None,
@@ -241,7 +247,11 @@ impl Builder {
         }
         match std::env::var(ENVIRONMENT_ENV) {
             Ok(name) if name.trim().is_empty() => {
-                log::warn!("{ENVIRONMENT_ENV} is set but empty; using the base values");
+                defer_log!(
+                    lines,
+                    log::Level::Warn,
+                    "{ENVIRONMENT_ENV} is set but empty; using the base values"
+                );
                 None
             }
             Ok(name) => Some(name),
@@ -251,13 +261,21 @@ impl Builder {
 
     /// Opens the store even if the file is invalid: then every toggle is off
     /// until a good version is saved, and [`Store::last_error`] says why.
-    pub(crate) fn open_lenient(self) -> Store {
+    /// The global store opens under a lock, which nothing may log under
+    /// (a logger may check a toggle): what the load logs goes into `lines`,
+    /// and the watch, which runs `notify` (it logs too), starts only at
+    /// [`Unwatched::watch`], after the lock.
+    pub(crate) fn open_lenient(self, lines: &mut DeferredLog) -> Unwatched {
         let path = self.absolute_path();
-        let environment = self.chosen_environment();
-        match first_load(&path, self.may_write(), environment.as_deref()) {
+        let environment = self.chosen_environment(lines);
+        match first_load(&path, self.may_write(), environment.as_deref(), lines) {
             Ok((definitions, state)) => self.start(path, environment, definitions, state, None),
             Err(FailedLoad { error, bytes }) => {
-                log::error!("{error}\nevery toggle is off until the file is fixed");
+                defer_log!(
+                    lines,
+                    log::Level::Error,
+                    "{error}\nevery toggle is off until the file is fixed"
+                );
                 let error = Arc::new(error);
                 let state = ReloadState::failed(
                     bytes.as_deref(),
@@ -286,7 +304,7 @@ impl Builder {
         definitions: Definitions,
         state: ReloadState,
         error: Option<Arc<Error>>,
-    ) -> Store {
+    ) -> Unwatched {
         let shared = Arc::new(Shared {
             path,
             environment: environment.map(Box::from),
@@ -307,8 +325,36 @@ impl Builder {
             append_failure_logged: AtomicBool::new(false),
             appended_at: Mutex::new(None),
         });
-        if self.watch {
-            let weak = Arc::downgrade(&shared);
+        Unwatched {
+            store: Store {
+                inner: Arc::new(Inner { shared }),
+            },
+            builder: self,
+        }
+    }
+}
+
+/// A store whose file is loaded, not watched yet: see
+/// [`Builder::open_lenient`].
+#[must_use = "call .watch() to start watching the file"]
+pub(crate) struct Unwatched {
+    store: Store,
+    builder: Builder,
+}
+
+impl Unwatched {
+    /// The store, usable already (its checks answer from the loaded file).
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Starts the watch and the worker, if the builder asked for a watch;
+    /// what that logs goes into `lines`.
+    pub(crate) fn watch(self, lines: &mut DeferredLog) -> Store {
+        let Unwatched { store, builder } = self;
+        let shared = &store.inner.shared;
+        if builder.watch {
+            let weak = Arc::downgrade(shared);
             let on_event = move |change| {
                 if let Some(shared) = weak.upgrade() {
                     shared.file_event(change);
@@ -317,22 +363,25 @@ impl Builder {
             match watch::Watcher::start(&shared.path, on_event) {
                 Ok(w) => {
                     *lock(&shared.watcher) = Some(w);
-                    let _ = shared.poll.set(self.safety_poll);
+                    let _ = shared.poll.set(builder.safety_poll);
                 }
                 Err(e) => {
-                    log::warn!(
+                    defer_log!(
+                        lines,
+                        log::Level::Warn,
                         "{}: cannot watch for changes ({e}); polling every {:?} instead",
                         shared.path.display(),
-                        self.poll_interval
+                        builder.poll_interval
                     );
-                    let _ = shared.poll.set(self.poll_interval);
+                    let _ = shared.poll.set(builder.poll_interval);
                 }
             }
-            shared.ensure_worker();
+            shared.ensure_worker(lines);
+            // A check of a new name may have started the worker already,
+            // without a poll: it learns of it now.
+            shared.wake.notify_all();
         }
-        Store {
-            inner: Arc::new(Inner { shared }),
-        }
+        store
     }
 }
 
@@ -356,9 +405,14 @@ fn first_load(
     path: &Path,
     may_write: bool,
     environment: Option<&str>,
+    lines: &mut DeferredLog,
 ) -> Result<(Definitions, ReloadState), FailedLoad> {
-    if may_write && let Err(e) = append::recover(path) {
-        log::warn!("{e}; reading the file without completing an interrupted append");
+    if may_write && let Err(e) = append::recover(path, lines) {
+        defer_log!(
+            lines,
+            log::Level::Warn,
+            "{e}; reading the file without completing an interrupted append"
+        );
     }
     let bytes = match read::read(path) {
         Ok(bytes) => bytes,
@@ -388,7 +442,9 @@ fn first_load(
                     bytes: Some(bytes),
                 });
             };
-            log::warn!(
+            defer_log!(
+                lines,
+                log::Level::Warn,
                 "{}: an append by this library was interrupted (the file ends in {} bytes of \
                  it); using the file without them until a store that appends completes it",
                 path.display(),

@@ -9,6 +9,7 @@ use std::time::Instant;
 use super::Shared;
 use super::reload::{Decision, Trigger};
 use crate::changes::Changes;
+use crate::deferred::{DeferredLog, defer_log};
 use crate::error::Error;
 use crate::generation;
 use crate::read;
@@ -71,6 +72,9 @@ impl Shared {
             result,
             retry_at: None,
         };
+        // Logged after `state` is released (declared first, dropped last):
+        // a logger may reload the store itself.
+        let mut lines = DeferredLog::new();
         // Held until the snapshot is published and the hook has run, so
         // that publishes happen one at a time, in order.
         let mut state = lock(&self.reload);
@@ -88,15 +92,25 @@ impl Shared {
             }
             Decision::Keep(keep) => {
                 match keep.log {
-                    Some(log::Level::Error) => {
-                        log::error!("{}\nkeeping the last good version", keep.error)
+                    Some(level @ log::Level::Error) => {
+                        defer_log!(
+                            lines,
+                            level,
+                            "{}\nkeeping the last good version",
+                            keep.error
+                        )
                     }
                     // An emptied file says what it keeps itself.
                     Some(level) if matches!(*keep.error, Error::Emptied { .. }) => {
-                        log::log!(level, "{}", keep.error)
+                        defer_log!(lines, level, "{}", keep.error)
                     }
                     Some(level) => {
-                        log::log!(level, "{}; keeping the last good version", keep.error)
+                        defer_log!(
+                            lines,
+                            level,
+                            "{}; keeping the last good version",
+                            keep.error
+                        )
                     }
                     None => {}
                 }
@@ -130,11 +144,13 @@ impl Shared {
                 || self.path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            log::info!("{name} reloaded: {changes}");
+            defer_log!(lines, log::Level::Info, "{name} reloaded: {changes}");
             let subscribers: Vec<Arc<Subscriber>> =
                 lock(&self.subscribers).iter().map(Arc::clone).collect();
-            // Unlocked: a subscriber may call `reload` or drop the store.
+            // Unlocked: a subscriber (or the logger) may call `reload` or
+            // drop the store.
             drop(state);
+            lines.emit();
             for subscriber in subscribers {
                 subscriber.notify(&changes, &self.path);
             }

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use super::Shared;
 use super::reload::{Pending, SETTLE, Trigger};
 use super::unknown::AppendOutcome;
+use crate::deferred::{DeferredLog, defer_log};
 use crate::sync::lock;
 use crate::watch::{self, Change};
 
@@ -98,8 +99,9 @@ impl Work {
 }
 
 impl Shared {
-    /// Starts the background worker if it is not running.
-    pub(super) fn ensure_worker(self: &Arc<Self>) {
+    /// Starts the background worker if it is not running; a failure is
+    /// logged through `lines`, after the caller's locks.
+    pub(super) fn ensure_worker(self: &Arc<Self>, lines: &mut DeferredLog) {
         let mut worker = lock(&self.worker);
         if worker.is_some() || lock(&self.work).stop {
             return;
@@ -110,7 +112,9 @@ impl Shared {
             .spawn(move || shared.run_worker());
         match spawned {
             Ok(handle) => *worker = Some(handle),
-            Err(e) => log::error!(
+            Err(e) => defer_log!(
+                lines,
+                log::Level::Error,
                 "{}: cannot start the toggles worker thread: {e}",
                 self.path.display()
             ),
@@ -133,13 +137,16 @@ impl Shared {
     /// Called by the watcher for each event that could concern the file.
     pub(super) fn file_event(&self, change: Change) {
         let now = Instant::now();
+        let mut lines = DeferredLog::new(); // logged after `work` is released
         let mut work = lock(&self.work);
         work.events
             .get_or_insert_with(Pending::new)
             .event(change, now);
         if change == Change::FolderGone && !work.watch_lost {
             work.watch_lost = true;
-            log::warn!(
+            defer_log!(
+                lines,
+                log::Level::Warn,
                 "{}: the folder was removed; polling every {LOST_WATCH_POLL:?} until it is back",
                 self.path.display()
             );
@@ -151,7 +158,7 @@ impl Shared {
     /// Queues a name for appending and wakes the worker (starting it if needed).
     pub(super) fn queue(self: &Arc<Self>, name: Box<str>) {
         lock(&self.work).names.push(name);
-        self.ensure_worker();
+        self.ensure_worker(&mut DeferredLog::new());
         self.wake.notify_all();
     }
 
@@ -218,6 +225,8 @@ impl Shared {
             work.busy = true;
             let watch_lost = work.watch_lost;
             drop(work);
+            // What is logged under `work` waits for the end of the round.
+            let mut lines = DeferredLog::new();
 
             match trigger {
                 Some(trigger) => {
@@ -248,8 +257,10 @@ impl Shared {
                     let outcome = self.append(&names, attempt, stopping);
                     work = lock(&self.work);
                     work.append_retry = None;
-                    let give_up = |why: &str| {
-                        log::warn!(
+                    let mut give_up = |why: &str| {
+                        defer_log!(
+                            lines,
+                            log::Level::Warn,
                             "{}: stopping before {} new toggle(s) could be appended ({why}): {}",
                             self.path.display(),
                             names.len(),
@@ -281,6 +292,11 @@ impl Shared {
                     }
                 }
             }
+            if !lines.is_empty() {
+                drop(work);
+                lines.emit();
+                work = lock(&self.work);
+            }
             work.busy = false;
             self.idle.notify_all();
         }
@@ -302,8 +318,10 @@ impl Shared {
                 if lock(&self.work).stop {
                     return;
                 }
-                *slot = Some(watcher);
+                // The lost watch is dropped unlocked: `notify` may log.
+                let lost = slot.replace(watcher);
                 drop(slot);
+                drop(lost);
                 lock(&self.work).watch_lost = false;
                 log::warn!(
                     "{}: the folder is back; watching it again",

@@ -7,6 +7,7 @@ mod hostile;
 mod in_place;
 mod layers;
 mod load;
+mod logging;
 #[cfg(feature = "openfeature")]
 mod openfeature;
 mod overrides;

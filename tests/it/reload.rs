@@ -4,7 +4,6 @@
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::symlink;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
@@ -12,7 +11,7 @@ use std::time::Duration;
 use toggles::{Changes, Store};
 
 use crate::support::{
-    Fixture, assert_child_succeeds, capture_logs, child, logged, shown, wait_for,
+    Fixture, assert_child_succeeds, capture_logs, child, logged, rename_save, shown, wait_for,
 };
 
 fn version(on: bool) -> String {
@@ -24,12 +23,6 @@ fn watched(fixture: &Fixture) -> Store {
         .append_unknown(false)
         .open()
         .unwrap()
-}
-
-fn rename_save(path: &Path, text: &str) {
-    let tmp = path.with_file_name(".toggles.toml.tmp");
-    fs::write(&tmp, text).unwrap();
-    fs::rename(&tmp, path).unwrap();
 }
 
 #[test]

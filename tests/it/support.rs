@@ -36,6 +36,13 @@ pub fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
     }
 }
 
+/// Saves `text` as an editor that renames a temporary file over `path` does.
+pub fn rename_save(path: &Path, text: &str) {
+    let tmp = path.with_file_name(".toggles.toml.tmp");
+    std::fs::write(&tmp, text).expect("write the temporary file");
+    std::fs::rename(&tmp, path).expect("rename it over the file");
+}
+
 /// Counts `needle` in `haystack`.
 pub fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()

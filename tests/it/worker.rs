@@ -9,16 +9,10 @@ use std::time::Duration;
 
 use toggles::Store;
 
-use crate::support::{Fixture, capture_logs, child, count, logged, shown, wait_for};
+use crate::support::{Fixture, capture_logs, child, count, logged, rename_save, shown, wait_for};
 
 fn version(on: bool) -> String {
     format!("[toggles.a]\nenabled = {on}\n")
-}
-
-fn rename_save(path: &Path, text: &str) {
-    let tmp = path.with_file_name(".toggles.toml.tmp");
-    fs::write(&tmp, text).unwrap();
-    fs::rename(&tmp, path).unwrap();
 }
 
 #[test]
