@@ -173,12 +173,3 @@ fn install_arc(installation: &mut u64, store: Arc<Store>) -> Option<Arc<Store>> 
     generation::GLOBAL.store(generation, Ordering::Relaxed);
     old
 }
-
-/// Queues `name` for appending to the global file if it lacks it (used by
-/// overrides, which register names like a check does).
-pub(crate) fn note_name(name: &str) {
-    let store = global_arc();
-    if !store.current().contains(name) {
-        store.note_unknown(name);
-    }
-}
