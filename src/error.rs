@@ -8,7 +8,12 @@ use std::path::{Path, PathBuf};
 /// Each variant names the file; an [`Error::Invalid`] file also names the line
 /// and column, shows the offending line and says what to change. `Display`
 /// gives all of that on one or a few lines, ready for a log or a terminal.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints the same as `Display` (as `anyhow::Error` does), so that
+/// `fn main() -> Result<(), toggles::Error>` shows the message, not a dump
+/// of fields, when `?` returns an error; the alternate form (`{:#?}`)
+/// shows the fields.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The file (or its folder) could not be read, written or locked.
@@ -26,7 +31,7 @@ pub enum Error {
     /// The file is not valid TOML, or it breaks a rule of the toggles format:
     /// an unknown table or field (a typo like `enabeld`), a wrong type, an
     /// invalid name, or a `release` naming a release that is not defined.
-    #[error("{}:{line}:{column}: {message}\n{line:>5} | {source_line}\n{help}", path.display())]
+    #[error("{}:{line}:{column}: {message}\n{line:>5} | {source_line}\nhelp: {help}", path.display())]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -38,7 +43,7 @@ pub enum Error {
         message: String,
         /// The text of the offending line, for context.
         source_line: String,
-        /// What to do about it.
+        /// What to do about it (`Display` puts `help: ` before it).
         help: &'static str,
     },
 
@@ -77,6 +82,61 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if !f.alternate() {
+            // `Display` already carries the source (the OS error), so there
+            // is no "Caused by" chain to add.
+            return std::fmt::Display::fmt(self, f);
+        }
+        match self {
+            Error::Io {
+                path,
+                action,
+                source,
+            } => f
+                .debug_struct("Io")
+                .field("path", path)
+                .field("action", action)
+                .field("source", source)
+                .finish(),
+            Error::Invalid {
+                path,
+                line,
+                column,
+                message,
+                source_line,
+                help,
+            } => f
+                .debug_struct("Invalid")
+                .field("path", path)
+                .field("line", line)
+                .field("column", column)
+                .field("message", message)
+                .field("source_line", source_line)
+                .field("help", help)
+                .finish(),
+            Error::NotAFile { path, action, what } => f
+                .debug_struct("NotAFile")
+                .field("path", path)
+                .field("action", action)
+                .field("what", what)
+                .finish(),
+            Error::TooLarge {
+                path,
+                action,
+                limit,
+            } => f
+                .debug_struct("TooLarge")
+                .field("path", path)
+                .field("action", action)
+                .field("limit", limit)
+                .finish(),
+            Error::Emptied { path } => f.debug_struct("Emptied").field("path", path).finish(),
+        }
+    }
 }
 
 impl Error {

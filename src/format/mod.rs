@@ -81,20 +81,20 @@ impl StateEntry<'_> {
     }
 }
 
-const HELP_SYNTAX: &str = "help: fix the TOML syntax at this spot";
-const HELP_SCHEMA: &str = "help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, env.ENVIRONMENT.{enabled, rollout, allow}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, env.…, description); a typo is an error, never a silent `off`";
-const HELP_NAME: &str = "help: names are 1 to 255 ASCII letters, digits, `_` or `-`";
-const HELP_RELEASE: &str = "help: define it as [releases.NAME], or fix the name";
-const HELP_DATE: &str = "help: write a date like `created = 2026-11-24`";
-const HELP_ROLLOUT: &str = "help: write the percent of keys that get it, from 0 to 100 with at most two decimals, like `rollout = 12.5`";
-const HELP_ROLLOUT_OR_ENABLED: &str = "help: remove `enabled` to roll out to a share of keys, or remove `rollout` to switch it for every key";
+const HELP_SYNTAX: &str = "fix the TOML syntax at this spot";
+const HELP_SCHEMA: &str = "the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, env.ENVIRONMENT.{enabled, rollout, allow}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, env.…, description); a typo is an error, never a silent `off`";
+const HELP_NAME: &str = "names are 1 to 255 ASCII letters, digits, `_` or `-`";
+const HELP_RELEASE: &str = "define it as [releases.NAME], or fix the name";
+const HELP_DATE: &str = "write a date like `created = 2026-11-24`";
+const HELP_ROLLOUT: &str = "write the percent of keys that get it, from 0 to 100 with at most two decimals, like `rollout = 12.5`";
+const HELP_ROLLOUT_OR_ENABLED: &str = "remove `enabled` to roll out to a share of keys, or remove `rollout` to switch it for every key";
 const HELP_ALLOW: &str =
-    "help: list each key (a user id, a tenant…) that always gets it once, as a non-empty string";
-const HELP_ENVIRONMENTS: &str = "help: declare each environment once, in promotion order, with a name of ASCII letters, digits, `_` or `-`: `environments = [\"staging\", \"production\"]`";
+    "list each key (a user id, a tenant…) that always gets it once, as a non-empty string";
+const HELP_ENVIRONMENTS: &str = "declare each environment once, in promotion order, with a name of ASCII letters, digits, `_` or `-`: `environments = [\"staging\", \"production\"]`";
 const HELP_ENV_UNDECLARED: &str =
-    "help: declare it in `environments = [...]` at the top of the file, or fix the name";
-const HELP_ENV_SELECTED: &str = "help: choose a declared environment with TOGGLES_ENV (or `Builder::environment`), or declare it in `environments = [...]`";
-const HELP_BUCKETING: &str = "help: write `bucketing = \"flagd-v3\"` (the default) or `bucketing = \"flagd-v2\"`; changing it moves keys between buckets";
+    "declare it in `environments = [...]` at the top of the file, or fix the name";
+const HELP_ENV_SELECTED: &str = "choose a declared environment with TOGGLES_ENV (or `Builder::environment`), or declare it in `environments = [...]`";
+const HELP_BUCKETING: &str = "write `bucketing = \"flagd-v3\"` (the default) or `bucketing = \"flagd-v2\"`; changing it moves keys between buckets";
 
 /// Parses and validates one version of the file, with its base values (no
 /// environment).

@@ -153,6 +153,26 @@ fn a_typo_is_an_error_never_a_silent_off() {
     assert!(text.contains("help:"), "{text}");
 }
 
+/// `fn main() -> Result<(), toggles::Error>` prints `Error: {:?}` when `?`
+/// returns the error: that must be the message a person reads, not a dump
+/// of fields, and the help must read `help:` once.
+#[test]
+fn debug_prints_the_message_as_display_does() {
+    let err = open_err("[toggles.dark_mode]\nenabeld = true\n");
+    let shown = format!("{err:?}");
+    assert_eq!(shown, err.to_string());
+    assert_eq!(shown.matches("help:").count(), 1, "{shown}");
+    assert!(!shown.contains("Invalid {"), "{shown}");
+    // The fields stay available to whoever asks for them.
+    let fields = format!("{err:#?}");
+    assert!(fields.starts_with("Invalid {"), "{fields}");
+    assert!(!fields.contains("help: \"help:"), "{fields}");
+    let toggles::Error::Invalid { help, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(!help.starts_with("help:"), "{help}");
+}
+
 #[test]
 fn every_rule_of_the_format_is_enforced_with_a_location() {
     let cases: &[(&str, (usize, usize), &str)] = &[
