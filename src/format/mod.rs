@@ -149,7 +149,7 @@ fn resolve(
     {
         let message = format!(
             "environment `{chosen}` is not declared in this file{}",
-            did_you_mean(chosen, &environments)
+            did_you_mean(chosen, environments.iter().map(|e| &**e))
         );
         let span = doc.environments.as_ref().map_or(0..0, Spanned::span);
         return Err(invalid(path, text, span, message, HELP_ENV_SELECTED));
@@ -317,7 +317,7 @@ fn in_environment<'a>(
                 "{} sets environment `{}`, which `environments` does not declare{}",
                 what(),
                 name.get_ref(),
-                did_you_mean(name.get_ref(), declared)
+                did_you_mean(name.get_ref(), declared.iter().map(|e| &**e))
             );
             return Err(invalid(
                 path,
@@ -348,23 +348,46 @@ fn in_environment<'a>(
 }
 
 /// `; did you mean `x`?` for the candidate closest to `name`, if one is
-/// close (at most a third of its letters edited).
-fn did_you_mean(name: &str, candidates: &[Box<str>]) -> String {
-    let name_len = name.chars().count();
+/// close (at most a third of its letters edited), or if one of the two is
+/// the other cut short (`prod` for `production`), or if it is `name`
+/// without the white space around it.
+fn did_you_mean<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
+    let trimmed = name.trim();
+    let name_len = trimmed.chars().count();
     candidates
-        .iter()
+        .into_iter()
         .filter_map(|c| {
-            // Candidates are declared names: ASCII, so bytes are chars.
+            if c == trimmed {
+                return Some((0, c));
+            }
+            // Candidates are declared names or field names: ASCII, so
+            // bytes are chars.
+            if cut_short(trimmed, c) {
+                return Some((c.len().abs_diff(trimmed.len()), c));
+            }
             let limit = c.len().max(name_len).div_ceil(3);
             // The lengths' difference is a lower bound of the distance:
             // skip the quadratic comparison where it is too far already (a
             // hostile megabyte-long name against every declared one).
             (c.len().abs_diff(name_len) <= limit)
-                .then(|| (edit_distance(name, c), c))
+                .then(|| (edit_distance(trimmed, c), c))
                 .filter(|&(d, _)| d <= limit)
         })
         .min_by_key(|&(d, _)| d)
-        .map_or_else(String::new, |(_, c)| format!("; did you mean `{c}`?"))
+        .map_or_else(String::new, |(_, c)| {
+            if trimmed != name && trimmed == c {
+                format!("; did you mean `{c}`? (the name has white space around it)")
+            } else {
+                format!("; did you mean `{c}`?")
+            }
+        })
+}
+
+/// Whether the shorter of `a` and `b` begins the longer and has at least 4
+/// bytes (fewer would match too much).
+fn cut_short(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= 4 && long.starts_with(short)
 }
 
 /// Levenshtein distance in characters (names are short).
@@ -881,6 +904,53 @@ mod tests {
             }
         }
         assert_eq!(files, 6 * 6 * 6 * 6);
+    }
+
+    /// Mistakes with an obvious fix say it: a typo of a field names the
+    /// field, a date in quotes says to remove them, an environment cut
+    /// short or with white space around it names the declared one.
+    #[test]
+    fn messages_name_the_obvious_fix() {
+        let (line, column, message) = error_of("[toggles.a]\nenabeld = false\n");
+        assert_eq!((line, column), (2, 1));
+        assert!(
+            message.starts_with("unknown field `enabeld`: did you mean `enabled`?"),
+            "{message}"
+        );
+        let (_, _, message) = error_of("[releases.r]\nenv.staging.rolout = 5\n");
+        assert!(message.contains("did you mean `rollout`?"), "{message}");
+        let (_, _, message) = error_of("bucketin = \"flagd-v2\"\n");
+        assert!(message.contains("did you mean `bucketing`?"), "{message}");
+        let (_, _, message) = error_of("[toggles.a]\nzzz = 1\n");
+        assert!(
+            !message.contains("did you mean"),
+            "nothing close: {message}"
+        );
+        let (line, column, message) = error_of("[toggles.a]\ncreated = \"2026-12-03\"\n");
+        assert_eq!((line, column), (2, 11));
+        assert_eq!(
+            message,
+            "`created` is a string, not a date: remove the quotes: `created = 2026-12-03`"
+        );
+        let (_, _, message) = error_of("[toggles.a]\ncreated = \"soon\"\n");
+        assert!(!message.contains("remove the quotes"), "{message}");
+        let declared = b"environments = [\"staging\", \"production\"]\n[toggles.a]\n";
+        let in_env = |name| match parse_in(Path::new("t.toml"), declared, Some(name)) {
+            Err(Error::Invalid { message, .. }) => message,
+            other => panic!("{name:?}: {:?}", other.map(|_| ())),
+        };
+        assert!(
+            in_env("prod").ends_with("; did you mean `production`?"),
+            "{}",
+            in_env("prod")
+        );
+        assert!(
+            in_env(" production")
+                .ends_with("; did you mean `production`? (the name has white space around it)"),
+            "{}",
+            in_env(" production")
+        );
+        assert!(!in_env("qa").contains("did you mean"), "{}", in_env("qa"));
     }
 
     #[test]
