@@ -528,7 +528,7 @@ impl Store {
     /// let store = toggles::Store::open(&path).unwrap();
     /// let release = store.release("checkout-v2").unwrap();
     /// assert_eq!(release.counts(), (1, 2));
-    /// assert_eq!(release.to_string(), "checkout-v2: 1 of 2 enabled");
+    /// assert_eq!(release.to_string(), "checkout-v2: on, 1 of 2 enabled");
     /// ```
     pub fn release(&self, name: &str) -> Option<Release> {
         self.inner.shared.current.load().release(name).cloned()

@@ -99,6 +99,30 @@ release = "silent"
     );
 }
 
+/// A release's line says its own state too: "0 of 1 enabled" alone read
+/// as off for a release that is on with its one toggle held off.
+#[test]
+fn a_release_shows_its_own_state_beside_the_counts() {
+    let snapshot = toggles::Snapshot::parse(
+        "toggles.toml",
+        b"[releases.on]\nenabled = true\n[toggles.held]\nrelease = \"on\"\nenabled = false\n\
+          [releases.off]\n[toggles.f]\nrelease = \"off\"\n\
+          [releases.beta]\nrollout = 12.5\nallow = [\"ada\", \"bob\"]\n[toggles.b]\nrelease = \"beta\"\n\
+          [releases.staff]\nallow = [\"ada\"]\n\
+          [releases.tiny]\nrollout = 0.05\n",
+    )
+    .unwrap();
+    let shown = |name| snapshot.release(name).unwrap().to_string();
+    assert_eq!(shown("on"), "on: on, 0 of 1 enabled");
+    assert_eq!(shown("off"), "off: off, 0 of 1 enabled");
+    assert_eq!(
+        shown("beta"),
+        "beta: rollout 12.5% + 2 allowed, 0 of 1 enabled"
+    );
+    assert_eq!(shown("staff"), "staff: off, 1 allowed, 0 of 0 enabled");
+    assert_eq!(shown("tiny"), "tiny: rollout 0.05%, 0 of 0 enabled");
+}
+
 #[test]
 fn a_release_reports_n_of_m_enabled() {
     let (_f, store) = open(
@@ -123,7 +147,7 @@ enabled = true
         release.toggles().collect::<Vec<_>>(),
         [("a", true), ("b", true), ("c", false)]
     );
-    assert_eq!(release.to_string(), "checkout-v2: 2 of 3 enabled");
+    assert_eq!(release.to_string(), "checkout-v2: on, 2 of 3 enabled");
     assert!(store.release("nope").is_none());
 }
 
