@@ -622,3 +622,27 @@ fn a_read_only_file_is_replaced_only_with_force() {
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
     run_ok(dir.path(), &["off", "dotted"]);
 }
+
+/// A name before its command (`toggles release checkout-v2 on`) is a usage
+/// error that says the order that works, and changes nothing.
+#[test]
+fn a_name_before_its_command_gets_the_order_that_works() {
+    let (dir, path) = folder_with("[releases.checkout-v2]\n[toggles.dark_mode]\n");
+    let before = read(&path);
+    for (args, tip) in [
+        (
+            &["release", "checkout-v2", "on"][..],
+            "tip: the command comes before the name: `toggles release on checkout-v2`",
+        ),
+        (
+            &["dark_mode", "rollout", "10"][..],
+            "tip: the command comes before the name: `toggles rollout dark_mode 10`",
+        ),
+    ] {
+        let run = expect(dir.path(), args, 2);
+        assert!(run.stderr.contains(tip), "{args:?}: {}", run.stderr);
+    }
+    let run = expect(dir.path(), &["frobnicate"], 2);
+    assert!(!run.stderr.contains("tip: the command"), "{}", run.stderr);
+    assert_eq!(read(&path), before);
+}
