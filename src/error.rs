@@ -47,6 +47,23 @@ pub enum Error {
         help: &'static str,
     },
 
+    /// There is no file at the path (and the store was not opened with
+    /// [`Builder::create_if_missing`](crate::Builder::create_if_missing)):
+    /// usually a program started in another folder, or a wrong path.
+    #[error(
+        "{}: no toggles file here (the current directory is {current_dir})\n\
+         help: start one with `toggles add NAME` or an empty file, fix the path, or open the \
+         store with `Builder::create_if_missing(true)` to create it with the first new name",
+        path.display()
+    )]
+    NotFound {
+        /// The absolute path looked at.
+        path: PathBuf,
+        /// The current directory when it was looked at, which a relative
+        /// path was resolved against.
+        current_dir: String,
+    },
+
     /// The path names something other than a regular file (after symlinks
     /// are followed), such as a folder: the library reads and appends only
     /// to regular files.
@@ -118,6 +135,11 @@ impl std::fmt::Debug for Error {
                 .field("source_line", source_line)
                 .field("help", help)
                 .finish(),
+            Error::NotFound { path, current_dir } => f
+                .debug_struct("NotFound")
+                .field("path", path)
+                .field("current_dir", current_dir)
+                .finish(),
             Error::NotAFile { path, action, what } => f
                 .debug_struct("NotAFile")
                 .field("path", path)
@@ -153,6 +175,7 @@ impl Error {
         match self {
             Error::Io { path, .. }
             | Error::Invalid { path, .. }
+            | Error::NotFound { path, .. }
             | Error::NotAFile { path, .. }
             | Error::TooLarge { path, .. }
             | Error::Emptied { path } => Some(path),

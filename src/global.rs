@@ -38,9 +38,14 @@ static INSTALL: Mutex<u64> = Mutex::new(0);
 /// Opens `path` as the store behind [`toggle!`](crate::toggle!) and
 /// [`Toggle`](crate::Toggle), watched and appending unknown names.
 ///
-/// Call it at start-up to fail fast on a broken file. Without it, the first
-/// check opens `$TOGGLES_FILE` or `./toggles.toml`; if that file is invalid,
-/// every toggle is off until it is fixed, and the error is logged. Calling
+/// Call it at start-up to fail fast on a broken or missing file (a missing
+/// one is [`Error::NotFound`], which names the absolute path looked at:
+/// usually the program was started in another folder). Without it, the
+/// first check opens `$TOGGLES_FILE` or `./toggles.toml`; if that file is
+/// invalid, every toggle is off until it is fixed, and the error is logged;
+/// if it is missing, every toggle is off, a warning names the path, and the
+/// file is created with the first new name (small programs, first steps).
+/// Calling
 /// `init` again replaces the global store: every call site switches to the
 /// new file at its next check.
 ///
@@ -97,7 +102,9 @@ pub(crate) fn global_arc() -> Arc<Store> {
         Some(path) => path,
         None => "toggles.toml".into(),
     };
-    let store = Arc::new(Store::builder(path).open_lenient());
+    let store = Arc::new(Store::builder(path).open_lenient(&format!(
+        "to use another file, call toggles::init(PATH) or set {FILE_ENV}"
+    )));
     install_arc(&mut guard, Arc::clone(&store));
     store
 }

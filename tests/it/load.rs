@@ -151,12 +151,45 @@ enabled = true
     assert!(store.release("nope").is_none());
 }
 
+/// A missing file is usually a wrong path (a program started in another
+/// folder): opening fails, naming the absolute path and the current
+/// directory, and says how to start a file; nothing is created.
 #[test]
-fn a_missing_file_is_an_empty_set_of_toggles() {
+fn a_missing_file_is_an_error_that_names_where_it_looked() {
+    let fixture = Fixture::new(None);
+    let relative = fixture.dir.path().join("toggles.toml");
+    for open in [
+        Store::open(&relative),
+        Store::builder(&relative).watch(false).open(),
+        toggles::init(&relative).map(|()| toggles::global()),
+    ] {
+        let Err(error) = open else {
+            panic!("opened a missing file")
+        };
+        let Error::NotFound { path, current_dir } = &error else {
+            panic!("{error:#?}")
+        };
+        assert!(path.is_absolute() && path == &fixture.path, "{error}");
+        assert_eq!(
+            current_dir,
+            &std::env::current_dir().unwrap().display().to_string()
+        );
+        let text = error.to_string();
+        assert!(text.contains(&fixture.path.display().to_string()), "{text}");
+        assert!(text.contains("toggles add NAME"), "{text}");
+        assert!(text.contains("create_if_missing(true)"), "{text}");
+        assert_eq!(format!("{error:?}"), text);
+    }
+    assert!(!fixture.path.exists(), "nothing is created");
+}
+
+#[test]
+fn a_missing_file_is_an_empty_set_of_toggles_when_asked_for() {
     let fixture = Fixture::new(None);
     let store = Store::builder(&fixture.path)
         .watch(false)
         .append_unknown(false)
+        .create_if_missing(true)
         .open()
         .unwrap();
     assert_eq!(store.snapshot().toggles().len(), 0);
