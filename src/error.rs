@@ -3,6 +3,10 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// The most mistakes of one file that an [`Error::Several`] lists, as a
+/// compiler lists errors.
+pub const MAX_ERRORS: usize = 20;
+
 /// Everything that can go wrong when loading or writing `toggles.toml`.
 ///
 /// Each variant names the file; an [`Error::Invalid`] file also names the line
@@ -45,6 +49,18 @@ pub enum Error {
         source_line: String,
         /// What to do about it (`Display` puts `help: ` before it).
         help: &'static str,
+    },
+
+    /// The file has several mistakes: each is an [`Error::Invalid`] with its
+    /// own line and column, in the order they were found (at most
+    /// [`MAX_ERRORS`](crate::MAX_ERRORS)). `Display` shows each, then how
+    /// many there are. A file with one mistake is an [`Error::Invalid`].
+    #[error("{}", several(path, errors))]
+    Several {
+        /// The file.
+        path: PathBuf,
+        /// The mistakes, each an [`Error::Invalid`].
+        errors: Vec<Error>,
     },
 
     /// There is no file at the path (and the store was not opened with
@@ -135,6 +151,11 @@ impl std::fmt::Debug for Error {
                 .field("source_line", source_line)
                 .field("help", help)
                 .finish(),
+            Error::Several { path, errors } => f
+                .debug_struct("Several")
+                .field("path", path)
+                .field("errors", errors)
+                .finish(),
             Error::NotFound { path, current_dir } => f
                 .debug_struct("NotFound")
                 .field("path", path)
@@ -175,6 +196,7 @@ impl Error {
         match self {
             Error::Io { path, .. }
             | Error::Invalid { path, .. }
+            | Error::Several { path, .. }
             | Error::NotFound { path, .. }
             | Error::NotAFile { path, .. }
             | Error::TooLarge { path, .. }
@@ -186,7 +208,28 @@ impl Error {
     pub fn location(&self) -> Option<(usize, usize)> {
         match self {
             Error::Invalid { line, column, .. } => Some((*line, *column)),
+            Error::Several { errors, .. } => errors.first().and_then(Error::location),
             _ => None,
         }
     }
+}
+
+/// Each error, a blank line between them, then how many there were.
+fn several(path: &Path, errors: &[Error]) -> String {
+    let mut text = String::new();
+    for error in errors {
+        text.push_str(&error.to_string());
+        text.push_str("\n\n");
+    }
+    let more = if errors.len() >= MAX_ERRORS {
+        " (the first ones: fix them to see the rest)"
+    } else {
+        ""
+    };
+    text.push_str(&format!(
+        "{}: {} errors{more}",
+        path.display(),
+        errors.len()
+    ));
+    text
 }

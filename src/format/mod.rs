@@ -22,7 +22,7 @@ use toml::value::Datetime;
 use crate::bucket::{Bucketing, KeyHasher, Rollout};
 use crate::date::Date;
 use crate::definitions::{Decider, Definitions, Release, Source, Targeting, ToggleInfo};
-use crate::error::Error;
+use crate::error::{Error, MAX_ERRORS};
 use crate::name::is_valid_name;
 
 mod canonical;
@@ -127,11 +127,83 @@ pub(crate) fn parse_in(
             ));
         }
     };
+    parse_text(path, text, environment).map_err(|first| more_errors(path, text, environment, first))
+}
+
+fn parse_text(path: &Path, text: &str, environment: Option<&str>) -> Result<Definitions, Error> {
     let doc = match canonical::read(text) {
         Some(doc) => doc,
         None => general::read(path, text)?,
     };
     resolve(path, text, doc, environment)
+}
+
+/// Files larger than this report their first error only: finding the next
+/// takes another parse.
+const MAX_TEXT_FOR_MORE_ERRORS: usize = 1 << 20;
+
+/// `first`, or every error of the file (up to [`MAX_ERRORS`]) as
+/// [`Error::Several`]: each later one is found by reading the file again
+/// with the lines of the errors before it left out, as a compiler goes on
+/// after an error. Only errors of a value, a key or a table are gone past:
+/// after a syntax error (or an error of the whole file, like an undeclared
+/// environment) the rest of the file cannot be read as meant, and a syntax
+/// error that appears only once lines are left out is not reported.
+fn more_errors(path: &Path, text: &str, environment: Option<&str>, first: Error) -> Error {
+    if text.len() > MAX_TEXT_FOR_MORE_ERRORS || !can_go_past(&first) {
+        return first;
+    }
+    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut errors = vec![first];
+    while errors.len() < MAX_ERRORS {
+        let Some(Error::Invalid { line, .. }) = errors.last() else {
+            break;
+        };
+        leave_out(&mut lines, *line);
+        let rest: String = lines.concat();
+        match parse_text(path, &rest, environment) {
+            Ok(_) => break,
+            Err(error) if can_go_past(&error) => errors.push(error),
+            Err(_) => break,
+        }
+    }
+    if errors.len() == 1 {
+        return errors.pop().expect("one");
+    }
+    // In the file's order, as a compiler lists them.
+    errors.sort_by_key(|e| e.location());
+    Error::Several {
+        path: path.to_path_buf(),
+        errors,
+    }
+}
+
+/// Whether reading can go on past `error`: an error of one value, key or
+/// table, not of the syntax or of the whole file.
+fn can_go_past(error: &Error) -> bool {
+    matches!(error, Error::Invalid { help, .. }
+        if ![HELP_SYNTAX, HELP_ENV_SELECTED, HELP_ENVIRONMENTS].contains(help))
+}
+
+/// Empties the 1-based `line` (keeping its line break, so that later lines
+/// keep their numbers); a table header takes the table's lines with it.
+fn leave_out(lines: &mut [&str], line: usize) {
+    let Some(index) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
+        return;
+    };
+    let is_header = |l: &str| l.trim_start().starts_with('[');
+    let header = is_header(lines[index]);
+    let end = if header {
+        lines[index + 1..]
+            .iter()
+            .position(|l| is_header(l))
+            .map_or(lines.len(), |p| index + 1 + p)
+    } else {
+        index + 1
+    };
+    for l in &mut lines[index..end] {
+        *l = if l.ends_with('\n') { "\n" } else { "" };
+    }
 }
 
 /// Validates names and release references and resolves each toggle's state
@@ -951,6 +1023,50 @@ mod tests {
             in_env(" production")
         );
         assert!(!in_env("qa").contains("did you mean"), "{}", in_env("qa"));
+    }
+
+    /// A file with several mistakes reports each, with its line and column,
+    /// in the file's order; a syntax error ends the list (what follows it
+    /// cannot be read as meant), and a file with one mistake is `Invalid`.
+    #[test]
+    fn every_mistake_is_reported_in_the_files_order() {
+        let text = "[releases.r]\nenabeld = true\n[toggles.a]\nenabled = \"yes\"\n\
+                    [toggles.b]\nrelease = \"nope\"\nrollout = 120\n\
+                    [toggles.\"bad name\"]\nenabled = true\nzzz = 1\n\
+                    [toggles.c]\nallow = [\n  \"x\",\n  3,\n]\n[toggles.ok]\nenabled = true\n";
+        let error = parse(Path::new("t.toml"), text.as_bytes())
+            .map(|_| ())
+            .unwrap_err();
+        let Error::Several { errors, .. } = &error else {
+            panic!("{error:#?}")
+        };
+        let at: Vec<_> = errors.iter().filter_map(Error::location).collect();
+        assert_eq!(
+            at,
+            [(2, 1), (4, 11), (6, 11), (7, 11), (8, 10), (10, 1), (14, 3)],
+            "{error}"
+        );
+        assert!(error.to_string().ends_with("t.toml: 7 errors"), "{error}");
+        assert_eq!(error.location(), Some((2, 1)));
+        // A syntax error (found before any other) is the one error: what
+        // follows it cannot be read as meant.
+        let (line, _, message) = error_of("[toggles.a]\nenabeld = true\n[toggles.b\nfoo = 1\n");
+        assert_eq!(line, 3, "{message}");
+        // At most MAX_ERRORS, with a word that there are more.
+        let many: String = (0..MAX_ERRORS + 5)
+            .map(|i| format!("[toggles.t{i}]\nenabeld = true\n"))
+            .collect();
+        let error = parse(Path::new("t.toml"), many.as_bytes())
+            .map(|_| ())
+            .unwrap_err();
+        let Error::Several { errors, .. } = &error else {
+            panic!("{error:#?}")
+        };
+        assert_eq!(errors.len(), MAX_ERRORS);
+        assert!(
+            error.to_string().contains("fix them to see the rest"),
+            "{error}"
+        );
     }
 
     #[test]
