@@ -30,6 +30,8 @@ fn main() -> Result<(), toggles::Error> {
         println!("changed: {changes}");
     });
     let mut last = None;
+    // The problem last shown, so that each is said once, not every loop.
+    let mut shown_error: Option<String> = None;
     loop {
         // A "request": the checks an application would make on its hot path.
         let state = (
@@ -45,9 +47,16 @@ fn main() -> Result<(), toggles::Error> {
             );
             last = Some(state);
         }
-        if let Some(error) = store.last_error() {
-            eprintln!("(still using the last good version: {error})");
-            std::thread::sleep(Duration::from_secs(2));
+        // The logger has printed the error itself; say once what it means.
+        let error = store.last_error().map(|e| e.to_string());
+        if error != shown_error {
+            match &error {
+                Some(_) => {
+                    eprintln!("(the requests keep the last good version until the file is fixed)")
+                }
+                None => eprintln!("(the file is good again)"),
+            }
+            shown_error = error;
         }
         std::thread::sleep(Duration::from_millis(50));
     }

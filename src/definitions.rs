@@ -389,7 +389,10 @@ impl fmt::Debug for ToggleInfo {
 
 /// A release: a named group of toggles switched on or off together.
 ///
-/// `Display` gives the seed's summary line, e.g. `checkout-v2: 2 of 5 enabled`.
+/// `Display` gives its own state and the "N of M" line, e.g.
+/// `checkout-v2: on, 2 of 5 enabled`, `search: off, 0 of 1 enabled`, or
+/// `beta: rollout 12.5% + 2 allowed, 0 of 3 enabled` (the counts are of
+/// checks without a key).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
     /// Shared with its members' [`ToggleInfo`]s.
@@ -461,6 +464,25 @@ impl Release {
 impl fmt::Display for Release {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (on, total) = self.counts();
-        write!(f, "{}: {on} of {total} enabled", self.name)
+        write!(f, "{}: ", self.name)?;
+        let rollout = self.rollout();
+        match rollout {
+            Some(rollout) => {
+                let bp = rollout.basis_points();
+                let (whole, hundredths) = (bp / 100, bp % 100);
+                match hundredths {
+                    0 => write!(f, "rollout {whole}%")?,
+                    h if h % 10 == 0 => write!(f, "rollout {whole}.{}%", h / 10)?,
+                    h => write!(f, "rollout {whole}.{h:02}%")?,
+                }
+            }
+            None => f.write_str(if self.enabled { "on" } else { "off" })?,
+        }
+        let allowed = self.allow().len();
+        if allowed > 0 {
+            let sep = if rollout.is_some() { " +" } else { "," };
+            write!(f, "{sep} {allowed} allowed")?;
+        }
+        write!(f, ", {on} of {total} enabled")
     }
 }

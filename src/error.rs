@@ -3,12 +3,21 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// The most mistakes of one file that an [`Error::Several`] lists, as a
+/// compiler lists errors.
+pub const MAX_ERRORS: usize = 20;
+
 /// Everything that can go wrong when loading or writing `toggles.toml`.
 ///
 /// Each variant names the file; an [`Error::Invalid`] file also names the line
 /// and column, shows the offending line and says what to change. `Display`
 /// gives all of that on one or a few lines, ready for a log or a terminal.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints the same as `Display` (as `anyhow::Error` does), so that
+/// `fn main() -> Result<(), toggles::Error>` shows the message, not a dump
+/// of fields, when `?` returns an error; the alternate form (`{:#?}`)
+/// shows the fields.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The file (or its folder) could not be read, written or locked.
@@ -26,7 +35,7 @@ pub enum Error {
     /// The file is not valid TOML, or it breaks a rule of the toggles format:
     /// an unknown table or field (a typo like `enabeld`), a wrong type, an
     /// invalid name, or a `release` naming a release that is not defined.
-    #[error("{}:{line}:{column}: {message}\n{line:>5} | {source_line}\n{help}", path.display())]
+    #[error("{}:{line}:{column}: {message}\n{line:>5} | {source_line}\nhelp: {help}", path.display())]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -38,8 +47,37 @@ pub enum Error {
         message: String,
         /// The text of the offending line, for context.
         source_line: String,
-        /// What to do about it.
+        /// What to do about it (`Display` puts `help: ` before it).
         help: &'static str,
+    },
+
+    /// The file has several mistakes: each is an [`Error::Invalid`] with its
+    /// own line and column, in the order they were found (at most
+    /// [`MAX_ERRORS`](crate::MAX_ERRORS)). `Display` shows each, then how
+    /// many there are. A file with one mistake is an [`Error::Invalid`].
+    #[error("{}", several(path, errors))]
+    Several {
+        /// The file.
+        path: PathBuf,
+        /// The mistakes, each an [`Error::Invalid`].
+        errors: Vec<Error>,
+    },
+
+    /// There is no file at the path (and the store was not opened with
+    /// [`Builder::create_if_missing`](crate::Builder::create_if_missing)):
+    /// usually a program started in another folder, or a wrong path.
+    #[error(
+        "{}: no toggles file here (the current directory is {current_dir})\n\
+         help: start one with `toggles add NAME` or an empty file, fix the path, or open the \
+         store with `Builder::create_if_missing(true)` to create it with the first new name",
+        path.display()
+    )]
+    NotFound {
+        /// The absolute path looked at.
+        path: PathBuf,
+        /// The current directory when it was looked at, which a relative
+        /// path was resolved against.
+        current_dir: String,
     },
 
     /// The path names something other than a regular file (after symlinks
@@ -79,6 +117,71 @@ pub enum Error {
     },
 }
 
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if !f.alternate() {
+            // `Display` already carries the source (the OS error), so there
+            // is no "Caused by" chain to add.
+            return std::fmt::Display::fmt(self, f);
+        }
+        match self {
+            Error::Io {
+                path,
+                action,
+                source,
+            } => f
+                .debug_struct("Io")
+                .field("path", path)
+                .field("action", action)
+                .field("source", source)
+                .finish(),
+            Error::Invalid {
+                path,
+                line,
+                column,
+                message,
+                source_line,
+                help,
+            } => f
+                .debug_struct("Invalid")
+                .field("path", path)
+                .field("line", line)
+                .field("column", column)
+                .field("message", message)
+                .field("source_line", source_line)
+                .field("help", help)
+                .finish(),
+            Error::Several { path, errors } => f
+                .debug_struct("Several")
+                .field("path", path)
+                .field("errors", errors)
+                .finish(),
+            Error::NotFound { path, current_dir } => f
+                .debug_struct("NotFound")
+                .field("path", path)
+                .field("current_dir", current_dir)
+                .finish(),
+            Error::NotAFile { path, action, what } => f
+                .debug_struct("NotAFile")
+                .field("path", path)
+                .field("action", action)
+                .field("what", what)
+                .finish(),
+            Error::TooLarge {
+                path,
+                action,
+                limit,
+            } => f
+                .debug_struct("TooLarge")
+                .field("path", path)
+                .field("action", action)
+                .field("limit", limit)
+                .finish(),
+            Error::Emptied { path } => f.debug_struct("Emptied").field("path", path).finish(),
+        }
+    }
+}
+
 impl Error {
     pub(crate) fn io(path: &Path, action: &'static str, source: io::Error) -> Self {
         Error::Io {
@@ -93,6 +196,8 @@ impl Error {
         match self {
             Error::Io { path, .. }
             | Error::Invalid { path, .. }
+            | Error::Several { path, .. }
+            | Error::NotFound { path, .. }
             | Error::NotAFile { path, .. }
             | Error::TooLarge { path, .. }
             | Error::Emptied { path } => Some(path),
@@ -103,7 +208,28 @@ impl Error {
     pub fn location(&self) -> Option<(usize, usize)> {
         match self {
             Error::Invalid { line, column, .. } => Some((*line, *column)),
+            Error::Several { errors, .. } => errors.first().and_then(Error::location),
             _ => None,
         }
     }
+}
+
+/// Each error, a blank line between them, then how many there were.
+fn several(path: &Path, errors: &[Error]) -> String {
+    let mut text = String::new();
+    for error in errors {
+        text.push_str(&error.to_string());
+        text.push_str("\n\n");
+    }
+    let more = if errors.len() >= MAX_ERRORS {
+        " (the first ones: fix them to see the rest)"
+    } else {
+        ""
+    };
+    text.push_str(&format!(
+        "{}: {} errors{more}",
+        path.display(),
+        errors.len()
+    ));
+    text
 }

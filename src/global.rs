@@ -39,9 +39,14 @@ static INSTALL: Mutex<u64> = Mutex::new(0);
 /// Opens `path` as the store behind [`toggle!`](crate::toggle!) and
 /// [`Toggle`](crate::Toggle), watched and appending unknown names.
 ///
-/// Call it at start-up to fail fast on a broken file. Without it, the first
-/// check opens `$TOGGLES_FILE` or `./toggles.toml`; if that file is invalid,
-/// every toggle is off until it is fixed, and the error is logged. Calling
+/// Call it at start-up to fail fast on a broken or missing file (a missing
+/// one is [`Error::NotFound`], which names the absolute path looked at:
+/// usually the program was started in another folder). Without it, the
+/// first check opens `$TOGGLES_FILE` or `./toggles.toml`; if that file is
+/// invalid, every toggle is off until it is fixed, and the error is logged;
+/// if it is missing, every toggle is off, a warning names the path, and the
+/// file is created with the first new name (small programs, first steps).
+/// Calling
 /// `init` again replaces the global store: every call site switches to the
 /// new file at its next check.
 ///
@@ -105,7 +110,8 @@ pub(crate) fn global_arc() -> Arc<Store> {
         Some(path) => path,
         None => "toggles.toml".into(),
     };
-    let opened = Store::builder(path).open_lenient(&mut lines);
+    let advice = format!("to use another file, call toggles::init(PATH) or set {FILE_ENV}");
+    let opened = Store::builder(path).open_lenient(&advice, &mut lines);
     let store = Arc::new(opened.store().clone());
     install_arc(&mut guard, Arc::clone(&store));
     drop(guard);
@@ -185,13 +191,4 @@ fn install_arc(installation: &mut u64, store: Arc<Store>) -> Option<Arc<Store>> 
     // Relaxed: as in the hook.
     generation::GLOBAL.store(generation, Ordering::Relaxed);
     old
-}
-
-/// Queues `name` for appending to the global file if it lacks it (used by
-/// overrides, which register names like a check does).
-pub(crate) fn note_name(name: &str) {
-    let store = global_arc();
-    if !store.current().contains(name) {
-        store.note_unknown(name);
-    }
 }

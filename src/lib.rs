@@ -143,7 +143,7 @@ pub use bucket::{Bucketing, Rollout};
 pub use changes::{Changes, Flip, ReleaseChange, Retarget};
 pub use date::Date;
 pub use definitions::{Evaluation, Reason, Release, Source, ToggleInfo};
-pub use error::Error;
+pub use error::{Error, MAX_ERRORS};
 pub use global::{FILE_ENV, global, init, init_with};
 pub use lock::FileLock;
 pub use name::{MAX_NAME_LEN, is_valid_name};
@@ -176,10 +176,27 @@ pub use toggle::Toggle;
 ///     // …
 /// }
 /// ```
+///
+/// The name is a literal, so that it is checked at compile time and found
+/// by `toggles check`; a name known only at run time goes through
+/// [`Store::is_enabled`] (`toggles::global().is_enabled(name)`), and
+/// anything else is a compile error that says so:
+///
+/// ```compile_fail
+/// let name = "dark_mode";
+/// toggles::toggle!(name); // error: toggle! takes the name as a string literal …
+/// ```
 #[macro_export]
 macro_rules! toggle {
     ($name:literal) => {{ $crate::__toggle_static!($name).is_enabled() }};
     ($name:literal, $key:expr $(,)?) => {{ $crate::__toggle_static!($name).is_enabled_for($key) }};
+    ($($not_a_literal:tt)*) => {
+        ::core::compile_error!(
+            "toggle! takes the name as a string literal, like toggle!(\"dark_mode\") or \
+             toggle!(\"dark_mode\", key); for a name known only at run time, use \
+             toggles::global().is_enabled(name) (or .is_enabled_for(name, key))"
+        )
+    };
 }
 
 /// The per-call-site `static` [`Toggle`] of [`toggle!`], its name checked

@@ -1,15 +1,16 @@
 //! Scoped test overrides: `toggle_as`, `with_toggles`, `toggle_as_global`.
 //!
-//! The facade over the override stacks (`overrides.rs`):
-//! it validates names, registers them with the global store like a check
-//! would (so a toggle introduced together with its tests is appended to
-//! the file), and makes process-wide overrides take turns.
+//! The facade over the override stacks (`overrides.rs`): it validates
+//! names and makes process-wide overrides take turns. It never opens a
+//! store, so it never reads, creates or appends to a file: a name that only
+//! tests override is not written into the application's `toggles.toml`.
+//! The code under test appends a name when it checks it without an
+//! override, as in production.
 
 use std::marker::PhantomData;
 use std::sync::{Condvar, Mutex};
 use std::thread::{self, ThreadId};
 
-use crate::global;
 use crate::name::is_valid_name;
 use crate::overrides;
 use crate::sync::lock;
@@ -18,13 +19,12 @@ use crate::sync::lock;
 static GLOBAL_OWNER: Mutex<Option<(ThreadId, usize)>> = Mutex::new(None);
 static GLOBAL_RELEASED: Condvar = Condvar::new();
 
-/// Checks `name` and registers it with the global store, as a check would.
-fn register(name: &str) {
+/// Fails loudly on an invalid name: this is test code.
+fn check_name(name: &str) {
     assert!(
         is_valid_name(name),
         "invalid toggle name {name:?}: use 1 to 255 ASCII letters, digits, `_` or `-`"
     );
-    global::note_name(name);
 }
 
 /// Overrides a toggle for the current thread until the guard is dropped.
@@ -35,8 +35,10 @@ fn register(name: &str) {
 /// [`Snapshot::is_enabled`](crate::Snapshot::is_enabled) of any store. Other
 /// threads, such as other tests running in parallel, never see it. Guards
 /// nest: dropping an inner guard brings back the outer override, and a panic
-/// unwinding through a guard drops it too. The file is never written; a name
-/// the file lacks is still queued for appending, as a check would queue it.
+/// unwinding through a guard drops it too. It never opens, creates or
+/// writes a file: a name only tests override is not appended to
+/// `toggles.toml` (the code under test appends names it checks without an
+/// override, as in production).
 ///
 /// # Panics
 ///
@@ -62,7 +64,7 @@ fn register(name: &str) {
 /// assert!(!toggle!("new_cart"));
 /// ```
 pub fn toggle_as(name: &str, value: bool) -> Override {
-    register(name);
+    check_name(name);
     Override {
         id: overrides::push_local(name, value),
         _not_send: PhantomData,
@@ -138,7 +140,7 @@ impl Drop for Override {
 /// ```
 pub fn toggle_as_global(name: &str, value: bool) -> GlobalOverride {
     // Before taking a turn: a panic here must not keep the turn forever.
-    register(name);
+    check_name(name);
     let me = thread::current().id();
     let mut owner = lock(&GLOBAL_OWNER);
     loop {

@@ -195,7 +195,7 @@ fn a_check_of_a_known_name_never_allocates() {
 
 #[test]
 fn a_check_never_allocates_while_another_thread_holds_an_override() {
-    let _ = store(); // `toggle_as` registers names with the global store
+    let _ = store();
     let (held_tx, held_rx) = mpsc::channel();
     let (stop_tx, stop_rx) = mpsc::channel::<()>();
     let holder = thread::spawn(move || {

@@ -9,7 +9,10 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::{Doc, HELP_SCHEMA, HELP_SYNTAX, ReleaseEntry, StateEntry, ToggleEntry, invalid};
+use super::{
+    Doc, HELP_DATE, HELP_SCHEMA, HELP_SYNTAX, ReleaseEntry, StateEntry, ToggleEntry, did_you_mean,
+    invalid,
+};
 use crate::error::Error;
 
 #[derive(Deserialize)]
@@ -57,16 +60,9 @@ struct EnvDoc {
 /// Reads the tables through serde, whose errors say what is wrong and where.
 pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
     let doc: FileDoc = toml::from_str(text).map_err(|e| {
-        let help = if e.message().starts_with("unknown field")
-            || e.message().starts_with("invalid type")
-            || e.message().starts_with("missing field")
-        {
-            HELP_SCHEMA
-        } else {
-            HELP_SYNTAX
-        };
         let span = e.span().unwrap_or(0..0);
-        invalid(path, text, span, e.message().to_owned(), help)
+        let (message, help) = explain(e.message(), text, span.clone());
+        invalid(path, text, span, message, help)
     })?;
     let owned = |s: Spanned<String>| Spanned::new(s.span(), Cow::Owned(s.into_inner()));
     let allow =
@@ -125,4 +121,49 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
             })
             .collect(),
     })
+}
+
+/// The message and help for one of serde's errors at `span` of `text`: an
+/// unknown field names the field it is closest to, and a date written as a
+/// string says to remove the quotes.
+fn explain(message: &str, text: &str, span: std::ops::Range<usize>) -> (String, &'static str) {
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once('`')
+    {
+        // serde: "unknown field `x`, expected one of `a`, `b`" (or
+        // "expected `a`", or "there are no fields").
+        let fields = expected.split('`').skip(1).step_by(2);
+        let message = match did_you_mean(field, fields).strip_prefix("; ") {
+            Some(guess) => {
+                let expected = expected.trim_start_matches([',', ' ']);
+                format!("unknown field `{field}`: {guess} ({expected})")
+            }
+            None => message.to_owned(),
+        };
+        return (message, HELP_SCHEMA);
+    }
+    if message.starts_with("invalid type: string") && message.ends_with("expected a TOML datetime")
+    {
+        let at = text.get(span.clone()).unwrap_or_default();
+        let unquoted = at.trim_matches(|c| c == '"' || c == '\'');
+        // The key is what stands before `=` on the value's line.
+        let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let key = text[line_start..span.start]
+            .trim_end()
+            .trim_end_matches('=')
+            .trim();
+        if unquoted.parse::<Datetime>().is_ok() && !key.is_empty() {
+            return (
+                format!("`{key}` is a string, not a date: remove the quotes: `{key} = {unquoted}`"),
+                HELP_DATE,
+            );
+        }
+        return (message.to_owned(), HELP_DATE);
+    }
+    let help = if message.starts_with("invalid type") || message.starts_with("missing field") {
+        HELP_SCHEMA
+    } else {
+        HELP_SYNTAX
+    };
+    (message.to_owned(), help)
 }

@@ -22,7 +22,7 @@ use toml::value::Datetime;
 use crate::bucket::{Bucketing, KeyHasher, Rollout};
 use crate::date::Date;
 use crate::definitions::{Decider, Definitions, Release, Source, Targeting, ToggleInfo};
-use crate::error::Error;
+use crate::error::{Error, MAX_ERRORS};
 use crate::name::is_valid_name;
 
 mod canonical;
@@ -81,20 +81,20 @@ impl StateEntry<'_> {
     }
 }
 
-const HELP_SYNTAX: &str = "help: fix the TOML syntax at this spot";
-const HELP_SCHEMA: &str = "help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, env.ENVIRONMENT.{enabled, rollout, allow}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, env.…, description); a typo is an error, never a silent `off`";
-const HELP_NAME: &str = "help: names are 1 to 255 ASCII letters, digits, `_` or `-`";
-const HELP_RELEASE: &str = "help: define it as [releases.NAME], or fix the name";
-const HELP_DATE: &str = "help: write a date like `created = 2026-11-24`";
-const HELP_ROLLOUT: &str = "help: write the percent of keys that get it, from 0 to 100 with at most two decimals, like `rollout = 12.5`";
-const HELP_ROLLOUT_OR_ENABLED: &str = "help: remove `enabled` to roll out to a share of keys, or remove `rollout` to switch it for every key";
+const HELP_SYNTAX: &str = "fix the TOML syntax at this spot";
+const HELP_SCHEMA: &str = "the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, env.ENVIRONMENT.{enabled, rollout, allow}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, env.…, description); a typo is an error, never a silent `off`";
+const HELP_NAME: &str = "names are 1 to 255 ASCII letters, digits, `_` or `-`";
+const HELP_RELEASE: &str = "define it as [releases.NAME], or fix the name";
+const HELP_DATE: &str = "write a date like `created = 2026-11-24`";
+const HELP_ROLLOUT: &str = "write the percent of keys that get it, from 0 to 100 with at most two decimals, like `rollout = 12.5`";
+const HELP_ROLLOUT_OR_ENABLED: &str = "remove `enabled` to roll out to a share of keys, or remove `rollout` to switch it for every key";
 const HELP_ALLOW: &str =
-    "help: list each key (a user id, a tenant…) that always gets it once, as a non-empty string";
-const HELP_ENVIRONMENTS: &str = "help: declare each environment once, in promotion order, with a name of ASCII letters, digits, `_` or `-`: `environments = [\"staging\", \"production\"]`";
+    "list each key (a user id, a tenant…) that always gets it once, as a non-empty string";
+const HELP_ENVIRONMENTS: &str = "declare each environment once, in promotion order, with a name of ASCII letters, digits, `_` or `-`: `environments = [\"staging\", \"production\"]`";
 const HELP_ENV_UNDECLARED: &str =
-    "help: declare it in `environments = [...]` at the top of the file, or fix the name";
-const HELP_ENV_SELECTED: &str = "help: choose a declared environment with TOGGLES_ENV (or `Builder::environment`), or declare it in `environments = [...]`";
-const HELP_BUCKETING: &str = "help: write `bucketing = \"flagd-v3\"` (the default) or `bucketing = \"flagd-v2\"`; changing it moves keys between buckets";
+    "declare it in `environments = [...]` at the top of the file, or fix the name";
+const HELP_ENV_SELECTED: &str = "choose a declared environment with TOGGLES_ENV (or `Builder::environment`), or declare it in `environments = [...]`";
+const HELP_BUCKETING: &str = "write `bucketing = \"flagd-v3\"` (the default) or `bucketing = \"flagd-v2\"`; changing it moves keys between buckets";
 
 /// Parses and validates one version of the file, with its base values (no
 /// environment).
@@ -127,11 +127,83 @@ pub(crate) fn parse_in(
             ));
         }
     };
+    parse_text(path, text, environment).map_err(|first| more_errors(path, text, environment, first))
+}
+
+fn parse_text(path: &Path, text: &str, environment: Option<&str>) -> Result<Definitions, Error> {
     let doc = match canonical::read(text) {
         Some(doc) => doc,
         None => general::read(path, text)?,
     };
     resolve(path, text, doc, environment)
+}
+
+/// Files larger than this report their first error only: finding the next
+/// takes another parse.
+const MAX_TEXT_FOR_MORE_ERRORS: usize = 1 << 20;
+
+/// `first`, or every error of the file (up to [`MAX_ERRORS`]) as
+/// [`Error::Several`]: each later one is found by reading the file again
+/// with the lines of the errors before it left out, as a compiler goes on
+/// after an error. Only errors of a value, a key or a table are gone past:
+/// after a syntax error (or an error of the whole file, like an undeclared
+/// environment) the rest of the file cannot be read as meant, and a syntax
+/// error that appears only once lines are left out is not reported.
+fn more_errors(path: &Path, text: &str, environment: Option<&str>, first: Error) -> Error {
+    if text.len() > MAX_TEXT_FOR_MORE_ERRORS || !can_go_past(&first) {
+        return first;
+    }
+    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut errors = vec![first];
+    while errors.len() < MAX_ERRORS {
+        let Some(Error::Invalid { line, .. }) = errors.last() else {
+            break;
+        };
+        leave_out(&mut lines, *line);
+        let rest: String = lines.concat();
+        match parse_text(path, &rest, environment) {
+            Ok(_) => break,
+            Err(error) if can_go_past(&error) => errors.push(error),
+            Err(_) => break,
+        }
+    }
+    if errors.len() == 1 {
+        return errors.pop().expect("one");
+    }
+    // In the file's order, as a compiler lists them.
+    errors.sort_by_key(|e| e.location());
+    Error::Several {
+        path: path.to_path_buf(),
+        errors,
+    }
+}
+
+/// Whether reading can go on past `error`: an error of one value, key or
+/// table, not of the syntax or of the whole file.
+fn can_go_past(error: &Error) -> bool {
+    matches!(error, Error::Invalid { help, .. }
+        if ![HELP_SYNTAX, HELP_ENV_SELECTED, HELP_ENVIRONMENTS].contains(help))
+}
+
+/// Empties the 1-based `line` (keeping its line break, so that later lines
+/// keep their numbers); a table header takes the table's lines with it.
+fn leave_out(lines: &mut [&str], line: usize) {
+    let Some(index) = line.checked_sub(1).filter(|&i| i < lines.len()) else {
+        return;
+    };
+    let is_header = |l: &str| l.trim_start().starts_with('[');
+    let header = is_header(lines[index]);
+    let end = if header {
+        lines[index + 1..]
+            .iter()
+            .position(|l| is_header(l))
+            .map_or(lines.len(), |p| index + 1 + p)
+    } else {
+        index + 1
+    };
+    for l in &mut lines[index..end] {
+        *l = if l.ends_with('\n') { "\n" } else { "" };
+    }
 }
 
 /// Validates names and release references and resolves each toggle's state
@@ -149,7 +221,7 @@ fn resolve(
     {
         let message = format!(
             "environment `{chosen}` is not declared in this file{}",
-            did_you_mean(chosen, &environments)
+            did_you_mean(chosen, environments.iter().map(|e| &**e))
         );
         let span = doc.environments.as_ref().map_or(0..0, Spanned::span);
         return Err(invalid(path, text, span, message, HELP_ENV_SELECTED));
@@ -317,7 +389,7 @@ fn in_environment<'a>(
                 "{} sets environment `{}`, which `environments` does not declare{}",
                 what(),
                 name.get_ref(),
-                did_you_mean(name.get_ref(), declared)
+                did_you_mean(name.get_ref(), declared.iter().map(|e| &**e))
             );
             return Err(invalid(
                 path,
@@ -348,23 +420,46 @@ fn in_environment<'a>(
 }
 
 /// `; did you mean `x`?` for the candidate closest to `name`, if one is
-/// close (at most a third of its letters edited).
-fn did_you_mean(name: &str, candidates: &[Box<str>]) -> String {
-    let name_len = name.chars().count();
+/// close (at most a third of its letters edited), or if one of the two is
+/// the other cut short (`prod` for `production`), or if it is `name`
+/// without the white space around it.
+fn did_you_mean<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
+    let trimmed = name.trim();
+    let name_len = trimmed.chars().count();
     candidates
-        .iter()
+        .into_iter()
         .filter_map(|c| {
-            // Candidates are declared names: ASCII, so bytes are chars.
+            if c == trimmed {
+                return Some((0, c));
+            }
+            // Candidates are declared names or field names: ASCII, so
+            // bytes are chars.
+            if cut_short(trimmed, c) {
+                return Some((c.len().abs_diff(trimmed.len()), c));
+            }
             let limit = c.len().max(name_len).div_ceil(3);
             // The lengths' difference is a lower bound of the distance:
             // skip the quadratic comparison where it is too far already (a
             // hostile megabyte-long name against every declared one).
             (c.len().abs_diff(name_len) <= limit)
-                .then(|| (edit_distance(name, c), c))
+                .then(|| (edit_distance(trimmed, c), c))
                 .filter(|&(d, _)| d <= limit)
         })
         .min_by_key(|&(d, _)| d)
-        .map_or_else(String::new, |(_, c)| format!("; did you mean `{c}`?"))
+        .map_or_else(String::new, |(_, c)| {
+            if trimmed != name && trimmed == c {
+                format!("; did you mean `{c}`? (the name has white space around it)")
+            } else {
+                format!("; did you mean `{c}`?")
+            }
+        })
+}
+
+/// Whether the shorter of `a` and `b` begins the longer and has at least 4
+/// bytes (fewer would match too much).
+fn cut_short(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= 4 && long.starts_with(short)
 }
 
 /// Levenshtein distance in characters (names are short).
@@ -881,6 +976,97 @@ mod tests {
             }
         }
         assert_eq!(files, 6 * 6 * 6 * 6);
+    }
+
+    /// Mistakes with an obvious fix say it: a typo of a field names the
+    /// field, a date in quotes says to remove them, an environment cut
+    /// short or with white space around it names the declared one.
+    #[test]
+    fn messages_name_the_obvious_fix() {
+        let (line, column, message) = error_of("[toggles.a]\nenabeld = false\n");
+        assert_eq!((line, column), (2, 1));
+        assert!(
+            message.starts_with("unknown field `enabeld`: did you mean `enabled`?"),
+            "{message}"
+        );
+        let (_, _, message) = error_of("[releases.r]\nenv.staging.rolout = 5\n");
+        assert!(message.contains("did you mean `rollout`?"), "{message}");
+        let (_, _, message) = error_of("bucketin = \"flagd-v2\"\n");
+        assert!(message.contains("did you mean `bucketing`?"), "{message}");
+        let (_, _, message) = error_of("[toggles.a]\nzzz = 1\n");
+        assert!(
+            !message.contains("did you mean"),
+            "nothing close: {message}"
+        );
+        let (line, column, message) = error_of("[toggles.a]\ncreated = \"2026-12-03\"\n");
+        assert_eq!((line, column), (2, 11));
+        assert_eq!(
+            message,
+            "`created` is a string, not a date: remove the quotes: `created = 2026-12-03`"
+        );
+        let (_, _, message) = error_of("[toggles.a]\ncreated = \"soon\"\n");
+        assert!(!message.contains("remove the quotes"), "{message}");
+        let declared = b"environments = [\"staging\", \"production\"]\n[toggles.a]\n";
+        let in_env = |name| match parse_in(Path::new("t.toml"), declared, Some(name)) {
+            Err(Error::Invalid { message, .. }) => message,
+            other => panic!("{name:?}: {:?}", other.map(|_| ())),
+        };
+        assert!(
+            in_env("prod").ends_with("; did you mean `production`?"),
+            "{}",
+            in_env("prod")
+        );
+        assert!(
+            in_env(" production")
+                .ends_with("; did you mean `production`? (the name has white space around it)"),
+            "{}",
+            in_env(" production")
+        );
+        assert!(!in_env("qa").contains("did you mean"), "{}", in_env("qa"));
+    }
+
+    /// A file with several mistakes reports each, with its line and column,
+    /// in the file's order; a syntax error ends the list (what follows it
+    /// cannot be read as meant), and a file with one mistake is `Invalid`.
+    #[test]
+    fn every_mistake_is_reported_in_the_files_order() {
+        let text = "[releases.r]\nenabeld = true\n[toggles.a]\nenabled = \"yes\"\n\
+                    [toggles.b]\nrelease = \"nope\"\nrollout = 120\n\
+                    [toggles.\"bad name\"]\nenabled = true\nzzz = 1\n\
+                    [toggles.c]\nallow = [\n  \"x\",\n  3,\n]\n[toggles.ok]\nenabled = true\n";
+        let error = parse(Path::new("t.toml"), text.as_bytes())
+            .map(|_| ())
+            .unwrap_err();
+        let Error::Several { errors, .. } = &error else {
+            panic!("{error:#?}")
+        };
+        let at: Vec<_> = errors.iter().filter_map(Error::location).collect();
+        assert_eq!(
+            at,
+            [(2, 1), (4, 11), (6, 11), (7, 11), (8, 10), (10, 1), (14, 3)],
+            "{error}"
+        );
+        assert!(error.to_string().ends_with("t.toml: 7 errors"), "{error}");
+        assert_eq!(error.location(), Some((2, 1)));
+        // A syntax error (found before any other) is the one error: what
+        // follows it cannot be read as meant.
+        let (line, _, message) = error_of("[toggles.a]\nenabeld = true\n[toggles.b\nfoo = 1\n");
+        assert_eq!(line, 3, "{message}");
+        // At most MAX_ERRORS, with a word that there are more.
+        let many: String = (0..MAX_ERRORS + 5)
+            .map(|i| format!("[toggles.t{i}]\nenabeld = true\n"))
+            .collect();
+        let error = parse(Path::new("t.toml"), many.as_bytes())
+            .map(|_| ())
+            .unwrap_err();
+        let Error::Several { errors, .. } = &error else {
+            panic!("{error:#?}")
+        };
+        assert_eq!(errors.len(), MAX_ERRORS);
+        assert!(
+            error.to_string().contains("fix them to see the rest"),
+            "{error}"
+        );
     }
 
     #[test]

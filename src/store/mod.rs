@@ -142,6 +142,7 @@ pub struct Builder {
     environment: EnvironmentChoice,
     watch: bool,
     append: bool,
+    create_if_missing: bool,
     poll_interval: Duration,
     safety_poll: Duration,
 }
@@ -206,6 +207,33 @@ impl Builder {
         self
     }
 
+    /// Whether a missing file is an empty set of toggles (created by the
+    /// first append, and loaded when someone creates it) instead of an
+    /// error (default: `false`).
+    ///
+    /// A missing file is usually a wrong path (the program was started in
+    /// another folder): [`open`](Self::open) then fails with
+    /// [`Error::NotFound`], which names the absolute path it looked at.
+    /// Opt in where starting without a file is meant, such as a first run.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("toggles.toml");
+    /// assert!(matches!(
+    ///     toggles::Store::open(&path),
+    ///     Err(toggles::Error::NotFound { .. })
+    /// ));
+    /// let store = toggles::Store::builder(&path).create_if_missing(true).open()?;
+    /// assert!(!store.is_enabled("new_cart")); // appended, and the file created
+    /// store.flush();
+    /// assert!(path.exists());
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn create_if_missing(mut self, create: bool) -> Builder {
+        self.create_if_missing = create;
+        self
+    }
+
     /// How often to re-read the file when file events cannot be watched
     /// (inotify limits, a file system without events). Default: 1 s.
     pub fn poll_interval(mut self, interval: Duration) -> Builder {
@@ -222,15 +250,16 @@ impl Builder {
 
     /// Loads the file and starts watching it.
     ///
-    /// A missing file is an empty set of toggles (it is created by the first
-    /// append). A file that cannot be read or does not validate is an error.
+    /// A missing file is an error ([`Error::NotFound`]) unless
+    /// [`create_if_missing`](Self::create_if_missing) is set. A file that
+    /// cannot be read or does not validate is an error.
     pub fn open(self) -> Result<Store, Error> {
         // No lock of ours is held here: the lines are logged on return.
         let mut lines = DeferredLog::new();
         let path = self.absolute_path();
         let environment = self.chosen_environment(&mut lines);
         let (definitions, state) =
-            first_load(&path, self.may_write(), environment.as_deref(), &mut lines)
+            first_load(&path, self.load_options(), environment.as_deref(), &mut lines)
                 .map_err(|failed| failed.error)?;
         Ok(self
             .start(path, environment, definitions, state, None)
@@ -260,15 +289,29 @@ impl Builder {
     }
 
     /// Opens the store even if the file is invalid: then every toggle is off
-    /// until a good version is saved, and [`Store::last_error`] says why.
+    /// until a good version is saved, and [`Store::last_error`] says why. A
+    /// missing file starts empty, with a warning that names its path and
+    /// ends with `advice` (how to choose another file).
     /// The global store opens under a lock, which nothing may log under
     /// (a logger may check a toggle): what the load logs goes into `lines`,
     /// and the watch, which runs `notify` (it logs too), starts only at
     /// [`Unwatched::watch`], after the lock.
-    pub(crate) fn open_lenient(self, lines: &mut DeferredLog) -> Unwatched {
+    pub(crate) fn open_lenient(mut self, advice: &str, lines: &mut DeferredLog) -> Unwatched {
+        self.create_if_missing = true;
         let path = self.absolute_path();
         let environment = self.chosen_environment(lines);
-        match first_load(&path, self.may_write(), environment.as_deref(), lines) {
+        if matches!(std::fs::symlink_metadata(&path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+        {
+            defer_log!(
+                lines,
+                log::Level::Warn,
+                "{}: no toggles file here (the current directory is {}); every toggle is off \
+                 and the file is created with the first new name; {advice}",
+                path.display(),
+                current_dir(),
+            );
+        }
+        match first_load(&path, self.load_options(), environment.as_deref(), lines) {
             Ok((definitions, state)) => self.start(path, environment, definitions, state, None),
             Err(FailedLoad { error, bytes }) => {
                 defer_log!(
@@ -291,6 +334,13 @@ impl Builder {
     /// Whether the store may write the file: it appends unknown names.
     fn may_write(&self) -> bool {
         self.append && append_allowed_by_env()
+    }
+
+    fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            may_write: self.may_write(),
+            create_if_missing: self.create_if_missing,
+        }
     }
 
     fn absolute_path(&self) -> PathBuf {
@@ -385,6 +435,20 @@ impl Unwatched {
     }
 }
 
+/// The current directory, for messages about a relative path.
+fn current_dir() -> String {
+    std::env::current_dir()
+        .map_or_else(|e| format!("unknown: {e}"), |dir| dir.display().to_string())
+}
+
+/// What the first load may do: complete an interrupted append, start
+/// without a file.
+#[derive(Clone, Copy)]
+struct LoadOptions {
+    may_write: bool,
+    create_if_missing: bool,
+}
+
 /// A first load that failed: why, and the bytes that caused it (if any).
 struct FailedLoad {
     error: Error,
@@ -403,11 +467,13 @@ struct FailedLoad {
 #[allow(clippy::result_large_err)] // once per store, at start-up
 fn first_load(
     path: &Path,
-    may_write: bool,
+    options: LoadOptions,
     environment: Option<&str>,
     lines: &mut DeferredLog,
 ) -> Result<(Definitions, ReloadState), FailedLoad> {
-    if may_write && let Err(e) = append::recover(path, lines) {
+    if options.may_write
+        && let Err(e) = append::recover(path, lines)
+    {
         defer_log!(
             lines,
             log::Level::Warn,
@@ -416,6 +482,13 @@ fn first_load(
     }
     let bytes = match read::read(path) {
         Ok(bytes) => bytes,
+        Err(e) if e.is_not_found() && !options.create_if_missing => {
+            let error = Error::NotFound {
+                path: path.to_path_buf(),
+                current_dir: current_dir(),
+            };
+            return Err(FailedLoad { error, bytes: None });
+        }
         Err(e) if e.is_not_found() => {
             let definitions = Definitions::default();
             let state = ReloadState::loaded(None, &definitions, environment);
@@ -480,7 +553,9 @@ impl Store {
     /// ```
     /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("toggles.toml");
+    /// # std::fs::write(&path, "[toggles.dark_mode]\nenabled = true\n").unwrap();
     /// let store = toggles::Store::builder(&path).watch(false).append_unknown(false).open().unwrap();
+    /// assert!(store.is_enabled("dark_mode"));
     /// assert!(!store.is_enabled("anything"));
     /// ```
     pub fn builder(path: impl AsRef<Path>) -> Builder {
@@ -489,6 +564,7 @@ impl Store {
             path: path.as_ref().to_path_buf(),
             watch: true,
             append: true,
+            create_if_missing: false,
             poll_interval: Duration::from_secs(1),
             safety_poll: Duration::from_secs(15),
         }
@@ -584,7 +660,7 @@ impl Store {
     /// let store = toggles::Store::open(&path).unwrap();
     /// let release = store.release("checkout-v2").unwrap();
     /// assert_eq!(release.counts(), (1, 2));
-    /// assert_eq!(release.to_string(), "checkout-v2: 1 of 2 enabled");
+    /// assert_eq!(release.to_string(), "checkout-v2: on, 1 of 2 enabled");
     /// ```
     pub fn release(&self, name: &str) -> Option<Release> {
         self.inner.shared.current.load().release(name).cloned()
@@ -630,6 +706,7 @@ impl Store {
     /// ```
     /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("toggles.toml");
+    /// # std::fs::write(&path, "[toggles.dark_mode]\nenabled = true\n").unwrap();
     /// let store = toggles::Store::open(&path).unwrap();
     /// let subscription = store.subscribe(|changes| {
     ///     for flip in changes.flipped() {

@@ -162,10 +162,10 @@ fn ignored_files_and_other_folders_are_not_scanned_unless_given() {
         "fn g() { toggle!(\"ignored_missing\"); }\n",
     )
     .unwrap();
-    fs::create_dir(dir.path().join("tests")).unwrap();
+    fs::create_dir(dir.path().join("scripts")).unwrap();
     fs::write(
-        dir.path().join("tests/t.rs"),
-        "fn t() { let _g = toggles::toggle_as(\"test_only\", true); }\n",
+        dir.path().join("scripts/t.rs"),
+        "fn t() { let _g = toggles::toggle_as(\"script_only\", true); }\n",
     )
     .unwrap();
     fs::write(dir.path().join("src/notes.txt"), "toggle!(\"not_rust\")\n").unwrap();
@@ -176,10 +176,61 @@ fn ignored_files_and_other_folders_are_not_scanned_unless_given() {
         out.stdout
     );
     assert!(!out.stdout.contains("error["), "{}", out.stdout);
-    let out = expect(dir.path(), &["check", "--src", "src", "--src", "tests"], 1);
+    let out = expect(
+        dir.path(),
+        &["check", "--src", "src", "--src", "scripts"],
+        1,
+    );
+    assert!(
+        out.stdout.contains(
+            "error[missing]: scripts/t.rs:1:38: toggle `script_only` is used by toggle_as"
+        ),
+        "{}",
+        out.stdout
+    );
+}
+
+/// By default `check` scans a Cargo package's code folders: a toggle used
+/// only by tests, an example or a benchmark is used, not stale; `--src`
+/// still narrows the scan.
+#[test]
+fn the_cargo_layout_is_scanned_by_default() {
+    let (dir, _) = folder_with(
+        "[toggles.in_src]\n[toggles.in_tests]\n[toggles.in_examples]\n[toggles.in_benches]\n",
+    );
+    for (folder, name) in [
+        ("src", "in_src"),
+        ("tests", "in_tests"),
+        ("examples", "in_examples"),
+        ("benches", "in_benches"),
+    ] {
+        fs::create_dir(dir.path().join(folder)).unwrap();
+        fs::write(
+            dir.path().join(folder).join("a.rs"),
+            format!("fn f() {{ let _g = toggles::toggle_as(\"{name}\", true); }}\n"),
+        )
+        .unwrap();
+    }
+    let out = run_ok(dir.path(), &["check", "--strict"]);
     assert!(
         out.stdout
-            .contains("error[missing]: tests/t.rs:1:38: toggle `test_only` is used by toggle_as"),
+            .contains("scanned in src, tests, examples, benches"),
+        "{}",
+        out.stdout
+    );
+    let out = expect(dir.path(), &["check", "--src", "src", "--strict"], 1);
+    assert_eq!(
+        lines_with(&out.stdout, "warning[stale]").len(),
+        3,
+        "{}",
+        out.stdout
+    );
+    // A package without `src` (tests only) is scanned too.
+    fs::remove_dir_all(dir.path().join("src")).unwrap();
+    let out = expect(dir.path(), &["check"], 0);
+    assert!(
+        out.stdout
+            .contains("warning[stale]: toggles.toml:1: toggle `in_src`"),
         "{}",
         out.stdout
     );

@@ -622,3 +622,65 @@ fn a_read_only_file_is_replaced_only_with_force() {
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
     run_ok(dir.path(), &["off", "dotted"]);
 }
+
+/// A name before its command (`toggles release checkout-v2 on`) is a usage
+/// error that says the order that works, and changes nothing.
+#[test]
+fn a_name_before_its_command_gets_the_order_that_works() {
+    let (dir, path) = folder_with("[releases.checkout-v2]\n[toggles.dark_mode]\n");
+    let before = read(&path);
+    for (args, tip) in [
+        (
+            &["release", "checkout-v2", "on"][..],
+            "tip: the command comes before the name: `toggles release on checkout-v2`",
+        ),
+        (
+            &["dark_mode", "rollout", "10"][..],
+            "tip: the command comes before the name: `toggles rollout dark_mode 10`",
+        ),
+    ] {
+        let run = expect(dir.path(), args, 2);
+        assert!(run.stderr.contains(tip), "{args:?}: {}", run.stderr);
+    }
+    let run = expect(dir.path(), &["frobnicate"], 2);
+    assert!(!run.stderr.contains("tip: the command"), "{}", run.stderr);
+    assert_eq!(read(&path), before);
+}
+
+/// Switching between `enabled` and `rollout` writes the new key where the
+/// old one was (with its comments), not at the end of the table: in a
+/// table, in an environment's dotted keys, and in an inline table.
+#[test]
+fn enabled_and_rollout_replace_each_other_in_place() {
+    let before = "environments = [\"production\"]\n\
+                  [toggles.a]\n# the switch\nenabled = true # on for now\ndescription = \"x\"\n\
+                  [toggles.b]\n  rollout = 5\n  created = 2026-01-01\n\
+                  [toggles.c]\nenv.production.enabled = false\nenv.production.allow = [\"z\"]\n\
+                  [toggles.d]\nenv = { production = { rollout = 5, allow = [\"x\"] } }\n\
+                  [releases.r]\nenabled = true\ndescription = \"r\"\n";
+    let (dir, path) = folder_with(before);
+    run_ok(dir.path(), &["rollout", "a", "10"]);
+    run_ok(dir.path(), &["on", "b"]);
+    run_ok(dir.path(), &["rollout", "c", "20", "--env", "production"]);
+    run_ok(dir.path(), &["on", "d", "--env", "production"]);
+    run_ok(dir.path(), &["release", "rollout", "r", "50"]);
+    assert_eq!(
+        read(&path),
+        edited(
+            before,
+            &[
+                ("enabled = true # on for now", "rollout = 10"),
+                ("  rollout = 5\n", "  enabled = true\n"),
+                (
+                    "env.production.enabled = false",
+                    "env.production.rollout = 20"
+                ),
+                (
+                    "{ rollout = 5, allow = [\"x\"] }",
+                    "{ enabled = true, allow = [\"x\"] }"
+                ),
+                ("[releases.r]\nenabled = true", "[releases.r]\nrollout = 50"),
+            ]
+        )
+    );
+}

@@ -85,8 +85,11 @@ fn a_symlinked_out_stays_a_link() {
 #[test]
 fn mistakes_are_refused_with_what_to_do() {
     let (dir, path) = folder_with(FILE);
-    let run = expect(dir.path(), &["export"], 2);
-    assert!(run.stderr.contains("--format"), "{}", run.stderr);
+    // flagd is the default format (the only one).
+    assert_eq!(
+        run_ok(dir.path(), &["export"]).stdout,
+        run_ok(dir.path(), &["export", "--format", "flagd"]).stdout
+    );
     let run = expect(dir.path(), &["export", "--format", "yaml"], 2);
     assert!(
         run.stderr.contains("flagd"),

@@ -17,10 +17,15 @@
 //! The evaluators are installed with plain `npm ci` and `pip install` from
 //! the pinned `tests/flagd/package-lock.json` and `requirements.txt`, into
 //! a cache under the target folder (`target/tmp/flagd-evaluators/`, keyed
-//! by those files), so reruns do not install again. Without Node.js, npm,
-//! Python 3 with venv, or the registries, the tests FAIL and say what to
-//! install: they are never skipped for that. They are skipped only where
-//! `tests/flagd/` itself is absent.
+//! by those files), so reruns do not install again.
+//!
+//! They are `#[ignore]`d, so that the README's test command,
+//! `cargo test --all-features`, needs nothing but Rust and no network. Run
+//! them with `cargo test --all-features --test cli -- --ignored flagd::`
+//! (`.ci/run` does, installing Node.js, npm and Python's venv first, and
+//! fails unless both ran and passed). Once asked for, they never skip:
+//! without Node.js, npm, Python 3 with venv, the registries, or
+//! `tests/flagd/` itself, they FAIL and say what to install.
 
 use std::collections::HashSet;
 use std::io::{self, Write};
@@ -63,9 +68,14 @@ const SHARES: [(&str, &str); 8] = [
 const ALLOW_A: &[&str] = &["vip-1", "vip 2", "0", "null", "quote\"d", "ünï-vip"];
 const ALLOW_B: &[&str] = &["vip-2", "ada@example.com", "🔑", "true"];
 
+/// Why the cross-check is not part of the default `cargo test`.
+const NEEDS: &str = "needs Node.js, npm, Python 3 with venv and the registries: \
+                     `cargo test --all-features --test cli -- --ignored flagd::`";
+
 #[test]
+#[ignore = "needs Node.js, npm and Python 3: run with `--ignored flagd::`"]
 fn a_flagd_v2_export_decides_like_the_library_in_npm_flagd_core() {
-    let Some(scripts) = scripts() else { return };
+    let scripts = scripts();
     let npm = npm_install(&scripts);
     let keys = with_edges_and_no_key(ascii_keys(), &toggles_text("flagd-v2"));
     assert!(keys.iter().flatten().all(|k| k.is_ascii()));
@@ -75,8 +85,9 @@ fn a_flagd_v2_export_decides_like_the_library_in_npm_flagd_core() {
 }
 
 #[test]
+#[ignore = "needs Node.js, npm and Python 3: run with `--ignored flagd::`"]
 fn a_flagd_v3_export_decides_like_the_library_in_pypi_flagd_core() {
-    let Some(scripts) = scripts() else { return };
+    let scripts = scripts();
     let mut keys = ascii_keys();
     keys.extend(non_ascii_keys());
     let keys = with_edges_and_no_key(keys, &toggles_text("flagd-v3"));
@@ -97,19 +108,16 @@ fn a_flagd_v3_export_decides_like_the_library_in_pypi_flagd_core() {
     });
 }
 
-/// `tests/flagd/`, or `None` (and a note) where it is absent: the only
-/// reason these tests skip.
-fn scripts() -> Option<PathBuf> {
+/// `tests/flagd/`: the tests fail without it (they were asked for, so
+/// they never skip).
+fn scripts() -> PathBuf {
     let scripts = PathBuf::from(SCRIPTS);
-    if scripts.is_dir() {
-        Some(scripts)
-    } else {
-        say!(
-            "skipped: {} is absent, so the flagd cross-check cannot run here",
-            scripts.display()
-        );
-        None
-    }
+    assert!(
+        scripts.is_dir(),
+        "{} is absent, so the flagd cross-check cannot run ({NEEDS})",
+        scripts.display()
+    );
+    scripts
 }
 
 /// Exports the generated file under `bucketing` with the real binary, has

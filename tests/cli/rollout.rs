@@ -418,19 +418,10 @@ fn on_and_off_remove_the_rollout_and_keep_the_allow_list() {
          (`toggles disallow new_search KEY…` takes keys out)\n\
          wrote toggles.toml\n"
     );
-    // The comment line above `rollout` stays; `enabled` goes last.
+    // `enabled` takes the place of `rollout`, below the comment line above it.
     assert_eq!(
         read(&path),
-        edited(
-            FILE,
-            &[
-                ("rollout = 12.5\n", ""),
-                (
-                    "created = 2026-11-26\n",
-                    "created = 2026-11-26\nenabled = false\n"
-                ),
-            ]
-        )
+        edited(FILE, &[("rollout = 12.5\n", "enabled = false\n")])
     );
     let snap = snapshot(&read(&path));
     let search = snap.get("new_search").unwrap();
@@ -627,16 +618,15 @@ fn release_rollout_allow_and_on_edit_the_release_table() {
         "{}",
         out.stdout
     );
+    // `enabled` takes the place of `rollout`; the trailing comment spoke
+    // of the rollout, and goes with it.
     assert_eq!(
         read(&path),
         edited(
             FILE,
             &[
-                ("rollout = 25   # a quarter of users\n", ""),
-                (
-                    "allow = [\"qa-1\"]\n",
-                    "allow = [\"qa-1\", \"qa-2\"]\nenabled = true\n"
-                ),
+                ("rollout = 25   # a quarter of users\n", "enabled = true\n"),
+                ("allow = [\"qa-1\"]\n", "allow = [\"qa-1\", \"qa-2\"]\n"),
             ]
         )
     );

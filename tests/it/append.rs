@@ -40,7 +40,11 @@ fn an_unknown_name_is_off_and_appended_exactly() {
 /// `text` (or no file), once the append is done.
 fn after_checking(text: Option<&str>, name: &str) -> String {
     let fixture = Fixture::new(text);
-    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    let store = Store::builder(&fixture.path)
+        .watch(false)
+        .create_if_missing(true)
+        .open()
+        .unwrap();
     assert!(!store.is_enabled(name));
     store.flush();
     fixture.read()
@@ -132,7 +136,11 @@ fn a_write_failure_is_logged_once_and_checks_go_on() {
     // creating the file fails, even for root.
     std::os::unix::fs::symlink(fixture.dir.path().join("gone/toggles.toml"), &fixture.path)
         .unwrap();
-    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    let store = Store::builder(&fixture.path)
+        .watch(false)
+        .create_if_missing(true)
+        .open()
+        .unwrap();
     for name in ["one", "two", "three"] {
         assert!(!store.is_enabled(name));
         store.flush();
@@ -346,7 +354,11 @@ fn an_append_that_would_break_the_file_is_refused() {
 fn a_missing_file_is_created_with_the_new_tables_also_through_a_link() {
     // Never an empty file: the first append creates it holding its tables.
     let fixture = Fixture::new(None);
-    let store = Store::builder(&fixture.path).watch(false).open().unwrap();
+    let store = Store::builder(&fixture.path)
+        .watch(false)
+        .create_if_missing(true)
+        .open()
+        .unwrap();
     assert!(!store.is_enabled("first_ever"));
     assert!(store.flush_timeout(std::time::Duration::from_secs(10)));
     assert_eq!(fixture.read(), table("first_ever").trim_start());
@@ -355,7 +367,11 @@ fn a_missing_file_is_created_with_the_new_tables_also_through_a_link() {
     let target = target_dir.path().join("real.toml");
     let link = fixture.dir.path().join("linked.toml");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    let store = Store::builder(&link).watch(false).open().unwrap();
+    let store = Store::builder(&link)
+        .watch(false)
+        .create_if_missing(true)
+        .open()
+        .unwrap();
     assert!(!store.is_enabled("through_the_link"));
     assert!(store.flush_timeout(std::time::Duration::from_secs(10)));
     assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());

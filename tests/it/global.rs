@@ -232,6 +232,42 @@ fn without_init_the_first_check_opens_toggles_file_and_survives_a_broken_one() {
     assert_child_succeeds(child("global::child_without_init").env("TOGGLES_FILE", &broken));
 }
 
+/// Without `init` and without a file, the global store starts empty (small
+/// programs, first steps) but says so once, naming the absolute path.
+#[test]
+fn without_init_a_missing_file_starts_empty_with_a_warning_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = child("global::child_without_init_or_file");
+    command
+        .current_dir(dir.path())
+        .env_remove("TOGGLES_FILE")
+        .env_remove("TOGGLES_ENV")
+        .env_remove("TOGGLES_APPEND");
+    assert_child_succeeds(&mut command);
+    let text = std::fs::read_to_string(dir.path().join("toggles.toml")).unwrap();
+    assert!(text.contains("[toggles.first_step]"), "{text}");
+}
+
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_without_init_or_file() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
+    crate::support::capture_logs();
+    assert!(!toggle!("first_step"));
+    let path = std::env::current_dir().unwrap().join("toggles.toml");
+    let warned = crate::support::logged("no toggles file here");
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].contains(&path.display().to_string()),
+        "{warned:?}"
+    );
+    assert!(warned[0].contains("toggles::init"), "{warned:?}");
+    assert!(toggles::global().last_error().is_none());
+    toggles::global().flush();
+}
+
 /// Child: no `init`; `$TOGGLES_FILE` names a broken file.
 #[test]
 #[ignore = "a child process of other tests"]

@@ -127,7 +127,14 @@ fn a_folder_where_the_file_should_be_is_a_clear_error() {
 fn a_dangling_symlink_is_a_missing_file() {
     let fixture = Fixture::new(None);
     symlink(fixture.dir.path().join("nowhere.toml"), &fixture.path).unwrap();
-    let store = open(&fixture).unwrap();
+    let error = open(&fixture).unwrap_err();
+    assert!(matches!(error, Error::NotFound { .. }), "{error}");
+    let store = Store::builder(&fixture.path)
+        .watch(false)
+        .append_unknown(false)
+        .create_if_missing(true)
+        .open()
+        .unwrap();
     assert_eq!(store.snapshot().toggles().len(), 0);
 }
 

@@ -99,6 +99,30 @@ release = "silent"
     );
 }
 
+/// A release's line says its own state too: "0 of 1 enabled" alone read
+/// as off for a release that is on with its one toggle held off.
+#[test]
+fn a_release_shows_its_own_state_beside_the_counts() {
+    let snapshot = toggles::Snapshot::parse(
+        "toggles.toml",
+        b"[releases.on]\nenabled = true\n[toggles.held]\nrelease = \"on\"\nenabled = false\n\
+          [releases.off]\n[toggles.f]\nrelease = \"off\"\n\
+          [releases.beta]\nrollout = 12.5\nallow = [\"ada\", \"bob\"]\n[toggles.b]\nrelease = \"beta\"\n\
+          [releases.staff]\nallow = [\"ada\"]\n\
+          [releases.tiny]\nrollout = 0.05\n",
+    )
+    .unwrap();
+    let shown = |name| snapshot.release(name).unwrap().to_string();
+    assert_eq!(shown("on"), "on: on, 0 of 1 enabled");
+    assert_eq!(shown("off"), "off: off, 0 of 1 enabled");
+    assert_eq!(
+        shown("beta"),
+        "beta: rollout 12.5% + 2 allowed, 0 of 1 enabled"
+    );
+    assert_eq!(shown("staff"), "staff: off, 1 allowed, 0 of 0 enabled");
+    assert_eq!(shown("tiny"), "tiny: rollout 0.05%, 0 of 0 enabled");
+}
+
 #[test]
 fn a_release_reports_n_of_m_enabled() {
     let (_f, store) = open(
@@ -123,16 +147,49 @@ enabled = true
         release.toggles().collect::<Vec<_>>(),
         [("a", true), ("b", true), ("c", false)]
     );
-    assert_eq!(release.to_string(), "checkout-v2: 2 of 3 enabled");
+    assert_eq!(release.to_string(), "checkout-v2: on, 2 of 3 enabled");
     assert!(store.release("nope").is_none());
 }
 
+/// A missing file is usually a wrong path (a program started in another
+/// folder): opening fails, naming the absolute path and the current
+/// directory, and says how to start a file; nothing is created.
 #[test]
-fn a_missing_file_is_an_empty_set_of_toggles() {
+fn a_missing_file_is_an_error_that_names_where_it_looked() {
+    let fixture = Fixture::new(None);
+    let relative = fixture.dir.path().join("toggles.toml");
+    for open in [
+        Store::open(&relative),
+        Store::builder(&relative).watch(false).open(),
+        toggles::init(&relative).map(|()| toggles::global()),
+    ] {
+        let Err(error) = open else {
+            panic!("opened a missing file")
+        };
+        let Error::NotFound { path, current_dir } = &error else {
+            panic!("{error:#?}")
+        };
+        assert!(path.is_absolute() && path == &fixture.path, "{error}");
+        assert_eq!(
+            current_dir,
+            &std::env::current_dir().unwrap().display().to_string()
+        );
+        let text = error.to_string();
+        assert!(text.contains(&fixture.path.display().to_string()), "{text}");
+        assert!(text.contains("toggles add NAME"), "{text}");
+        assert!(text.contains("create_if_missing(true)"), "{text}");
+        assert_eq!(format!("{error:?}"), text);
+    }
+    assert!(!fixture.path.exists(), "nothing is created");
+}
+
+#[test]
+fn a_missing_file_is_an_empty_set_of_toggles_when_asked_for() {
     let fixture = Fixture::new(None);
     let store = Store::builder(&fixture.path)
         .watch(false)
         .append_unknown(false)
+        .create_if_missing(true)
         .open()
         .unwrap();
     assert_eq!(store.snapshot().toggles().len(), 0);
@@ -151,6 +208,26 @@ fn a_typo_is_an_error_never_a_silent_off() {
     assert!(text.contains("toggles.toml:2:1"), "{text}");
     assert!(text.contains("enabeld"), "{text}");
     assert!(text.contains("help:"), "{text}");
+}
+
+/// `fn main() -> Result<(), toggles::Error>` prints `Error: {:?}` when `?`
+/// returns the error: that must be the message a person reads, not a dump
+/// of fields, and the help must read `help:` once.
+#[test]
+fn debug_prints_the_message_as_display_does() {
+    let err = open_err("[toggles.dark_mode]\nenabeld = true\n");
+    let shown = format!("{err:?}");
+    assert_eq!(shown, err.to_string());
+    assert_eq!(shown.matches("help:").count(), 1, "{shown}");
+    assert!(!shown.contains("Invalid {"), "{shown}");
+    // The fields stay available to whoever asks for them.
+    let fields = format!("{err:#?}");
+    assert!(fields.starts_with("Invalid {"), "{fields}");
+    assert!(!fields.contains("help: \"help:"), "{fields}");
+    let toggles::Error::Invalid { help, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(!help.starts_with("help:"), "{help}");
 }
 
 #[test]

@@ -288,7 +288,7 @@ fn other_value_types_are_a_type_mismatch() {
 
 #[test]
 fn a_test_override_applies_on_its_thread() {
-    global_file(); // `toggle_as` registers names with the global store: keep it a temporary file
+    global_file();
     let fixture = Fixture::new(Some("[toggles.g_off]\nenabled = false\n"));
     let runtime = runtime();
     let (_api, client) = client_for(&runtime, TogglesProvider::new(read_only(&fixture)));

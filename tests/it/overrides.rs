@@ -7,7 +7,7 @@ use std::sync::{Arc, Barrier};
 use toggles::{Store, Toggle, toggle, toggle_as, toggle_as_global, with_toggles};
 
 use crate::global::global_file;
-use crate::support::{Fixture, count};
+use crate::support::{Fixture, assert_child_succeeds, child};
 
 #[test]
 fn an_override_holds_for_its_scope_on_this_thread_only() {
@@ -116,24 +116,53 @@ fn an_invalid_name_is_a_loud_failure() {
     let _guard = toggle_as("bad name", true);
 }
 
+/// Test overrides never open a file and never append: an application's
+/// tests that override a name must not write `[toggles.NAME]` into the
+/// committed `toggles.toml` (nor create one in the folder they run in).
 #[test]
-fn overriding_a_name_missing_from_the_file_appends_it_but_never_writes_the_value() {
-    let path = global_file();
-    {
-        let _on = toggle_as("o_introduced_with_its_test", true);
-        assert!(toggle!("o_introduced_with_its_test"));
-        toggles::global().flush();
+fn overrides_never_open_the_toggles_file_nor_append_to_it() {
+    for file in [None, Some("[toggles.kept]\nenabled = true\n")] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("toggles.toml");
+        if let Some(text) = file {
+            std::fs::write(&path, text).unwrap();
+        }
+        let mut command = child("overrides::child_overrides_names_the_file_lacks");
+        command
+            .current_dir(dir.path())
+            .env_remove(toggles::FILE_ENV)
+            .env_remove("TOGGLES_ENV")
+            .env_remove("TOGGLES_APPEND");
+        assert_child_succeeds(&mut command);
+        match file {
+            None => assert!(!path.exists(), "no file is created"),
+            Some(text) => assert_eq!(std::fs::read_to_string(&path).unwrap(), text),
+        }
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), usize::from(file.is_some()), "{names:?}");
     }
-    let text = std::fs::read_to_string(path).unwrap();
-    assert_eq!(
-        count(
-            &text,
-            "[toggles.o_introduced_with_its_test]\nenabled = false\n"
-        ),
-        1,
-        "{text}"
-    );
-    assert!(!toggle!("o_introduced_with_its_test"));
+}
+
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_overrides_names_the_file_lacks() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
+    {
+        let _on = toggle_as("o_only_in_tests", true);
+        let _global = toggle_as_global("o_only_in_tests_global", true);
+        with_toggles(&[("o_only_in_tests_too", false)], || {
+            assert!(toggle!("o_only_in_tests"));
+            assert!(toggle!("o_only_in_tests_global"));
+            assert!(!toggle!("o_only_in_tests_too"));
+        });
+    }
+    // A name queued by then would be appended as this test's thread exits
+    // (it flushes the store it queued to): the parent sees none.
 }
 
 #[test]

@@ -429,6 +429,7 @@ fn without_events_the_store_falls_back_to_polling() {
     let path = fixture.dir.path().join("later").join("toggles.toml");
     let store = Store::builder(&path)
         .append_unknown(false)
+        .create_if_missing(true)
         .poll_interval(Duration::from_millis(20))
         .open()
         .unwrap();

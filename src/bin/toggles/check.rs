@@ -27,7 +27,8 @@ use crate::{EXIT_ERROR, EXIT_OK, Outcome, file};
 #[derive(Args)]
 pub struct CheckArgs {
     /// A folder (or file) of Rust sources to scan; repeat for several
-    /// [default: the `src` folder beside the toggles file]
+    /// [default: those of `src`, `tests`, `examples` and `benches` beside
+    /// the toggles file that exist]
     #[arg(long = "src", value_name = "DIR")]
     pub src: Vec<PathBuf>,
 
@@ -324,7 +325,12 @@ fn promotion(path: &Path, views: &Views, text: &str) -> Vec<Finding> {
     findings
 }
 
-/// `--src` as given, or `src` beside the toggles file.
+/// The folders of a Cargo package that hold Rust code using toggles: a
+/// name that only tests (or an example, or a benchmark) use is not stale.
+const DEFAULT_SOURCES: [&str; 4] = ["src", "tests", "examples", "benches"];
+
+/// `--src` as given, or those of [`DEFAULT_SOURCES`] beside the toggles
+/// file that exist (`src` alone, to be reported missing, if none does).
 fn source_roots(path: &Path, given: &[PathBuf]) -> Vec<PathBuf> {
     if !given.is_empty() {
         return given.to_vec();
@@ -333,22 +339,34 @@ fn source_roots(path: &Path, given: &[PathBuf]) -> Vec<PathBuf> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let default = dir.join("src");
-    let default = default
-        .strip_prefix("./")
-        .map(Path::to_path_buf)
-        .unwrap_or(default);
-    vec![default]
+    let beside = |name: &str| {
+        let folder = dir.join(name);
+        folder
+            .strip_prefix("./")
+            .map(Path::to_path_buf)
+            .unwrap_or(folder)
+    };
+    let found: Vec<PathBuf> = DEFAULT_SOURCES
+        .iter()
+        .map(|name| beside(name))
+        .filter(|folder| folder.exists())
+        .collect();
+    if found.is_empty() {
+        vec![beside(DEFAULT_SOURCES[0])]
+    } else {
+        found
+    }
 }
 
 /// A usage error if a source root does not exist: `--src` as `given`, or
-/// the default `src` folder.
+/// the default folders.
 fn sources_exist(given: &[PathBuf], sources: &[PathBuf]) -> Result<(), Fail> {
     if let Some(root) = sources.iter().find(|root| !root.exists()) {
         return Err(if given.is_empty() {
             Fail::usage(format!(
-                "no source folder {} beside the toggles file",
-                root.display()
+                "no source folder {} (nor {}) beside the toggles file",
+                root.display(),
+                DEFAULT_SOURCES[1..].join(", ")
             ))
             .help("pass the folders to scan with --src DIR (repeatable)")
         } else {

@@ -58,10 +58,7 @@ pub fn switch(
                 return Err(refuse_unknown_toggle(before, name, true));
             }
             let table = toggle_table(doc, name)?;
-            // Set first: removing the last value of `env.E` would remove
-            // the table, and its layout with it.
-            set_in(table, env, "enabled", Value::from(on));
-            remove_in(table, env, "rollout");
+            set_replacing(table, env, "enabled", Value::from(on), "rollout");
             drop_same_as_base(table, env, &["enabled"]);
         }
         Ok(())
@@ -242,8 +239,7 @@ pub fn switch_release(
             }
         }
         let table = release_table(doc, release)?;
-        set_in(table, env, "enabled", Value::from(on));
-        remove_in(table, env, "rollout");
+        set_replacing(table, env, "enabled", Value::from(on), "rollout");
         drop_same_as_base(table, env, &["enabled"]);
         Ok(())
     })?;
@@ -782,6 +778,106 @@ pub fn set_in(item: &mut Item, environment: Option<&str>, key: &str, value: Valu
         && let Some(mut key) = table.key_mut(key)
     {
         key.leaf_decor_mut().set_prefix(indent);
+    }
+}
+
+/// Sets `key` in `environment`'s values of the table `item` and removes
+/// `replaced`, the value it supersedes (`rollout` for `enabled`, and back).
+/// Where the values hold `replaced` and not `key`, `key` takes its place:
+/// its line and the comments above it (its own trailing comment spoke of
+/// the old value and goes with it), so that `enabled = true` →
+/// `rollout = 10` is an edit of one line.
+pub fn set_replacing(
+    item: &mut Item,
+    environment: Option<&str>,
+    key: &str,
+    value: Value,
+    replaced: &str,
+) {
+    if let Some(values) = scope(item, environment, false)
+        && rename_in_place(values, replaced, key, &value)
+    {
+        return;
+    }
+    // Set first: removing the last value of `env.E` would remove the
+    // table, and its layout with it.
+    set_in(item, environment, key, value);
+    remove_in(item, environment, replaced);
+}
+
+/// Replaces the value `old` of the table `item` by `new = value`, in
+/// `old`'s place and with its decor; `false` (nothing changed) unless the
+/// table holds a value `old` and no `new`.
+fn rename_in_place(item: &mut Item, old: &str, new: &str, value: &Value) -> bool {
+    let at_old_place = |keys: Vec<String>, index: usize| {
+        move |k: &toml_edit::Key| {
+            // `keys` lack `old` (and hold `new` last): the keys after
+            // `old`'s place move one on, to make room for `new` there.
+            match keys.iter().position(|o| o == k.get()) {
+                _ if k.get() == new => index,
+                Some(p) if p < index => p,
+                Some(p) => p + 1,
+                None => usize::MAX,
+            }
+        }
+    };
+    match item {
+        Item::Table(table) => {
+            if table.contains_key(new) || !table.get(old).is_some_and(Item::is_value) {
+                return false;
+            }
+            let Some(index) = table.iter().position(|(k, _)| k == old) else {
+                return false;
+            };
+            let (old_key, old_item) = table.remove_entry(old).expect("present");
+            let mut value = value.clone();
+            if let Some(old_value) = old_item.as_value() {
+                keep_place(&mut value, old_value);
+            }
+            let key = toml_edit::Key::new(new)
+                .with_leaf_decor(old_key.leaf_decor().clone())
+                .with_dotted_decor(old_key.dotted_decor().clone());
+            table.insert_formatted(&key, Item::Value(value));
+            let keys: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
+            let place = at_old_place(keys, index);
+            table.sort_values_by(|a, _, b, _| place(a).cmp(&place(b)));
+            true
+        }
+        Item::Value(Value::InlineTable(table)) => {
+            if table.contains_key(new) {
+                return false;
+            }
+            let Some(index) = table.iter().position(|(k, _)| k == old) else {
+                return false;
+            };
+            let Some((old_key, old_value)) = table.remove_entry(old) else {
+                return false;
+            };
+            let mut value = value.clone();
+            keep_place(&mut value, &old_value);
+            let key = toml_edit::Key::new(new)
+                .with_leaf_decor(old_key.leaf_decor().clone())
+                .with_dotted_decor(old_key.dotted_decor().clone());
+            table.insert_formatted(&key, value);
+            let keys: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
+            let place = at_old_place(keys, index);
+            table.sort_values_by(|a, _, b, _| place(a).cmp(&place(b)));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Gives `value` the space before `old` (its place on the line); `old`'s
+/// trailing comment spoke of the old value, and goes with it, as
+/// [`remove`] does.
+fn keep_place(value: &mut Value, old: &Value) {
+    let prefix = text(old.decor().prefix()).to_owned();
+    value.decor_mut().set_prefix(prefix);
+    // In an inline table the space before `}` or `,` is the suffix.
+    let suffix = text(old.decor().suffix());
+    if !suffix.contains('#') {
+        value.decor_mut().set_suffix(suffix.to_owned());
     }
 }
 

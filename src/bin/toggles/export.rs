@@ -64,8 +64,8 @@ pub const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
 
 #[derive(Args)]
 pub struct ExportArgs {
-    /// The format to write (required, so that a script says what it expects)
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    /// The format to write (flagd, the only one so far)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Flagd)]
     pub format: Format,
 
     /// Write to FILE (replaced atomically: a temporary file in its folder,

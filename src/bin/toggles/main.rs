@@ -325,9 +325,56 @@ fn default_sigpipe() {
 #[cfg(not(unix))]
 fn default_sigpipe() {}
 
+/// Parses the command line; a name given before its command
+/// (`toggles release checkout-v2 on`) gets a tip with the order that works.
+fn parse() -> Cli {
+    Cli::try_parse().unwrap_or_else(|mut err| {
+        if err.kind() == clap::error::ErrorKind::InvalidSubcommand {
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            if let Some(tip) = order_tip(&args) {
+                use clap::error::{ContextKind, ContextValue};
+                err.insert(
+                    ContextKind::Suggested,
+                    ContextValue::StyledStrs(vec![tip.into()]),
+                );
+            }
+        }
+        err.exit()
+    })
+}
+
+/// `the order is `toggles release on checkout-v2`` for a command line that
+/// put a name before its command (`release NAME on`, `NAME on`).
+fn order_tip(args: &[String]) -> Option<String> {
+    const TOGGLE: [&str; 7] = [
+        "on", "off", "rollout", "allow", "disallow", "follow", "show",
+    ];
+    const RELEASE: [&str; 5] = ["on", "off", "rollout", "allow", "disallow"];
+    let words: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let (prefix, commands, rest) = match words.as_slice() {
+        ["release", rest @ ..] => ("release ", &RELEASE[..], rest),
+        rest => ("", &TOGGLE[..], rest),
+    };
+    match rest {
+        [name, command, more @ ..]
+            if commands.contains(command) && toggles::is_valid_name(name) =>
+        {
+            let more: String = more.iter().map(|m| format!(" {m}")).collect();
+            Some(format!(
+                "the command comes before the name: `toggles {prefix}{command} {name}{more}`"
+            ))
+        }
+        _ => None,
+    }
+}
+
 fn main() -> ExitCode {
     default_sigpipe();
-    let cli = Cli::parse();
+    let cli = parse();
     let choice = cli.global.color;
     let colors = output::Colors::for_stdout(choice);
     let path = match file::resolve(cli.global.file) {

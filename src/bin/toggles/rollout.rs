@@ -22,7 +22,9 @@ use toggles::{Release, Rollout, Snapshot, Source, ToggleInfo};
 use toml_edit::{Array, Item, Value};
 
 use crate::Outcome;
-use crate::edit::{self, done, drop_same_as_base, entry, remove_in, scope, set_in, transition};
+use crate::edit::{
+    self, done, drop_same_as_base, entry, remove_in, scope, set_in, set_replacing, transition,
+};
 use crate::environments::{Choice, KeyLines};
 use crate::fail::Fail;
 use crate::list::unknown_release;
@@ -213,8 +215,7 @@ pub fn set_rollout(
     let edited = write::edit_file_in(path, choice, false, force, |before, doc| {
         target.check(before)?;
         let table = entry(doc, target.section(), target.name())?;
-        set_in(table, env, "rollout", rollout_value(rollout));
-        remove_in(table, env, "enabled");
+        set_replacing(table, env, "rollout", rollout_value(rollout), "enabled");
         drop_same_as_base(table, env, &["rollout"]);
         Ok(())
     })?;

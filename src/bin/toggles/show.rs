@@ -89,8 +89,10 @@ pub fn run(
         println!("  description  {description}");
     }
     if let Some(release) = toggle.release().and_then(|r| snapshot.release(r)) {
+        let (on, total) = release.counts();
         println!(
-            "  release      {release}, release {}",
+            "  release      {}: {on} of {total} enabled, release {}",
+            release.name(),
             release_summary(release)
         );
     }
