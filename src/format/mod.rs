@@ -873,7 +873,9 @@ mod tests {
         Off,
         Everyone,
         Nobody,
-        AllowAda,
+        /// `allow = ["ada"]` in the base values, `allow = ["bob"]` in an
+        /// environment: which key is allowed tells whose list is in use.
+        Allow,
     }
 
     impl Value {
@@ -883,7 +885,7 @@ mod tests {
             Value::Off,
             Value::Everyone,
             Value::Nobody,
-            Value::AllowAda,
+            Value::Allow,
         ];
 
         /// The field as written under `prefix` (`""` or `env.production.`).
@@ -894,18 +896,21 @@ mod tests {
                 Value::Off => "enabled = false",
                 Value::Everyone => "rollout = 100",
                 Value::Nobody => "rollout = 0",
-                Value::AllowAda => "allow = [\"ada\"]",
+                Value::Allow if prefix.is_empty() => "allow = [\"ada\"]",
+                Value::Allow => "allow = [\"bob\"]",
             };
             format!("{prefix}{field}\n")
         }
 
         fn is_slot(self) -> bool {
-            !matches!(self, Value::None | Value::AllowAda)
+            !matches!(self, Value::None | Value::Allow)
         }
     }
 
-    /// The model: a table's effective (slot, allow) in an environment.
-    fn effective(base: Value, env: Value) -> (Value, bool) {
+    /// The model: a table's effective (slot, allowed key) in an
+    /// environment. An environment's list replaces the base one, never
+    /// merges with it.
+    fn effective(base: Value, env: Value) -> (Value, Option<&'static str>) {
         let slot = if env.is_slot() {
             env
         } else if base.is_slot() {
@@ -913,14 +918,20 @@ mod tests {
         } else {
             Value::None
         };
-        let allow = env == Value::AllowAda || base == Value::AllowAda;
+        let allow = if env == Value::Allow {
+            Some("bob")
+        } else if base == Value::Allow {
+            Some("ada")
+        } else {
+            None
+        };
         (slot, allow)
     }
 
     /// The model: what a table gives `key` (`None`: no key).
-    fn decides(table: (Value, bool), key: Option<&str>) -> bool {
+    fn decides(table: (Value, Option<&str>), key: Option<&str>) -> bool {
         let (slot, allow) = table;
-        (allow && key == Some("ada")) || matches!(slot, Value::On | Value::Everyone)
+        (allow.is_some() && key == allow) || matches!(slot, Value::On | Value::Everyone)
     }
 
     /// Every combination of base and `env.production` values, on a toggle
@@ -952,7 +963,7 @@ mod tests {
                                 .unwrap_or_else(|e| panic!("{text}: {e}"));
                             let toggle = effective(toggle_base, t_env);
                             let release = effective(release_base, r_env);
-                            let own = toggle.0 != Value::None || toggle.1;
+                            let own = toggle.0 != Value::None || toggle.1.is_some();
                             let table = if own { toggle } else { release };
                             let a = &defs.toggles[0];
                             let case = format!("{environment:?}\n{text}");

@@ -71,14 +71,31 @@ fn each_store_reads_the_one_file_in_its_environment() {
     );
 }
 
+/// Every answer a store gives for the toggles of [`FILE`], keyless and
+/// keyed.
+fn answers(store: &Store) -> Vec<bool> {
+    let mut answers = Vec::new();
+    for name in ["new_cart", "dark_mode", "search"] {
+        answers.push(store.is_enabled(name));
+        for key in ["staff-ada", "user-1"] {
+            answers.push(store.is_enabled_for(name, key));
+        }
+    }
+    answers
+}
+
 /// A save that changes only an `env` value reaches the store of that
-/// environment through hot reload, and changes nothing elsewhere.
+/// environment through hot reload, and changes nothing elsewhere: the
+/// other stores reload the new file too (a new generation), and answer
+/// as before.
 #[test]
 fn hot_reload_follows_an_env_change() {
     let fixture = Fixture::new(Some(FILE));
+    let base = open(&fixture, None);
     let staging = open(&fixture, Some("staging"));
     let production = open(&fixture, Some("production"));
     assert!(!production.is_enabled("new_cart"));
+    let before = [&base, &staging].map(|store| (store.snapshot().generation(), answers(store)));
     let promoted = FILE.replace(
         "env.staging.enabled = true\n",
         "env.staging.enabled = true\nenv.production.enabled = true\n",
@@ -87,8 +104,60 @@ fn hot_reload_follows_an_env_change() {
     wait_for("production sees the release", || {
         production.is_enabled("new_cart")
     });
-    assert!(staging.is_enabled("new_cart"));
-    assert!(staging.last_error().is_none() && production.last_error().is_none());
+    for (store, (generation, answers_before)) in [&base, &staging].into_iter().zip(before) {
+        let environment = store.environment();
+        wait_for(&format!("{environment:?} reloads the save"), || {
+            store.snapshot().generation() > generation
+        });
+        assert_eq!(
+            answers(store),
+            answers_before,
+            "{environment:?} answers as before"
+        );
+    }
+    assert!(
+        [&base, &staging, &production]
+            .iter()
+            .all(|store| store.last_error().is_none())
+    );
+}
+
+/// An environment's `allow` list replaces the base list, never merges
+/// with it: a key only in the base list is off there, a key only in the
+/// environment's is on, on a toggle and on a release alike.
+#[test]
+fn an_environments_allow_list_replaces_the_base_one() {
+    let file = "\
+environments = [\"staging\"]
+
+[releases.r]
+rollout = 0
+allow = [\"base-only\", \"both\"]
+env.staging.allow = [\"staging-only\", \"both\"]
+
+[toggles.follows_r]
+release = \"r\"
+
+[toggles.own]
+rollout = 0
+allow = [\"base-only\", \"both\"]
+env.staging.allow = [\"staging-only\", \"both\"]
+";
+    let fixture = Fixture::new(Some(file));
+    let base = open(&fixture, None);
+    let staging = open(&fixture, Some("staging"));
+    for name in ["own", "follows_r"] {
+        let keys = |store: &Store| {
+            ["base-only", "staging-only", "both", "nobody"]
+                .map(|key| store.is_enabled_for(name, key))
+        };
+        assert_eq!(keys(&base), [true, false, true, false], "{name}: base");
+        assert_eq!(
+            keys(&staging),
+            [false, true, true, false],
+            "{name}: staging"
+        );
+    }
 }
 
 /// Choosing an environment the file does not declare: `open` fails with
@@ -116,8 +185,11 @@ fn an_undeclared_environment_is_like_a_broken_file() {
     wait_for("the error is recorded", || {
         production.last_error().is_some()
     });
+    // Keyed answers that are on, so that a store dropped to all-off fails.
     assert!(
-        !production.is_enabled("dark_mode"),
+        !production.is_enabled("dark_mode")
+            && production.is_enabled_for("search", "staff-ada")
+            && !production.is_enabled_for("search", "user-1"),
         "the last good version stays"
     );
     assert!(

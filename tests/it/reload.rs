@@ -4,8 +4,8 @@
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::symlink;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use toggles::{Changes, Store};
@@ -239,15 +239,18 @@ fn an_empty_save_is_kept_out_and_logged_once() {
             .is_some_and(|e| matches!(*e, toggles::Error::Emptied { .. }))
     });
     assert!(store.is_enabled("a"), "nothing was switched off");
-    // Read again, it is the same bad content: not logged again.
-    assert!(store.reload().is_err());
+    // Logged by the watcher's own reaction, before any `reload`.
     let needle = format!("{}: the file is empty", shown(&fixture.path));
-    wait_for("the empty save is logged", || logged(&needle).len() == 1);
+    wait_for("the watcher logs the empty save", || {
+        logged(&needle).len() == 1
+    });
     assert!(
         logged(&needle)[0].starts_with("WARN"),
         "{:?}",
         logged(&needle)
     );
+    // Read again, it is the same bad content: not logged again.
+    assert!(store.reload().is_err());
     assert_eq!(logged(&needle).len(), 1, "logged once");
 }
 
@@ -312,14 +315,19 @@ fn a_snapshot_is_always_one_whole_version_during_a_storm_of_saves() {
     };
     let fixture = Fixture::new(Some(&text(false)));
     let store = watched(&fixture);
+    // Set when the test is over, or when any thread fails: then every
+    // other thread stops too, and the scope's join makes the failure the
+    // test's, instead of a reader waiting forever for a barrier or a
+    // `done` that never comes.
     let done = AtomicBool::new(false);
     let versions_seen = Mutex::new([false; 2]);
-    let started = Barrier::new(3);
+    let started = AtomicUsize::new(0);
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
+                let _stop = StopOnDrop(&done);
                 let mut first_round = true;
-                while !done.load(Ordering::Relaxed) {
+                while !done.load(Ordering::SeqCst) {
                     let snapshot = store.snapshot();
                     let first = snapshot.is_enabled("t0");
                     for name in &names {
@@ -335,22 +343,41 @@ fn a_snapshot_is_always_one_whole_version_during_a_storm_of_saves() {
                     );
                     versions_seen.lock().unwrap()[usize::from(first)] = true;
                     if std::mem::take(&mut first_round) {
-                        started.wait();
+                        started.fetch_add(1, Ordering::SeqCst);
                     }
                 }
             });
         }
-        started.wait();
+        let _stop = StopOnDrop(&done);
+        // A reader that failed has set `done`: stop, and the scope's join
+        // reports its panic.
+        wait_for("both readers are reading", || {
+            started.load(Ordering::SeqCst) == 2 || done.load(Ordering::SeqCst)
+        });
+        if done.load(Ordering::SeqCst) {
+            return;
+        }
         for i in 0..300 {
             rename_save(&fixture.path, &text(i % 2 == 1));
         }
         rename_save(&fixture.path, &text(true));
-        wait_for("the last save is visible", || store.is_enabled("t19"));
-        wait_for("readers saw both versions", || {
-            *versions_seen.lock().unwrap() == [true, true]
+        wait_for("the last save is visible", || {
+            store.is_enabled("t19") || done.load(Ordering::SeqCst)
         });
-        done.store(true, Ordering::Relaxed);
+        wait_for("readers saw both versions", || {
+            *versions_seen.lock().unwrap() == [true, true] || done.load(Ordering::SeqCst)
+        });
     });
+}
+
+/// Sets its flag when dropped: on a thread's way out, panicking or not.
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        // SeqCst: a test's flag, no ordering to reason about.
+        self.0.store(true, Ordering::SeqCst);
+    }
 }
 
 #[test]

@@ -5,6 +5,8 @@
 use std::fs;
 use std::path::Path;
 use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use toggles::Store;
@@ -143,21 +145,55 @@ fn the_watch_survives_its_folder_being_deleted_and_re_created() {
 fn dropping_a_store_whose_file_changed_unseen_returns() {
     // The file changes behind a store that does not watch it, a new name
     // is queued, and the store is dropped at once: the append cannot go to
-    // a version the store never published, and the drop must not wait for
-    // one either.
+    // a version the store never published (the file lacks the name, unless
+    // a subscriber heard that version published first), and the drop must
+    // not wait for one either.
     let fixture = Fixture::new(Some(&version(false)));
     let (done, finished) = std::sync::mpsc::channel();
     let path = fixture.path.clone();
-    std::thread::spawn(move || {
+    let rounds = std::thread::spawn(move || {
         for round in 0..20 {
             let store = Store::builder(&path).watch(false).open().unwrap();
-            fs::write(&path, format!("{}# round {round}\n", version(true))).unwrap();
-            assert!(!store.is_enabled(&format!("queued_{round}")));
+            let name = format!("queued_{round}");
+            // Each round flips `a`, so that a publish of the unseen version
+            // as it is (without the name) is a change a subscriber hears.
+            let published = Arc::new(AtomicBool::new(false));
+            let (heard, appended) = (Arc::clone(&published), name.clone());
+            let _subscription = store.subscribe(move |changes| {
+                if !changes.snapshot().contains(&appended) {
+                    // SeqCst: a test flag, read after the worker was joined.
+                    heard.store(true, Ordering::SeqCst);
+                }
+            });
+            let unseen = format!("{}# round {round}\n", version(round % 2 == 0));
+            fs::write(&path, &unseen).unwrap();
+            assert!(!store.is_enabled(&name));
             drop(store);
+            // The drop joined the worker: whatever it wrote is there now.
+            let after = fs::read(&path).unwrap();
+            if after.windows(name.len()).any(|w| w == name.as_bytes()) {
+                assert!(
+                    published.load(Ordering::SeqCst),
+                    "round {round}: {name} was appended to a version the store never \
+                     published:\n{}",
+                    String::from_utf8_lossy(&after)
+                );
+            } else {
+                assert_eq!(
+                    after,
+                    unseen.as_bytes(),
+                    "round {round}: not a byte written"
+                );
+            }
         }
         done.send(()).unwrap();
     });
-    finished
-        .recv_timeout(Duration::from_secs(20))
-        .expect("every drop returned");
+    match finished.recv_timeout(Duration::from_secs(20)) {
+        Ok(()) => {}
+        // The thread failed: its panic is the test's.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(rounds.join().unwrap_err())
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("a drop did not return"),
+    }
 }
