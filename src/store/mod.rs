@@ -258,9 +258,13 @@ impl Builder {
         let mut lines = DeferredLog::new();
         let path = self.absolute_path();
         let environment = self.chosen_environment(&mut lines);
-        let (definitions, state) =
-            first_load(&path, self.load_options(), environment.as_deref(), &mut lines)
-                .map_err(|failed| failed.error)?;
+        let (definitions, state) = first_load(
+            &path,
+            self.load_options(),
+            environment.as_deref(),
+            &mut lines,
+        )
+        .map_err(|failed| failed.error)?;
         Ok(self
             .start(path, environment, definitions, state, None)
             .watch(&mut lines))
