@@ -1,13 +1,11 @@
 //! # The `toggles` command
 //!
-//! ## The `toggles` command
-//!
 //! `toggles.toml` is the admin: the `toggles` command is the tool around it, for a
 //! person at a terminal and for CI in a pull request. It lists toggles and
 //! releases, explains why a toggle is on or off, switches them by editing the
 //! file for you, and checks a pull request.
 //!
-//! ### Install
+//! ## Install
 //!
 //! The command lives in this package behind the `cli` feature, so applications
 //! that only use the library compile none of its dependencies (`clap`, `ignore`,
@@ -43,7 +41,7 @@
 //! is an error (exit 1) with "did you mean" and how to declare it; with
 //! `TOGGLES_ENV`, it is the error the application would get.
 //!
-//! ### `toggles list`
+//! ## `toggles list`
 //!
 //! Every toggle with its effective state, where the state comes from (`own`:
 //! its own table; `release`: its release's; `default`: neither, so off), its
@@ -101,7 +99,7 @@
 //! source, release, field, line }`: `field` is the key that decides as written
 //! (`env.staging.enabled`), `line` its line.
 //!
-//! ### `toggles show NAME`
+//! ## `toggles show NAME`
 //!
 //! One toggle, and *why* it has its state, pointing at the line that decides it
 //! (the `enabled` line of the toggle, or of its release when it follows it;
@@ -186,7 +184,7 @@
 //! `show --json` adds `environment`, `environment_from` and `environments`
 //! (the cells of `list --envs --json`; empty without `environments`).
 //!
-//! ### Editing the file: `on`, `off`, `rollout`, `allow`, `disallow`, `follow`, `release`, `add`, `assign`
+//! ## Editing the file: `on`, `off`, `rollout`, `allow`, `disallow`, `follow`, `release`, `add`, `assign`
 //!
 //! ```sh
 //! toggles on new_cart one_click_pay      # their own `enabled = true` (every key)
@@ -338,7 +336,7 @@
 //! - After an edit in a file with environments, the last line before `wrote`
 //!   gives the table's state in each.
 //!
-//! ### `toggles check`: the CI gate
+//! ## `toggles check`: the CI gate
 //!
 //! ```sh
 //! toggles check                          # scans src, tests, examples, benches beside toggles.toml
@@ -421,7 +419,7 @@
 //! - It is fast: a tree of 100,000 lines is scanned in about 0.1 s (release
 //!   build).
 //!
-//! ### `toggles diff [REV]`: what a change turns on, where
+//! ## `toggles diff [REV]`: what a change turns on, where
 //!
 //! Compares the working file with the file as git holds it in REV, toggle by
 //! toggle and environment by environment, and says what each change does and
@@ -501,7 +499,7 @@
 //!   that neither version declares is a usage error (exit 2), with a "did you
 //!   mean" for a close one.
 //!
-//! ### Exit codes
+//! ## Exit codes
 //!
 //! | code | meaning |
 //! | --- | --- |
@@ -509,3 +507,16 @@
 //! | 1 | an error: invalid or missing file, unknown name, refused edit, failed `check` |
 //! | 2 | usage: unknown command or flag, invalid name or value, `--src` that does not exist |
 //! | 3 | `diff --fail-on ENV`: the change touches ENV (the changes are printed; an error is 1) |
+//!
+//! ## `toggles export --format flagd`
+//!
+//! Writes the toggles as flagd flags, for services in other languages:
+//! [Operations, export to flagd](crate::docs::operations#polyglot-fleets-export-to-flagd)
+//! has the command, what each flag holds, and how it is proved against
+//! flagd's evaluators.
+//!
+//! ## In CI
+//!
+//! `toggles check` and `toggles diff` in a pull request:
+//! [Operations, In CI](crate::docs::operations#in-ci) and the
+//! [pull-request workflow](crate::docs::operations#pull-request-workflow-what-this-changes-in-production).

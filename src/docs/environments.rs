@@ -1,7 +1,5 @@
 //! # Environments
 //!
-//! ## Environments
-//!
 //! One reviewed file for every environment: declare them, in promotion order,
 //! and give a toggle or a release its own values where an environment differs.
 //!
@@ -54,7 +52,7 @@
 //! reads bytes as an environment does; `Snapshot::environments()` lists the
 //! declared ones and `Snapshot::environment()` says which one a snapshot holds.
 //! The `toggles` command takes `--env E`, and `list`, `show` and `check` read
-//! `TOGGLES_ENV` as the library does (see below).
+//! `TOGGLES_ENV` as the library does (see [the command](crate::docs::cli)).
 //!
 //! **Delivery: one file, one ConfigMap.** Every environment gets the same
 //! bytes; only `TOGGLES_ENV` differs, set by each deployment

@@ -1,6 +1,6 @@
 //! # The file: format and precedence
 //!
-//! ## The file
+//! One file, `toggles.toml`, committed with the code:
 //!
 //! ```toml
 //! # toggles.toml — comments and layout belong to you and are never rewritten
@@ -42,11 +42,11 @@
 //!   `_` and `-` (exactly the TOML bare keys). `toggle!("bad name")` does not
 //!   compile; at run time an invalid name is off, logged once, never written.
 //!
-//! ### Which state wins
+//! ## Which state wins
 //!
 //! A toggle's effective state is, first match wins:
 //!
-//! 1. a test override (`toggle_as`, see below),
+//! 1. a test override (`toggle_as`, see [testing](crate::docs::testing)),
 //! 2. the toggle's own table, if it has `enabled`, `rollout` or `allow`,
 //! 3. its release's table,
 //! 4. `false`.
@@ -54,4 +54,4 @@
 //! So a release switches all its toggles at once, and a toggle with its own
 //! `enabled` opts out of its release (to hold one part of a release back, or let
 //! one through early). How a table with a `rollout` or an `allow` list decides
-//! for a user is the next section.
+//! for a user is [the rollouts page](crate::docs::rollouts).

@@ -1,5 +1,9 @@
 //! # Appends, hot reload and reliability
 //!
+//! What the library does with the file while an application runs: it
+//! appends the names it lacks, reloads every save, and keeps the last good
+//! version when a save is bad.
+//!
 //! ## New toggles append themselves
 //!
 //! The first check of a name the file lacks returns `false` at once; a
@@ -115,8 +119,8 @@
 //! Toggles gate production behaviour, so the library is built to never lose a
 //! toggle, corrupt the file or flip a feature by accident:
 //!
-//! - a bad, half-written or empty save keeps the last good version (see Hot
-//!   reload);
+//! - a bad, half-written or empty save keeps the last good version (see [Hot
+//!   reload](#hot-reload));
 //! - appends never touch existing bytes, land once per name across processes,
 //!   survive an editor saving over them (the name is appended again), and a
 //!   writer killed mid-append is repaired by the next one (`ARCHITECTURE.md`,

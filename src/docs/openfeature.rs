@@ -1,7 +1,5 @@
 //! # Using with OpenFeature
 //!
-//! ## Using with OpenFeature
-//!
 //! Code that evaluates flags through [OpenFeature](https://openfeature.dev) —
 //! the CNCF standard API, crate [`open-feature`](https://docs.rs/open-feature) —
 //! can use `toggles` as its provider: flags in a reviewed `toggles.toml`, hot
@@ -13,6 +11,9 @@
 //! toggles = { path = "../toggles", features = ["openfeature"] }   # once published: { version = "0.1", features = ["openfeature"] }
 //! open-feature = "0.3"
 //! ```
+//!
+//! The [`openfeature`](crate::openfeature) module has this as a doctest that
+//! runs; here, inside an async function:
 //!
 //! ```rust,ignore
 //! use open_feature::OpenFeature;

@@ -1,20 +1,23 @@
 //! # Operations
 //!
-//! ### Shipping toggles to a Kubernetes fleet
+//! Shipping the file to a fleet, gating pull requests in CI, serving the
+//! same toggles to other languages through flagd, and logging.
+//!
+//! ## Shipping toggles to a Kubernetes fleet
 //!
 //! Put `toggles.toml` in a ConfigMap, mount it as a volume (not with
 //! `subPath`, which kubelet never updates), point `TOGGLES_FILE` at it and set
 //! `TOGGLES_APPEND=off` (the volume is read-only):
-//! `examples/kubernetes/configmap.yaml`.
+//! `examples/kubernetes/configmap.yaml` in the repository.
 //! `kubectl apply` the new ConfigMap and every pod switches within kubelet's
 //! sync period, each atomically, with no restart.
 //! With [environments](crate::docs::environments), every environment mounts the same
 //! ConfigMap and each Deployment sets `TOGGLES_ENV` (`staging`,
 //! `production`); the example shows two.
 //!
-//! ### In CI
+//! ## In CI
 //!
-//! Build the command once (see Install) and run the check in the pull
+//! Build the command once (see [Install](crate::docs::cli#install)) and run the check in the pull
 //! request's checkout:
 //!
 //! ```sh
@@ -36,7 +39,7 @@
 //! `--strict` once the file is tidy. `--json` output is there for bots that
 //! comment on the pull request.
 //!
-//! ### Pull-request workflow: what this changes in production
+//! ## Pull-request workflow: what this changes in production
 //!
 //! A reviewer of `toggles.toml` reads a text diff; what they need to know is
 //! what it turns on, and where. `toggles diff` says it, and a pull request can

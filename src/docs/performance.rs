@@ -27,7 +27,7 @@
 //! hash lookup, out of line), a check of a name the file lacks (about 21 ns,
 //! and a lock on its first two checks only), and checks while a test override exists.
 //!
-//! ## Performance
+//! ## In short
 //!
 //! A `toggle!` check costs about twice a relaxed load of an `AtomicBool`
 //! (0.56 ns against 0.27 ns here) and never allocates; `store.is_enabled("x")`

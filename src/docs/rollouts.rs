@@ -1,7 +1,5 @@
 //! # Gradual rollouts, allow lists and bucketing
 //!
-//! ## Gradual rollouts and allow-lists
-//!
 //! Ship a risky change to staff first, then to 1 % of users, then 10 %, then
 //! everyone — each step a reviewed one-line commit:
 //!
@@ -35,7 +33,7 @@
 //! why a key gets what it gets (`toggles show NAME --key K` prints it).
 //!
 //! **The rule**, in the table that decides (the toggle's own, else its
-//! release's, as above): a key in `allow` is on; else `enabled` decides if the
+//! release's, as in [Which state wins](crate::docs::file_format#which-state-wins)): a key in `allow` is on; else `enabled` decides if the
 //! table has it; else the key is on when its bucket is below the rollout; else
 //! off. `enabled` and `rollout` together on one table is an error (say which
 //! one you mean). A rollout on a release is **bucketed by the release**, so a
@@ -55,7 +53,7 @@
 //! **The scheme.** Buckets are computed bit for bit like flagd's `fractional`
 //! operator, so a service in another language that evaluates the exported
 //! flags with a flagd evaluator gives a user the same answer as a Rust service
-//! (see `toggles export` below; proved against the npm and PyPI evaluators). The file states it
+//! (see [export to flagd](crate::docs::operations#polyglot-fleets-export-to-flagd); proved against the npm and PyPI evaluators). The file states it
 //! once:
 //!
 //! ```toml

@@ -1,7 +1,5 @@
 //! # Testing with toggles
 //!
-//! ## Testing with toggles
-//!
 //! `cargo test` runs tests in parallel threads, so an override that mutated
 //! global state would leak from one test into another. Overrides here are
 //! **scoped to the thread** that creates them:
@@ -63,3 +61,7 @@
 //! *without* taking part would see the value, so override a toggle
 //! process-wide only in tests that all do so (or run them with
 //! `--test-threads=1`).
+//!
+//! `examples/testing.rs` holds these tests as a program of their own
+//! (`cargo test --example testing`); [patterns](crate::docs::patterns#tests)
+//! says when to reach for which.
