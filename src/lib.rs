@@ -35,18 +35,92 @@
 //!   and is appended to the file (off, with a `created` date) by a background
 //!   thread, so a new toggle shows up in the next `git diff`.
 //! - **Precedence**: a test override ([`toggle_as`]) › the toggle's own
-//!   table (`enabled`, `rollout`, `allow`) › its release's › `false`.
+//!   table (`enabled`, `rollout`, `allow`) › its release's › `false`
+//!   ([the file](docs::file_format)).
 //! - **Gradual rollouts and allow lists**: `rollout = 10` turns a toggle on
 //!   for 10 % of keys, `allow = ["staff-ada"]` for named keys;
 //!   `toggle!("name", &user_id)` checks it for a key, without a lock or an
 //!   allocation. Keys are bucketed bit for bit like flagd's `fractional`
-//!   ([`Bucketing`]), so services in other languages agree.
+//!   ([`Bucketing`]), so services in other languages agree
+//!   ([rollouts](docs::rollouts)).
 //! - **Hot reload**: the file is parsed and validated as a whole into an
 //!   immutable [`Snapshot`], swapped in atomically when the file changes,
 //!   however it was saved. A bad edit keeps the last good snapshot: nothing is
-//!   ever switched off by accident ([`Store::last_error`] says what is wrong).
+//!   ever switched off by accident ([`Store::last_error`] says what is wrong;
+//!   [hot reload](docs::hot_reload)).
 //! - **Releases** group toggles switched together: [`Store::release`] reports
 //!   "2 of 5 enabled".
+//!
+//! # Quick start
+//!
+//! Depend on `toggles`, and install a logger: the library never prints, it
+//! logs reloads, bad saves and failed appends through [`log`](https://docs.rs/log),
+//! and without a logger an application sees none of it (see [Logging](#logging)).
+//! With `toggles.toml` in the folder the program runs from (this one is the
+//! repository's: `dark_mode` is on, `new_search` is at `rollout = 10` with
+//! `allow = ["staff-ada", "staff-bob"]`):
+//!
+//! ```
+//! fn main() -> Result<(), toggles::Error> {
+//!     // First a logger, e.g.
+//!     // env_logger::init_from_env(env_logger::Env::default().default_filter_or("info"));
+//!
+//!     // Optional, but fails fast on a broken file. Without it, the first check
+//!     // opens $TOGGLES_FILE or ./toggles.toml (a broken file: all off, logged).
+//!     toggles::init("toggles.toml")?;
+//!
+//!     if toggles::toggle!("dark_mode") {
+//!         println!("dark mode");
+//!     }
+//!
+//!     // With a key (a user id, an account, a tenant): the allow list, then the rollout.
+//!     for user in ["staff-ada", "user-2", "user-42"] {
+//!         if toggles::toggle!("new_search", user) {
+//!             println!("new search for {user}");
+//!         }
+//!     }
+//! #   assert!(toggles::toggle!("dark_mode"));
+//! #   assert!(toggles::toggle!("new_search", "staff-ada")); // allowed
+//! #   assert!(toggles::toggle!("new_search", "user-2")); // bucket 546: inside 10 %
+//! #   assert!(!toggles::toggle!("new_search", "user-42")); // bucket 3314: outside
+//!     Ok(())
+//! }
+//! ```
+//!
+//! A broken file makes [`init`] fail with an [`Error`] that names the file,
+//! line and column, shows the line and says what to do; returned from
+//! `main`, it is printed and the process exits with 1.
+//!
+//! # Testing
+//!
+//! [`toggle_as`] overrides a toggle **on the current thread** until its guard
+//! is dropped, so parallel tests never see each other's overrides;
+//! [`with_toggles`] sets several for a closure, [`toggle_as_global`] reaches
+//! worker threads. Overrides never write the file. See
+//! [testing](docs::testing).
+//!
+//! ```
+//! # toggles::init("toggles.toml").unwrap();
+//! let _on = toggles::toggle_as("new_cart", true);
+//! assert!(toggles::toggle!("new_cart"));
+//! assert!(toggles::toggle!("new_cart", "user-42")); // keyed checks too
+//! ```
+//!
+//! # Environments
+//!
+//! One file for every environment: `environments = ["staging",
+//! "production"]`, and `env.production.enabled`, `env.staging.rollout` or
+//! `env.E.allow` where an environment differs. A process reads the file in
+//! the environment [`Builder::environment`] names, else `$TOGGLES_ENV`
+//! ([`ENVIRONMENT_ENV`]), else in its base values. See
+//! [environments](docs::environments).
+//!
+//! # The `toggles` command
+//!
+//! With the cargo feature `cli`, the `toggles` binary lists toggles, says why
+//! one is on or off (for a key too), edits the file keeping its layout,
+//! checks a pull request (`toggles check`, `toggles diff`) and exports to
+//! flagd. See [the command](docs::cli) and [operations](docs::operations).
 //!
 //! # The global store and explicit stores
 //!
@@ -90,7 +164,8 @@
 //!
 //! With the cargo feature `openfeature`, `toggles::openfeature::TogglesProvider`
 //! is an [OpenFeature](https://openfeature.dev) provider over a [`Store`], for
-//! code that evaluates flags through the `open-feature` crate's `Client`.
+//! code that evaluates flags through the `open-feature` crate's `Client`
+//! ([OpenFeature](docs::openfeature)).
 //!
 //! # Logging
 //!
@@ -98,7 +173,12 @@
 //! facade: a line per reload that changed something, bad saves with file,
 //! line and column, names appended, and I/O problems (each once).
 //!
-//! See [`docs`] for the longer story: design, limits and patterns.
+//! Install the logger you already use (`env_logger`, `tracing-subscriber`
+//! with its `log` bridge, …); [operations](docs::operations#logging).
+//!
+//! See [`docs`] for the longer story, one page per topic: the file,
+//! rollouts, environments, hot reload, testing, the command, operations,
+//! OpenFeature, design, patterns, limitations and performance.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -124,7 +204,7 @@ mod parse;
 mod snapshot;
 // Effects: the file system, each through a narrow interface.
 mod append;
-mod lock;
+pub mod lock;
 mod read;
 mod seen;
 mod watch;
@@ -145,7 +225,6 @@ pub use date::Date;
 pub use definitions::{Evaluation, Reason, Release, Source, ToggleInfo};
 pub use error::{Error, MAX_ERRORS};
 pub use global::{FILE_ENV, global, init, init_with};
-pub use lock::FileLock;
 pub use name::{MAX_NAME_LEN, is_valid_name};
 pub use snapshot::Snapshot;
 pub use store::{APPEND_ENV, Builder, ENVIRONMENT_ENV, Store, Subscription};

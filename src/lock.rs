@@ -6,6 +6,10 @@
 //! symlinks are resolved), which a rename does not replace. On platforms
 //! where a folder cannot be opened as a file, a lock file beside it,
 //! `.<name>.lock`, stands in.
+//!
+//! An application rarely needs it: the library takes it for its appends and
+//! the `toggles` command for its edits. A program of your own that writes
+//! the file should take it too, on the folder of the real file.
 
 use std::fs::File;
 use std::path::Path;

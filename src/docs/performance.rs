@@ -26,3 +26,19 @@
 //! What is not free: the first check of a call site after each reload (a
 //! hash lookup, out of line), a check of a name the file lacks (about 21 ns,
 //! and a lock on its first two checks only), and checks while a test override exists.
+//!
+//! ## In short
+//!
+//! A `toggle!` check costs about twice a relaxed load of an `AtomicBool`
+//! (0.56 ns against 0.27 ns here) and never allocates; `store.is_enabled("x")`
+//! by name is faster than a `RwLock<HashMap>` lookup on one thread and about
+//! six times faster on two; a 10 000-toggle file reloads in about 7 ms, and a
+//! complete save of a 2 000-toggle file reaches checks in about 4 ms (it was
+//! 20 to 35 ms while every reload waited for 20 ms of quiet). `BENCHMARKS.md` has
+//! the tables, the machine and the one command that reproduces them
+//! (`cargo bench`).
+//!
+//! A check with a key, `toggle!("x", &user_id)`, costs what a key-less one
+//! does while the toggle has no rollout or allow list; with one, it hashes the
+//! key (MurmurHash3, as flagd does) and never allocates: about 37 ns on this
+//! 2 GHz machine under load, most of it the hash (see `BENCHMARKS.md`).

@@ -434,7 +434,7 @@ fn the_edit_waits_for_the_lock_and_keeps_what_was_written_meanwhile() {
     use std::io::Write;
     let (dir, path) = folder_with("[toggles.a]\nenabled = false\n");
     let real = fs::canonicalize(&path).unwrap();
-    let lock = toggles::FileLock::acquire(&real).unwrap();
+    let lock = toggles::lock::FileLock::acquire(&real).unwrap();
     let mut child = crate::common::command(dir.path(), &["on", "a"])
         .spawn()
         .unwrap();

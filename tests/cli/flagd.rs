@@ -504,10 +504,10 @@ fn with_edges_and_no_key(keys: Vec<String>, text: &str) -> Vec<Option<String>> {
 
 const NODE_HELP: &str = "the flagd cross-check needs Node.js (18 or newer) and npm on PATH, and \
     the npm registry: install them (Debian/Ubuntu: `apt-get install nodejs npm`); see the \
-    README's Tests section";
+    README's \"Try it\" section";
 const PYTHON_HELP: &str = "the flagd cross-check needs Python 3 (3.9 or newer) with venv and pip \
     on PATH as `python3`, and PyPI: install them (Debian/Ubuntu: `apt-get install python3 \
-    python3-venv`); see the README's Tests section";
+    python3-venv`); see the README's \"Try it\" section";
 
 const REFUSED_HELP: &str = "the evaluator refused the export, or logged a problem while \
     evaluating it: the JSON that src/bin/toggles/export.rs writes must change";

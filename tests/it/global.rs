@@ -2,7 +2,8 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use toggles::{FileLock, Toggle, toggle};
+use toggles::lock::FileLock;
+use toggles::{Toggle, toggle};
 
 use crate::support::{assert_child_succeeds, child, count, wait_for};
 

@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use toggles::{FileLock, Store, toggle};
+use toggles::lock::FileLock;
+use toggles::{Store, toggle};
 
 use crate::support::{
     Fixture, assert_child_succeeds_within, child, is_child, rename_save, wait_for,

@@ -426,7 +426,7 @@ fn child_appends_in_batches() {
         // Holding the lock, so the worker (blocked in its first append, of
         // the first names) cannot take the rest before all are queued: then
         // it appends them in one write.
-        let lock = toggles::FileLock::acquire(&real).unwrap();
+        let lock = toggles::lock::FileLock::acquire(&real).unwrap();
         for i in 0..batch_len(b, batch) {
             assert!(!store.is_enabled(&asked_name(round, b, i)));
         }

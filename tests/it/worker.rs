@@ -98,7 +98,7 @@ fn child_holds_the_lock() {
         return; // not launched as a child
     };
     let real = fs::canonicalize(&path).unwrap();
-    let _lock = toggles::FileLock::acquire(&real).unwrap();
+    let _lock = toggles::lock::FileLock::acquire(&real).unwrap();
     fs::write(held, "").unwrap();
     wait_for("the parent releases the lock", || {
         Path::new(&release).exists()

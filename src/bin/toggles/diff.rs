@@ -178,7 +178,7 @@ pub fn run(path: &Path, args: &DiffArgs, colors: Colors) -> Outcome {
             listed.join(" and ")
         ),
         help: Some(format!(
-            "exit code {EXIT_CHANGED}: a change there needs an approval (README, \"Pull-request workflow\")"
+            "exit code {EXIT_CHANGED}: a change there needs an approval (docs: toggles::docs::operations, \"Pull-request workflow\")"
         )),
         code: EXIT_CHANGED,
     })

@@ -5,7 +5,7 @@
 //! 1. Resolve symlinks: the file written is the link's target, so a
 //!    symlinked `toggles.toml` stays a link (a rename over the link would
 //!    replace it with a plain file).
-//! 2. Take [`toggles::FileLock`] on the real file's folder: the lock the
+//! 2. Take [`toggles::lock::FileLock`] on the real file's folder: the lock the
 //!    library takes to append unknown names. A rename gives the file a new
 //!    inode, so a lock on the file itself would protect nothing.
 //! 3. Re-read and validate the file under the lock, and edit that text with
@@ -26,7 +26,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use toggles::{FileLock, Snapshot};
+use toggles::Snapshot;
+use toggles::lock::FileLock;
 use toml_edit::DocumentMut;
 
 use crate::environments::{Choice, Views};

@@ -1,0 +1,57 @@
+//! # The file: format and precedence
+//!
+//! One file, `toggles.toml`, committed with the code:
+//!
+//! ```toml
+//! # toggles.toml — comments and layout belong to you and are never rewritten
+//!
+//! [releases.checkout-v2]
+//! description = "New checkout flow"
+//! enabled = false
+//!
+//! [toggles.new_cart]
+//! description = "Cart drawer instead of cart page"
+//! release = "checkout-v2"      # no `enabled` here: follows the release
+//! created = 2026-11-24
+//!
+//! [toggles.dark_mode]
+//! enabled = true
+//! created = 2026-11-20
+//! ```
+//!
+//! - Two top-level tables, `toggles` and `releases`, and two optional keys,
+//!   `bucketing` (see [Gradual rollouts](crate::docs::rollouts))
+//!   and `environments` (see [Environments](crate::docs::environments)).
+//! - Toggle fields: `enabled` (bool), `rollout` (percent of keys), `allow`
+//!   (list of keys), `release` (string), `description` (string), `created`
+//!   (TOML date or date-time). Release fields: `enabled` (bool, `false` when
+//!   absent), `rollout`, `allow`, `description` (string). Both may hold
+//!   `env.ENVIRONMENT.enabled`, `.rollout` and `.allow`.
+//! - Anything else is an error: an unknown table or field, a wrong type, a
+//!   `release` naming an undefined release. A typo like `enabeld = true` must
+//!   never silently mean "off". Errors name the file, line and column, show the
+//!   line, and say what to do:
+//!
+//!   ```text
+//!   toggles.toml:2:1: unknown field `enabeld`: did you mean `enabled`? (expected one of `enabled`, `rollout`, `allow`, `env`, `release`, `description`, `created`)
+//!       2 | enabeld = true
+//!   help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, env.ENVIRONMENT.{enabled, rollout, allow}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, env.…, description); a typo is an error, never a silent `off`
+//!   ```
+//!
+//! - Names of toggles and releases are slugs: 1 to 255 ASCII letters, digits,
+//!   `_` and `-` (exactly the TOML bare keys). `toggle!("bad name")` does not
+//!   compile; at run time an invalid name is off, logged once, never written.
+//!
+//! ## Which state wins
+//!
+//! A toggle's effective state is, first match wins:
+//!
+//! 1. a test override (`toggle_as`, see [testing](crate::docs::testing)),
+//! 2. the toggle's own table, if it has `enabled`, `rollout` or `allow`,
+//! 3. its release's table,
+//! 4. `false`.
+//!
+//! So a release switches all its toggles at once, and a toggle with its own
+//! `enabled` opts out of its release (to hold one part of a release back, or let
+//! one through early). How a table with a `rollout` or an `allow` list decides
+//! for a user is [the rollouts page](crate::docs::rollouts).
