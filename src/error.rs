@@ -53,7 +53,7 @@ pub enum Error {
 
     /// The file has several mistakes: each is an [`Error::Invalid`] with its
     /// own line and column, in the order they were found (at most
-    /// [`MAX_ERRORS`](crate::MAX_ERRORS)). `Display` shows each, then how
+    /// [`MAX_ERRORS`]). `Display` shows each, then how
     /// many there are. A file with one mistake is an [`Error::Invalid`].
     #[error("{}", several(path, errors))]
     Several {
