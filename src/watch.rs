@@ -16,7 +16,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 /// What an event in the watched folder says about the file.
@@ -145,6 +145,11 @@ fn classify(event: &Event, dir: &Path, name: &OsString) -> Option<Change> {
                     .then_some(Change::Other)
             }
         }
+        // A folder made in the file's place: no writer will close it, so
+        // it settles (and is reported) like a removal.
+        EventKind::Create(CreateKind::Folder) if event.paths.iter().any(|p| is_file(p)) => {
+            Some(Change::Other)
+        }
         EventKind::Create(_) | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
             if event.paths.iter().any(|p| is_file(p)) =>
         {
@@ -161,7 +166,7 @@ fn classify(event: &Event, dir: &Path, name: &OsString) -> Option<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{CreateKind, DataChange, RemoveKind};
+    use notify::event::{DataChange, RemoveKind};
 
     fn event(kind: EventKind, path: &str) -> Event {
         Event::new(kind).add_path(PathBuf::from(path))
@@ -188,6 +193,11 @@ mod tests {
             (
                 event(EventKind::Create(CreateKind::File), file),
                 Some(Change::Writing),
+            ),
+            // A folder made in the file's place: nobody will close it.
+            (
+                event(EventKind::Create(CreateKind::Folder), file),
+                Some(Change::Other),
             ),
             (
                 event(

@@ -11,10 +11,14 @@
 //!
 //! **A version is published only when its writer is done with it.** Where
 //! the watcher says so (a close after writing, a rename into place), the
-//! read is final. Everywhere else (a poll, events with no writer to wait
-//! for, a writer that never closes) new content is published only once two
-//! reads a settle apart found the same bytes: a save in progress that pauses
-//! for longer than that can still be caught (see `docs::limitations`).
+//! read is final — if nothing wrote the file between that signal and the
+//! end of the read (see [`Trigger::counted`]): a read that a later save
+//! overlapped can hold the start of one save and the end of the next, so it
+//! is only a first look. Everywhere else (a poll, events with no writer to
+//! wait for, a writer that never closes) new content is published only once
+//! two reads a settle apart found the same bytes: a save in progress that
+//! pauses for longer than that can still be caught (see
+//! `docs::limitations`).
 //!
 //! The rest of the store carries the decisions out: `publish.rs` (the
 //! snapshot swap, `last_error`, logs, subscribers) and `worker.rs` (when
@@ -64,6 +68,11 @@ pub(super) enum Trigger {
     Manual,
     /// After the store's own append: final.
     Append,
+    /// A read during which the file was written, whatever called for it
+    /// (see [`Trigger::counted`]): its bytes may be pieces of two saves. A
+    /// first look whose content is never published as it is, nor confirms
+    /// an earlier look: only a later read can.
+    Overlapped,
 }
 
 impl Trigger {
@@ -73,9 +82,26 @@ impl Trigger {
         !matches!(self, Trigger::Manual | Trigger::Append)
     }
 
+    /// What a read called for by `self` counts as, given what was seen of
+    /// writers while it went on. `events_during`: file events arrived
+    /// between the moment the read was called for and its end (a save that
+    /// began after the close that called for it); they count only for a
+    /// read the watch called for, since a caller's read may see its own
+    /// save's events come late. `changed_during`: the file's size or times
+    /// moved during the read, or it gave fewer or more bytes than its size
+    /// (see `read::Contents`). Either makes the read
+    /// [`Trigger::Overlapped`]: no more than a first look.
+    pub(super) fn counted(self, events_during: bool, changed_during: bool) -> Trigger {
+        if changed_during || (events_during && self.follows_the_watch()) {
+            Trigger::Overlapped
+        } else {
+            self
+        }
+    }
+
     /// Whether a read may have caught a save in progress.
     fn is_first_look(self) -> bool {
-        matches!(self, Trigger::Event | Trigger::Poll)
+        matches!(self, Trigger::Event | Trigger::Poll | Trigger::Overlapped)
     }
 
     /// Whether new content read now is taken as complete.
@@ -235,15 +261,16 @@ impl ReloadState {
                 return Decision::Absent;
             }
             Err(e) => {
-                let missing = e.is_not_found();
+                // A missing file, or a folder (a FIFO…) in its place, is
+                // no save in progress: say so at once.
+                let settled = e.is_not_found() || e.is_not_a_file();
                 self.seen_file = true;
                 let log = (!std::mem::replace(&mut self.read_error_logged, true))
                     .then_some(log::Level::Warn);
                 return Decision::Keep(Keep {
                     error: Arc::new(e.into_error(path, "read the file")),
                     log,
-                    // A missing file is no save in progress: say so at once.
-                    record: missing || !first_look,
+                    record: settled || !first_look,
                     retry_at,
                 });
             }
@@ -287,10 +314,14 @@ impl ReloadState {
         if let Some(known) = self.known_bad(hash) {
             return known;
         }
+        // What a read overlapped by a write found is no evidence that a
+        // first look was right, even if the bytes agree.
+        let confirms = candidate == Some(hash) && trigger != Trigger::Overlapped;
         match format::parse_in(path, &bytes, self.environment.as_deref()) {
-            Ok(_) if !trigger.trusts_content() && candidate != Some(hash) => {
+            Ok(_) if !trigger.trusts_content() && !confirms => {
                 // Perhaps a save in progress that happens to parse (a cut
-                // after a whole table): publish it only if it stays.
+                // after a whole table), or pieces of two saves: publish it
+                // only if a later look finds it again.
                 self.candidate = Some(hash);
                 Decision::Recheck(trigger.second_look(now))
             }

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use super::Shared;
 use super::reload::{Pending, SETTLE, Trigger};
 use super::unknown::AppendOutcome;
+use crate::read;
 use crate::sync::lock;
 use crate::watch::{self, Change};
 
@@ -29,6 +30,9 @@ const STOP_APPEND_WAIT: Duration = Duration::from_secs(1);
 pub(super) struct Work {
     /// File events not handled yet.
     pub(super) events: Option<Pending>,
+    /// The file's stamp at the last "done" signal among `events` (see
+    /// [`Shared::reload_since`]).
+    pub(super) signal: Option<read::Stamp>,
     /// A decision asked to look at the file again at this instant.
     pub(super) recheck: Option<Instant>,
     /// Names queued for appending.
@@ -132,11 +136,19 @@ impl Shared {
 
     /// Called by the watcher for each event that could concern the file.
     pub(super) fn file_event(&self, change: Change) {
+        // What the file is as its writer says it is done: a read that finds
+        // it otherwise was overtaken by a later write.
+        let signal = (change == Change::Complete)
+            .then(|| read::stamp(&self.path))
+            .flatten();
         let now = Instant::now();
         let mut work = lock(&self.work);
         work.events
             .get_or_insert_with(Pending::new)
             .event(change, now);
+        if change == Change::Complete {
+            work.signal = signal;
+        }
         if change == Change::FolderGone && !work.watch_lost {
             work.watch_lost = true;
             log::warn!(
@@ -208,10 +220,11 @@ impl Shared {
                 Next::Read(trigger) => {
                     work.events = None;
                     work.recheck = None;
+                    let signal = work.signal.take();
                     if trigger == Trigger::Poll {
                         last_poll = now;
                     }
-                    Some(trigger)
+                    Some((trigger, signal.filter(|_| trigger == Trigger::Complete)))
                 }
                 Next::Append => None,
             };
@@ -220,11 +233,11 @@ impl Shared {
             drop(work);
 
             match trigger {
-                Some(trigger) => {
+                Some((trigger, signal)) => {
                     if trigger == Trigger::Poll && watch_lost {
                         self.rewatch();
                     }
-                    let reloaded = self.reload(trigger);
+                    let reloaded = self.reload_since(trigger, signal);
                     work = lock(&self.work);
                     work.recheck = reloaded.retry_at;
                     if reloaded.result.is_ok() {
