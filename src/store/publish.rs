@@ -87,7 +87,7 @@ impl Shared {
         };
         // The worker took the events that called for this read before it
         // began: any there now came during it, from a later write.
-        let events_during = lock(&self.work).events.is_some();
+        let events_during = trigger.follows_the_watch() && self.events_during_read();
         let counted = trigger.counted(events_during, changed_during);
         let decision = state.decide(&self.path, counted, read, Instant::now());
         let retry_at = match &decision {
