@@ -187,15 +187,17 @@ impl Shared {
     pub(super) fn events_during_read(&self) -> bool {
         let watching = lock(&self.watcher).is_some();
         let mut work = lock(&self.work);
-        if !watching || work.watch_lost || !work.markers_come {
+        if !watching || work.watch_lost {
             return work.events.is_some();
         }
-        let before = work.markers;
+        let (before, wait) = (work.markers, work.markers_come);
         drop(work);
+        // Even where no marker has come yet: the first one that does shows
+        // that markers come, and the next reads wait for theirs.
         let marked = watch::mark(&self.path);
         work = lock(&self.work);
         let deadline = Instant::now() + MARKER_WAIT;
-        while marked && work.markers == before && work.events.is_none() {
+        while wait && marked && work.markers == before && work.events.is_none() {
             let now = Instant::now();
             if now >= deadline {
                 // Not this time (a busy machine), perhaps never (a watch
