@@ -41,6 +41,11 @@ impl ReadError {
         matches!(self, ReadError::Io(e) if e.kind() == io::ErrorKind::NotFound)
     }
 
+    /// Whether something other than a regular file is in the file's place.
+    pub(crate) fn is_not_a_file(&self) -> bool {
+        matches!(self, ReadError::NotAFile(_))
+    }
+
     /// The public error, naming `path` and what the library was doing.
     pub(crate) fn into_error(self, path: &Path, action: &'static str) -> Error {
         let path = path.to_path_buf();
@@ -71,9 +76,82 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>, ReadError> {
     read_from(&open_regular(path, OpenOptions::new().read(true))?)
 }
 
+/// What a read of the file gave, and whether the file held still meanwhile.
+#[derive(Debug)]
+pub(crate) struct Contents {
+    /// The bytes, from the file's start to its end.
+    pub(crate) bytes: Vec<u8>,
+    /// Whether the file was seen to change while it was read: its size or
+    /// its modification or change time differed after the read from before
+    /// it, or the bytes read were not as many as its size said. The bytes
+    /// may then be pieces of different versions (the start of one save and
+    /// the end of the next): no more than a first look.
+    pub(crate) written_during: bool,
+}
+
+/// The bytes of the file at `path`, and whether the file was written while
+/// they were read or, if `since` is given (a [`stamp`] taken when a writer
+/// said it was done), since then (see [`Contents`]).
+pub(crate) fn read_watching(path: &Path, since: Option<&Stamp>) -> Result<Contents, ReadError> {
+    let file = open_regular(path, OpenOptions::new().read(true))?;
+    let before = file.metadata()?;
+    let bytes = read_checked(&file, &before)?;
+    let after = file.metadata()?;
+    let (before, after) = (Stamp::of(&before), Stamp::of(&after));
+    let written_during = before != after
+        || since.is_some_and(|since| *since != before)
+        || bytes.len() as u64 != before.len
+        || bytes.len() as u64 != after.len;
+    Ok(Contents {
+        bytes,
+        written_during,
+    })
+}
+
+/// The [`Stamp`] of the file at `path` now (after symlinks), if it can be
+/// looked at.
+pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
+    fs::metadata(path).ok().map(|m| Stamp::of(&m))
+}
+
+/// What tells a file written since an earlier look: which file it is, its
+/// size, and its modification and change times. Linux gives a write that
+/// follows a look at them a time of its own, however close the two are, on
+/// file systems with fine-grained timestamps (ext4, XFS, Btrfs, tmpfs since
+/// 6.13); elsewhere two writes within one clock tick can share a time, and
+/// the size and the file events must tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: (u64, u64),
+    #[cfg(unix)]
+    changed: (i64, i64),
+}
+
+impl Stamp {
+    fn of(metadata: &fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+            #[cfg(unix)]
+            inode: (metadata.dev(), metadata.ino()),
+            #[cfg(unix)]
+            changed: (metadata.ctime(), metadata.ctime_nsec()),
+        }
+    }
+}
+
 /// The bytes of an open file, from its start, as [`read`] gives them.
 pub(crate) fn read_from(file: &File) -> Result<Vec<u8>, ReadError> {
-    let metadata = file.metadata()?;
+    read_checked(file, &file.metadata()?)
+}
+
+/// The bytes of `file`, whose metadata is `metadata`.
+fn read_checked(file: &File, metadata: &fs::Metadata) -> Result<Vec<u8>, ReadError> {
     if let Some(what) = not_a_file(&metadata.file_type()) {
         return Err(ReadError::NotAFile(what));
     }

@@ -16,7 +16,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 /// What an event in the watched folder says about the file.
@@ -35,6 +35,18 @@ pub(crate) enum Change {
     Other,
     /// A watched folder itself was removed or renamed: the watch is lost.
     FolderGone,
+    /// Nothing changed: the folder was opened. [`mark`] does that to learn
+    /// that every event before it has been passed on (the watch passes
+    /// events on in the order they happened); anyone else opening the
+    /// folder makes one too.
+    Marker,
+}
+
+/// Opens the folder watched for `path`, and closes it: the watch passes on
+/// a [`Change::Marker`] after every event that happened before. `false` if
+/// the folder cannot be opened (then no marker comes).
+pub(crate) fn mark(path: &Path) -> bool {
+    std::fs::File::open(split(path).0).is_ok()
 }
 
 /// A running watch; dropping it stops the watch.
@@ -69,10 +81,11 @@ impl Watcher {
                         .iter()
                         .filter_map(|(dir, name)| classify(&event, dir, name))
                         .max_by_key(|change| match change {
-                            Change::Other => 0,
-                            Change::Writing => 1,
-                            Change::Complete => 2,
-                            Change::FolderGone => 3,
+                            Change::Marker => 0,
+                            Change::Other => 1,
+                            Change::Writing => 2,
+                            Change::Complete => 3,
+                            Change::FolderGone => 4,
                         });
                     if let Some(change) = change {
                         on_event(change);
@@ -120,6 +133,9 @@ fn classify(event: &Event, dir: &Path, name: &OsString) -> Option<Change> {
             .iter()
             .any(|p| is_file(p))
             .then_some(Change::Complete),
+        EventKind::Access(AccessKind::Open(_)) if event.paths.iter().any(|p| p == dir) => {
+            Some(Change::Marker)
+        }
         // Reads, including the store's own: ignored, or it would wake forever.
         EventKind::Access(_) => None,
         _ if event.paths.iter().any(|p| p == dir) => match event.kind {
@@ -145,6 +161,11 @@ fn classify(event: &Event, dir: &Path, name: &OsString) -> Option<Change> {
                     .then_some(Change::Other)
             }
         }
+        // A folder made in the file's place: no writer will close it, so
+        // it settles (and is reported) like a removal.
+        EventKind::Create(CreateKind::Folder) if event.paths.iter().any(|p| is_file(p)) => {
+            Some(Change::Other)
+        }
         EventKind::Create(_) | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
             if event.paths.iter().any(|p| is_file(p)) =>
         {
@@ -161,7 +182,7 @@ fn classify(event: &Event, dir: &Path, name: &OsString) -> Option<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{CreateKind, DataChange, RemoveKind};
+    use notify::event::{DataChange, RemoveKind};
 
     fn event(kind: EventKind, path: &str) -> Event {
         Event::new(kind).add_path(PathBuf::from(path))
@@ -188,6 +209,11 @@ mod tests {
             (
                 event(EventKind::Create(CreateKind::File), file),
                 Some(Change::Writing),
+            ),
+            // A folder made in the file's place: nobody will close it.
+            (
+                event(EventKind::Create(CreateKind::Folder), file),
+                Some(Change::Other),
             ),
             (
                 event(
@@ -247,11 +273,16 @@ mod tests {
                 event(EventKind::Access(AccessKind::Close(AccessMode::Read)), file),
                 None,
             ),
+            // The folder opened: a marker, no change.
             (
                 event(
                     EventKind::Access(AccessKind::Open(AccessMode::Any)),
                     "/etc/app",
                 ),
+                Some(Change::Marker),
+            ),
+            (
+                event(EventKind::Access(AccessKind::Open(AccessMode::Any)), file),
                 None,
             ),
             (

@@ -74,11 +74,14 @@
 //!   name that a non-global store's file lacks does not append it there.
 //! - **Knowing that a save is complete needs the watcher's word.** On
 //!   Linux, inotify reports a rename into place and the close of a file
-//!   that was written: the file is read then, and only then. Where no such
-//!   word comes — polling (a network file system without events, or after
-//!   the watch could not start), a writer that keeps the file open (2 s
-//!   without a close), other platforms' watchers, events lost to a queue
-//!   overflow — the store reads after a quiet time and publishes new
+//!   that was written: the file is read then, and only then — and that
+//!   read counts as the word only if nothing wrote the file between the word
+//!   and the read's end (rapid saves: a file event came meanwhile, or the
+//!   file's size or times moved; the read may hold pieces of two saves).
+//!   Where no such word comes — polling (a network file system without
+//!   events, or after the watch could not start), a writer that keeps the
+//!   file open (2 s without a close), other platforms' watchers, events lost
+//!   to a queue overflow — the store reads after a quiet time and publishes new
 //!   content only when a second read, 20 ms later (250 ms for a poll),
 //!   finds the same bytes. A writer that pauses longer than that in the
 //!   middle of a save, with a cut that happens to parse, can then still be

@@ -688,8 +688,10 @@ impl Store {
     }
 
     /// Re-reads the file now. `Ok(true)` if a new version was loaded,
-    /// `Ok(false)` if the content had not changed; an error keeps the last
-    /// good snapshot in use.
+    /// `Ok(false)` if the content had not changed, or if the file was
+    /// written while it was read (its size or times moved: the bytes may be
+    /// pieces of two saves; the worker, if the store has one, looks again a
+    /// moment later); an error keeps the last good snapshot in use.
     pub fn reload(&self) -> Result<bool, Arc<Error>> {
         self.inner.shared.reload(Trigger::Manual).result
     }

@@ -68,6 +68,13 @@ pub(super) struct Reloaded {
 impl Shared {
     /// Reads the file, decides, and carries the decision out.
     pub(super) fn reload(&self, trigger: Trigger) -> Reloaded {
+        self.reload_since(trigger, None)
+    }
+
+    /// [`reload`](Self::reload), for a read called for by a writer's "done"
+    /// signal at which the file's stamp was `signal`: a file that differs
+    /// from it was written since, and the read is only a first look.
+    pub(super) fn reload_since(&self, trigger: Trigger, signal: Option<read::Stamp>) -> Reloaded {
         let done = |result| Reloaded {
             result,
             retry_at: None,
@@ -78,13 +85,32 @@ impl Shared {
         // Held until the snapshot is published and the hook has run, so
         // that publishes happen one at a time, in order.
         let mut state = lock(&self.reload);
-        let read = read::read(&self.path);
-        if trigger.follows_the_watch() && lock(&self.work).events.is_some_and(|e| e.is_writing()) {
-            // A write in place began while (or before) this read: what was
-            // read may be its first part. Its close calls for the next read.
-            return done(Ok(false));
+        let (read, changed_during) = match read::read_watching(&self.path, signal.as_ref()) {
+            Ok(contents) => (Ok(contents.bytes), contents.written_during),
+            Err(e) => (Err(e), false),
+        };
+        // The worker took the events that called for this read before it
+        // began: any there now came during it, from a later write.
+        let events_during = trigger.follows_the_watch() && self.events_during_read();
+        let counted = trigger.counted(events_during, changed_during);
+        let decision = state.decide(&self.path, counted, read, Instant::now());
+        let retry_at = match &decision {
+            Decision::Keep(keep) => keep.retry_at,
+            Decision::Recheck(at) => Some(*at),
+            _ => None,
+        };
+        if let Some(at) = retry_at
+            && !trigger.follows_the_watch()
+        {
+            // A caller's read, or the one after an append, that a write
+            // overlapped: the worker (if the store has one) looks again,
+            // as it does after its own reads.
+            let mut work = lock(&self.work);
+            work.recheck = Some(work.recheck.map_or(at, |r| r.min(at)));
+            drop(work);
+            self.wake.notify_all();
         }
-        let definitions = match state.decide(&self.path, trigger, read, Instant::now()) {
+        let definitions = match decision {
             Decision::Absent => return done(Ok(false)),
             Decision::Unchanged => {
                 self.last_error.store(None);

@@ -11,10 +11,14 @@
 //!
 //! **A version is published only when its writer is done with it.** Where
 //! the watcher says so (a close after writing, a rename into place), the
-//! read is final. Everywhere else (a poll, events with no writer to wait
-//! for, a writer that never closes) new content is published only once two
-//! reads a settle apart found the same bytes: a save in progress that pauses
-//! for longer than that can still be caught (see `docs::limitations`).
+//! read is final — if nothing wrote the file between that signal and the
+//! end of the read (see [`Trigger::counted`]): a read that a later save
+//! overlapped can hold the start of one save and the end of the next, so it
+//! is only a first look. Everywhere else (a poll, events with no writer to
+//! wait for, a writer that never closes) new content is published only once
+//! two reads a settle apart found the same bytes: a save in progress that
+//! pauses for longer than that can still be caught (see
+//! `docs::limitations`).
 //!
 //! The rest of the store carries the decisions out: `publish.rs` (the
 //! snapshot swap, `last_error`, logs, subscribers) and `worker.rs` (when
@@ -64,6 +68,11 @@ pub(super) enum Trigger {
     Manual,
     /// After the store's own append: final.
     Append,
+    /// A read during which the file was written, whatever called for it
+    /// (see [`Trigger::counted`]): its bytes may be pieces of two saves. A
+    /// first look whose content is never published as it is, nor confirms
+    /// an earlier look: only a later read can.
+    Overlapped,
 }
 
 impl Trigger {
@@ -73,9 +82,26 @@ impl Trigger {
         !matches!(self, Trigger::Manual | Trigger::Append)
     }
 
+    /// What a read called for by `self` counts as, given what was seen of
+    /// writers while it went on. `events_during`: file events arrived
+    /// between the moment the read was called for and its end (a save that
+    /// began after the close that called for it); they count only for a
+    /// read the watch called for, since a caller's read may see its own
+    /// save's events come late. `changed_during`: the file's size or times
+    /// moved during the read, or it gave fewer or more bytes than its size
+    /// (see `read::Contents`). Either makes the read
+    /// [`Trigger::Overlapped`]: no more than a first look.
+    pub(super) fn counted(self, events_during: bool, changed_during: bool) -> Trigger {
+        if changed_during || (events_during && self.follows_the_watch()) {
+            Trigger::Overlapped
+        } else {
+            self
+        }
+    }
+
     /// Whether a read may have caught a save in progress.
     fn is_first_look(self) -> bool {
-        matches!(self, Trigger::Event | Trigger::Poll)
+        matches!(self, Trigger::Event | Trigger::Poll | Trigger::Overlapped)
     }
 
     /// Whether new content read now is taken as complete.
@@ -235,15 +261,16 @@ impl ReloadState {
                 return Decision::Absent;
             }
             Err(e) => {
-                let missing = e.is_not_found();
+                // A missing file, or a folder (a FIFO…) in its place, is
+                // no save in progress: say so at once.
+                let settled = e.is_not_found() || e.is_not_a_file();
                 self.seen_file = true;
                 let log = (!std::mem::replace(&mut self.read_error_logged, true))
                     .then_some(log::Level::Warn);
                 return Decision::Keep(Keep {
                     error: Arc::new(e.into_error(path, "read the file")),
                     log,
-                    // A missing file is no save in progress: say so at once.
-                    record: missing || !first_look,
+                    record: settled || !first_look,
                     retry_at,
                 });
             }
@@ -287,10 +314,14 @@ impl ReloadState {
         if let Some(known) = self.known_bad(hash) {
             return known;
         }
+        // What a read overlapped by a write found is no evidence that a
+        // first look was right, even if the bytes agree.
+        let confirms = candidate == Some(hash) && trigger != Trigger::Overlapped;
         match format::parse_in(path, &bytes, self.environment.as_deref()) {
-            Ok(_) if !trigger.trusts_content() && candidate != Some(hash) => {
+            Ok(_) if !trigger.trusts_content() && !confirms => {
                 // Perhaps a save in progress that happens to parse (a cut
-                // after a whole table): publish it only if it stays.
+                // after a whole table), or pieces of two saves: publish it
+                // only if a later look finds it again.
                 self.candidate = Some(hash);
                 Decision::Recheck(trigger.second_look(now))
             }
@@ -352,6 +383,8 @@ impl Pending {
                 self.writing = None;
             }
             Change::Writing => self.writing = Some(self.writing.map_or(now, |w| w.max(now))),
+            // Nothing changed (see `Shared::events_during_read`).
+            Change::Marker => {}
             Change::Other | Change::FolderGone => {
                 let first = self.other.map_or(now, |(first, _)| first);
                 let last = self.other.map_or(now, |(_, last)| last.max(now));
@@ -719,6 +752,133 @@ mod tests {
         assert!(matches!(
             read(&mut state, Trigger::Poll, GOOD_A, now),
             Decision::Recheck(at) if at == now + POLL_STABLE
+        ));
+    }
+    #[test]
+    fn a_read_that_a_later_save_overlapped_is_only_a_first_look() {
+        // Issue 20: save N's close calls for a read; saves N+1 and N+2 are
+        // written while it goes on, and it finds the start of one and the
+        // end of the next. Both parse.
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let save = |on: bool| format!("[toggles.a]\nenabled = {on}\n[toggles.b]\nenabled = {on}\n");
+        let (on, off) = (save(true), save(false));
+        let mixed = format!(
+            "{}{}",
+            &on[..on.find("[toggles.b]").unwrap()],
+            &off[off.find("[toggles.b]").unwrap()..]
+        );
+        assert!(format::parse(path(), mixed.as_bytes()).is_ok());
+        let mut state = loaded(&off);
+        let mut pending = Pending::new();
+        // Save N (on): written, closed. The worker takes the events and reads.
+        pending.event(Change::Writing, t0);
+        pending.event(Change::Complete, t0);
+        let called_for = pending.trigger();
+        assert_eq!((pending.due(t0), called_for), (t0, Trigger::Complete));
+        // During the read, save N+1 (off) writes and closes: its events
+        // arrive before the read ends. The read holds N's start, N+1's end.
+        let mut during = Pending::new();
+        during.event(Change::Writing, t0 + ms(1));
+        during.event(Change::Complete, t0 + ms(1));
+        let counted = called_for.counted(true, false);
+        assert_eq!(counted, Trigger::Overlapped);
+        let Decision::Recheck(at) = read(&mut state, counted, &mixed, t0 + ms(2)) else {
+            panic!("pieces of two saves must not be published")
+        };
+        assert_eq!(at, t0 + ms(2) + SETTLE);
+        // The events that came during it (N+1's, then N+2's, on) call for
+        // the next read, which nothing overlaps: N+2, published.
+        during.event(Change::Writing, t0 + ms(2));
+        during.event(Change::Complete, t0 + ms(2));
+        assert_eq!(during.trigger(), Trigger::Complete);
+        assert_publishes(
+            read(&mut state, during.trigger().counted(false, false), &on, at),
+            true,
+        );
+
+        // The same, told by the file instead of events (they come late):
+        // its size or times moved during the read.
+        let mut state = loaded(&off);
+        let counted = Trigger::Complete.counted(false, true);
+        assert_eq!(counted, Trigger::Overlapped);
+        assert!(matches!(
+            read(&mut state, counted, &mixed, t0),
+            Decision::Recheck(_)
+        ));
+        // An overlapped read that finds the same pieces again confirms
+        // nothing: two reads overlapped alike are no evidence.
+        assert!(matches!(
+            read(&mut state, counted, &mixed, t0),
+            Decision::Recheck(_)
+        ));
+        // The next save's close, with nothing written meanwhile: published.
+        assert_publishes(read(&mut state, Trigger::Complete, &on, t0), true);
+    }
+
+    #[test]
+    fn an_overlapped_read_reports_nothing_yet() {
+        let t0 = Instant::now();
+        let overlapped = Trigger::Complete.counted(true, true);
+        // A cut of a save that does not parse, and an emptied file: no log,
+        // no last_error, a second look after the settle.
+        for text in [HALF, ""] {
+            let mut state = loaded(GOOD_A);
+            let Decision::Keep(keep) = read(&mut state, overlapped, text, t0) else {
+                panic!("{text:?} is kept out")
+            };
+            assert!(!keep.record && keep.log.is_none(), "{keep:?}");
+            assert_eq!(keep.retry_at, Some(t0 + SETTLE));
+        }
+        // The version in use found again is no news.
+        let mut state = loaded(GOOD_A);
+        assert!(matches!(
+            read(&mut state, overlapped, GOOD_A, t0),
+            Decision::Unchanged
+        ));
+    }
+
+    #[test]
+    fn what_counts_as_overlapped() {
+        for trigger in [
+            Trigger::Complete,
+            Trigger::Event,
+            Trigger::Poll,
+            Trigger::Retry,
+        ] {
+            assert_eq!(trigger.counted(false, false), trigger);
+            assert_eq!(trigger.counted(true, false), Trigger::Overlapped);
+            assert_eq!(trigger.counted(false, true), Trigger::Overlapped);
+        }
+        // A caller's read, and the one after an append, may see their own
+        // save's events come late: only the file itself says they were
+        // overlapped.
+        for trigger in [Trigger::Manual, Trigger::Append] {
+            assert_eq!(trigger.counted(true, false), trigger);
+            assert_eq!(trigger.counted(false, true), Trigger::Overlapped);
+        }
+    }
+
+    #[test]
+    fn a_folder_in_the_files_place_is_reported_at_the_first_look() {
+        // No save in progress leaves a folder (or a FIFO) in the file's place.
+        let mut state = loaded(GOOD_A);
+        let folder = Err(ReadError::NotAFile("a folder"));
+        let decision = state.decide(path(), Trigger::Event, folder, Instant::now());
+        let Decision::Keep(keep) = decision else {
+            panic!("{decision:?}")
+        };
+        assert!(keep.record, "made last_error at once");
+        assert!(matches!(
+            *keep.error,
+            Error::NotAFile {
+                what: "a folder",
+                ..
+            }
+        ));
+        assert!(matches!(
+            save(&mut state, GOOD_A, Instant::now()),
+            Decision::Unchanged
         ));
     }
 }

@@ -14,6 +14,7 @@ use super::Shared;
 use super::reload::{Pending, SETTLE, Trigger};
 use super::unknown::AppendOutcome;
 use crate::deferred::{DeferredLog, defer_log};
+use crate::read;
 use crate::sync::lock;
 use crate::watch::{self, Change};
 
@@ -24,12 +25,23 @@ const LOST_WATCH_POLL: Duration = Duration::from_secs(1);
 pub(super) const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a stopping store keeps trying to append what is queued.
 const STOP_APPEND_WAIT: Duration = Duration::from_secs(1);
+/// How long a read waits at most for the watch to pass on the events that
+/// came before its end (see [`Shared::events_during_read`]).
+const MARKER_WAIT: Duration = Duration::from_millis(20);
 
 /// What the worker has to do; under `Shared::work`, with `wake` and `idle`.
 #[derive(Default)]
 pub(super) struct Work {
     /// File events not handled yet.
     pub(super) events: Option<Pending>,
+    /// The file's stamp at the last "done" signal among `events` (see
+    /// [`Shared::reload_since`]).
+    pub(super) signal: Option<read::Stamp>,
+    /// How many [`Change::Marker`]s the watch passed on.
+    pub(super) markers: u64,
+    /// Whether the watch passes markers on (it does on Linux): set by each
+    /// marker, cleared when one was waited for in vain.
+    pub(super) markers_come: bool,
     /// A decision asked to look at the file again at this instant.
     pub(super) recheck: Option<Instant>,
     /// Names queued for appending.
@@ -136,12 +148,28 @@ impl Shared {
 
     /// Called by the watcher for each event that could concern the file.
     pub(super) fn file_event(&self, change: Change) {
+        if change == Change::Marker {
+            let mut work = lock(&self.work);
+            work.markers += 1;
+            work.markers_come = true;
+            drop(work);
+            self.wake.notify_all();
+            return;
+        }
+        // What the file is as its writer says it is done: a read that finds
+        // it otherwise was overtaken by a later write.
+        let signal = (change == Change::Complete)
+            .then(|| read::stamp(&self.path))
+            .flatten();
         let now = Instant::now();
         let mut lines = DeferredLog::new(); // logged after `work` is released
         let mut work = lock(&self.work);
         work.events
             .get_or_insert_with(Pending::new)
             .event(change, now);
+        if change == Change::Complete {
+            work.signal = signal;
+        }
         if change == Change::FolderGone && !work.watch_lost {
             work.watch_lost = true;
             defer_log!(
@@ -153,6 +181,44 @@ impl Shared {
         }
         drop(work);
         self.wake.notify_all();
+    }
+
+    /// Whether file events came between the moment the worker took the
+    /// events that called for a read and now, the read's end. Events come
+    /// from the watch's thread, a little after the write they tell of: a
+    /// write during the read can still be on its way. So, where the watch
+    /// passes markers on, this opens the folder ([`watch::mark`]) and waits
+    /// (at most [`MARKER_WAIT`]) for the marker: every event before it has
+    /// then arrived. (Someone else opening the folder meanwhile can end the
+    /// wait early.)
+    pub(super) fn events_during_read(&self) -> bool {
+        let watching = lock(&self.watcher).is_some();
+        let mut work = lock(&self.work);
+        if !watching || work.watch_lost {
+            return work.events.is_some();
+        }
+        let (before, wait) = (work.markers, work.markers_come);
+        drop(work);
+        // Even where no marker has come yet: the first one that does shows
+        // that markers come, and the next reads wait for theirs.
+        let marked = watch::mark(&self.path);
+        work = lock(&self.work);
+        let deadline = Instant::now() + MARKER_WAIT;
+        while wait && marked && work.markers == before && work.events.is_none() {
+            let now = Instant::now();
+            if now >= deadline {
+                // Not this time (a busy machine), perhaps never (a watch
+                // that passes none on): read as before until one comes.
+                work.markers_come = false;
+                break;
+            }
+            work = self
+                .wake
+                .wait_timeout(work, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        work.events.is_some()
     }
 
     /// Queues a name for appending and wakes the worker (starting it if needed).
@@ -215,10 +281,11 @@ impl Shared {
                 Next::Read(trigger) => {
                     work.events = None;
                     work.recheck = None;
+                    let signal = work.signal.take();
                     if trigger == Trigger::Poll {
                         last_poll = now;
                     }
-                    Some(trigger)
+                    Some((trigger, signal.filter(|_| trigger == Trigger::Complete)))
                 }
                 Next::Append => None,
             };
@@ -229,11 +296,11 @@ impl Shared {
             let mut lines = DeferredLog::new();
 
             match trigger {
-                Some(trigger) => {
+                Some((trigger, signal)) => {
                     if trigger == Trigger::Poll && watch_lost {
                         self.rewatch();
                     }
-                    let reloaded = self.reload(trigger);
+                    let reloaded = self.reload_since(trigger, signal);
                     work = lock(&self.work);
                     work.recheck = reloaded.retry_at;
                     if reloaded.result.is_ok() {

@@ -9,6 +9,7 @@ use toggles::{Error, Snapshot, Store};
 
 use crate::support::{
     Fixture, assert_child_succeeds_within, capture_logs, child, logged, mkfifo, wait_for,
+    wait_within,
 };
 
 /// How long a child that must not hang may take, at most.
@@ -389,4 +390,52 @@ fn child_checks_hostile_names() {
     );
     assert_eq!(logged("unknown toggle names").len(), 1, "full, once");
     assert!(store.is_enabled("a"));
+}
+
+#[test]
+fn a_folder_in_the_files_place_on_a_running_store_is_reported_then_cleared() {
+    let fixture = Fixture::new(Some("[toggles.a]\nenabled = true\n"));
+    let store = Store::builder(&fixture.path)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    let is_a_folder = || {
+        store.last_error().is_some_and(|e| {
+            matches!(
+                *e,
+                Error::NotAFile {
+                    what: "a folder",
+                    ..
+                }
+            )
+        })
+    };
+    let elsewhere = fixture.dir.path().join("a folder");
+    // Made in the file's place, and renamed into it.
+    for renamed in [false, true] {
+        fs::remove_file(&fixture.path).unwrap();
+        if renamed {
+            fs::create_dir(&elsewhere).unwrap();
+            fs::rename(&elsewhere, &fixture.path).unwrap();
+        } else {
+            fs::create_dir(&fixture.path).unwrap();
+        }
+        // Within 1 s: a folder made in place used to be taken for a file
+        // being written, and waited on for the 2 s a writer is given to
+        // close it (meanwhile `last_error` said nothing).
+        wait_within(
+            "the folder is reported",
+            Duration::from_secs(1),
+            is_a_folder,
+        );
+        assert!(store.is_enabled("a"), "the last good version stays");
+        fs::remove_dir(&fixture.path).unwrap();
+        fs::write(&fixture.path, "[toggles.a]\nenabled = false\n").unwrap();
+        wait_for("the file that came back is loaded", || {
+            !store.is_enabled("a")
+        });
+        assert!(store.last_error().is_none(), "{:?}", store.last_error());
+        fs::write(&fixture.path, "[toggles.a]\nenabled = true\n").unwrap();
+        wait_for("and the next save", || store.is_enabled("a"));
+    }
 }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use toggles::{Snapshot, Store};
 
-use crate::support::{Fixture, assert_child_succeeds, child, count, wait_for};
+use crate::support::{Fixture, assert_child_succeeds, child, count, wait_for, wait_within};
 
 /// Several processes append hundreds of names, some shared, while another
 /// process keeps saving the user's edits by rename, without any lock.
@@ -565,4 +565,122 @@ fn child_soak() {
     }
     let events = std::env::var("SOAK_EVENTS").map_or(100_000, |v| v.parse().unwrap());
     soak(events);
+}
+
+/// A version of the file for the rapid in-place saves: `pair_a` and
+/// `pair_b`, always equal, at its two ends; `save` in the middle, naming
+/// the save; 2 000 comment lines between them (about 130 KB, so reading
+/// it takes several `read` calls). Every version has the same length: its
+/// size never tells two apart.
+fn paired(save: usize) -> String {
+    let state = if save % 2 == 1 { "true " } else { "false" };
+    let padding = |text: &mut String, from: usize| {
+        for i in from..from + 1000 {
+            text.push_str(&format!(
+                "# padding line {i:04}, to make a file that takes several read calls\n"
+            ));
+        }
+    };
+    let mut text = format!("[toggles.pair_a]\nenabled = {state}\n");
+    padding(&mut text, 0);
+    text.push_str(&format!(
+        "[toggles.save]\ndescription = \"save {save:06}\"\n"
+    ));
+    padding(&mut text, 1000);
+    text.push_str(&format!("[toggles.pair_b]\nenabled = {state}\n"));
+    text
+}
+
+/// A child process saves the file in place (open with truncate, one
+/// `write_all`, close) `saves` times as fast as it can, alternating
+/// `pair_a` and `pair_b` on and off together. No published snapshot may
+/// have them differ (the start of one save and the end of another), and
+/// the last save is visible within 1 s of it.
+fn rapid_in_place_saves(saves: usize) {
+    use std::sync::{Arc, Mutex};
+    let fixture = Fixture::new(Some(&paired(0)));
+    assert!(fixture.read().len() > 120 << 10, "about 130 KB");
+    let store = Store::builder(&fixture.path)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    let published = Arc::new(Mutex::new((0, Vec::new())));
+    let sink = Arc::clone(&published);
+    let _subscription = store.subscribe(move |changes: &toggles::Changes| {
+        let snapshot = changes.snapshot();
+        let mut published = sink.lock().unwrap();
+        published.0 += 1;
+        let (a, b) = (snapshot.is_enabled("pair_a"), snapshot.is_enabled("pair_b"));
+        if a != b {
+            let save = snapshot
+                .get("save")
+                .and_then(|t| t.description().map(String::from));
+            let toggles = snapshot.toggles().len();
+            published.1.push(format!(
+                "pair_a {a}, pair_b {b}, {save:?}, {toggles} toggles"
+            ));
+        }
+    });
+    let started = Instant::now();
+    let status = child("stress::child_saves_in_place")
+        .stdout(Stdio::null())
+        .env("CHILD_FILE", &fixture.path)
+        .env("CHILD_SAVES", saves.to_string())
+        .status()
+        .unwrap();
+    assert!(status.success(), "the writer failed");
+    let saved = Instant::now();
+    let last = format!("save {saves:06}");
+    wait_within("the last save is visible", Duration::from_secs(1), || {
+        store.snapshot().get("save").and_then(|t| t.description()) == Some(last.as_str())
+    });
+    let (count, mixed) = published.lock().unwrap().clone();
+    println!(
+        "{saves} in-place saves in {:?}; {count} snapshots published; the last one visible {:?} after it",
+        saved - started,
+        saved.elapsed()
+    );
+    assert!(
+        mixed.is_empty(),
+        "{} of {count} published snapshots mixed two saves: {mixed:#?}",
+        mixed.len()
+    );
+    assert!(count > 1, "the store published while the writer saved");
+}
+
+#[test]
+fn rapid_in_place_saves_never_publish_a_mix_quick() {
+    rapid_in_place_saves(1000);
+}
+
+#[test]
+#[ignore = "long: run by hand or by .ci/run, with --release"]
+fn rapid_in_place_saves_never_publish_a_mix_long() {
+    rapid_in_place_saves(5000);
+}
+
+/// Child: saves `CHILD_FILE` in place `CHILD_SAVES` times (see
+/// `rapid_in_place_saves`), as fast as it can.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_saves_in_place() {
+    use std::io::Write;
+    let (Ok(path), Ok(saves)) = (std::env::var("CHILD_FILE"), std::env::var("CHILD_SAVES")) else {
+        return; // not run by a test
+    };
+    let saves: usize = saves.parse().unwrap();
+    // The two versions made once; each save writes its number into one.
+    let templates = [paired(0), paired(1)];
+    let at = templates[0].find("save 000000").unwrap() + "save ".len();
+    for save in 1..=saves {
+        let mut text = templates[save % 2].clone().into_bytes();
+        text[at..at + 6].copy_from_slice(format!("{save:06}").as_bytes());
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&path)
+            .unwrap();
+        file.write_all(&text).unwrap();
+        drop(file);
+    }
 }

@@ -28,10 +28,20 @@ impl Fixture {
 }
 
 /// Polls `condition` until it holds, failing the test after 10 s.
-pub fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
+pub fn wait_for(what: &str, condition: impl FnMut() -> bool) {
+    wait_within(what, Duration::from_secs(10), condition);
+}
+
+/// Polls `condition` until it holds, failing the test after `limit`: for a
+/// promise of the library that has a bound (the last save visible within
+/// 1 s), not for waits that only need to end.
+pub fn wait_within(what: &str, limit: Duration, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
     while !condition() {
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {limit:?} waiting for: {what}"
+        );
         std::thread::sleep(Duration::from_millis(2));
     }
 }
