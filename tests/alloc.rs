@@ -138,6 +138,8 @@ static NUMERIC_TOGGLE: Toggle = Toggle::new("numeric_allow");
 /// a `u64`, a negative `i64`, a `&u32`, the extremes; with an own rollout,
 /// a release's and an allow list), after one round to warm caches (the
 /// call-site cache, arc-swap's per-thread slots).
+// Keys behind `&` are among the cases measured.
+#[allow(clippy::needless_borrows_for_generic_args)]
 fn allocations_per_1000_rounds() -> Vec<(&'static str, u64)> {
     let store = store();
     let snapshot = store.snapshot();

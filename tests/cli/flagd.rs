@@ -272,6 +272,8 @@ fn cross_check(
 /// integer's decimal text: for every integer type that holds it, by value,
 /// by reference and as `NonZero` (a `u64` and an `i64` through
 /// `Snapshot::is_enabled_for`, the others through `ToggleInfo`).
+// The references are what is checked: keys behind `&`.
+#[allow(clippy::needless_borrows_for_generic_args)]
 fn integer_answers(
     snapshot: &Snapshot,
     toggle: &ToggleInfo,

@@ -61,6 +61,8 @@ fn every_entry_point_agrees_and_a_release_switches_its_members_together() {
 /// reference: the same bucket in an own and a release rollout, under both
 /// schemes, and the same `allow` entries (`allow = ["42"]` lets 42 in).
 #[test]
+// Keys behind `&` are among the cases checked.
+#[allow(clippy::needless_borrows_for_generic_args)]
 fn an_integer_key_is_the_key_of_its_decimal_text_at_every_entry_point() {
     global_file();
     static T: Toggle = Toggle::new("g_int_keys");
