@@ -157,12 +157,12 @@ pub(crate) fn bucket_of(hash: u32) -> u16 {
 /// `release + key`, as flagd's `{"cat": [release, {"var": "targetingKey"}]}`
 /// computes it (v2: its UTF-8 bytes; v3: its CBOR text string). Hashed in
 /// pieces, without building the text.
-pub(crate) fn release_hash(bucketing: Bucketing, release: &str, key: &str) -> u32 {
+pub(crate) fn release_hash(bucketing: Bucketing, release: &str, key: &[u8]) -> u32 {
     match bucketing {
-        Bucketing::FlagdV2 => hash_concat(&[release.as_bytes(), key.as_bytes()]),
+        Bucketing::FlagdV2 => hash_concat(&[release.as_bytes(), key]),
         Bucketing::FlagdV3 => {
             let (head, len) = cbor_head(MAJOR_TEXT, release.len().saturating_add(key.len()));
-            hash_concat(&[&head[..len], release.as_bytes(), key.as_bytes()])
+            hash_concat(&[&head[..len], release.as_bytes(), key])
         }
     }
 }
@@ -227,11 +227,12 @@ impl KeyHasher {
         }
     }
 
-    /// The hash of the bucketing value for `key`; `None` for a key this
+    /// The hash of the bucketing value for `key` (a key's text, see
+    /// [`Key`](crate::key::Key)); `None` for a key this
     /// hasher has no state for (empty, or longer than
     /// [`RELEASE_KEY_LENGTHS`] for a v3 release): hash the whole value.
     #[inline]
-    pub(crate) fn hash(&self, key: &str) -> Option<u32> {
+    pub(crate) fn hash(&self, key: &[u8]) -> Option<u32> {
         let mut hasher = match self {
             KeyHasher::Prefix { prefix, cbor_key } => {
                 let mut hasher = prefix.clone();
@@ -243,7 +244,7 @@ impl KeyHasher {
             }
             KeyHasher::ByKeyLength(prefixes) => prefixes.get(key.len().wrapping_sub(1))?.clone(),
         };
-        hasher.write(key.as_bytes());
+        hasher.write(key);
         Some(hasher.finish())
     }
 }
@@ -294,14 +295,14 @@ pub(crate) fn in_rollout(
     targeting_key: &str,
     rollout: Rollout,
 ) -> bool {
-    rollout.contains(default_hash(scheme, flag_key, targeting_key))
+    rollout.contains(default_hash(scheme, flag_key, targeting_key.as_bytes()))
 }
 
 /// The hash of the scheme's default bucketing value for a flag and a key:
 /// `flag_key + targeting_key` (v2) or `[flag_key, targeting_key]` (v3).
-pub(crate) fn default_hash(scheme: Bucketing, flag_key: &str, targeting_key: &str) -> u32 {
+pub(crate) fn default_hash(scheme: Bucketing, flag_key: &str, targeting_key: &[u8]) -> u32 {
     match scheme {
-        Bucketing::FlagdV2 => hash_concat(&[flag_key.as_bytes(), targeting_key.as_bytes()]),
+        Bucketing::FlagdV2 => hash_concat(&[flag_key.as_bytes(), targeting_key]),
         Bucketing::FlagdV3 => {
             // The canonical CBOR of `[flag_key, targeting_key]`, as
             // `write_cbor` of that array writes it: the array's head, then
@@ -314,7 +315,7 @@ pub(crate) fn default_hash(scheme: Bucketing, flag_key: &str, targeting_key: &st
                 &flag[..flag_len],
                 flag_key.as_bytes(),
                 &key[..key_len],
-                targeting_key.as_bytes(),
+                targeting_key,
             ])
         }
     }
@@ -728,14 +729,20 @@ mod tests {
         let v3 = [("jon@company.com", "tails"), ("jane@company.com", "tails")];
         for (key, expected) in v2 {
             assert_eq!(
-                pick(default_hash(Bucketing::FlagdV2, flag, key), &coin),
+                pick(
+                    default_hash(Bucketing::FlagdV2, flag, key.as_bytes()),
+                    &coin
+                ),
                 Some(expected),
                 "v2 {key}"
             );
         }
         for (key, expected) in v3 {
             assert_eq!(
-                pick(default_hash(Bucketing::FlagdV3, flag, key), &coin),
+                pick(
+                    default_hash(Bucketing::FlagdV3, flag, key.as_bytes()),
+                    &coin
+                ),
                 Some(expected),
                 "v3 {key}"
             );
@@ -816,13 +823,13 @@ mod tests {
         for (len, v2, v3, v3_text) in cases {
             let key = "k".repeat(len);
             assert_eq!(
-                default_hash(Bucketing::FlagdV2, "flag", &key),
+                default_hash(Bucketing::FlagdV2, "flag", key.as_bytes()),
                 v2,
                 "v2, {len}"
             );
             assert_eq!(hash_v2(&format!("flag{key}")), v2, "v2 string, {len}");
             assert_eq!(
-                default_hash(Bucketing::FlagdV3, "flag", &key),
+                default_hash(Bucketing::FlagdV3, "flag", key.as_bytes()),
                 v3,
                 "v3, {len}"
             );
@@ -832,12 +839,18 @@ mod tests {
         }
         // Characters outside ASCII: 14 characters, 25 UTF-8 bytes.
         let key = "ünïcødé-ключ-🔑";
-        assert_eq!(default_hash(Bucketing::FlagdV2, "flag", key), 0x865e_0168);
-        assert_eq!(default_hash(Bucketing::FlagdV3, "flag", key), 0xebce_0c64);
+        assert_eq!(
+            default_hash(Bucketing::FlagdV2, "flag", key.as_bytes()),
+            0x865e_0168
+        );
+        assert_eq!(
+            default_hash(Bucketing::FlagdV3, "flag", key.as_bytes()),
+            0xebce_0c64
+        );
         assert_eq!(hash_v3(&Value::Text(key)), 0x7193_4860);
         // Everything empty.
-        assert_eq!(default_hash(Bucketing::FlagdV2, "", ""), 0);
-        assert_eq!(default_hash(Bucketing::FlagdV3, "", ""), 0x8cde_b133);
+        assert_eq!(default_hash(Bucketing::FlagdV2, "", b""), 0);
+        assert_eq!(default_hash(Bucketing::FlagdV3, "", b""), 0x8cde_b133);
         assert_eq!(hash_v3(&Value::Text("")), 0x276e_becf);
     }
 
@@ -885,9 +898,9 @@ mod tests {
                 let flag = "f".repeat(flag_len);
                 let key = "é".repeat(key_len / 2) + &"k".repeat(key_len % 2);
                 let v3 = hash_v3(&Value::Array(&[Value::Text(&flag), Value::Text(&key)]));
-                assert_eq!(default_hash(Bucketing::FlagdV3, &flag, &key), v3);
+                assert_eq!(default_hash(Bucketing::FlagdV3, &flag, key.as_bytes()), v3);
                 let v2 = hash_v2(&format!("{flag}{key}"));
-                assert_eq!(default_hash(Bucketing::FlagdV2, &flag, &key), v2);
+                assert_eq!(default_hash(Bucketing::FlagdV2, &flag, key.as_bytes()), v2);
             }
         }
     }
@@ -899,12 +912,12 @@ mod tests {
                 let flag = "f".repeat(flag_len);
                 let key = "é".repeat(key_len / 2) + &"k".repeat(key_len % 2);
                 for b in [Bucketing::FlagdV2, Bucketing::FlagdV3] {
-                    let own = KeyHasher::own(b, &flag).hash(&key);
-                    let expected = Some(default_hash(b, &flag, &key));
+                    let own = KeyHasher::own(b, &flag).hash(key.as_bytes());
+                    let expected = Some(default_hash(b, &flag, key.as_bytes()));
                     assert_eq!(own, expected, "{b} {flag_len} {key_len}");
-                    let release = KeyHasher::release(b, &flag).hash(&key);
+                    let release = KeyHasher::release(b, &flag).hash(key.as_bytes());
                     if release.is_some() || b == Bucketing::FlagdV2 {
-                        let expected = Some(release_hash(b, &flag, &key));
+                        let expected = Some(release_hash(b, &flag, key.as_bytes()));
                         assert_eq!(release, expected, "{b} {flag_len} {key_len}");
                     }
                 }
@@ -919,8 +932,12 @@ mod tests {
                 let key = "k".repeat(key_len);
                 let expected = (1..=RELEASE_KEY_LENGTHS)
                     .contains(&key_len)
-                    .then(|| release_hash(Bucketing::FlagdV3, &release, &key));
-                assert_eq!(hasher.hash(&key), expected, "{release_len} {key_len}");
+                    .then(|| release_hash(Bucketing::FlagdV3, &release, key.as_bytes()));
+                assert_eq!(
+                    hasher.hash(key.as_bytes()),
+                    expected,
+                    "{release_len} {key_len}"
+                );
             }
         }
     }
@@ -935,18 +952,18 @@ mod tests {
         ] {
             let text = format!("{release}{key}");
             assert_eq!(
-                release_hash(Bucketing::FlagdV2, release, key),
+                release_hash(Bucketing::FlagdV2, release, key.as_bytes()),
                 hash_v2(&text)
             );
             assert_eq!(
-                release_hash(Bucketing::FlagdV3, release, key),
+                release_hash(Bucketing::FlagdV3, release, key.as_bytes()),
                 hash_v3(&Value::Text(&text))
             );
             // v2: the release's value is flagd's default value for a flag
             // named like the release.
             assert_eq!(
-                release_hash(Bucketing::FlagdV2, release, key),
-                default_hash(Bucketing::FlagdV2, release, key)
+                release_hash(Bucketing::FlagdV2, release, key.as_bytes()),
+                default_hash(Bucketing::FlagdV2, release, key.as_bytes())
             );
         }
     }
@@ -1009,7 +1026,8 @@ mod tests {
                     inside[first_in..].iter().all(|&inside| inside),
                     "{scheme:?} {key}"
                 );
-                let bucket = (u64::from(default_hash(scheme, "flag", &key)) * 10_000) >> 32;
+                let bucket =
+                    (u64::from(default_hash(scheme, "flag", key.as_bytes())) * 10_000) >> 32;
                 assert_eq!(first_in as u64, bucket + 1, "{scheme:?} {key}");
             }
         }
@@ -1029,7 +1047,7 @@ mod tests {
             for i in 0..KEYS {
                 key.clear();
                 std::fmt::Write::write_fmt(&mut key, format_args!("user-{i}")).unwrap();
-                let hash = default_hash(scheme, "rollout", &key);
+                let hash = default_hash(scheme, "rollout", key.as_bytes());
                 for (count, &bp) in inside.iter_mut().zip(&ROLLOUTS) {
                     let rollout = Rollout::from_basis_points(bp).unwrap();
                     *count += u32::from(rollout.contains(hash));

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::bucket::{self, Bucketing, KeyHasher, Rollout};
 use crate::date::Date;
+use crate::key::{self, Buffer, Key};
 use crate::name::MAX_NAME_LEN;
 
 /// The validated content of one version of the file, sorted by name.
@@ -76,17 +77,22 @@ pub(crate) struct Targeting {
 }
 
 impl Targeting {
+    /// Whether `key` (a key's text) is in `allow`: compared as bytes, so
+    /// the integer 42 matches `"42"`.
     #[inline]
-    fn allows(&self, key: &str) -> bool {
+    fn allows(&self, key: &[u8]) -> bool {
         // Short lists (staff, testers): a scan that compares bytes only
         // where the lengths match, cheaper than the string comparisons of
         // a binary search. Long ones: sorted once at load, O(log n).
         if self.allow.len() <= 16 {
             self.allow
                 .iter()
-                .any(|k| k.len() == key.len() && **k == *key)
+                .any(|k| k.len() == key.len() && k.as_bytes() == key)
         } else {
-            self.allow.binary_search_by(|k| (**k).cmp(key)).is_ok()
+            // `str`'s order is its bytes' order: the list's sort holds.
+            self.allow
+                .binary_search_by(|k| k.as_bytes().cmp(key))
+                .is_ok()
         }
     }
 }
@@ -225,6 +231,9 @@ impl ToggleInfo {
     /// compared with `rollout`. An empty key is no key: see
     /// [`is_enabled`](Self::is_enabled). No allocation.
     ///
+    /// The key is any [`Key`]: a string or an integer, an integer being
+    /// the same key as its decimal text (`42` and `"42"` get one answer).
+    ///
     /// ```
     /// let text = "[toggles.beta]\nrollout = 0\nallow = [\"ada\"]\n";
     /// let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes())?;
@@ -235,7 +244,17 @@ impl ToggleInfo {
     /// # Ok::<(), toggles::Error>(())
     /// ```
     #[inline]
-    pub fn is_enabled_for(&self, key: &str) -> bool {
+    pub fn is_enabled_for(&self, key: impl Key) -> bool {
+        if self.targeting.is_none() {
+            return self.enabled;
+        }
+        let mut buffer = Buffer::new();
+        self.is_enabled_for_text(key::text(&key, &mut buffer))
+    }
+
+    /// [`is_enabled_for`](Self::is_enabled_for) of a key's text.
+    #[inline]
+    pub(crate) fn is_enabled_for_text(&self, key: &[u8]) -> bool {
         let Some(targeting) = &self.targeting else {
             return self.enabled;
         };
@@ -254,7 +273,9 @@ impl ToggleInfo {
 
     /// How a check with `key` (or without one: `None`) is decided, without
     /// test overrides: the answer, the table that gave it, and why. What
-    /// `toggles show NAME --key K` prints.
+    /// `toggles show NAME --key K` prints. The key is any [`Key`], as for
+    /// [`is_enabled_for`](Self::is_enabled_for); a literal `None` needs its
+    /// type named (`evaluate(None::<&str>)`).
     ///
     /// ```
     /// use toggles::{Reason, Source};
@@ -266,10 +287,17 @@ impl ToggleInfo {
     /// assert!(matches!(how.reason, Reason::Bucket { bucket, .. } if bucket < 10_000));
     /// # Ok::<(), toggles::Error>(())
     /// ```
-    pub fn evaluate(&self, key: Option<&str>) -> Evaluation {
+    pub fn evaluate<K: Key>(&self, key: Option<K>) -> Evaluation {
         match &self.targeting {
             None => self.by_value(),
-            Some(targeting) => self.decide(targeting, key.unwrap_or("")),
+            Some(targeting) => {
+                let mut buffer = Buffer::new();
+                let key = match &key {
+                    Some(key) => key::text(key, &mut buffer),
+                    None => b"",
+                };
+                self.decide(targeting, key)
+            }
         }
     }
 
@@ -281,7 +309,7 @@ impl ToggleInfo {
         }
     }
 
-    fn decide(&self, targeting: &Targeting, key: &str) -> Evaluation {
+    fn decide(&self, targeting: &Targeting, key: &[u8]) -> Evaluation {
         let reason = if key.is_empty() {
             match targeting.rollout {
                 Some(rollout) => Reason::NoKey { rollout },
@@ -312,7 +340,7 @@ impl ToggleInfo {
     /// The hash of the key's bucketing value: by the toggle's name for its
     /// own rollout, by the release's for the release's.
     #[inline]
-    fn hash(&self, targeting: &Targeting, key: &str) -> u32 {
+    fn hash(&self, targeting: &Targeting, key: &[u8]) -> u32 {
         if let Some(hash) = targeting.hasher.as_ref().and_then(|h| h.hash(key)) {
             return hash;
         }

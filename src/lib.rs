@@ -39,10 +39,10 @@
 //!   ([the file](docs::file_format)).
 //! - **Gradual rollouts and allow lists**: `rollout = 10` turns a toggle on
 //!   for 10 % of keys, `allow = ["staff-ada"]` for named keys;
-//!   `toggle!("name", &user_id)` checks it for a key, without a lock or an
-//!   allocation. Keys are bucketed bit for bit like flagd's `fractional`
-//!   ([`Bucketing`]), so services in other languages agree
-//!   ([rollouts](docs::rollouts)).
+//!   `toggle!("name", &user_id)` checks it for a key (a string or an
+//!   integer: [`Key`]), without a lock or an allocation. Keys are bucketed
+//!   bit for bit like flagd's `fractional` ([`Bucketing`]), so services in
+//!   other languages agree ([rollouts](docs::rollouts)).
 //! - **Hot reload**: the file is parsed and validated as a whole into an
 //!   immutable [`Snapshot`], swapped in atomically when the file changes,
 //!   however it was saved. A bad edit keeps the last good snapshot: nothing is
@@ -193,6 +193,7 @@ mod date;
 mod deferred;
 mod error;
 mod generation;
+mod key;
 mod name;
 mod overrides;
 mod sync;
@@ -225,6 +226,7 @@ pub use date::Date;
 pub use definitions::{Evaluation, Reason, Release, Source, ToggleInfo};
 pub use error::{Error, MAX_ERRORS};
 pub use global::{FILE_ENV, global, init, init_with};
+pub use key::Key;
 pub use name::{MAX_NAME_LEN, is_valid_name};
 pub use snapshot::Snapshot;
 pub use store::{APPEND_ENV, Builder, ENVIRONMENT_ENV, Store, Subscription};
@@ -244,14 +246,30 @@ pub use toggle::Toggle;
 /// }
 /// ```
 ///
-/// With a key (a user id, a tenant: anything `AsRef<str>`, such as `&str`
-/// or `&String`), the check follows the toggle's `allow` list and rollout
-/// for that key, without allocating; see [`Toggle::is_enabled_for`]:
+/// With a key (a user id, a tenant: any [`Key`], a string such as `&str`
+/// or `&String`, or an integer such as `u64` or `&i64`), the check follows
+/// the toggle's `allow` list and rollout for that key, without allocating;
+/// see [`Toggle::is_enabled_for`]:
 ///
 /// ```
 /// # toggles::init("toggles.toml").unwrap();
 /// let user_id = String::from("user-42");
 /// if toggles::toggle!("new_search", &user_id) {
+///     // …
+/// }
+/// ```
+///
+/// An integer key is the key of its decimal text: `toggle!("x", 42u64)`
+/// answers what `toggle!("x", "42")` does (the same bucket, the same
+/// `allow` entry), and what flagd answers for the `targetingKey` `"42"`.
+/// Its digits are written on the stack, only when the toggle has a rollout
+/// or an `allow` list:
+///
+/// ```
+/// # toggles::init("toggles.toml").unwrap();
+/// struct User { id: u64 }
+/// let user = User { id: 4711 };
+/// if toggles::toggle!("new_search", user.id) {
 ///     // …
 /// }
 /// ```

@@ -7,6 +7,7 @@ use hashbrown::HashTable;
 
 use crate::bucket::Bucketing;
 use crate::definitions::{Definitions, Evaluation, Reason, Release, Source, ToggleInfo};
+use crate::key::Key;
 use crate::overrides;
 
 /// One whole, validated version of the file.
@@ -117,7 +118,8 @@ impl Snapshot {
     /// Whether `name` is on for the key `key` in this version: a test
     /// override, else the file's state for that key (see
     /// [`ToggleInfo::is_enabled_for`]); a name the file lacks is off.
-    /// No allocation.
+    /// The key is any [`Key`](crate::Key): a string or an integer. No
+    /// allocation.
     ///
     /// ```
     /// let text = "[toggles.new_search]\nrollout = 50\nallow = [\"staff-1\"]\n";
@@ -128,19 +130,18 @@ impl Snapshot {
     /// assert_eq!(snapshot.is_enabled_for("new_search", "user-42"), user);
     /// # Ok::<(), toggles::Error>(())
     /// ```
-    pub fn is_enabled_for(&self, name: &str, key: impl AsRef<str>) -> bool {
+    pub fn is_enabled_for(&self, name: &str, key: impl Key) -> bool {
         if let Some(value) = overrides::lookup(name) {
             return value;
         }
-        self.find(name)
-            .is_some_and(|t| t.is_enabled_for(key.as_ref()))
+        self.find(name).is_some_and(|t| t.is_enabled_for(key))
     }
 
     /// How a check of `name` with `key` (or without one) is decided in this
     /// version: a test override first ([`Source::Override`]), else
     /// [`ToggleInfo::evaluate`]; `None` if the file lacks the name and no
     /// override holds it.
-    pub fn evaluate(&self, name: &str, key: Option<&str>) -> Option<Evaluation> {
+    pub fn evaluate<K: Key>(&self, name: &str, key: Option<K>) -> Option<Evaluation> {
         if let Some(enabled) = overrides::lookup(name) {
             return Some(Evaluation {
                 enabled,

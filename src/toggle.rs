@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
+use crate::key::{self, Buffer, Key};
 use crate::{generation, global, overrides};
 
 /// The cache value of a toggle never resolved: its generation part
@@ -91,6 +92,11 @@ impl Toggle {
     /// in `allow`, or inside the rollout. A name the file lacks is off and
     /// is appended to it. No lock, no allocation.
     ///
+    /// The key is any [`Key`]: a string (`&str`, `&String`, `String`…) or
+    /// an integer (`u64`, `&i64`…), which is the same key as its decimal
+    /// text. An integer's text is written only when the toggle has a
+    /// rollout or an `allow` list.
+    ///
     /// ```
     /// use toggles::Toggle;
     /// # toggles::init("toggles.toml").unwrap();
@@ -100,40 +106,33 @@ impl Toggle {
     /// if NEW_SEARCH.is_enabled_for(&user_id) {
     ///     // …
     /// }
+    /// let account_id: u64 = 4711;
+    /// if NEW_SEARCH.is_enabled_for(account_id) {
+    ///     // …
+    /// }
     /// ```
     #[inline]
-    pub fn is_enabled_for(&self, key: impl AsRef<str>) -> bool {
+    pub fn is_enabled_for(&self, key: impl Key) -> bool {
         if let Some(value) = overrides::lookup(self.name) {
             return value;
         }
         // Relaxed, both: as in `is_enabled`.
-        let cached = self.cache.load(Ordering::Relaxed);
-        if cached >> SHIFT == generation::GLOBAL.load(Ordering::Relaxed) {
-            if cached & TARGETED == 0 {
-                return cached & ON != 0;
-            }
-            return self.targeted(key.as_ref());
+        let mut word = self.cache.load(Ordering::Relaxed);
+        if word >> SHIFT != generation::GLOBAL.load(Ordering::Relaxed) {
+            // After a reload (cold): look the name up again.
+            word = self.refresh();
         }
-        self.resolve_for(key.as_ref())
-    }
-
-    /// A keyed check after a reload: looks the name up again, then answers
-    /// from the cache or, for a toggle with a rollout or an `allow` list,
-    /// from the snapshot.
-    #[cold]
-    #[inline(never)]
-    fn resolve_for(&self, key: &str) -> bool {
-        let word = self.refresh();
         if word & TARGETED == 0 {
             return word & ON != 0;
         }
-        self.targeted(key)
+        let mut buffer = Buffer::new();
+        self.targeted(key::text(&key, &mut buffer))
     }
 
     /// A keyed check of a toggle with a rollout or an `allow` list: the
     /// rule, in the current snapshot, for this key.
     #[inline(never)]
-    fn targeted(&self, key: &str) -> bool {
+    fn targeted(&self, key: &[u8]) -> bool {
         global::with_current(|snapshot| {
             // Relaxed: a hint, verified by name before use.
             let hint = self.hint.load(Ordering::Relaxed);
@@ -144,7 +143,7 @@ impl Toggle {
                 // Relaxed: as above.
                 self.hint.store(found, Ordering::Relaxed);
             }
-            toggle.is_enabled_for(key)
+            toggle.is_enabled_for_text(key)
         })
     }
 

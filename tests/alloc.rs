@@ -100,6 +100,13 @@ fn net_chunk_bytes() -> i64 {
     NET_CHUNK_BYTES.with(Cell::get)
 }
 
+/// A rollout whose allow list holds integers' texts, for integer keys.
+const NUMERIC_ALLOW: &str = "
+[toggles.numeric_allow]
+rollout = 10
+allow = [\"4711\", \"-42\"]
+";
+
 const TOGGLES: usize = 10_000;
 const RELEASES: usize = 100;
 
@@ -110,7 +117,7 @@ fn store() -> &'static Store {
     STORE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("toggles.toml");
-        let text = fixture::file(TOGGLES, RELEASES, true) + ROLLOUTS;
+        let text = fixture::file(TOGGLES, RELEASES, true) + ROLLOUTS + NUMERIC_ALLOW;
         std::fs::write(&path, text).unwrap();
         let store = Store::builder(&path)
             .watch(false)
@@ -124,16 +131,22 @@ fn store() -> &'static Store {
 
 static CHECKED_TOGGLE: Toggle = Toggle::new(CHECKED);
 static ROLLOUT_TOGGLE: Toggle = Toggle::new(ROLLOUT);
+static NUMERIC_TOGGLE: Toggle = Toggle::new("numeric_allow");
 
 /// Allocations made by 1 000 rounds of every kind of check of a known
-/// name, key-less and keyed (a `&str` and a `String` key, with an own
-/// rollout, a release's and an allow list), after one round to warm caches
-/// (the call-site cache, arc-swap's per-thread slots).
+/// name, key-less and keyed (a `&str` and a `String` key, and integer keys:
+/// a `u64`, a negative `i64`, a `&u32`, the extremes; with an own rollout,
+/// a release's and an allow list), after one round to warm caches (the
+/// call-site cache, arc-swap's per-thread slots).
+// Keys behind `&` are among the cases measured.
+#[allow(clippy::needless_borrows_for_generic_args)]
 fn allocations_per_1000_rounds() -> Vec<(&'static str, u64)> {
     let store = store();
     let snapshot = store.snapshot();
     let key = String::from(KEY);
-    let checks: [(&'static str, &dyn Fn() -> bool); 13] = [
+    let id: u32 = 3_000_000_007;
+    assert!(NUMERIC_TOGGLE.is_enabled_for(4711u64) && NUMERIC_TOGGLE.is_enabled_for(-42i64));
+    let checks: [(&'static str, &dyn Fn() -> bool); 23] = [
         ("toggle!", &|| toggle!("new_checkout_flow")),
         ("static Toggle", &|| CHECKED_TOGGLE.is_enabled()),
         ("Store::is_enabled", &|| store.is_enabled(CHECKED)),
@@ -164,6 +177,36 @@ fn allocations_per_1000_rounds() -> Vec<(&'static str, u64)> {
         }),
         ("Snapshot::evaluate", &|| {
             snapshot.evaluate(ROLLOUT, Some(KEY)).unwrap().enabled
+        }),
+        ("toggle! with a u64 key", &|| {
+            toggle!("search_rollout", 4711u64)
+        }),
+        ("toggle! with a negative i64 key", &|| {
+            toggle!("search_rollout", -4_711_000_000_042i64)
+        }),
+        ("toggle! with a &u32 key", &|| {
+            toggle!("search_rollout", &id)
+        }),
+        ("toggle! with u64::MAX", &|| {
+            toggle!("search_rollout", u64::MAX)
+        }),
+        ("toggle! with i128::MIN, release rollout", &|| {
+            toggle!("checkout_rollout_member", i128::MIN)
+        }),
+        ("toggle! with an allowed u64 key", &|| {
+            toggle!("numeric_allow", 4711u64)
+        }),
+        ("static Toggle with an allowed negative i64 key", &|| {
+            NUMERIC_TOGGLE.is_enabled_for(-42i64)
+        }),
+        ("Store::is_enabled_for with an i64::MIN key", &|| {
+            store.is_enabled_for(ROLLOUT, i64::MIN)
+        }),
+        ("Snapshot::is_enabled_for with a &u32 key", &|| {
+            snapshot.is_enabled_for(RELEASE_ROLLOUT, &id)
+        }),
+        ("Snapshot::evaluate with a u64 key", &|| {
+            snapshot.evaluate(ROLLOUT, Some(4711u64)).unwrap().enabled
         }),
     ];
     checks

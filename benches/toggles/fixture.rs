@@ -18,6 +18,13 @@ pub const RELEASE_ROLLOUT: &str = "checkout_rollout_member";
 /// A key of a typical length (25 bytes: a prefixed id), not in any allow list.
 pub const KEY: &str = "user-7f3c9a2e-41b8-4d0e-9";
 
+/// An integer key: a 19-digit id (a snowflake id, about as long as a `u64`
+/// gets), not in any allow list.
+pub const KEY_U64: u64 = 1_834_217_592_305_664_001;
+
+/// [`KEY_U64`]'s decimal text: the same key as a string.
+pub const KEY_U64_TEXT: &str = "1834217592305664001";
+
 /// `env.production` values for [`CHECKED`] and [`ROLLOUT`], appended to a
 /// file with [`ROLLOUTS`] that declares `staging` and `production`. TOML
 /// lets a table be extended by dotted keys only in its own section, so

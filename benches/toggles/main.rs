@@ -20,7 +20,7 @@ mod fixture;
 mod latency;
 mod summary;
 
-use fixture::{CHECKED, KEY, OTHER, RELEASE_ROLLOUT, ROLLOUT, ROLLOUTS};
+use fixture::{CHECKED, KEY, KEY_U64, KEY_U64_TEXT, OTHER, RELEASE_ROLLOUT, ROLLOUT, ROLLOUTS};
 
 /// Toggles in the file of the check and reload benchmarks.
 const TOGGLES: usize = 10_000;
@@ -163,6 +163,33 @@ fn checks(c: &mut Criterion, world: &World) {
     let info = snapshot.get(ROLLOUT).expect("in the fixture");
     g.bench_function("toggle_info_keyed_rollout", |b| {
         b.iter(|| info.is_enabled_for(black_box(KEY)))
+    });
+    // Integer keys (a 19-digit `u64`): beside the same key as a `&str`
+    // (its text: the difference is writing the digits), and the
+    // `to_string()` a caller needed before integers were keys.
+    g.bench_function("toggle_macro_keyed_plain_u64", |b| {
+        b.iter(|| toggle!("new_checkout_flow", black_box(KEY_U64)))
+    });
+    g.bench_function("toggle_macro_keyed_rollout_u64", |b| {
+        b.iter(|| toggle!("search_rollout", black_box(KEY_U64)))
+    });
+    g.bench_function("toggle_macro_keyed_rollout_u64_text", |b| {
+        b.iter(|| toggle!("search_rollout", black_box(KEY_U64_TEXT)))
+    });
+    g.bench_function("toggle_macro_keyed_rollout_u64_to_string", |b| {
+        b.iter(|| toggle!("search_rollout", black_box(KEY_U64).to_string()))
+    });
+    g.bench_function("toggle_macro_keyed_release_rollout_u64", |b| {
+        b.iter(|| toggle!("checkout_rollout_member", black_box(KEY_U64)))
+    });
+    g.bench_function("store_keyed_rollout_u64", |b| {
+        b.iter(|| store.is_enabled_for(black_box(ROLLOUT), black_box(KEY_U64)))
+    });
+    g.bench_function("toggle_info_keyed_rollout_u64", |b| {
+        b.iter(|| info.is_enabled_for(black_box(KEY_U64)))
+    });
+    g.bench_function("toggle_info_keyed_rollout_u64_text", |b| {
+        b.iter(|| info.is_enabled_for(black_box(KEY_U64_TEXT)))
     });
     // The same checks in a store read in an environment.
     let production = &world.production;

@@ -80,6 +80,42 @@ pub fn print(started: SystemTime, latencies: &[Latencies]) {
             "`store.is_enabled_for(\"x\", key)`, own rollout",
         ),
         (
+            "toggle_macro_keyed_plain_u64",
+            "`toggle!(\"x\", id)`, a `u64` id, no rollout or allow list",
+        ),
+        (
+            "toggle_macro_keyed_rollout_u64",
+            "`toggle!(\"x\", id)`, a 19-digit `u64`, own rollout",
+        ),
+        (
+            "toggle_macro_keyed_rollout_u64_text",
+            "`toggle!(\"x\", key)`, the same id as a `&str`, own rollout",
+        ),
+        (
+            "toggle_macro_keyed_rollout_u64_to_string",
+            "`toggle!(\"x\", id.to_string())`, own rollout",
+        ),
+        (
+            "toggle_macro_keyed_release_rollout_u64",
+            "`toggle!(\"x\", id)`, a `u64`, release rollout",
+        ),
+        (
+            "store_keyed_rollout_u64",
+            "`store.is_enabled_for(\"x\", id)`, a `u64`, own rollout",
+        ),
+        (
+            "toggle_info_keyed_rollout",
+            "the rule alone (`ToggleInfo::is_enabled_for`), own rollout",
+        ),
+        (
+            "toggle_info_keyed_rollout_u64",
+            "the rule alone, a `u64` id",
+        ),
+        (
+            "toggle_info_keyed_rollout_u64_text",
+            "the rule alone, the same id as a `&str`",
+        ),
+        (
             "store_by_name_in_environment",
             "`store.is_enabled(\"x\")`, a store read in `production`",
         ),

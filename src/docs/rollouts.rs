@@ -28,8 +28,10 @@
 //! ```
 //!
 //! `Toggle::is_enabled_for(key)`, `Store::is_enabled_for(name, key)` and
-//! `Snapshot::is_enabled_for(name, key)` do the same; any `AsRef<str>` key
-//! (`&str`, `&String`) works without allocating. `ToggleInfo::evaluate` says
+//! `Snapshot::is_enabled_for(name, key)` do the same; any [`Key`](crate::Key)
+//! works without allocating: `&str`, `&String`, or an integer (`user.id` as
+//! a `u64`, `&i64`…), which is the same key as its decimal text (`42` is
+//! `"42"`). `ToggleInfo::evaluate` says
 //! why a key gets what it gets (`toggles show NAME --key K` prints it).
 //!
 //! **The rule**, in the table that decides (the toggle's own, else its

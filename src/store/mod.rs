@@ -27,6 +27,7 @@ use crate::definitions::{Definitions, Release};
 use crate::error::Error;
 use crate::format;
 use crate::generation;
+use crate::key::Key;
 use crate::overrides;
 use crate::read;
 use crate::seen::SeenNames;
@@ -609,7 +610,9 @@ impl Store {
     /// that key (see [`ToggleInfo::is_enabled_for`](crate::ToggleInfo::is_enabled_for));
     /// a name the file lacks is off and is queued for appending.
     ///
-    /// No lock and no allocation for a name the file defines.
+    /// The key is any [`Key`](crate::Key): a string or an integer (the
+    /// same key as its decimal text). No lock and no allocation for a name
+    /// the file defines.
     ///
     /// ```
     /// # let dir = tempfile::tempdir().unwrap();
@@ -621,12 +624,12 @@ impl Store {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
-    pub fn is_enabled_for(&self, name: &str, key: impl AsRef<str>) -> bool {
+    pub fn is_enabled_for(&self, name: &str, key: impl Key) -> bool {
         if let Some(value) = overrides::lookup(name) {
             return value;
         }
         match self.inner.shared.current.load().get(name) {
-            Some(toggle) => toggle.is_enabled_for(key.as_ref()),
+            Some(toggle) => toggle.is_enabled_for(key),
             None => {
                 self.inner.shared.note_unknown(name);
                 false

@@ -14,6 +14,15 @@
 //! below and exactly at the rollout (an export off by one basis point fails
 //! on them), the allow-listed keys and near misses, an empty key and no key.
 //!
+//! **Integer keys**: every key that is an integer's decimal text (some
+//! 3 000 of them: the limits of every integer type, powers of ten and their
+//! neighbours, random `u64`s and negative `i64`s, allow-listed integers,
+//! and integer keys at each rollout's edges) is checked by the library a
+//! second time as an integer, of every type that holds it (`u8` to `u128`,
+//! `i8` to `i128`, `usize`, `isize`, by value, by reference and as
+//! `NonZero`), and each answer must equal the evaluator's for the text as
+//! `targetingKey` (flagd's targeting keys are strings).
+//!
 //! The evaluators are installed with plain `npm ci` and `pip install` from
 //! the pinned `tests/flagd/package-lock.json` and `requirements.txt`, into
 //! a cache under the target folder (`target/tmp/flagd-evaluators/`, keyed
@@ -29,6 +38,7 @@
 
 use std::collections::HashSet;
 use std::io::{self, Write};
+use std::num::NonZero;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, OnceLock};
@@ -65,8 +75,25 @@ const SHARES: [(&str, &str); 8] = [
 
 /// Allow lists: ordinary keys, keys that look like JSON or numbers, one
 /// with a quote, and non-ASCII ones (reached only by the v3 run's keys).
-const ALLOW_A: &[&str] = &["vip-1", "vip 2", "0", "null", "quote\"d", "ünï-vip"];
-const ALLOW_B: &[&str] = &["vip-2", "ada@example.com", "🔑", "true"];
+/// Integers' texts too, which integer keys match.
+const ALLOW_A: &[&str] = &[
+    "vip-1",
+    "vip 2",
+    "0",
+    "null",
+    "quote\"d",
+    "ünï-vip",
+    "4711",
+    "-42",
+];
+const ALLOW_B: &[&str] = &[
+    "vip-2",
+    "ada@example.com",
+    "🔑",
+    "true",
+    "18446744073709551615",
+    "-9223372036854775808",
+];
 
 /// Why the cross-check is not part of the default `cargo test`.
 const NEEDS: &str = "needs Node.js, npm, Python 3 with venv and the registries: \
@@ -77,7 +104,9 @@ const NEEDS: &str = "needs Node.js, npm, Python 3 with venv and the registries: 
 fn a_flagd_v2_export_decides_like_the_library_in_npm_flagd_core() {
     let scripts = scripts();
     let npm = npm_install(&scripts);
-    let keys = with_edges_and_no_key(ascii_keys(), &toggles_text("flagd-v2"));
+    let mut keys = ascii_keys();
+    keys.extend(integer_keys());
+    let keys = with_edges_and_no_key(keys, &toggles_text("flagd-v2"));
     assert!(keys.iter().flatten().all(|k| k.is_ascii()));
     cross_check("flagd-v2", &keys, |flags, keys| {
         evaluate_with_node(&scripts, &npm, flags, Some(keys))
@@ -90,6 +119,7 @@ fn a_flagd_v3_export_decides_like_the_library_in_pypi_flagd_core() {
     let scripts = scripts();
     let mut keys = ascii_keys();
     keys.extend(non_ascii_keys());
+    keys.extend(integer_keys());
     let keys = with_edges_and_no_key(keys, &toggles_text("flagd-v3"));
     let npm = npm_install(&scripts);
     let python = pip_install(&scripts);
@@ -164,6 +194,7 @@ fn cross_check(
     assert_eq!(evaluated, names, "{evaluator}: one flag per toggle");
 
     let mut compared = 0usize;
+    let mut as_integers = 0usize;
     let mut wrong = Vec::new();
     let mut one_answer = Vec::new();
     for toggle in snapshot.toggles() {
@@ -187,6 +218,18 @@ fn cross_check(
                     toggle.evaluate(key.as_deref()).reason
                 ));
             }
+            let integers = key
+                .as_deref()
+                .map_or_else(Vec::new, |key| integer_answers(&snapshot, toggle, key));
+            for (as_type, ours) in integers {
+                as_integers += 1;
+                if theirs != ours {
+                    wrong.push(format!(
+                        "  {} key {key:?} as {as_type}: {evaluator} says {theirs}, toggles says {ours}",
+                        toggle.name(),
+                    ));
+                }
+            }
         }
         if toggle
             .rollout()
@@ -198,7 +241,8 @@ fn cross_check(
     }
     assert!(
         wrong.is_empty(),
-        "{bucketing} export: {} of {compared} decisions of {evaluator} differ from the library's:\n{}",
+        "{bucketing} export: {} of {compared} decisions (and {as_integers} checks of keys as \
+         integers) of {evaluator} differ from the library's:\n{}",
         wrong.len(),
         wrong
             .iter()
@@ -211,13 +255,52 @@ fn cross_check(
         one_answer.is_empty(),
         "the keys are too few: each of these rollouts got one answer for all: {one_answer:?}"
     );
+    assert!(
+        as_integers >= 10_000,
+        "too few integer keys: {as_integers} checks as integers"
+    );
     say!(
         "flagd cross-check, {bucketing}: {} flags x {} keys = {compared} decisions of {evaluator} \
-         all equal to the library's ({:.1} s)",
+         all equal to the library's ({:.1} s), and {as_integers} checks of keys as integers too",
         names.len(),
         keys.len(),
         elapsed.as_secs_f64()
     );
+}
+
+/// The library's answers for `key` checked as an integer, if `key` is an
+/// integer's decimal text: for every integer type that holds it, by value,
+/// by reference and as `NonZero` (a `u64` and an `i64` through
+/// `Snapshot::is_enabled_for`, the others through `ToggleInfo`).
+// The references are what is checked: keys behind `&`.
+#[allow(clippy::needless_borrows_for_generic_args)]
+fn integer_answers(
+    snapshot: &Snapshot,
+    toggle: &ToggleInfo,
+    key: &str,
+) -> Vec<(&'static str, bool)> {
+    let mut answers = Vec::new();
+    macro_rules! each {
+        ($($ty:ty),*) => {$(
+            if let Some(n) = key.parse::<$ty>().ok().filter(|n| n.to_string() == key) {
+                answers.push((stringify!($ty), toggle.is_enabled_for(n)));
+                answers.push((concat!("&", stringify!($ty)), toggle.is_enabled_for(&n)));
+                if let Some(n) = NonZero::new(n) {
+                    answers.push((concat!("NonZero<", stringify!($ty), ">"), toggle.is_enabled_for(n)));
+                }
+            }
+        )*};
+    }
+    each!(u8, u16, u32, u128, usize, i8, i16, i32, i128, isize);
+    if let Some(n) = key.parse::<u64>().ok().filter(|n| n.to_string() == key) {
+        answers.push(("u64", snapshot.is_enabled_for(toggle.name(), n)));
+        answers.push(("&u64", snapshot.is_enabled_for(toggle.name(), &n)));
+    }
+    if let Some(n) = key.parse::<i64>().ok().filter(|n| n.to_string() == key) {
+        answers.push(("i64", snapshot.is_enabled_for(toggle.name(), n)));
+        answers.push(("&i64", snapshot.is_enabled_for(toggle.name(), &n)));
+    }
+    answers
 }
 
 // ---------------------------------------------------------------- the file
@@ -414,6 +497,39 @@ fn ascii_keys() -> Vec<String> {
     keys
 }
 
+/// About 2 500 integers' texts: the limits of every integer type, 0 to
+/// 300 and -300 to -1, every power of ten and its neighbours (positive and
+/// negative, up to `u128::MAX`), random `u64`s over their whole range and
+/// random negative `i64`s.
+fn integer_keys() -> Vec<String> {
+    let mut keys: Vec<String> = (-300i32..=300).map(|n| n.to_string()).collect();
+    macro_rules! limits {
+        ($($ty:ty),*) => {$(
+            keys.extend([<$ty>::MIN.to_string(), <$ty>::MAX.to_string()]);
+            keys.extend([(<$ty>::MAX - 1).to_string(), (<$ty>::MIN + 1).to_string()]);
+        )*};
+    }
+    limits!(
+        u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+    );
+    let mut power = 1u128;
+    while let Some(next) = power.checked_mul(10) {
+        for n in [next - 1, next, next + 1] {
+            keys.push(n.to_string());
+            if let Ok(n) = i128::try_from(n) {
+                keys.push((-n).to_string());
+            }
+        }
+        power = next;
+    }
+    let mut random = Random(4711);
+    for _ in 0..1_000 {
+        keys.push(random.next().to_string());
+        keys.push((-((random.next() >> 1) as i64) - 1).to_string());
+    }
+    keys
+}
+
 /// 1 000 non-ASCII keys: two-, three- and four-byte characters, combining
 /// marks, line and paragraph separators, a byte-order mark, the last
 /// characters of the planes, an emoji sequence, and mixes with ASCII.
@@ -472,6 +588,7 @@ fn with_edges_and_no_key(keys: Vec<String>, text: &str) -> Vec<Option<String>> {
             wanted.extend([(toggle, bp - 1), (toggle, bp)]);
         }
     }
+    let wanted_at_first = wanted.clone();
     let mut edges = Vec::new();
     for i in 0u32.. {
         if wanted.is_empty() {
@@ -488,6 +605,26 @@ fn with_edges_and_no_key(keys: Vec<String>, text: &str) -> Vec<Option<String>> {
                 _ => true,
             },
         );
+    }
+    // The same edges for integer keys: checked as `i64`s, spread over the
+    // whole range, both signs.
+    let mut wanted = wanted_at_first;
+    for i in 0u64.. {
+        if wanted.is_empty() {
+            break;
+        }
+        assert!(
+            i < 20_000_000,
+            "no integer found in some bucket: {wanted:?}"
+        );
+        let n = i.wrapping_mul(0x9e37_79b9_7f4a_7c15) as i64;
+        wanted.retain(|&(toggle, target)| match toggle.evaluate(Some(n)).reason {
+            Reason::Bucket { bucket, .. } if bucket == target => {
+                edges.push(n.to_string());
+                false
+            }
+            _ => true,
+        });
     }
     let mut seen = HashSet::new();
     let mut all: Vec<Option<String>> = keys

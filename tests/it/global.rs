@@ -36,6 +36,10 @@ release = \"g_rollout\"
 [toggles.g_rollout_b]
 release = \"g_rollout\"
 
+[toggles.g_int_keys]
+rollout = 30
+allow = [\"42\", \"-7\", \"18446744073709551615\"]
+
 [toggles.g_keyed_flip]
 enabled = false
 ";

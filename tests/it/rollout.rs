@@ -55,6 +55,110 @@ fn every_entry_point_agrees_and_a_release_switches_its_members_together() {
     );
 }
 
+/// An integer key is the key of its decimal text, at every entry point
+/// (`toggle!`, a static `Toggle`, the store, the snapshot, `ToggleInfo`,
+/// `evaluate`), for every integer type that holds it and behind a
+/// reference: the same bucket in an own and a release rollout, under both
+/// schemes, and the same `allow` entries (`allow = ["42"]` lets 42 in).
+#[test]
+// Keys behind `&` are among the cases checked.
+#[allow(clippy::needless_borrows_for_generic_args)]
+fn an_integer_key_is_the_key_of_its_decimal_text_at_every_entry_point() {
+    global_file();
+    static T: Toggle = Toggle::new("g_int_keys");
+    let store = toggles::global();
+    let snapshot = store.snapshot();
+    let own = snapshot.get("g_int_keys").unwrap();
+    let member = snapshot.get("g_rollout_a").unwrap();
+    let v2 = snapshot_of_both_kinds("flagd-v2");
+    let mut values: Vec<i128> = (-1_000..1_000).collect();
+    values.extend([
+        i128::from(i64::MIN),
+        i128::from(i64::MAX),
+        i128::from(u64::MAX),
+        i128::from(u32::MAX) + 1,
+        i128::MIN,
+        i128::MAX,
+    ]);
+    values.extend((0..2_000).map(|i| i * 7_919_000_003 + 1_000_000_007));
+    let mut on = 0;
+    for &n in &values {
+        let text = n.to_string();
+        let expected = snapshot.is_enabled_for("g_int_keys", &text);
+        let in_release = member.is_enabled_for(&text);
+        let by_text = |name: &str| v2.is_enabled_for(name, &text);
+        on += usize::from(expected);
+        assert_eq!(toggle!("g_int_keys", n), expected, "{n}");
+        assert_eq!(own.is_enabled_for(n), expected, "{n}");
+        assert_eq!(own.evaluate(Some(n)), own.evaluate(Some(&text)), "{n}");
+        assert_eq!(member.is_enabled_for(&n), in_release, "{n}");
+        assert_eq!(v2.is_enabled_for("own", n), by_text("own"), "{n}");
+        assert_eq!(v2.is_enabled_for("member", n), by_text("member"), "{n}");
+        if let Ok(v) = u64::try_from(n) {
+            assert_eq!(toggle!("g_int_keys", v), expected, "{n}");
+            assert_eq!(T.is_enabled_for(v), expected, "{n}");
+            assert_eq!(store.is_enabled_for("g_int_keys", &v), expected, "{n}");
+            assert_eq!(snapshot.is_enabled_for("g_rollout_b", v), in_release);
+            assert_eq!(v2.is_enabled_for("member", v), by_text("member"), "{n}");
+        }
+        if let Ok(v) = i64::try_from(n) {
+            assert_eq!(toggle!("g_int_keys", v), expected, "{n}");
+            assert_eq!(T.is_enabled_for(&v), expected, "{n}");
+            assert_eq!(store.is_enabled_for("g_int_keys", v), expected, "{n}");
+            assert_eq!(
+                snapshot.evaluate("g_int_keys", Some(v)).unwrap().enabled,
+                expected
+            );
+            assert_eq!(v2.is_enabled_for("own", v), by_text("own"), "{n}");
+        }
+        if let Ok(v) = u32::try_from(n) {
+            assert_eq!(toggle!("g_int_keys", &v), expected, "{n}");
+            assert_eq!(toggle!("g_rollout_a", &&v), in_release, "{n}");
+        }
+        if let Ok(v) = i16::try_from(n) {
+            assert_eq!(T.is_enabled_for(v), expected, "{n}");
+        }
+        if let Ok(v) = usize::try_from(n) {
+            assert_eq!(T.is_enabled_for(v), expected, "{n}");
+        }
+        if let Some(v) = u128::try_from(n).ok().and_then(std::num::NonZero::new) {
+            assert_eq!(T.is_enabled_for(v), expected, "{n}");
+        }
+    }
+    // About 30 %: the integers really are bucketed.
+    let share = on * 100 / values.len();
+    assert!(
+        (25..=35).contains(&share),
+        "{on} of {} on at 30 %",
+        values.len()
+    );
+    for (allowed, text) in [(42, "42"), (-7, "-7")] {
+        assert!(toggle!("g_int_keys", allowed), "{text}");
+        assert_eq!(own.evaluate(Some(allowed)).reason, Reason::Allowed);
+    }
+    assert!(
+        toggle!("g_int_keys", u64::MAX),
+        "allowed as 18446744073709551615"
+    );
+    assert!(T.is_enabled_for(42u8) && T.is_enabled_for(-7i8));
+    let near = [43u64, 420, 4, 18_446_744_073_709_551_614];
+    for key in near {
+        assert!(
+            matches!(own.evaluate(Some(key)).reason, Reason::Bucket { .. }),
+            "{key} is not in `allow`"
+        );
+    }
+}
+
+/// A `flagd-v2` file with an own rollout `own` and a release rollout's
+/// member `member`, both 40 %.
+fn snapshot_of_both_kinds(bucketing: &str) -> Snapshot {
+    snapshot(&format!(
+        "bucketing = \"{bucketing}\"\n[releases.r]\nrollout = 40\n\
+         [toggles.own]\nrollout = 40\n[toggles.member]\nrelease = \"r\"\n"
+    ))
+}
+
 /// A keyed call site caches nothing a key can change: when a reload turns
 /// a plain toggle into a rollout with an allow list, the next keyed check
 /// follows it (a cache that ignored keys would keep answering `false`).
