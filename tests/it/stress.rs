@@ -254,10 +254,16 @@ fn a_writer_killed_mid_append(max_rounds: usize, enough: Option<(usize, Duration
             std::hint::spin_loop();
         }
         if let Some(status) = finished {
-            assert!(status.success(), "round {round}: the child failed: {status}");
+            assert!(
+                status.success(),
+                "round {round}: the child failed: {status}"
+            );
             let asked: usize = (0..100).map(|b| batch_len(b, batch)).sum();
             assert_eq!(file_names(&fixture.path, round, batch).len(), asked);
-            assert!(!record.exists(), "round {round}: no record after a whole run");
+            assert!(
+                !record.exists(),
+                "round {round}: no record after a whole run"
+            );
             unkilled += 1;
             continue;
         }
