@@ -9,6 +9,9 @@
 //! task would: the measured cost is the SDK's and the provider's, not the
 //! runtime's start-up.
 
+#[path = "../tests/common/clean_env.rs"]
+mod clean_env;
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -15,6 +15,7 @@ impl Date {
     /// A date from its parts, or `None` if it is not a real date.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// use toggles::Date;
     /// assert_eq!(Date::new(2026, 11, 24).unwrap().to_string(), "2026-11-24");
     /// assert!(Date::new(2026, 2, 29).is_none());
@@ -50,6 +51,7 @@ impl Date {
     /// Days from `self` to `later` (negative if `later` is earlier).
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// use toggles::Date;
     /// let a = Date::new(2026, 2, 27).unwrap();
     /// let b = Date::new(2026, 3, 2).unwrap();

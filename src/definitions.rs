@@ -235,6 +235,7 @@ impl ToggleInfo {
     /// the same key as its decimal text (`42` and `"42"` get one answer).
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// let text = "[toggles.beta]\nrollout = 0\nallow = [\"ada\"]\n";
     /// let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes())?;
     /// let beta = snapshot.get("beta").unwrap();
@@ -278,6 +279,7 @@ impl ToggleInfo {
     /// type named (`evaluate(None::<&str>)`).
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// use toggles::{Reason, Source};
     /// let text = "[releases.r]\nrollout = 100\n\n[toggles.a]\nrelease = \"r\"\n";
     /// let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes())?;

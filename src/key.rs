@@ -37,6 +37,7 @@ use std::sync::Arc;
 /// integer is never empty.
 ///
 /// ```
+/// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 /// let text = "[toggles.beta]\nrollout = 10\nallow = [\"42\"]\n";
 /// let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes())?;
 /// let user_id: u64 = 42;

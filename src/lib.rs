@@ -21,6 +21,7 @@
 //! Code checks a toggle with [`toggle!`]:
 //!
 //! ```
+//! # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 //! use toggles::toggle;
 //! # toggles::init("toggles.toml").unwrap();
 //!
@@ -62,6 +63,7 @@
 //!
 //! ```
 //! fn main() -> Result<(), toggles::Error> {
+//! # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 //!     // First a logger, e.g.
 //!     // env_logger::init_from_env(env_logger::Env::default().default_filter_or("info"));
 //!
@@ -100,6 +102,7 @@
 //! [testing](docs::testing).
 //!
 //! ```
+//! # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 //! # toggles::init("toggles.toml").unwrap();
 //! let _on = toggles::toggle_as("new_cart", true);
 //! assert!(toggles::toggle!("new_cart"));
@@ -129,6 +132,7 @@
 //! file explicitly, for libraries, several files, or options:
 //!
 //! ```
+//! # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 //! # let dir = tempfile::tempdir().unwrap();
 //! # let path = dir.path().join("toggles.toml");
 //! # std::fs::write(&path, "[toggles.dark_mode]\nenabled = true\n").unwrap();
@@ -240,6 +244,7 @@ pub use toggle::Toggle;
 /// few relaxed atomic loads once the site has run; see [`Toggle`].
 ///
 /// ```
+/// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 /// # toggles::init("toggles.toml").unwrap();
 /// if toggles::toggle!("dark_mode") {
 ///     // …
@@ -252,6 +257,7 @@ pub use toggle::Toggle;
 /// see [`Toggle::is_enabled_for`]:
 ///
 /// ```
+/// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 /// # toggles::init("toggles.toml").unwrap();
 /// let user_id = String::from("user-42");
 /// if toggles::toggle!("new_search", &user_id) {
@@ -266,6 +272,7 @@ pub use toggle::Toggle;
 /// or an `allow` list:
 ///
 /// ```
+/// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 /// # toggles::init("toggles.toml").unwrap();
 /// struct User { id: u64 }
 /// let user = User { id: 4711 };

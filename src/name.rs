@@ -14,6 +14,7 @@ pub const MAX_NAME_LEN: usize = 255;
 /// literal at compile time.
 ///
 /// ```
+/// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 /// assert!(toggles::is_valid_name("new_checkout"));
 /// assert!(toggles::is_valid_name("checkout-v2"));
 /// assert!(!toggles::is_valid_name("new checkout"));

@@ -5,6 +5,7 @@
 //! `toggles` by registering a [`TogglesProvider`]; nothing else changes.
 //!
 //! ```
+//! # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 //! use open_feature::OpenFeature;
 //! use toggles::openfeature::TogglesProvider;
 //!
@@ -109,6 +110,7 @@ pub const METADATA_DESCRIPTION: &str = "description";
 /// variants, metadata and errors it returns.
 ///
 /// ```
+/// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 /// use toggles::openfeature::TogglesProvider;
 ///
 /// // Over the global store behind `toggle!`:

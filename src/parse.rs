@@ -19,6 +19,7 @@ impl Snapshot {
     /// [`generation`](Self::generation) is 0, as no store loaded it.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// use toggles::Snapshot;
     /// let text = "[releases.r]\nenabled = true\n\n[toggles.a]\nrelease = \"r\"\n";
     /// let snapshot = Snapshot::parse("toggles.toml", text.as_bytes())?;
@@ -38,6 +39,7 @@ impl Snapshot {
     /// `environments` is an error, as for a store.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// use toggles::Snapshot;
     /// let text = "environments = [\"staging\", \"production\"]\n\n\
     ///             [toggles.a]\nenabled = false\nenv.staging.enabled = true\n";

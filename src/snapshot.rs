@@ -122,6 +122,7 @@ impl Snapshot {
     /// allocation.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// let text = "[toggles.new_search]\nrollout = 50\nallow = [\"staff-1\"]\n";
     /// let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes())?;
     /// assert!(snapshot.is_enabled_for("new_search", "staff-1"));

@@ -48,6 +48,7 @@ fn check_name(name: &str) {
 /// # Example
 ///
 /// ```
+/// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 /// use toggles::{toggle, toggle_as};
 /// # toggles::init("toggles.toml").unwrap();
 ///
@@ -76,6 +77,7 @@ pub fn toggle_as(name: &str, value: bool) -> Override {
 /// The overrides end when `f` returns or panics. See [`toggle_as`].
 ///
 /// ```
+/// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 /// # toggles::init("toggles.toml").unwrap();
 /// let seen = toggles::with_toggles(&[("new_cart", true), ("dark_mode", false)], || {
 ///     (toggles::toggle!("new_cart"), toggles::toggle!("dark_mode"))
@@ -131,6 +133,7 @@ impl Drop for Override {
 /// # Example
 ///
 /// ```
+/// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 /// # toggles::init("toggles.toml").unwrap();
 /// let _on = toggles::toggle_as_global("new_cart", true);
 /// std::thread::scope(|s| {

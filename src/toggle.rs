@@ -23,6 +23,7 @@ const SHIFT: u32 = 2;
 /// to name a toggle once and check it in many places:
 ///
 /// ```
+/// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 /// use toggles::Toggle;
 /// # toggles::init("toggles.toml").unwrap();
 ///
@@ -98,6 +99,7 @@ impl Toggle {
     /// rollout or an `allow` list.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// use toggles::Toggle;
     /// # toggles::init("toggles.toml").unwrap();
     /// static NEW_SEARCH: Toggle = Toggle::new("new_search");

@@ -13,6 +13,9 @@ use std::thread;
 
 use toggles::{Store, Toggle, toggle, toggle_as};
 
+#[path = "common/clean_env.rs"]
+mod clean_env;
+
 #[path = "../benches/toggles/fixture.rs"]
 #[allow(dead_code)]
 mod fixture;

@@ -16,6 +16,8 @@ use arc_swap::ArcSwap;
 use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
 use toggles::{Store, Toggle, toggle, toggle_as};
 
+#[path = "../../tests/common/clean_env.rs"]
+mod clean_env;
 mod fixture;
 mod latency;
 mod summary;

@@ -107,6 +107,7 @@
 //! `[dependencies]`, or print instead.)
 //!
 //! ```rust
+//! # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 //! # toggles::init("toggles.toml").unwrap();
 //! let store = toggles::global();
 //! let _subscription = store.subscribe(|changes| {

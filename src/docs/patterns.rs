@@ -20,6 +20,7 @@
 //! place cannot create a second toggle:
 //!
 //! ```
+//! # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 //! # toggles::init("toggles.toml").unwrap();
 //! pub static NEW_CART: toggles::Toggle = toggles::Toggle::new("new_cart");
 //!
@@ -35,6 +36,7 @@
 //! one release, say — read them from one [`Snapshot`](crate::Snapshot):
 //!
 //! ```
+//! # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 //! # toggles::init("toggles.toml").unwrap();
 //! let snapshot = toggles::global().snapshot();
 //! let (cart, pay) = (snapshot.is_enabled("new_cart"), snapshot.is_enabled("one_click_pay"));

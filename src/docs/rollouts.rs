@@ -19,6 +19,7 @@
 //! Check it with a **key** — a user id, an account, a tenant:
 //!
 //! ```rust
+//! # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 //! # toggles::init("toggles.toml").unwrap();
 //! # struct User { id: String }
 //! # let user = User { id: String::from("user-42") };

@@ -61,6 +61,7 @@ pub const ENVIRONMENT_ENV: &str = "TOGGLES_ENV";
 /// worker after it has written any queued appends.
 ///
 /// ```
+/// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let path = dir.path().join("toggles.toml");
 /// std::fs::write(&path, "[toggles.dark_mode]\nenabled = true\n").unwrap();
@@ -159,6 +160,7 @@ impl Builder {
     /// [`open`](Self::open) fails like it does on a broken file.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("toggles.toml");
     /// std::fs::write(&path, "environments = [\"staging\", \"production\"]\n\n\
@@ -180,6 +182,7 @@ impl Builder {
     /// this and [`environment`](Self::environment) wins.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("toggles.toml");
     /// std::fs::write(&path, "environments = [\"staging\"]\n\n\
@@ -218,6 +221,7 @@ impl Builder {
     /// Opt in where starting without a file is meant, such as a first run.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// # let dir = tempfile::tempdir().unwrap();
     /// let path = dir.path().join("toggles.toml");
     /// assert!(matches!(
@@ -556,6 +560,7 @@ impl Store {
     /// Options for opening the file at `path`.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("toggles.toml");
     /// # std::fs::write(&path, "[toggles.dark_mode]\nenabled = true\n").unwrap();
@@ -615,6 +620,7 @@ impl Store {
     /// the file defines.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("toggles.toml");
     /// std::fs::write(&path, "[toggles.new_search]\nrollout = 0\nallow = [\"ada\"]\n")?;
@@ -653,6 +659,7 @@ impl Store {
     /// how many are on.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("toggles.toml");
     /// std::fs::write(&path, r#"
@@ -713,6 +720,7 @@ impl Store {
     /// name); it stays subscribed and reloads go on.
     ///
     /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
     /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("toggles.toml");
     /// # std::fs::write(&path, "[toggles.dark_mode]\nenabled = true\n").unwrap();

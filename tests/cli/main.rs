@@ -2,6 +2,8 @@
 //!
 //! One module per command family; `common` runs the binary.
 
+#[path = "../common/clean_env.rs"]
+mod clean_env;
 mod check;
 mod common;
 mod diff;

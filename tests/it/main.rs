@@ -1,5 +1,7 @@
 //! Integration tests, in one binary (one link step): a module per feature.
 
+#[path = "../common/clean_env.rs"]
+mod clean_env;
 mod append;
 mod environments;
 pub mod global;

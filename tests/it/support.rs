@@ -107,6 +107,11 @@ pub fn child(test: &str) -> Command {
     let mut command = Command::new(std::env::current_exe().expect("the test binary"));
     command.args(["--ignored", "--exact", test, "--test-threads=1"]);
     command.env(CHILD_ENV, "1");
+    // What the test gives it, on a clean environment (see
+    // `common/clean_env.rs`, which leaves children's variables alone).
+    for variable in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] {
+        command.env_remove(variable);
+    }
     command
 }
 
