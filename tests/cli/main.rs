@@ -2,9 +2,9 @@
 //!
 //! One module per command family; `common` runs the binary.
 
+mod check;
 #[path = "../common/clean_env.rs"]
 mod clean_env;
-mod check;
 mod common;
 mod diff;
 mod edit;

@@ -1,8 +1,8 @@
 //! Integration tests, in one binary (one link step): a module per feature.
 
+mod append;
 #[path = "../common/clean_env.rs"]
 mod clean_env;
-mod append;
 mod environments;
 pub mod global;
 mod hostile;
