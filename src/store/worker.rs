@@ -381,7 +381,7 @@ impl Shared {
                             None
                         }
                         AppendOutcome::Later if !last_try => {
-                            work.names.extend(names.drain(..));
+                            work.names.append(&mut names);
                             work.append_backoff.failed(now);
                             None
                         }
@@ -396,7 +396,7 @@ impl Shared {
                             // what it is first (as if an event had said it
                             // changed), then try again, not before the
                             // backoff says (the reload may not publish).
-                            work.names.extend(names.drain(..));
+                            work.names.append(&mut names);
                             work.append_backoff.failed(now);
                             work.events
                                 .get_or_insert_with(Pending::new)
@@ -404,7 +404,7 @@ impl Shared {
                             None
                         }
                         AppendOutcome::AfterGoodVersion => {
-                            work.waiting.extend(names.drain(..));
+                            work.waiting.append(&mut names);
                             // A version found good again does not make the
                             // file appendable: wait before the next try.
                             work.append_backoff.failed(now);
