@@ -349,14 +349,16 @@ impl Shared {
                             let waiting = std::mem::take(&mut work.waiting);
                             work.names.extend(waiting);
                         }
-                        Err(_) => {
-                            // The file cannot be published as it is (not in
-                            // this store's environment, say): an append
-                            // would only ask for this reload again. The
-                            // names wait for the next good version.
+                        // A final no: the file cannot be published as it
+                        // is (not in this store's environment, say), and
+                        // an append would only ask for this reload again.
+                        // The names wait for the next good version. (After
+                        // a first look, the second one decides.)
+                        Err(_) if reloaded.retry_at.is_none() => {
                             let names = std::mem::take(&mut work.names);
                             work.waiting.extend(names);
                         }
+                        Err(_) => {}
                     }
                 }
                 None => {

@@ -392,11 +392,15 @@ fn child_whose_logger_panics_on_the_worker() {
         "flush returned at once, not after its timeout: {:?}",
         started.elapsed()
     );
+    // The error is set first, then logged (outside any lock).
+    let stopped_lines = || -> Vec<String> {
+        let lines = logger.0.lock().unwrap();
+        let stopped = lines.iter().filter(|l| l.contains("worker stopped"));
+        stopped.cloned().collect()
+    };
+    wait_for("the stop is logged", || !stopped_lines().is_empty());
     let lines: Vec<String> = logger.0.lock().unwrap().clone();
-    let stopped: Vec<&String> = lines
-        .iter()
-        .filter(|l| l.contains("worker stopped"))
-        .collect();
+    let stopped = stopped_lines();
     assert_eq!(stopped.len(), 1, "logged once: {lines:?}");
     assert!(stopped[0].starts_with("ERROR"), "{stopped:?}");
     assert!(store.reload().is_ok(), "a reload by hand still reads");
@@ -436,9 +440,11 @@ fn flush_in_a_subscriber_returns_at_once_and_stalls_no_reload() {
     }
     drop(subscription);
     assert!(store.flush_timeout(Duration::from_secs(10)));
+    let text = fixture.read();
     assert_eq!(
-        count(&fixture.read(), "[toggles.checked_in_a_subscriber]"),
-        1
+        count(&text, "[toggles.checked_in_a_subscriber]"),
+        1,
+        "{text}"
     );
     let flushes = flushes.lock().unwrap();
     assert!(flushes.len() >= 2, "{flushes:?}");
