@@ -438,6 +438,10 @@ fn flush_in_a_subscriber_returns_at_once_and_stalls_no_reload() {
         rename_save(&fixture.path, &version(on));
         wait_for("the save is reloaded", || store.is_enabled("a") == on);
     }
+    // A version is in use (swapped in) before its subscribers hear of it.
+    wait_for("the subscriber heard the second save", || {
+        flushes.lock().unwrap().len() >= 2
+    });
     drop(subscription);
     assert!(store.flush_timeout(Duration::from_secs(10)));
     let text = fixture.read();
