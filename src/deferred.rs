@@ -55,11 +55,6 @@ impl DeferredLog {
         }
     }
 
-    /// Whether no line is waiting.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.lines.is_empty()
-    }
-
     /// Logs the lines now, in order: the caller has released its locks.
     pub(crate) fn emit(mut self) {
         self.flush();

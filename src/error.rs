@@ -115,6 +115,21 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+
+    /// The store's background thread stopped: it panicked (a logger or
+    /// other code of the application that it ran, or a bug of the
+    /// library). Checks go on with the version in use, but the file is no
+    /// longer reloaded when it changes and new names are no longer
+    /// appended; [`Store::reload`](crate::Store::reload) still reads it.
+    #[error(
+        "{}: the toggles worker stopped (it panicked: {message}); the file is no longer reloaded when it changes, and new names are not appended\nhelp: open the store again (or restart the program); if the panic is not your logger's, please report it", path.display()
+    )]
+    WorkerStopped {
+        /// The file.
+        path: PathBuf,
+        /// The panic's message.
+        message: String,
+    },
 }
 
 impl std::fmt::Debug for Error {
@@ -178,6 +193,11 @@ impl std::fmt::Debug for Error {
                 .field("limit", limit)
                 .finish(),
             Error::Emptied { path } => f.debug_struct("Emptied").field("path", path).finish(),
+            Error::WorkerStopped { path, message } => f
+                .debug_struct("WorkerStopped")
+                .field("path", path)
+                .field("message", message)
+                .finish(),
         }
     }
 }
@@ -200,7 +220,8 @@ impl Error {
             | Error::NotFound { path, .. }
             | Error::NotAFile { path, .. }
             | Error::TooLarge { path, .. }
-            | Error::Emptied { path } => Some(path),
+            | Error::Emptied { path }
+            | Error::WorkerStopped { path, .. } => Some(path),
         }
     }
 

@@ -103,6 +103,8 @@ struct Shared {
     wake: std::sync::Condvar,
     idle: std::sync::Condvar,
     worker: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Why the worker stopped, if it died (it is not restarted).
+    worker_stopped: OnceLock<Arc<Error>>,
     /// How often to re-read the file when nothing said it changed: a safety
     /// net with a working watcher, the only means without one; unset when
     /// not watching. Set when the watch starts (the worker is woken then).
@@ -240,14 +242,16 @@ impl Builder {
     }
 
     /// How often to re-read the file when file events cannot be watched
-    /// (inotify limits, a file system without events). Default: 1 s.
+    /// (inotify limits, a file system without events). Default: 1 s;
+    /// `Duration::MAX` never polls (then only [`Store::reload`] reads it).
     pub fn poll_interval(mut self, interval: Duration) -> Builder {
         self.poll_interval = interval.max(Duration::from_millis(10));
         self
     }
 
     /// How often to re-read the file even though the watcher works, to catch
-    /// anything its events missed. Default: 15 s.
+    /// anything its events missed. Default: 15 s; `Duration::MAX` never
+    /// polls.
     pub fn safety_poll_interval(mut self, interval: Duration) -> Builder {
         self.safety_poll = interval.max(Duration::from_millis(10));
         self
@@ -377,6 +381,7 @@ impl Builder {
             wake: std::sync::Condvar::new(),
             idle: std::sync::Condvar::new(),
             worker: Mutex::new(None),
+            worker_stopped: OnceLock::new(),
             poll: OnceLock::new(),
             watcher: Mutex::new(None),
             append: self.append && append_allowed_by_env(),
@@ -686,13 +691,20 @@ impl Store {
     /// editor to finish a save, and `flush` never waits forever for those.
     /// See [`flush_timeout`](Self::flush_timeout) to choose the bound and
     /// learn whether everything was written.
+    ///
+    /// Called from a [`subscribe`](Self::subscribe) callback, which runs on
+    /// the store's background thread, it does not wait for that thread: it
+    /// returns at once, and names queued are appended after the callback
+    /// returns. Nor does it wait if that thread has stopped (see
+    /// [`Error::WorkerStopped`]).
     pub fn flush(&self) {
         self.inner.shared.flush(worker::FLUSH_TIMEOUT);
     }
 
-    /// Like [`flush`](Self::flush), waiting at most `timeout`: `true` if
-    /// everything queued was handled, `false` if something still waits (the
-    /// file's lock is held by another process, say).
+    /// Like [`flush`](Self::flush), waiting at most `timeout`
+    /// (`Duration::MAX`: as long as it takes): `true` if everything queued
+    /// was handled, `false` if something still waits (the file's lock is
+    /// held by another process, say; or, in a subscriber, names it queued).
     pub fn flush_timeout(&self, timeout: Duration) -> bool {
         self.inner.shared.flush(timeout)
     }
@@ -708,9 +720,15 @@ impl Store {
 
     /// Why the file on disk is not the version in use, if it is not: the
     /// last save did not validate, or the file is gone. `None` once a good
-    /// version is loaded.
+    /// version is loaded. If the store's background thread stopped
+    /// ([`Error::WorkerStopped`]), that, from then on: the file is no
+    /// longer reloaded by itself.
     pub fn last_error(&self) -> Option<Arc<Error>> {
-        self.inner.shared.last_error.load_full()
+        let shared = &self.inner.shared;
+        match shared.worker_stopped.get() {
+            Some(stopped) => Some(Arc::clone(stopped)),
+            None => shared.last_error.load_full(),
+        }
     }
 
     /// Calls `callback` after each reload that changed something, on the

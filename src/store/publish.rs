@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use super::Shared;
 use super::reload::{Decision, Trigger};
+use super::worker::panic_message;
 use crate::changes::Changes;
 use crate::deferred::{DeferredLog, defer_log};
 use crate::error::Error;
@@ -37,11 +38,7 @@ impl Subscriber {
         };
         // Relaxed: a flag that only limits logging to once.
         if !self.panicked.swap(true, Ordering::Relaxed) {
-            let message = panic
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-                .unwrap_or("(no message)");
+            let message = panic_message(&*panic);
             log::error!(
                 "{}: subscriber #{} ({}) panicked: {message}; it stays subscribed, and \
                  reloads go on (further panics of it are not logged)",

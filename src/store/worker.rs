@@ -5,15 +5,26 @@
 //! cross-process lock without blocking (another writer holding it only
 //! delays the append, never a reload), and a subscriber that panics is
 //! caught (see `publish.rs`).
+//!
+//! It never spins either: whatever it tries again (an append held back by
+//! the lock or an editor, an append that must wait for a reload, an append
+//! to a file it cannot append to) waits for its [`Backoff`]. Every deadline
+//! goes through [`deadline`], so no duration overflows: `Duration::MAX`
+//! means "never". If it dies all the same (a panic in the application's
+//! logger, which it runs), the store says so in `last_error` and a log
+//! line, and `flush` no longer waits for it.
 
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use super::Shared;
-use super::reload::{Pending, SETTLE, Trigger};
+use super::reload::{Pending, Trigger};
 use super::unknown::AppendOutcome;
 use crate::deferred::{DeferredLog, defer_log};
+use crate::error::Error;
 use crate::read;
 use crate::sync::lock;
 use crate::watch::{self, Change};
@@ -28,6 +39,68 @@ const STOP_APPEND_WAIT: Duration = Duration::from_secs(1);
 /// How long a read waits at most for the watch to pass on the events that
 /// came before its end (see [`Shared::events_during_read`]).
 const MARKER_WAIT: Duration = Duration::from_millis(20);
+
+/// `from + after`, or `None` — never — if no `Instant` is that far: every
+/// deadline the worker and `flush` compute goes through here, so that a
+/// duration given by the caller (`Duration::MAX` for "never poll", "wait as
+/// long as it takes") cannot overflow.
+pub(super) fn deadline(from: Instant, after: Duration) -> Option<Instant> {
+    from.checked_add(after)
+}
+
+/// When to try again something that did not go through: [`Backoff::FIRST`]
+/// after the first failure in a row, twice as long after each next one, at
+/// most [`Backoff::MAX`] apart; progress (an append done, a new version
+/// published) resets it. A pure value: the time comes in as an argument.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Backoff {
+    /// Failures in a row.
+    failures: u32,
+    /// When the last of them happened.
+    last: Option<Instant>,
+}
+
+impl Backoff {
+    /// The wait after a first failure.
+    pub(super) const FIRST: Duration = Duration::from_millis(20);
+    /// The longest wait.
+    pub(super) const MAX: Duration = Duration::from_secs(1);
+
+    /// A try failed at `now`: the next one waits longer.
+    pub(super) fn failed(&mut self, now: Instant) {
+        self.failures = self.failures.saturating_add(1);
+        self.last = Some(now);
+    }
+
+    /// Progress: the next try may come at once.
+    pub(super) fn reset(&mut self) {
+        *self = Backoff::default();
+    }
+
+    /// Failures in a row so far.
+    pub(super) fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// When the next try is due (`now` if nothing failed; `None`: never).
+    pub(super) fn due(&self, now: Instant) -> Option<Instant> {
+        let Some(last) = self.last else {
+            return Some(now);
+        };
+        let doublings = self.failures.saturating_sub(1).min(16);
+        let wait = Self::FIRST.saturating_mul(1 << doublings).min(Self::MAX);
+        deadline(last, wait)
+    }
+}
+
+/// The text of a panic's payload.
+pub(super) fn panic_message(panic: &(dyn Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
 
 /// What the worker has to do; under `Shared::work`, with `wake` and `idle`.
 #[derive(Default)]
@@ -49,14 +122,17 @@ pub(super) struct Work {
     /// Names that could not be appended because the file did not parse; they
     /// are tried again after the next good version.
     pub(super) waiting: Vec<Box<str>>,
-    /// An append held back (the lock is taken, the file may be mid-save):
-    /// when to try again, and how many tries so far.
-    pub(super) append_retry: Option<(Instant, u32)>,
+    /// When to try an append again after it did not go through (the lock
+    /// is taken, the file may be mid-save, it is not the version in use, it
+    /// cannot be appended to); its failures count the tries held back.
+    pub(super) append_backoff: Backoff,
     /// The watch was lost (its folder was deleted): poll and re-watch.
     pub(super) watch_lost: bool,
     /// The worker is handling something taken from this struct.
     pub(super) busy: bool,
     pub(super) stop: bool,
+    /// The worker died (it panicked): nobody will handle anything here.
+    pub(super) dead: bool,
 }
 
 /// What the worker does next.
@@ -71,15 +147,14 @@ enum Next {
 impl Work {
     /// What is due at `now`, given when the next poll is due.
     fn next(&self, now: Instant, poll_at: Option<Instant>) -> Next {
-        let append_at = self.append_retry.map_or(now, |(at, _)| at);
         let can_append = !self.names.is_empty() && !self.events.is_some_and(|e| e.is_writing());
+        let append_at = self.append_backoff.due(now).filter(|_| can_append);
         if self.stop {
-            return if can_append && append_at <= now {
-                Next::Append
-            } else if can_append && self.append_retry.is_some() {
-                Next::Sleep(Some(append_at))
-            } else {
-                Next::Exit
+            return match append_at {
+                Some(at) if at <= now => Next::Append,
+                // Held back: its time comes before the worker may leave.
+                Some(at) => Next::Sleep(Some(at)),
+                None => Next::Exit,
             };
         }
         let events_at = self.events.map(|e| e.due(now));
@@ -98,10 +173,9 @@ impl Work {
         if poll_at.is_some_and(|at| at <= now) {
             return Next::Read(Trigger::Poll);
         }
-        if can_append && append_at <= now {
+        if append_at.is_some_and(|at| at <= now) {
             return Next::Append;
         }
-        let append_at = can_append.then_some(append_at);
         let wake = [events_at, recheck_at, poll_at, append_at]
             .into_iter()
             .flatten()
@@ -231,19 +305,34 @@ impl Shared {
     /// Waits until the queued names are written (or have failed and been
     /// logged) and the store has reloaded after them, or `timeout` passed.
     /// Whether everything was done.
+    ///
+    /// Never waits on the worker from the worker (a subscriber that
+    /// flushes: the worker is busy calling it), nor on a worker that died:
+    /// then it returns at once, `true` if nothing is queued. Names queued by
+    /// a subscriber are appended once it returns.
     pub(super) fn flush(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
+        let on_worker = lock(&self.worker)
+            .as_ref()
+            .is_some_and(|worker| worker.thread().id() == thread::current().id());
+        let until = deadline(Instant::now(), timeout);
         let mut work = lock(&self.work);
         while (work.busy || !work.names.is_empty()) && !work.stop {
-            let now = Instant::now();
-            if now >= deadline {
-                return false;
+            if on_worker || work.dead {
+                return work.names.is_empty();
             }
-            work = self
-                .idle
-                .wait_timeout(work, deadline - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+            work = match until {
+                Some(until) => {
+                    let now = Instant::now();
+                    if now >= until {
+                        return false;
+                    }
+                    self.idle
+                        .wait_timeout(work, until - now)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+                None => self.idle.wait(work).unwrap_or_else(|e| e.into_inner()),
+            };
         }
         true
     }
@@ -256,13 +345,37 @@ impl Shared {
         poll
     }
 
+    /// The worker thread: the loop, and what happens if it dies.
     fn run_worker(self: Arc<Self>) {
+        // Nothing in the loop is meant to panic, but it runs the
+        // application's logger. Unwind safety: checks only read whole
+        // snapshots (`ArcSwap`), every mutex is taken whatever its last
+        // holder did (`sync::lock`), and `Work` is marked dead below.
+        let Err(panic) = catch_unwind(AssertUnwindSafe(|| self.work_loop())) else {
+            return;
+        };
+        let error = Arc::new(Error::WorkerStopped {
+            path: self.path.clone(),
+            message: panic_message(&*panic).to_owned(),
+        });
+        let _ = self.worker_stopped.set(Arc::clone(&error));
+        let mut work = lock(&self.work);
+        work.dead = true;
+        work.busy = false;
+        drop(work);
+        self.idle.notify_all();
+        log::error!("{error}");
+    }
+
+    fn work_loop(self: &Arc<Self>) {
         let mut work = lock(&self.work);
         let mut last_poll = Instant::now();
         let mut stopping_since = None;
         loop {
             let now = Instant::now();
-            let poll_at = self.poll_interval(&work).map(|p| last_poll + p);
+            let poll_at = self
+                .poll_interval(&work)
+                .and_then(|p| deadline(last_poll, p));
             let next = work.next(now, poll_at);
             let trigger = match next {
                 Next::Exit => break,
@@ -292,8 +405,6 @@ impl Shared {
             work.busy = true;
             let watch_lost = work.watch_lost;
             drop(work);
-            // What is logged under `work` waits for the end of the round.
-            let mut lines = DeferredLog::new();
 
             match trigger {
                 Some((trigger, signal)) => {
@@ -303,9 +414,25 @@ impl Shared {
                     let reloaded = self.reload_since(trigger, signal);
                     work = lock(&self.work);
                     work.recheck = reloaded.retry_at;
-                    if reloaded.result.is_ok() {
-                        let waiting = std::mem::take(&mut work.waiting);
-                        work.names.extend(waiting);
+                    match reloaded.result {
+                        Ok(published) => {
+                            if published {
+                                // A new version: whatever waited may go through now.
+                                work.append_backoff.reset();
+                            }
+                            let waiting = std::mem::take(&mut work.waiting);
+                            work.names.extend(waiting);
+                        }
+                        // A final no: the file cannot be published as it
+                        // is (not in this store's environment, say), and
+                        // an append would only ask for this reload again.
+                        // The names wait for the next good version. (After
+                        // a first look, the second one decides.)
+                        Err(_) if reloaded.retry_at.is_none() => {
+                            let names = std::mem::take(&mut work.names);
+                            work.waiting.extend(names);
+                        }
+                        Err(_) => {}
                     }
                 }
                 None => {
@@ -315,60 +442,78 @@ impl Shared {
                         // A good version may have come through `Store::reload`.
                         names.append(&mut work_now.waiting);
                     }
-                    let attempt = work_now.append_retry.map_or(0, |(_, n)| n);
+                    let attempt = work_now.append_backoff.failures();
                     let stopping = work_now.stop;
                     drop(work_now);
                     let last_try = stopping
                         && stopping_since.get_or_insert_with(Instant::now).elapsed()
                             >= STOP_APPEND_WAIT;
                     let outcome = self.append(&names, attempt, stopping);
+                    let now = Instant::now();
                     work = lock(&self.work);
-                    work.append_retry = None;
-                    let mut give_up = |why: &str| {
-                        defer_log!(
-                            lines,
-                            log::Level::Warn,
-                            "{}: stopping before {} new toggle(s) could be appended ({why}): {}",
-                            self.path.display(),
-                            names.len(),
-                            names.join(", ")
-                        )
-                    };
-                    match outcome {
-                        AppendOutcome::Done => {}
-                        AppendOutcome::Later if !last_try => {
-                            work.names.extend(names);
-                            work.append_retry = Some((Instant::now() + SETTLE, attempt + 1));
+                    let gave_up = match outcome {
+                        AppendOutcome::Done => {
+                            work.append_backoff.reset();
+                            None
                         }
-                        AppendOutcome::Later => give_up("the file stayed busy"),
+                        AppendOutcome::Later if !last_try => {
+                            work.names.append(&mut names);
+                            work.append_backoff.failed(now);
+                            None
+                        }
+                        AppendOutcome::Later => Some("the file stayed busy"),
                         // Never append to a version this store has not read
                         // and published, not even on the way out.
                         AppendOutcome::AfterReload if stopping => {
-                            give_up("the file changed and was not read again")
+                            Some("the file changed and was not read again")
                         }
                         AppendOutcome::AfterReload => {
                             // The file is not the version in use: learn
                             // what it is first (as if an event had said it
-                            // changed), then try again.
-                            work.names.extend(names);
+                            // changed), then try again, not before the
+                            // backoff says (the reload may not publish).
+                            work.names.append(&mut names);
+                            work.append_backoff.failed(now);
                             work.events
                                 .get_or_insert_with(Pending::new)
-                                .event(Change::Other, Instant::now());
+                                .event(Change::Other, now);
+                            None
                         }
-                        AppendOutcome::AfterGoodVersion => work.waiting.extend(names),
+                        AppendOutcome::AfterGoodVersion => {
+                            work.waiting.append(&mut names);
+                            // A version found good again does not make the
+                            // file appendable: wait before the next try.
+                            work.append_backoff.failed(now);
+                            None
+                        }
+                    };
+                    if let Some(why) = gave_up {
+                        drop(work);
+                        self.give_up(&names, why);
+                        work = lock(&self.work);
                     }
                 }
-            }
-            if !lines.is_empty() {
-                drop(work);
-                lines.emit();
-                work = lock(&self.work);
             }
             work.busy = false;
             self.idle.notify_all();
         }
         work.busy = false;
+        let waiting = std::mem::take(&mut work.waiting);
+        drop(work);
         self.idle.notify_all();
+        if !waiting.is_empty() {
+            self.give_up(&waiting, "the file does not validate");
+        }
+    }
+
+    /// Logs the names a stopping store could not append.
+    fn give_up(&self, names: &[Box<str>], why: &str) {
+        log::warn!(
+            "{}: stopping before {} new toggle(s) could be appended ({why}): {}",
+            self.path.display(),
+            names.len(),
+            names.join(", ")
+        );
     }
 
     /// Tries to watch the folder again after it was deleted.
@@ -448,17 +593,85 @@ mod tests {
         work.names.push("new_name".into());
 
         // A held-back append waits for its time; a second look comes first.
-        work.append_retry = Some((t0 + ms(20), 1));
+        work.append_backoff.failed(t0);
         work.recheck = Some(t0 + ms(10));
         assert_eq!(work.next(t0, None), Next::Sleep(Some(t0 + ms(10))));
         assert_eq!(work.next(t0 + ms(10), None), Next::Read(Trigger::Retry));
         work.recheck = None;
+        assert_eq!(work.next(t0 + ms(10), None), Next::Sleep(Some(t0 + ms(20))));
         assert_eq!(work.next(t0 + ms(20), None), Next::Append);
 
-        // Stopping: the queued names still go out, then the worker exits.
+        // Stopping: the queued names still go out (a held-back one at its
+        // time), then the worker exits.
         work.stop = true;
+        assert_eq!(work.next(t0, None), Next::Sleep(Some(t0 + ms(20))));
         assert_eq!(work.next(t0 + ms(20), None), Next::Append);
         work.names.clear();
         assert_eq!(work.next(t0 + ms(20), None), Next::Exit);
+    }
+
+    #[test]
+    fn retries_back_off_from_20_ms_to_1_s_and_progress_resets_them() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut backoff = Backoff::default();
+        assert_eq!(backoff.due(t0), Some(t0), "nothing failed: at once");
+        // Each failure at the instant its try was due: the gaps double.
+        let mut now = t0;
+        let mut gaps = Vec::new();
+        for _ in 0..10 {
+            backoff.failed(now);
+            let due = backoff.due(now).unwrap();
+            gaps.push(due - now);
+            now = due;
+        }
+        assert_eq!(
+            gaps,
+            [20, 40, 80, 160, 320, 640, 1000, 1000, 1000, 1000].map(ms)
+        );
+        assert_eq!(backoff.failures(), 10);
+        // However many failures, never more than the cap, never an overflow.
+        for _ in 0..100 {
+            backoff.failed(now);
+        }
+        assert_eq!(backoff.due(now), Some(now + Backoff::MAX));
+        backoff.reset();
+        assert_eq!(backoff.due(now), Some(now));
+        assert_eq!(backoff.failures(), 0);
+    }
+
+    #[test]
+    fn a_spin_is_impossible_whatever_fails() {
+        // Replays the loop the worker fell into: every append attempt
+        // failing at once, the worker asking `next` again right away. Count
+        // the attempts over 10 s of simulated time: with a backoff from 20 ms
+        // to 1 s, a handful (it used to be one per pass, some 18 000).
+        let t0 = Instant::now();
+        let mut work = Work::default();
+        work.names.push("new_name".into());
+        let mut now = t0;
+        let mut attempts = 0;
+        while now < t0 + Duration::from_secs(10) {
+            match work.next(now, None) {
+                Next::Append => {
+                    attempts += 1;
+                    work.append_backoff.failed(now);
+                }
+                Next::Sleep(Some(at)) => now = at.max(now),
+                other => panic!("{other:?}"),
+            }
+        }
+        // At 0, 20, 60, 140, 300, 620 and 1 260 ms, then every second.
+        assert_eq!(attempts, 15);
+    }
+
+    #[test]
+    fn deadlines_saturate_to_never() {
+        let now = Instant::now();
+        assert_eq!(deadline(now, Duration::MAX), None);
+        assert_eq!(
+            deadline(now, Duration::from_secs(1)),
+            Some(now + Duration::from_secs(1))
+        );
     }
 }

@@ -5,7 +5,9 @@
 
 use toggles::{Store, toggle};
 
-use crate::support::{Fixture, assert_child_succeeds, child, wait_for};
+use crate::support::{
+    Fixture, assert_child_succeeds, assert_child_succeeds_within, assert_idle, child, wait_for,
+};
 
 const FILE: &str = "\
 environments = [\"staging\", \"production\"]
@@ -268,6 +270,36 @@ fn child_in_an_undeclared_environment() {
     assert!(toggles::global().last_error().is_some());
     let path = std::env::var("TOGGLES_FILE").unwrap();
     assert!(toggles::init(&path).is_err(), "init returns the error");
+}
+
+/// The global store with a mistyped `TOGGLES_ENV` spun its worker at 100 %
+/// of a core from its first `toggle!` of a name the (empty) version in use
+/// lacks: the file is valid in its base values, so every append went to
+/// reload it first, and every reload refused it.
+#[test]
+fn a_mistyped_toggles_env_leaves_the_global_store_idle() {
+    let fixture = Fixture::new(Some(FILE));
+    assert_child_succeeds_within(
+        child("environments::child_idles_in_an_undeclared_environment")
+            .env("TOGGLES_FILE", &fixture.path)
+            .env("TOGGLES_ENV", "qa"),
+        std::time::Duration::from_secs(60),
+    );
+}
+
+/// Child: `TOGGLES_ENV=qa`, one `toggle!`, then nothing to do.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_idles_in_an_undeclared_environment() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
+    assert!(!toggle!("checked_in_qa"));
+    assert!(toggles::global().last_error().is_some());
+    assert_idle(
+        "the global store in an undeclared environment",
+        std::time::Duration::from_secs(3),
+    );
 }
 
 /// The OpenFeature provider evaluates in its store's environment.

@@ -183,3 +183,30 @@ pub fn mkfifo(path: &Path) {
         .expect("run mkfifo");
     assert!(status.success(), "mkfifo {}", path.display());
 }
+
+/// The CPU time this process has used so far, all threads (user and
+/// system), from `getrusage`.
+pub fn cpu_time() -> Duration {
+    // SAFETY: `getrusage` only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let status = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    assert_eq!(status, 0, "getrusage: {}", std::io::Error::last_os_error());
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// Fails unless this process uses less than 1 % of a core over `window`:
+/// for a child process whose threads all have nothing to do (a thread
+/// that spins uses 100 %). A measurement over a window, not a wait.
+pub fn assert_idle(what: &str, window: Duration) {
+    let before = cpu_time();
+    std::thread::sleep(window);
+    let used = cpu_time().saturating_sub(before);
+    assert!(
+        used < window / 100,
+        "{what}: used {used:?} of CPU in {window:?} (1 % is {:?})",
+        window / 100
+    );
+}

@@ -1,6 +1,10 @@
 //! Nothing a user's code or another process does stops the store's worker:
 //! a panicking subscriber, another process holding the file's lock, the
-//! watched folder deleted and re-created.
+//! watched folder deleted and re-created. Nor does it spin: every retry
+//! backs off, and an idle store with a broken file uses no CPU. No
+//! argument kills it (`Duration::MAX` is "never"), a worker that dies all
+//! the same says so, and `flush` never waits on the worker from the
+//! worker.
 
 use std::fs;
 use std::path::Path;
@@ -11,7 +15,10 @@ use std::time::Duration;
 
 use toggles::Store;
 
-use crate::support::{Fixture, capture_logs, child, count, logged, rename_save, shown, wait_for};
+use crate::support::{
+    Fixture, assert_child_succeeds_within, assert_idle, capture_logs, child, count, logged,
+    rename_save, shown, wait_for,
+};
 
 fn version(on: bool) -> String {
     format!("[toggles.a]\nenabled = {on}\n")
@@ -195,5 +202,293 @@ fn dropping_a_store_whose_file_changed_unseen_returns() {
             std::panic::resume_unwind(rounds.join().unwrap_err())
         }
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("a drop did not return"),
+    }
+}
+
+/// A file a store reading `production` loads, then the same file saved with
+/// `production` renamed `prod`: valid in its base values (so an append
+/// would go through), not in that store's environment.
+const IN_PRODUCTION: &str = "environments = [\"staging\", \"production\"]\n\n\
+    [toggles.a]\nenabled = true\n";
+const PRODUCTION_RENAMED: &str = "environments = [\"staging\", \"prod\"]\n\n\
+    [toggles.a]\nenabled = true\n";
+
+#[test]
+fn a_store_whose_file_is_invalid_in_its_environment_does_not_spin() {
+    // The worker used to re-read and re-parse the file some 1 800 times a
+    // second: the append found the file was not the version in use, asked
+    // for a reload, the reload could not publish it, and the append tried
+    // again at once. Measured in a child: the CPU time is the process's.
+    let fixture = Fixture::new(Some(IN_PRODUCTION));
+    assert_child_succeeds_within(
+        child("worker::child_idles_with_a_file_invalid_in_its_environment")
+            .env("CHILD_FILE", &fixture.path),
+        Duration::from_secs(60),
+    );
+    let text = fixture.read();
+    assert_eq!(count(&text, "[toggles.checked_while_broken]"), 1, "{text}");
+}
+
+/// Child: a store reading `production`, its file saved without
+/// `production`, a new name checked; the process must idle, and the name
+/// is appended once the file is fixed.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_idles_with_a_file_invalid_in_its_environment() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
+    let path = std::env::var("CHILD_FILE").unwrap();
+    let path = Path::new(&path);
+    let store = Store::builder(path)
+        .environment("production")
+        .open()
+        .unwrap();
+    rename_save(path, PRODUCTION_RENAMED);
+    wait_for("the save is refused", || store.last_error().is_some());
+    assert!(!store.is_enabled("checked_while_broken"));
+    assert_idle(
+        "a store whose file is invalid in its environment, a new name queued",
+        Duration::from_secs(3),
+    );
+    rename_save(path, IN_PRODUCTION);
+    wait_for("the name is appended once the file is fixed", || {
+        fs::read_to_string(path)
+            .unwrap()
+            .contains("[toggles.checked_while_broken]")
+    });
+    assert!(store.last_error().is_none());
+}
+
+#[test]
+fn a_store_whose_file_cannot_take_an_append_does_not_spin() {
+    // Valid, but no table may follow an inline `toggles`: each append is
+    // refused. Opening the file to append closes it "after writing" for
+    // the watcher, whose reload finds the version in use again, which let
+    // the append try again at once: a loop at 100 % of a core.
+    let text = "toggles = { kept = { enabled = true } }\n";
+    let fixture = Fixture::new(Some(text));
+    assert_child_succeeds_within(
+        child("worker::child_idles_with_a_file_it_cannot_append_to")
+            .env("CHILD_FILE", &fixture.path),
+        Duration::from_secs(60),
+    );
+    assert_eq!(fixture.read(), text, "not a byte was written");
+}
+
+/// Child: a watched store whose file refuses appends, a new name checked;
+/// the process must idle.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_idles_with_a_file_it_cannot_append_to() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
+    let store = Store::open(std::env::var("CHILD_FILE").unwrap()).unwrap();
+    assert!(!store.is_enabled("cannot_be_appended"));
+    assert!(store.flush_timeout(Duration::from_secs(10)));
+    assert_idle(
+        "a store whose file cannot take an append, a new name queued",
+        Duration::from_secs(3),
+    );
+    assert!(store.is_enabled("kept") && store.last_error().is_none());
+}
+
+#[test]
+fn duration_max_means_never_and_kills_nothing() {
+    // `safety_poll_interval(Duration::MAX)` panicked the worker at start
+    // (`Instant + Duration` overflow): no reload, no append, and every
+    // flush waited its 5 s. `flush_timeout(Duration::MAX)` panicked in the
+    // caller.
+    let fixture = Fixture::new(Some(&version(false)));
+    let store = Store::builder(&fixture.path)
+        .safety_poll_interval(Duration::MAX)
+        .open()
+        .unwrap();
+    rename_save(&fixture.path, &version(true));
+    wait_for("a save is reloaded", || store.is_enabled("a"));
+    assert!(!store.is_enabled("appended_without_polls"));
+    assert!(
+        store.flush_timeout(Duration::MAX),
+        "flush_timeout(MAX) waits for the append, and returns"
+    );
+    assert!(
+        store.flush_timeout(Duration::MAX),
+        "nothing queued: at once"
+    );
+    let text = fixture.read();
+    assert_eq!(
+        count(&text, "[toggles.appended_without_polls]"),
+        1,
+        "{text}"
+    );
+    rename_save(
+        &fixture.path,
+        &text.replace("enabled = true", "enabled = false"),
+    );
+    wait_for("a second save is reloaded", || !store.is_enabled("a"));
+    assert!(store.last_error().is_none());
+}
+
+#[test]
+fn duration_max_as_the_fallback_poll_never_polls_and_kills_nothing() {
+    // The folder does not exist yet, so it cannot be watched: the store
+    // falls back to `poll_interval`, here "never".
+    let fixture = Fixture::new(None);
+    let path = fixture.dir.path().join("later").join("toggles.toml");
+    let store = Store::builder(&path)
+        .poll_interval(Duration::MAX)
+        .create_if_missing(true)
+        .open()
+        .unwrap();
+    fs::create_dir(path.parent().unwrap()).unwrap();
+    fs::write(&path, version(true)).unwrap();
+    assert!(store.reload().unwrap(), "a reload by hand still works");
+    assert!(!store.is_enabled("appended_by_a_store_that_never_polls"));
+    assert!(
+        store.flush_timeout(Duration::from_secs(10)),
+        "the worker appends"
+    );
+    let text = fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        count(&text, "[toggles.appended_by_a_store_that_never_polls]"),
+        1,
+        "{text}"
+    );
+    assert!(store.last_error().is_none());
+}
+
+#[test]
+fn a_worker_that_dies_says_so_and_flush_does_not_wait_for_it() {
+    // A logger that panics is the application's code running on the
+    // worker, and nothing else in the worker catches it.
+    let fixture = Fixture::new(Some(&version(false)));
+    assert_child_succeeds_within(
+        child("worker::child_whose_logger_panics_on_the_worker").env("CHILD_FILE", &fixture.path),
+        Duration::from_secs(30),
+    );
+}
+
+/// A logger that panics on the reload's log line, and keeps every other.
+struct PanicsOnReload(std::sync::Mutex<Vec<String>>);
+
+impl log::Log for PanicsOnReload {
+    fn enabled(&self, _: &log::Metadata) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record) {
+        let line = format!("{} {}", record.level(), record.args());
+        if line.contains(" reloaded: ") {
+            panic!("the application's logger panics");
+        }
+        self.0.lock().unwrap().push(line);
+    }
+    fn flush(&self) {}
+}
+
+/// Child: the worker dies (its logger panics); the store must say so, and
+/// flushes must return at once (the parent kills a child that hangs).
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_whose_logger_panics_on_the_worker() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
+    let logger: &'static PanicsOnReload =
+        Box::leak(Box::new(PanicsOnReload(std::sync::Mutex::new(Vec::new()))));
+    log::set_logger(logger).unwrap();
+    log::set_max_level(log::LevelFilter::Trace);
+    let path = std::env::var("CHILD_FILE").unwrap();
+    let store = Store::open(&path).unwrap();
+    rename_save(Path::new(&path), &version(true));
+    wait_for("the store says its worker stopped", || {
+        store
+            .last_error()
+            .is_some_and(|e| matches!(*e, toggles::Error::WorkerStopped { .. }))
+    });
+    let error = store.last_error().unwrap().to_string();
+    assert!(
+        error.contains("the application's logger panics") && error.contains("help:"),
+        "says why and what to do: {error}"
+    );
+    assert!(!store.is_enabled("queued_after_the_worker_died"));
+    let started = std::time::Instant::now();
+    assert!(
+        !store.flush_timeout(Duration::from_secs(3600)),
+        "nothing can be appended any more"
+    );
+    store.flush();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "flush returned at once, not after its timeout: {:?}",
+        started.elapsed()
+    );
+    // The error is set first, then logged (outside any lock).
+    let stopped_lines = || -> Vec<String> {
+        let lines = logger.0.lock().unwrap();
+        let stopped = lines.iter().filter(|l| l.contains("worker stopped"));
+        stopped.cloned().collect()
+    };
+    wait_for("the stop is logged", || !stopped_lines().is_empty());
+    let lines: Vec<String> = logger.0.lock().unwrap().clone();
+    let stopped = stopped_lines();
+    assert_eq!(stopped.len(), 1, "logged once: {lines:?}");
+    assert!(stopped[0].starts_with("ERROR"), "{stopped:?}");
+    assert!(store.reload().is_ok(), "a reload by hand still reads");
+    assert!(
+        store.last_error().is_some(),
+        "and the store still says it no longer reloads by itself"
+    );
+    drop(store);
+}
+
+#[test]
+fn flush_in_a_subscriber_returns_at_once_and_stalls_no_reload() {
+    // A subscriber runs on the worker, which `flush` waited for: it always
+    // took its whole timeout, and reloads waited meanwhile.
+    let fixture = Fixture::new(Some(&version(false)));
+    let store = Store::open(&fixture.path).unwrap();
+    let flushes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let heard = std::sync::Arc::clone(&flushes);
+    let inner = store.clone();
+    let subscription = store.subscribe(move |_| {
+        let started = std::time::Instant::now();
+        let nothing_queued = inner.flush_timeout(Duration::from_secs(3600));
+        // With a name queued: it is appended after the subscriber returns.
+        assert!(!inner.is_enabled("checked_in_a_subscriber"));
+        let queued = inner.flush_timeout(Duration::from_secs(3600));
+        inner.flush();
+        heard
+            .lock()
+            .unwrap()
+            .push((nothing_queued, queued, started.elapsed()));
+    });
+    // Each save is seen within `wait_for`'s 10 s: a subscriber stalled in
+    // `flush` (for an hour) would hold every reload after it.
+    for on in [true, false] {
+        rename_save(&fixture.path, &version(on));
+        wait_for("the save is reloaded", || store.is_enabled("a") == on);
+    }
+    // A version is in use (swapped in) before its subscribers hear of it.
+    wait_for("the subscriber heard the second save", || {
+        flushes.lock().unwrap().len() >= 2
+    });
+    drop(subscription);
+    assert!(store.flush_timeout(Duration::from_secs(10)));
+    let text = fixture.read();
+    assert_eq!(
+        count(&text, "[toggles.checked_in_a_subscriber]"),
+        1,
+        "{text}"
+    );
+    let flushes = flushes.lock().unwrap();
+    assert!(flushes.len() >= 2, "{flushes:?}");
+    assert!(flushes[0].0, "nothing queued: done");
+    assert!(
+        !flushes[0].1,
+        "a name queued: appended after the subscriber"
+    );
+    for (_, _, took) in flushes.iter() {
+        assert!(*took < Duration::from_secs(5), "returned at once: {took:?}");
     }
 }
