@@ -143,6 +143,7 @@ pub use changes::{Changes, Flip, ReleaseChange, Retarget};
 pub use date::Date;
 pub use definitions::{Evaluation, Reason, Release, Source, ToggleInfo};
 pub use error::Error;
+pub use format::MAX_ENVIRONMENTS;
 pub use global::{FILE_ENV, global, init, init_with};
 pub use lock::FileLock;
 pub use name::{MAX_NAME_LEN, is_valid_name};
