@@ -135,7 +135,9 @@ impl Rollout {
         if whole.len() > 3 {
             return None;
         }
-        let whole = whole.bytes().fold(0u16, |n, b| n * 10 + u16::from(b - b'0'));
+        let whole = whole
+            .bytes()
+            .fold(0u16, |n, b| n * 10 + u16::from(b - b'0'));
         let (hundredths, beyond) = fraction.split_at(fraction.len().min(2));
         if beyond.bytes().any(|b| b != b'0') {
             return None;

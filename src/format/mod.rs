@@ -354,8 +354,7 @@ impl Valid {
             let release = match &toggle.release {
                 None => None,
                 Some(release) => {
-                    match releases.binary_search_by(|r| (*r.name).cmp(release.get_ref().as_ref()))
-                    {
+                    match releases.binary_search_by(|r| (*r.name).cmp(release.get_ref().as_ref())) {
                         Ok(index) => Some(index),
                         Err(_) => {
                             let message = format!(
@@ -433,9 +432,7 @@ impl Valid {
                 },
             };
             if let Some(index) = toggle.release {
-                releases[index]
-                    .members
-                    .push((toggle.name.clone(), enabled));
+                releases[index].members.push((toggle.name.clone(), enabled));
             }
             let decider = Decider {
                 enabled,
@@ -447,7 +444,9 @@ impl Valid {
                 &toggle.name,
                 toggle.description.as_deref(),
                 decider,
-                toggle.release.map(|index| Arc::clone(&releases[index].name)),
+                toggle
+                    .release
+                    .map(|index| Arc::clone(&releases[index].name)),
                 toggle.created,
                 toggle.line,
             ));
@@ -919,9 +918,24 @@ mod tests {
             assert_eq!(toggle.source, Source::Own);
         }
         for written in [
-            "-1", "101", "100.01", "12.345", "0.125", "-0.0001", "nan", "inf", "\"5\"", "true",
-            "[5]", "1e3", "65537", "12.340000000000000001", "0.0099999999999999999", "-0.01",
-            "1e-5", "0x2710",
+            "-1",
+            "101",
+            "100.01",
+            "12.345",
+            "0.125",
+            "-0.0001",
+            "nan",
+            "inf",
+            "\"5\"",
+            "true",
+            "[5]",
+            "1e3",
+            "65537",
+            "12.340000000000000001",
+            "0.0099999999999999999",
+            "-0.01",
+            "1e-5",
+            "0x2710",
         ] {
             let (line, column, message) = error_of(&format!("[toggles.a]\nrollout = {written}\n"));
             assert_eq!((line, column), (2, 11), "{written}");
@@ -970,7 +984,10 @@ mod tests {
             let names: Vec<String> = (0..n).map(|i| format!("\"e{i}\"")).collect();
             names.join(", ")
         };
-        let at_cap = format!("environments = [{}]\n[toggles.a]\n", names(MAX_ENVIRONMENTS));
+        let at_cap = format!(
+            "environments = [{}]\n[toggles.a]\n",
+            names(MAX_ENVIRONMENTS)
+        );
         assert_eq!(toggles_of(&at_cap).environments.len(), MAX_ENVIRONMENTS);
         let past = format!(
             "environments = [{}]\n[toggles.a]\n",
@@ -1026,7 +1043,10 @@ mod tests {
         let (base, environments) = parse_all(path, text.as_bytes()).unwrap();
         let targeting = |d: &Definitions, t: usize| d.toggles[t].targeting.clone().unwrap();
         // `b` sets nothing in staging: the base's very targeting.
-        assert!(Arc::ptr_eq(&targeting(&base, 1), &targeting(&environments[0], 1)));
+        assert!(Arc::ptr_eq(
+            &targeting(&base, 1),
+            &targeting(&environments[0], 1)
+        ));
         // In production it sets its rollout, and keeps the base list.
         let production = targeting(&environments[1], 1);
         assert!(!Arc::ptr_eq(&targeting(&base, 1), &production));

@@ -93,10 +93,7 @@ struct Report {
 pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
     let sources = source_roots(path, &args.src);
     let choice = args.env.choice();
-    let loaded = file::load_with_bytes(path).and_then(|(base, bytes)| {
-        let views = Views::new(path, &bytes, base)?;
-        Ok((views, bytes))
-    });
+    let loaded = Views::load(path);
     let (views, bytes) = match loaded {
         Ok(loaded) => loaded,
         Err(fail) => {
@@ -272,10 +269,11 @@ fn promotion(path: &Path, views: &Views, text: &str) -> Vec<Finding> {
     if views.environments.len() < 2 {
         return Vec::new();
     }
+    let lines = KeyLines::new(text, None);
     let columns: Vec<(&str, &Snapshot, KeyLines<'_>)> = views
         .environments
         .iter()
-        .map(|(name, snapshot)| (name.as_str(), snapshot, KeyLines::new(text, Some(name))))
+        .map(|(name, snapshot)| (name.as_str(), snapshot, lines.in_environment(Some(name))))
         .collect();
     let mut findings = Vec::new();
     for toggle in views.base.toggles() {

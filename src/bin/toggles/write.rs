@@ -107,11 +107,9 @@ pub fn edit_file_in(
         ))
         .help("this is a bug in the toggles CLI: please report it with the file")
     };
-    // Every environment, base values first: the edit is written only if
-    // the file is valid in each.
-    let views = Snapshot::parse(path, new_text.as_bytes())
-        .and_then(|base| Views::new(path, new_text.as_bytes(), base))
-        .map_err(invalid)?;
+    // Every environment, base values first, from one parse: the edit is
+    // written only if the file is valid in each.
+    let views = Views::parse(path, new_text.as_bytes()).map_err(invalid)?;
     let after = Snapshot::parse_in(path, new_text.as_bytes(), choice.name()).map_err(invalid)?;
     if new_text.as_bytes() == bytes.as_slice() {
         return Ok(Edited {
