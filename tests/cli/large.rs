@@ -56,7 +56,7 @@ const COMMANDS: &[(&[&str], i32)] = &[
     (&["export", "--format", "flagd"], 0),
     (&["on", "t500", "--env", "e128"], 0),
     (&["rollout", "t500", "12.5", "--env", "e200"], 0),
-    (&["allow", "t501", "zoe", "--env", "e7"], 0),
+    (&["allow", "t500", "zoe", "--env", "e7"], 0),
     (&["off", "t502"], 0),
     (&["release", "on", "r3", "--env", "e255"], 0),
 ];
