@@ -26,15 +26,15 @@ fn large_file(environments: usize, toggles: usize, per_toggle: usize) -> String 
     let step = environments / per_toggle.clamp(1, environments);
     for t in 0..toggles {
         writeln!(text, "[toggles.t{t}]\nrelease = \"r{}\"", t / 10).unwrap();
-        if t % 2 == 0 {
-            writeln!(text, "enabled = {}", t % 4 == 0).unwrap();
+        if t.is_multiple_of(2) {
+            writeln!(text, "enabled = {}", t.is_multiple_of(4)).unwrap();
         }
         for i in 0..per_toggle.min(environments) {
             let e = (t + i * step) % environments;
             match (t + e) % 25 {
                 0 => writeln!(text, "env.e{e}.allow = [\"ada\", \"bob\"]"),
                 n if n % 10 == 1 => writeln!(text, "env.e{e}.rollout = {}.5", e % 100),
-                _ => writeln!(text, "env.e{e}.enabled = {}", (t + e) % 3 == 0),
+                _ => writeln!(text, "env.e{e}.enabled = {}", (t + e).is_multiple_of(3)),
             }
             .unwrap();
         }
