@@ -111,6 +111,45 @@ impl Rollout {
         }
     }
 
+    /// The rollout of a percent written in decimal digits, as the file and
+    /// the `toggles` command take it: `10`, `12.5`, `0.01`, from 0 to 100
+    /// and a whole number of hundredths. The rule is on the digits, never on
+    /// a float they round to: `12.345` and `12.340000000000000001` are
+    /// `None`, `12.50` is 12.5 % (zeros after the second decimal change
+    /// nothing). No sign, exponent, `_` or `%`.
+    ///
+    /// ```
+    /// use toggles::Rollout;
+    /// assert_eq!(Rollout::from_percent("12.5").map(Rollout::basis_points), Some(1_250));
+    /// assert_eq!(Rollout::from_percent("12.340000000000000001"), None);
+    /// assert_eq!(Rollout::from_percent("1e1"), None);
+    /// ```
+    pub fn from_percent(digits: &str) -> Option<Self> {
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+        let is_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !is_digits(whole) || !is_digits(fraction) {
+            return None;
+        }
+        // At most `100`: longer digits (after leading zeros) are out of range.
+        let whole = whole.trim_start_matches('0');
+        if whole.len() > 3 {
+            return None;
+        }
+        let whole = whole
+            .bytes()
+            .fold(0u16, |n, b| n * 10 + u16::from(b - b'0'));
+        let (hundredths, beyond) = fraction.split_at(fraction.len().min(2));
+        if beyond.bytes().any(|b| b != b'0') {
+            return None;
+        }
+        let hundredths = hundredths
+            .bytes()
+            .chain(std::iter::repeat(b'0'))
+            .take(2)
+            .fold(0u16, |n, b| n * 10 + u16::from(b - b'0'));
+        Self::from_basis_points(whole.checked_mul(100)?.checked_add(hundredths)?)
+    }
+
     /// The share in basis points, `0..=10_000`.
     pub const fn basis_points(self) -> u16 {
         self.0

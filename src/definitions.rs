@@ -70,7 +70,7 @@ pub(crate) struct Targeting {
     /// for keys outside `allow`.
     pub(crate) rollout: Option<Rollout>,
     /// Sorted, without duplicates or empty keys.
-    pub(crate) allow: Box<[Box<str>]>,
+    pub(crate) allow: Arc<[Box<str>]>,
     /// Hashes a key's bucketing value with its fixed part precomputed (set
     /// for a rollout; `None` without one).
     pub(crate) hasher: Option<KeyHasher>,

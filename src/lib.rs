@@ -229,6 +229,7 @@ pub use changes::{Changes, Flip, ReleaseChange, Retarget};
 pub use date::Date;
 pub use definitions::{Evaluation, Reason, Release, Source, ToggleInfo};
 pub use error::{Error, MAX_ERRORS};
+pub use format::MAX_ENVIRONMENTS;
 pub use global::{FILE_ENV, global, init, init_with};
 pub use key::Key;
 pub use name::{MAX_NAME_LEN, is_valid_name};

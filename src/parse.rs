@@ -58,6 +58,39 @@ impl Snapshot {
         format::parse_in(path.as_ref(), bytes, environment)
             .map(|definitions| Snapshot::new(0, definitions))
     }
+
+    /// The file as every view sees it, from one parse: its base values,
+    /// then each environment it declares, in promotion order (each
+    /// snapshot's [`environment`](Self::environment) says which). Each is
+    /// the snapshot [`parse_in`](Self::parse_in) gives for it, for the cost
+    /// of one parse and one snapshot per view: for tools that show or
+    /// check every environment, such as `toggles show` (a file declares at
+    /// most [`MAX_ENVIRONMENTS`](crate::MAX_ENVIRONMENTS)).
+    ///
+    /// ```
+    /// use toggles::Snapshot;
+    /// let text = "environments = [\"staging\", \"production\"]\n\n\
+    ///             [toggles.a]\nenabled = false\nenv.staging.enabled = true\n";
+    /// let (base, environments) = Snapshot::parse_all("toggles.toml", text.as_bytes())?;
+    /// assert!(!base.is_enabled("a"));
+    /// let states: Vec<_> = environments
+    ///     .iter()
+    ///     .map(|view| (view.environment(), view.is_enabled("a")))
+    ///     .collect();
+    /// assert_eq!(states, [(Some("staging"), true), (Some("production"), false)]);
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn parse_all(
+        path: impl AsRef<Path>,
+        bytes: &[u8],
+    ) -> Result<(Snapshot, Vec<Snapshot>), Error> {
+        let (base, environments) = format::parse_all(path.as_ref(), bytes)?;
+        let environments = environments
+            .into_iter()
+            .map(|definitions| Snapshot::new(0, definitions))
+            .collect();
+        Ok((Snapshot::new(0, base), environments))
+    }
 }
 
 #[cfg(test)]

@@ -27,6 +27,14 @@
 //!   ignores the variable). A save that stops declaring a running store's
 //!   environment is refused like any broken save: the last good version
 //!   stays.
+//! - **A file declares at most 256 environments**
+//!   ([`MAX_ENVIRONMENTS`](crate::MAX_ENVIRONMENTS)): every load validates
+//!   every environment's values, and the `toggles` command shows one column
+//!   per environment. A file that declares more is refused, at its 257th
+//!   name. At the cap, the `toggles` command reads a file of 1 000 toggles
+//!   with values in 16 environments each in well under a second; a file
+//!   with a value in every environment of every toggle (6 MB) takes one to
+//!   two seconds per edit, most of it in `toml_edit`'s reading of the text.
 //! - **Environment values written as tables are read by the TOML parser**,
 //!   not the fast line reader: `env.production.enabled = false` lines are
 //!   read fast, but `[toggles.NAME.env.production]` sections or inline

@@ -437,6 +437,7 @@ mod tests {
          [toggles.b]\nrollout = 5\nenv.staging.allow = []\nenv.production.rollout = 0\n\
          env.staging.enabled = true\n",
         "environments = []\n[toggles.a]\n",
+        "[toggles.a]\nrollout = 12.340 # 12.34\n[toggles.b]\nrollout = 0.50\n",
     ];
 
     /// Files the fast reader must leave to the TOML parser, valid or not.
@@ -531,6 +532,7 @@ mod tests {
         };
         let serde = general::read(path, text)
             .unwrap_or_else(|e| panic!("fast reader took {text:?}, which TOML rejects: {e}"));
+        let serde_again = || general::read(path, text).expect("read again");
         assert_eq!(
             fast.environments
                 .as_ref()
@@ -547,6 +549,16 @@ mod tests {
             .flat_map(|e| e.get_ref().iter().map(|name| name.get_ref().to_string()))
             .chain(["undeclared".to_owned()])
             .collect();
+        // All views from one read: what each reader gives alone.
+        for reader in [super::read(text).expect("read again"), serde_again()] {
+            if let Ok((valid, _)) = Valid::new(path, text, reader, None) {
+                for (index, environment) in valid.environments.iter().enumerate() {
+                    let alone = resolve(path, text, serde_again(), Some(environment));
+                    let all = valid.view(Some(index));
+                    same_result(text, Ok(all), alone);
+                }
+            }
+        }
         // In every environment (and one the file does not declare): the
         // same definitions, or the same error at the same place.
         for environment in [None].into_iter().chain(environments.iter().map(Some)) {
@@ -569,6 +581,8 @@ mod tests {
         }
         // Errors found after reading: same message, same place.
         let long = format!("[toggles.{}]\n", "a".repeat(256));
+        let names: Vec<String> = (0..=MAX_ENVIRONMENTS).map(|i| format!("'e{i}'")).collect();
+        let too_many = format!("environments = [{}]\n[toggles.a]\n", names.join(","));
         for text in [
             "[toggles.a]\nrelease = \"nope\"\n",
             "[releases.r]\n[toggles.a]\nrelease = 'nope' # comment\n",
@@ -579,6 +593,12 @@ mod tests {
             "environments = [\"s\"]\n[toggles.a]\nenv.t.rollout = 5\nenv.s.enabled = true\nenv.t.allow = []\n",
             "environments = [\"s\", \"s\"]\n[toggles.a]\n",
             "environments = [\"s\"]\n[toggles.a]\nenv.s.rollout = 5\nenv.s.enabled = true\n",
+            // Past the cap, in a valid or a broken file: at the first name past it.
+            &too_many,
+            &format!("{too_many}[toggles.b]\nenv.nope.enabled = true\n"),
+            // A rollout's digits as written decide, in both readers.
+            "[toggles.a]\nrollout = 12.340000000000000001\n",
+            "[toggles.a]\nrollout = 0.0099999999999999999 # not 0.01\n",
         ] {
             assert!(check_fast_reader(text), "declined {text:?}");
             assert!(parse(Path::new("t.toml"), text.as_bytes()).is_err());

@@ -11,7 +11,8 @@
 //! is checked once, here, for both.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -73,14 +74,6 @@ struct StateEntry<'a> {
     env: Vec<(Spanned<Cow<'a, str>>, StateEntry<'a>)>,
 }
 
-impl StateEntry<'_> {
-    /// Whether the table says anything about its state (else a toggle
-    /// follows its release).
-    fn is_set(&self) -> bool {
-        self.enabled.is_some() || self.rollout.is_some() || self.allow.is_some()
-    }
-}
-
 const HELP_SYNTAX: &str = "fix the TOML syntax at this spot";
 const HELP_SCHEMA: &str = "the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, env.ENVIRONMENT.{enabled, rollout, allow}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, env.…, description); a typo is an error, never a silent `off`";
 const HELP_NAME: &str = "names are 1 to 255 ASCII letters, digits, `_` or `-`";
@@ -94,7 +87,16 @@ const HELP_ENVIRONMENTS: &str = "declare each environment once, in promotion ord
 const HELP_ENV_UNDECLARED: &str =
     "declare it in `environments = [...]` at the top of the file, or fix the name";
 const HELP_ENV_SELECTED: &str = "choose a declared environment with TOGGLES_ENV (or `Builder::environment`), or declare it in `environments = [...]`";
+const HELP_ROLLOUT_DIGITS: &str = "write the percent in decimal digits, from 0 to 100 with at most two decimals: no exponent (`1e1`) and no `0x`, `0o` or `0b`";
+const HELP_TOO_MANY_ENVIRONMENTS: &str = "declare at most 256 environments (`toggles::MAX_ENVIRONMENTS`): remove those no table sets, or give environments that share their values one name (or one file each, through `TOGGLES_FILE`)";
 const HELP_BUCKETING: &str = "write `bucketing = \"flagd-v3\"` (the default) or `bucketing = \"flagd-v2\"`; changing it moves keys between buckets";
+
+/// The most environments a file may declare in `environments = [...]`.
+///
+/// Every load validates every environment's values, and tools show one
+/// column per environment: the cap keeps both in proportion to the file. A
+/// file that declares more is refused, at the first name past the cap.
+pub const MAX_ENVIRONMENTS: usize = 256;
 
 /// Parses and validates one version of the file, with its base values (no
 /// environment).
@@ -113,29 +115,55 @@ pub(crate) fn parse_in(
     bytes: &[u8],
     environment: Option<&str>,
 ) -> Result<Definitions, Error> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-            let at = valid.len();
-            return Err(invalid(
-                path,
-                valid,
-                at..at,
-                "the file is not valid UTF-8".into(),
-                HELP_SYNTAX,
-            ));
-        }
-    };
+    let text = text_of(path, bytes)?;
     parse_text(path, text, environment).map_err(|first| more_errors(path, text, environment, first))
 }
 
 fn parse_text(path: &Path, text: &str, environment: Option<&str>) -> Result<Definitions, Error> {
-    let doc = match canonical::read(text) {
-        Some(doc) => doc,
-        None => general::read(path, text)?,
-    };
-    resolve(path, text, doc, environment)
+    resolve(path, text, read(path, text)?, environment)
+}
+
+/// Parses and validates one version of the file once, and gives it as
+/// every view sees it: the base values, then each declared environment in
+/// promotion order. Each view is what [`parse_in`] gives for it; the text is
+/// read and validated once, and a table without values in an environment
+/// shares its base targeting with that view.
+pub(crate) fn parse_all(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(Definitions, Vec<Definitions>), Error> {
+    let text = text_of(path, bytes)?;
+    let valid = read(path, text)
+        .and_then(|doc| Valid::new(path, text, doc, None))
+        .map_err(|first| more_errors(path, text, None, first))?
+        .0;
+    let environments = (0..valid.environments.len())
+        .map(|index| valid.view(Some(index)))
+        .collect();
+    Ok((valid.view(None), environments))
+}
+
+/// The bytes as text, or where they stop being UTF-8.
+fn text_of<'b>(path: &Path, bytes: &'b [u8]) -> Result<&'b str, Error> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        let at = valid.len();
+        invalid(
+            path,
+            valid,
+            at..at,
+            "the file is not valid UTF-8".into(),
+            HELP_SYNTAX,
+        )
+    })
+}
+
+/// The text's tables, by the fast reader where it takes the text.
+fn read<'t>(path: &Path, text: &'t str) -> Result<Doc<'t>, Error> {
+    match canonical::read(text) {
+        Some(doc) => Ok(doc),
+        None => general::read(path, text),
+    }
 }
 
 /// Files larger than this report their first error only: finding the next
@@ -182,7 +210,7 @@ fn more_errors(path: &Path, text: &str, environment: Option<&str>, first: Error)
 /// table, not of the syntax or of the whole file.
 fn can_go_past(error: &Error) -> bool {
     matches!(error, Error::Invalid { help, .. }
-        if ![HELP_SYNTAX, HELP_ENV_SELECTED, HELP_ENVIRONMENTS].contains(help))
+        if ![HELP_SYNTAX, HELP_ENV_SELECTED, HELP_ENVIRONMENTS, HELP_TOO_MANY_ENVIRONMENTS].contains(help))
 }
 
 /// Empties the 1-based `line` (keeping its line break, so that later lines
@@ -214,126 +242,302 @@ fn resolve(
     doc: Doc<'_>,
     environment: Option<&str>,
 ) -> Result<Definitions, Error> {
-    let lines = LineStarts::new(text);
-    let environments = environments_of(path, text, doc.environments.as_ref())?;
-    if let Some(chosen) = environment
-        && !environments.iter().any(|e| **e == *chosen)
-    {
-        let message = format!(
-            "environment `{chosen}` is not declared in this file{}",
-            did_you_mean(chosen, environments.iter().map(|e| &**e))
-        );
-        let span = doc.environments.as_ref().map_or(0..0, Spanned::span);
-        return Err(invalid(path, text, span, message, HELP_ENV_SELECTED));
-    }
-    let declared: HashSet<&str> = environments.iter().map(|e| &**e).collect();
-    let in_env = |state, what: &dyn Fn() -> String| {
-        in_environment(
-            path,
-            text,
-            state,
-            (&environments, &declared),
-            environment,
-            what,
-        )
-    };
-    let bucketing = match &doc.bucketing {
-        None => Bucketing::default(),
-        Some(spelled) => Bucketing::from_file(spelled.get_ref()).ok_or_else(|| {
-            let message = format!("unknown bucketing scheme {:?}", spelled.get_ref());
-            invalid(path, text, spelled.span(), message, HELP_BUCKETING)
-        })?,
-    };
-    let mut releases = Vec::with_capacity(doc.releases.len());
-    for ReleaseEntry {
-        name,
-        state,
-        description,
-    } in doc.releases
-    {
-        check_name(path, text, &name, "release")?;
-        let what = || format!("release `{}`", name.get_ref());
-        let state = in_env(state, &what)?;
-        let hasher = || Some(KeyHasher::release(bucketing, name.get_ref()));
-        let (enabled, targeting) = state_of(path, text, state, what, hasher)?;
-        releases.push(Release {
-            line: lines.line_of(name.span().start),
-            name: Arc::from(name.get_ref().as_ref()),
-            enabled,
-            targeting,
-            description: description.map(|d| d.as_ref().into()),
-            members: Vec::new(),
-        });
-    }
-
-    let mut toggles = Vec::with_capacity(doc.toggles.len());
-    for (name, toggle) in doc.toggles {
-        check_name(path, text, &name, "toggle")?;
-        let release = match &toggle.release {
-            None => None,
-            Some(release) => {
-                match releases.binary_search_by(|r| (*r.name).cmp(release.get_ref().as_ref())) {
-                    Ok(index) => Some(index),
-                    Err(_) => {
-                        let message = format!(
-                            "toggle `{}` belongs to release `{}`, which is not defined",
-                            name.get_ref(),
-                            release.get_ref()
-                        );
-                        return Err(invalid(path, text, release.span(), message, HELP_RELEASE));
-                    }
-                }
-            }
-        };
-        let created = match toggle.created {
-            None => None,
-            Some(created) => Some(date_of(created.get_ref()).ok_or_else(|| {
-                let message = format!("`created` of toggle `{}` has no date", name.get_ref());
-                invalid(path, text, created.span(), message, HELP_DATE)
-            })?),
-        };
-        let what = || format!("toggle `{}`", name.get_ref());
-        let state = in_env(toggle.state, &what)?;
-        let (enabled, source, targeting) = if state.is_set() {
-            let hasher = || Some(KeyHasher::own(bucketing, name.get_ref()));
-            let (enabled, targeting) = state_of(path, text, state, what, hasher)?;
-            (enabled, Source::Own, targeting)
-        } else if let Some(index) = release {
-            let release = &releases[index];
-            (release.enabled, Source::Release, release.targeting.clone())
-        } else {
-            (false, Source::Default, None)
-        };
-        let line = lines.line_of(name.span().start);
-        let name = name.get_ref().as_ref();
-        if let Some(index) = release {
-            releases[index].members.push((name.into(), enabled));
-        }
-        let decider = Decider {
-            enabled,
-            source,
-            bucketing,
-            targeting,
-        };
-        toggles.push(ToggleInfo::new(
-            name,
-            toggle.description.as_deref(),
-            decider,
-            release.map(|index| Arc::clone(&releases[index].name)),
-            created,
-            line,
-        ));
-    }
-    Ok(Definitions {
-        bucketing,
-        environments,
-        environment: environment.map(Box::from),
-        toggles,
-        releases,
-    })
+    let (valid, chosen) = Valid::new(path, text, doc, environment)?;
+    Ok(valid.view(chosen))
 }
 
-/// The declared environments, validated: names, each once.
+/// A version of the file that passed every rule, in every environment:
+/// each table with its base values and each environment's, converted, from
+/// which [`view`](Self::view) makes what one environment sees.
+struct Valid {
+    bucketing: Bucketing,
+    environments: Vec<Box<str>>,
+    releases: Vec<ValidRelease>,
+    toggles: Vec<ValidToggle>,
+}
+
+struct ValidRelease {
+    name: Arc<str>,
+    description: Option<Box<str>>,
+    line: u32,
+    state: Layers,
+}
+
+struct ValidToggle {
+    name: Box<str>,
+    description: Option<Box<str>>,
+    /// Its index in [`Valid::releases`].
+    release: Option<usize>,
+    created: Option<Date>,
+    line: u32,
+    state: Layers,
+}
+
+/// A table's state: its base values, and the values each environment sets
+/// (by index in the declared list, ascending).
+struct Layers {
+    base: Slots,
+    /// The base values built, once a view needs them (`None` inside when
+    /// they say nothing): views without values of their own share them.
+    built: OnceCell<Option<Built>>,
+    env: Vec<(usize, Slots)>,
+}
+
+/// A table's `enabled`, `rollout` and `allow`, validated (the allow list
+/// sorted, without duplicates or empty keys).
+#[derive(Clone, Default)]
+struct Slots {
+    enabled: Option<bool>,
+    rollout: Option<Rollout>,
+    allow: Option<Arc<[Box<str>]>>,
+}
+
+/// A table's state for a check without a key, and its key-dependent part.
+type Built = (bool, Option<Arc<Targeting>>);
+
+impl Slots {
+    /// Whether the table says anything about its state (else a toggle
+    /// follows its release).
+    fn is_set(&self) -> bool {
+        self.enabled.is_some() || self.rollout.is_some() || self.allow.is_some()
+    }
+
+    /// These values with `over`'s laid on top: `enabled` and `rollout` as
+    /// one slot, `allow` as another (a list replaces, never merges).
+    fn under(&self, over: &Slots) -> Slots {
+        let slot = over.enabled.is_some() || over.rollout.is_some();
+        let (enabled, rollout) = if slot {
+            (over.enabled, over.rollout)
+        } else {
+            (self.enabled, self.rollout)
+        };
+        Slots {
+            enabled,
+            rollout,
+            allow: over.allow.clone().or_else(|| self.allow.clone()),
+        }
+    }
+
+    /// The state these values give; `hasher` makes a rollout's key hasher.
+    fn build(&self, hasher: impl FnOnce() -> KeyHasher) -> Built {
+        let enabled = match self.rollout {
+            Some(rollout) => rollout.is_full(),
+            None => self.enabled.unwrap_or(false),
+        };
+        let allow = self.allow.clone().filter(|keys| !keys.is_empty());
+        let targeting = (self.rollout.is_some() || allow.is_some()).then(|| {
+            Arc::new(Targeting {
+                rollout: self.rollout,
+                hasher: self.rollout.map(|_| hasher()),
+                allow: allow.unwrap_or_else(|| Arc::new([])),
+            })
+        });
+        (enabled, targeting)
+    }
+}
+
+impl Layers {
+    fn new(base: Slots, env: Vec<(usize, Slots)>) -> Layers {
+        Layers {
+            base,
+            built: OnceCell::new(),
+            env,
+        }
+    }
+
+    /// The state in `environment` (an index; `None`: the base values), if
+    /// the table says anything there.
+    fn in_view(
+        &self,
+        environment: Option<usize>,
+        hasher: impl FnOnce() -> KeyHasher,
+    ) -> Option<Built> {
+        let over = environment.and_then(|index| {
+            let at = self.env.binary_search_by_key(&index, |&(i, _)| i).ok()?;
+            Some(&self.env[at].1)
+        });
+        match over {
+            Some(over) if over.is_set() => Some(self.base.under(over).build(hasher)),
+            _ => self
+                .built
+                .get_or_init(|| self.base.is_set().then(|| self.base.build(hasher)))
+                .clone(),
+        }
+    }
+}
+
+impl Valid {
+    /// Checks every rule, in every environment, whichever is `chosen` (an
+    /// undeclared one is an error); returns the chosen one's index.
+    fn new(
+        path: &Path,
+        text: &str,
+        doc: Doc<'_>,
+        chosen: Option<&str>,
+    ) -> Result<(Valid, Option<usize>), Error> {
+        let lines = LineStarts::new(text);
+        let environments = environments_of(path, text, doc.environments.as_ref())?;
+        let chosen = match chosen {
+            None => None,
+            Some(chosen) => match environments.iter().position(|e| **e == *chosen) {
+                Some(index) => Some(index),
+                None => {
+                    let message = format!(
+                        "environment `{chosen}` is not declared in this file{}",
+                        did_you_mean(chosen, environments.iter().map(|e| &**e))
+                    );
+                    let span = doc.environments.as_ref().map_or(0..0, Spanned::span);
+                    return Err(invalid(path, text, span, message, HELP_ENV_SELECTED));
+                }
+            },
+        };
+        let declared: HashMap<&str, usize> = environments
+            .iter()
+            .enumerate()
+            .map(|(index, e)| (&**e, index))
+            .collect();
+        let layers = |state, what: &dyn Fn() -> String| {
+            layers_of(path, text, state, (&environments, &declared), what)
+        };
+        let bucketing = match &doc.bucketing {
+            None => Bucketing::default(),
+            Some(spelled) => Bucketing::from_file(spelled.get_ref()).ok_or_else(|| {
+                let message = format!("unknown bucketing scheme {:?}", spelled.get_ref());
+                invalid(path, text, spelled.span(), message, HELP_BUCKETING)
+            })?,
+        };
+        let mut releases = Vec::with_capacity(doc.releases.len());
+        for ReleaseEntry {
+            name,
+            state,
+            description,
+        } in doc.releases
+        {
+            check_name(path, text, &name, "release")?;
+            let what = || format!("release `{}`", name.get_ref());
+            let (base, env) = layers(state, &what)?;
+            releases.push(ValidRelease {
+                line: lines.line_of(name.span().start),
+                state: Layers::new(base, env),
+                name: Arc::from(name.get_ref().as_ref()),
+                description: description.map(|d| d.as_ref().into()),
+            });
+        }
+        let mut toggles = Vec::with_capacity(doc.toggles.len());
+        for (name, toggle) in doc.toggles {
+            check_name(path, text, &name, "toggle")?;
+            let release = match &toggle.release {
+                None => None,
+                Some(release) => {
+                    match releases.binary_search_by(|r| (*r.name).cmp(release.get_ref().as_ref())) {
+                        Ok(index) => Some(index),
+                        Err(_) => {
+                            let message = format!(
+                                "toggle `{}` belongs to release `{}`, which is not defined",
+                                name.get_ref(),
+                                release.get_ref()
+                            );
+                            return Err(invalid(path, text, release.span(), message, HELP_RELEASE));
+                        }
+                    }
+                }
+            };
+            let created = match toggle.created {
+                None => None,
+                Some(created) => Some(date_of(created.get_ref()).ok_or_else(|| {
+                    let message = format!("`created` of toggle `{}` has no date", name.get_ref());
+                    invalid(path, text, created.span(), message, HELP_DATE)
+                })?),
+            };
+            let what = || format!("toggle `{}`", name.get_ref());
+            let (base, env) = layers(toggle.state, &what)?;
+            toggles.push(ValidToggle {
+                line: lines.line_of(name.span().start),
+                state: Layers::new(base, env),
+                name: name.get_ref().as_ref().into(),
+                description: toggle.description.map(|d| d.as_ref().into()),
+                release,
+                created,
+            });
+        }
+        let valid = Valid {
+            bucketing,
+            environments,
+            releases,
+            toggles,
+        };
+        Ok((valid, chosen))
+    }
+
+    /// The definitions as environment `environment` (an index into
+    /// [`Valid::environments`]; `None`: the base values) sees them: each
+    /// toggle's effective state, own › release › off. Linear in the number
+    /// of tables and of the values they set in that environment.
+    fn view(&self, environment: Option<usize>) -> Definitions {
+        let mut releases: Vec<Release> = self
+            .releases
+            .iter()
+            .map(|release| {
+                let hasher = || KeyHasher::release(self.bucketing, &release.name);
+                let (enabled, targeting) = release
+                    .state
+                    .in_view(environment, hasher)
+                    .unwrap_or_default();
+                Release {
+                    line: release.line,
+                    name: Arc::clone(&release.name),
+                    enabled,
+                    targeting,
+                    description: release.description.clone(),
+                    members: Vec::new(),
+                }
+            })
+            .collect();
+        let mut toggles = Vec::with_capacity(self.toggles.len());
+        for toggle in &self.toggles {
+            let hasher = || KeyHasher::own(self.bucketing, &toggle.name);
+            let (enabled, source, targeting) = match toggle.state.in_view(environment, hasher) {
+                Some((enabled, targeting)) => (enabled, Source::Own, targeting),
+                None => match toggle.release {
+                    Some(index) => {
+                        let release = &releases[index];
+                        (release.enabled, Source::Release, release.targeting.clone())
+                    }
+                    None => (false, Source::Default, None),
+                },
+            };
+            if let Some(index) = toggle.release {
+                releases[index].members.push((toggle.name.clone(), enabled));
+            }
+            let decider = Decider {
+                enabled,
+                source,
+                bucketing: self.bucketing,
+                targeting,
+            };
+            toggles.push(ToggleInfo::new(
+                &toggle.name,
+                toggle.description.as_deref(),
+                decider,
+                toggle
+                    .release
+                    .map(|index| Arc::clone(&releases[index].name)),
+                toggle.created,
+                toggle.line,
+            ));
+        }
+        Definitions {
+            bucketing: self.bucketing,
+            environments: self.environments.clone(),
+            environment: environment.map(|index| self.environments[index].clone()),
+            toggles,
+            releases,
+        }
+    }
+}
+
+/// The declared environments, validated: at most [`MAX_ENVIRONMENTS`],
+/// names, each once.
 fn environments_of(
     path: &Path,
     text: &str,
@@ -342,6 +546,21 @@ fn environments_of(
     let Some(declared) = declared else {
         return Ok(Vec::new());
     };
+    if let Some(first_past) = declared.get_ref().get(MAX_ENVIRONMENTS) {
+        let message = format!(
+            "the file declares {} environments, more than the {MAX_ENVIRONMENTS} a file may \
+             declare; `{}` is the first past the cap",
+            declared.get_ref().len(),
+            first_past.get_ref()
+        );
+        return Err(invalid(
+            path,
+            text,
+            first_past.span(),
+            message,
+            HELP_TOO_MANY_ENVIRONMENTS,
+        ));
+    }
     let mut seen: HashSet<&str> = HashSet::with_capacity(declared.get_ref().len());
     for name in declared.get_ref() {
         let message = if !is_valid_name(name.get_ref()) {
@@ -360,31 +579,26 @@ fn environments_of(
         .collect())
 }
 
-/// A table's fields as environment `chosen` sees them: its `env.NAME`
-/// values over its base ones (`enabled` and `rollout` as one slot, `allow`
-/// as another; a list replaces, never merges). Every `env.NAME` is checked
-/// on the way — declared, and its values valid — whichever is chosen, and
-/// so are the base values, which are then valid under every overlay: each
-/// slot is valid alone, and an overlay takes a slot whole.
+/// A table's base values and each `env.NAME`'s, validated and converted.
+/// Every `env.NAME` is checked — declared, and its values valid — and so
+/// are the base values, which are then valid under every overlay: each slot
+/// is valid alone, and an overlay takes a slot whole.
 ///
-/// Linear in the table's size: each value is checked once, only the chosen
-/// environment's slots are copied (a hostile file may set a hundred
-/// thousand environments over a base list of a million keys).
-fn in_environment<'a>(
+/// Linear in the table's size: each value is checked and converted once;
+/// an environment's view shares the lists it does not replace (a hostile
+/// file may set every environment over a base list of a million keys).
+fn layers_of(
     path: &Path,
     text: &str,
-    mut state: StateEntry<'a>,
-    (declared, declared_set): (&[Box<str>], &HashSet<&str>),
-    chosen: Option<&str>,
+    mut state: StateEntry<'_>,
+    (declared, index_of): (&[Box<str>], &HashMap<&str, usize>),
     what: &dyn Fn() -> String,
-) -> Result<StateEntry<'a>, Error> {
-    if state.env.is_empty() {
-        return Ok(state);
-    }
-    check_slots(path, text, &state, what)?;
-    let mut effective = None;
-    for (name, values) in std::mem::take(&mut state.env) {
-        if !declared_set.contains(&**name.get_ref()) {
+) -> Result<(Slots, Vec<(usize, Slots)>), Error> {
+    let env = std::mem::take(&mut state.env);
+    let base = slots_of(path, text, state, what)?;
+    let mut layers = Vec::with_capacity(env.len());
+    for (name, values) in env {
+        let Some(&index) = index_of.get(&**name.get_ref()) else {
             let message = format!(
                 "{} sets environment `{}`, which `environments` does not declare{}",
                 what(),
@@ -398,25 +612,13 @@ fn in_environment<'a>(
                 message,
                 HELP_ENV_UNDECLARED,
             ));
-        }
+        };
         let what_here = || format!("{} in environment `{}`", what(), name.get_ref());
-        check_slots(path, text, &values, &what_here)?;
-        if chosen == Some(name.get_ref().as_ref()) {
-            effective = Some(values);
-        }
+        layers.push((index, slots_of(path, text, values, &what_here)?));
     }
-    Ok(match effective {
-        None => state,
-        Some(values) => {
-            let slot = values.enabled.is_some() || values.rollout.is_some();
-            StateEntry {
-                enabled: if slot { values.enabled } else { state.enabled },
-                rollout: if slot { values.rollout } else { state.rollout },
-                allow: values.allow.or(state.allow),
-                env: Vec::new(),
-            }
-        }
-    })
+    // Each environment once (both readers join its lines into one entry).
+    layers.sort_unstable_by_key(|&(index, _)| index);
+    Ok((base, layers))
 }
 
 /// `; did you mean `x`?` for the candidate closest to `name`, if one is
@@ -480,59 +682,19 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Validates a table's `enabled`, `rollout` and `allow` and makes them its
-/// state for a check without a key, and its key-dependent part, if any.
-/// `what` names the table in messages ("toggle `a`"); `hasher` makes its
-/// rollout's key hasher.
-fn state_of(
+/// Validates a table's `enabled`, `rollout` and `allow` as written (its
+/// `env` aside) and converts them: a rollout must be a percent, not beside
+/// `enabled`; a key must not be empty, nor listed twice. `what` names the
+/// table in messages ("toggle `a`").
+fn slots_of(
     path: &Path,
     text: &str,
     state: StateEntry<'_>,
-    what: impl Fn() -> String,
-    hasher: impl FnOnce() -> Option<KeyHasher>,
-) -> Result<(bool, Option<Arc<Targeting>>), Error> {
-    let rollout = check_slots(path, text, &state, &what)?;
-    let enabled = match rollout {
-        Some(rollout) => rollout.is_full(),
-        None => state.enabled.unwrap_or(false),
-    };
-    let mut allow: Vec<Box<str>> = state
-        .allow
-        .unwrap_or_default()
-        .into_iter()
-        .map(|key| key.into_inner().into_owned().into_boxed_str())
-        .collect();
-    allow.sort_unstable(); // no two are equal: checked above
-    let targeting = (rollout.is_some() || !allow.is_empty()).then(|| {
-        Arc::new(Targeting {
-            rollout,
-            hasher: rollout.and_then(|_| hasher()),
-            allow: allow.into(),
-        })
-    });
-    Ok((enabled, targeting))
-}
-
-/// What [`state_of`] refuses in a table's `enabled`, `rollout` and `allow`
-/// as written (its `env` aside), without making anything: a rollout that
-/// is no percent, `enabled` beside `rollout`, an empty or a repeated key.
-/// Returns the rollout.
-fn check_slots(
-    path: &Path,
-    text: &str,
-    state: &StateEntry<'_>,
     what: &dyn Fn() -> String,
-) -> Result<Option<Rollout>, Error> {
+) -> Result<Slots, Error> {
     let rollout = match &state.rollout {
         None => None,
-        Some(value) => Some(rollout_of(value.get_ref()).ok_or_else(|| {
-            let message = format!(
-                "`rollout` of {} is {}, not a percent from 0 to 100 with at most two decimals",
-                what(),
-                value.get_ref()
-            );
-            invalid(path, text, value.span(), message, HELP_ROLLOUT)
-        })?),
+        Some(value) => Some(rollout_at(path, text, value, what)?),
     };
     if let (Some(_), Some(value)) = (state.enabled, &state.rollout) {
         let message = format!(
@@ -547,14 +709,31 @@ fn check_slots(
             HELP_ROLLOUT_OR_ENABLED,
         ));
     }
-    let allow = state.allow.as_deref().unwrap_or_default();
-    if let Some(empty) = allow.iter().find(|key| key.get_ref().is_empty()) {
+    let allow = match state.allow {
+        None => None,
+        Some(keys) => Some(allow_of(path, text, keys, what)?),
+    };
+    Ok(Slots {
+        enabled: state.enabled,
+        rollout,
+        allow,
+    })
+}
+
+/// An `allow` list, checked (no empty key, none twice) and sorted.
+fn allow_of(
+    path: &Path,
+    text: &str,
+    keys: Vec<Spanned<Cow<'_, str>>>,
+    what: &dyn Fn() -> String,
+) -> Result<Arc<[Box<str>]>, Error> {
+    if let Some(empty) = keys.iter().find(|key| key.get_ref().is_empty()) {
         let message = format!("an empty key in `allow` of {}", what());
         return Err(invalid(path, text, empty.span(), message, HELP_ALLOW));
     }
     // Sorted by key, then by place: the second of two equal keys is the
     // later one, where the message points.
-    let mut sorted: Vec<&Spanned<Cow<'_, str>>> = allow.iter().collect();
+    let mut sorted: Vec<&Spanned<Cow<'_, str>>> = keys.iter().collect();
     sorted.sort_by(|a, b| (a.get_ref(), a.span().start).cmp(&(b.get_ref(), b.span().start)));
     if let Some(pair) = sorted.windows(2).find(|w| w[0].get_ref() == w[1].get_ref()) {
         let message = format!(
@@ -564,32 +743,102 @@ fn check_slots(
         );
         return Err(invalid(path, text, pair[1].span(), message, HELP_ALLOW));
     }
-    Ok(rollout)
+    let mut allow: Vec<Box<str>> = keys
+        .into_iter()
+        .map(|key| key.into_inner().into_owned().into_boxed_str())
+        .collect();
+    allow.sort_unstable(); // no two are equal: checked above
+    Ok(allow.into())
 }
 
-/// A rollout written as a number: an integer from 0 to 100, or a float in
-/// that range with at most two decimals.
-fn rollout_of(value: &toml::Value) -> Option<Rollout> {
-    let basis_points = match *value {
-        toml::Value::Integer(percent) => u16::try_from(percent).ok()?.checked_mul(100)?,
-        toml::Value::Float(percent) => {
-            if !(0.0..=100.0).contains(&percent) {
-                return None;
-            }
-            // In range, so the rounded value fits. Two decimals at most:
-            // the nearest double to `bp / 100` is the double the file's
-            // text parsed to exactly when the text had at most two
-            // decimals (both are correctly rounded), so `12.345` and
-            // `0.125` are refused and `0.29` (28.999… × 100) is taken.
-            let basis_points = (percent * 100.0).round() as u16;
-            if f64::from(basis_points) / 100.0 != percent {
-                return None;
-            }
-            basis_points
+/// A table's `rollout`, or the error that says why it is none.
+fn rollout_at(
+    path: &Path,
+    text: &str,
+    value: &Spanned<toml::Value>,
+    what: &dyn Fn() -> String,
+) -> Result<Rollout, Error> {
+    // Both readers give the value's span: its digits as written.
+    let written = text.get(value.span()).unwrap_or_default();
+    let (message, help) = match rollout_of(value.get_ref(), written) {
+        Ok(rollout) => return Ok(rollout),
+        Err(NotPercent::Spelled(Some(plain))) => (
+            format!(
+                "`rollout` of {} is written `{written}`: write `{plain}`",
+                what()
+            ),
+            HELP_ROLLOUT_DIGITS,
+        ),
+        Err(NotPercent::Spelled(None) | NotPercent::Other) => {
+            let shown = match value.get_ref() {
+                toml::Value::Integer(_) | toml::Value::Float(_) => written.to_owned(),
+                other => other.to_string(),
+            };
+            (
+                format!(
+                    "`rollout` of {} is {shown}, not a percent from 0 to 100 with at most two \
+                     decimals",
+                    what()
+                ),
+                HELP_ROLLOUT,
+            )
         }
-        _ => return None,
     };
-    Rollout::from_basis_points(basis_points)
+    Err(invalid(path, text, value.span(), message, help))
+}
+
+/// Why a `rollout` value is not a percent.
+#[derive(Debug, PartialEq)]
+enum NotPercent {
+    /// A number written with an exponent (`1e1`) or a base prefix
+    /// (`0x10`): with the plain decimal it stands for, if that is a percent.
+    Spelled(Option<String>),
+    /// Not a number, out of range, or more than two decimals.
+    Other,
+}
+
+/// A rollout as written in the file: a TOML integer or float whose digits
+/// are a percent by [`Rollout::from_percent`] (after TOML's `+` and `_`;
+/// `-0` is 0). The rule is on the digits as written, never on the float
+/// they round to: `12.340000000000000001` is no percent, though it parses
+/// to the double nearest 12.34.
+fn rollout_of(value: &toml::Value, written: &str) -> Result<Rollout, NotPercent> {
+    let plain = || {
+        let basis_points = match *value {
+            toml::Value::Integer(percent) => u16::try_from(percent).ok()?.checked_mul(100)?,
+            toml::Value::Float(percent) if (0.0..=100.0).contains(&percent) => {
+                // In range, so the rounded value fits.
+                let basis_points = (percent * 100.0).round() as u16;
+                (f64::from(basis_points) / 100.0 == percent).then_some(basis_points)?
+            }
+            _ => return None,
+        };
+        let rollout = Rollout::from_basis_points(basis_points)?;
+        Some(rollout.to_string().trim_end_matches('%').to_owned())
+    };
+    if !matches!(value, toml::Value::Integer(_) | toml::Value::Float(_)) {
+        return Err(NotPercent::Other);
+    }
+    let (negative, digits) = match written.as_bytes().first() {
+        Some(b'+') => (false, &written[1..]),
+        Some(b'-') => (true, &written[1..]),
+        _ => (false, written),
+    };
+    let digits: Cow<'_, str> = if digits.contains('_') {
+        digits.replace('_', "").into()
+    } else {
+        digits.into()
+    };
+    if digits.starts_with("0x") || digits.starts_with("0o") || digits.starts_with("0b") {
+        return Err(NotPercent::Spelled(plain()));
+    }
+    if digits.contains(['e', 'E']) {
+        return Err(NotPercent::Spelled(plain()));
+    }
+    match Rollout::from_percent(&digits) {
+        Some(rollout) if !negative || rollout.basis_points() == 0 => Ok(rollout),
+        _ => Err(NotPercent::Other),
+    }
 }
 
 fn check_name(path: &Path, text: &str, name: &Spanned<Cow<str>>, what: &str) -> Result<(), Error> {
@@ -744,8 +993,13 @@ mod tests {
             ("33.33", 3_333),
             ("99.99", 9_999),
             ("100.0", 10_000),
-            ("1e1", 1_000),
             ("5_0", 5_000),
+            ("12.340", 1_234),
+            ("12.5000000000000000000", 1_250),
+            ("+5", 500),
+            ("-0", 0),
+            ("-0.00", 0),
+            ("1_0.0_1", 1_001),
         ] {
             let defs = toggles_of(&format!("[toggles.a]\nrollout = {written}\n"));
             let toggle = &defs.toggles[0];
@@ -762,8 +1016,24 @@ mod tests {
             assert_eq!(toggle.source, Source::Own);
         }
         for written in [
-            "-1", "101", "100.01", "12.345", "0.125", "-0.0001", "nan", "inf", "\"5\"", "true",
-            "[5]", "1e3", "65537",
+            "-1",
+            "101",
+            "100.01",
+            "12.345",
+            "0.125",
+            "-0.0001",
+            "nan",
+            "inf",
+            "\"5\"",
+            "true",
+            "[5]",
+            "1e3",
+            "65537",
+            "12.340000000000000001",
+            "0.0099999999999999999",
+            "-0.01",
+            "1e-5",
+            "0x2710",
         ] {
             let (line, column, message) = error_of(&format!("[toggles.a]\nrollout = {written}\n"));
             assert_eq!((line, column), (2, 11), "{written}");
@@ -772,6 +1042,119 @@ mod tests {
                 "{written}: {message}"
             );
         }
+    }
+
+    /// A number spelled with an exponent or a base prefix is refused, with
+    /// the plain digits it stands for when they are a percent.
+    #[test]
+    fn a_rollout_with_an_exponent_or_a_base_prefix_says_what_to_write() {
+        for (written, plain) in [
+            ("1e1", "10"),
+            ("1E1", "10"),
+            ("1.25e1", "12.5"),
+            ("+1e0", "1"),
+            ("0x10", "16"),
+            ("0o17", "15"),
+            ("0b1", "1"),
+        ] {
+            let text = format!("[toggles.a]\nrollout = {written}\n");
+            let error = parse(Path::new("t.toml"), text.as_bytes()).unwrap_err();
+            assert_eq!(error.location(), Some((2, 11)), "{written}");
+            let Error::Invalid { message, help, .. } = &error else {
+                panic!("{error}");
+            };
+            assert_eq!(
+                *message,
+                format!("`rollout` of toggle `a` is written `{written}`: write `{plain}`")
+            );
+            assert_eq!(*help, HELP_ROLLOUT_DIGITS);
+        }
+        // Not a percent whatever its spelling: the usual message.
+        let (_, _, message) = error_of("[toggles.a]\nrollout = 1e3\n");
+        assert!(message.contains("is 1e3, not a percent"), "{message}");
+        let (_, _, message) = error_of("[toggles.a]\nrollout = 1.2345e1\n");
+        assert!(message.contains("not a percent"), "{message}");
+    }
+
+    #[test]
+    fn a_file_declares_at_most_max_environments() {
+        let names = |n: usize| -> String {
+            let names: Vec<String> = (0..n).map(|i| format!("\"e{i}\"")).collect();
+            names.join(", ")
+        };
+        let at_cap = format!(
+            "environments = [{}]\n[toggles.a]\n",
+            names(MAX_ENVIRONMENTS)
+        );
+        assert_eq!(toggles_of(&at_cap).environments.len(), MAX_ENVIRONMENTS);
+        let past = format!(
+            "environments = [{}]\n[toggles.a]\n",
+            names(MAX_ENVIRONMENTS + 1)
+        );
+        let error = parse(Path::new("t.toml"), past.as_bytes()).unwrap_err();
+        // At the first name past the cap: its opening quote.
+        let column = past.find("\"e256\"").unwrap() + 1;
+        assert_eq!(error.location(), Some((1, column)));
+        let shown = error.to_string();
+        assert!(
+            shown.contains("declares 257 environments, more than the 256 a file may declare")
+                && shown.contains("`e256` is the first past the cap")
+                && shown.contains("at most 256 environments (`toggles::MAX_ENVIRONMENTS`)"),
+            "{shown}"
+        );
+        assert!(HELP_TOO_MANY_ENVIRONMENTS.contains(&MAX_ENVIRONMENTS.to_string()));
+        // The general reader (an array over many lines) refuses it the same way.
+        let lines = past.replacen("[", "[\n", 1).replace(", ", ",\n");
+        assert!(canonical::read(&lines).is_none());
+        let error = parse(Path::new("t.toml"), lines.as_bytes()).unwrap_err();
+        assert_eq!(error.location(), Some((MAX_ENVIRONMENTS + 2, 1)));
+        assert!(error.to_string().contains("more than the 256"), "{error}");
+        // Refused before any name is looked at, in any environment.
+        let error = parse_in(Path::new("t.toml"), past.as_bytes(), Some("e0")).unwrap_err();
+        assert!(error.to_string().contains("first past the cap"), "{error}");
+    }
+
+    /// `parse_all` reads the file once and gives, for each view, what
+    /// `parse_in` gives for it alone; views share the targeting of tables
+    /// that set nothing in them.
+    #[test]
+    fn parse_all_gives_every_view_as_parse_in_does() {
+        let text = "environments = [\"staging\", \"production\"]\n\
+                    [releases.r]\nrollout = 5\nenv.staging.enabled = true\n\
+                    [toggles.a]\nrelease = \"r\"\n\
+                    [toggles.b]\nallow = [\"ada\"]\nenv.production.rollout = 50\n\
+                    [toggles.c]\nrelease = \"r\"\nenv.production.allow = [\"bob\"]\n";
+        let path = Path::new("t.toml");
+        let (base, environments) = parse_all(path, text.as_bytes()).unwrap();
+        let views = std::iter::once((None, base))
+            .chain(environments.into_iter().map(|d| (d.environment.clone(), d)));
+        let mut seen = 0;
+        for (environment, all) in views {
+            let alone = parse_in(path, text.as_bytes(), environment.as_deref()).unwrap();
+            assert_eq!(all.environment, alone.environment);
+            assert_eq!(all.environments, alone.environments);
+            assert_eq!(all.toggles, alone.toggles, "{environment:?}");
+            assert_eq!(all.releases, alone.releases, "{environment:?}");
+            seen += 1;
+        }
+        assert_eq!(seen, 3);
+        let (base, environments) = parse_all(path, text.as_bytes()).unwrap();
+        let targeting = |d: &Definitions, t: usize| d.toggles[t].targeting.clone().unwrap();
+        // `b` sets nothing in staging: the base's very targeting.
+        assert!(Arc::ptr_eq(
+            &targeting(&base, 1),
+            &targeting(&environments[0], 1)
+        ));
+        // In production it sets its rollout, and keeps the base list.
+        let production = targeting(&environments[1], 1);
+        assert!(!Arc::ptr_eq(&targeting(&base, 1), &production));
+        assert!(Arc::ptr_eq(&targeting(&base, 1).allow, &production.allow));
+        // Errors are parse's.
+        let broken = "environments = [\"s\"]\n[toggles.a]\nenv.s.rollout = 101\n";
+        assert_eq!(
+            parse_all(path, broken.as_bytes()).unwrap_err().to_string(),
+            parse(path, broken.as_bytes()).unwrap_err().to_string()
+        );
     }
 
     #[test]

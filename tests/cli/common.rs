@@ -1,5 +1,6 @@
 //! Running the built binary in a temporary folder.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,7 +16,13 @@ pub struct Run {
 /// The binary, run in `dir`, with a clean environment as far as the CLI is
 /// concerned (no `TOGGLES_FILE`, `TOGGLES_ENV` or `NO_COLOR`).
 pub fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_toggles"));
+    command_of(env!("CARGO_BIN_EXE_toggles").as_ref(), dir, args)
+}
+
+/// [`command`] with another build of the binary (to measure two builds
+/// side by side).
+pub fn command_of(binary: &OsStr, dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(binary);
     command
         .args(args)
         .current_dir(dir)

@@ -351,6 +351,33 @@ fn crlf_and_a_byte_order_mark_are_kept() {
     );
 }
 
+/// A file of both line ends (pasted from two editors): an edit rewrites
+/// only the lines it changes, each untouched line keeps its own end, a
+/// changed one the end it had, and an added one the end of the line above.
+#[test]
+fn a_file_of_crlf_and_lf_lines_keeps_each_lines_end() {
+    let text = "# windows\r\n[toggles.a]\nenabled = false\r\ncreated = 2026-01-01\n\r\n\
+                [toggles.b]\r\ndescription = \"b\"\n\n[toggles.c]\nenabled = true\r\n";
+    let (dir, path) = folder_with(text);
+    run_ok(dir.path(), &["on", "a"]);
+    let on = text.replace("enabled = false\r\n", "enabled = true\r\n");
+    assert_eq!(read(&path), on);
+    run_ok(dir.path(), &["on", "b"]);
+    let on = on.replace(
+        "description = \"b\"\n",
+        "description = \"b\"\nenabled = true\n",
+    );
+    assert_eq!(read(&path), on);
+    run_ok(dir.path(), &["off", "c"]);
+    assert_eq!(
+        read(&path),
+        on.replace(
+            "[toggles.c]\nenabled = true\r\n",
+            "[toggles.c]\nenabled = false\r\n"
+        )
+    );
+}
+
 #[test]
 fn add_starts_a_missing_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -12,5 +12,6 @@ mod environments;
 mod export;
 mod flagd;
 mod hostile;
+mod large;
 mod list;
 mod rollout;

@@ -365,7 +365,18 @@ fn rollout_sets_the_percent_removes_enabled_and_keeps_the_rest() {
 fn an_invalid_percent_is_refused_and_the_file_untouched() {
     let (dir, path) = folder_with(FILE);
     for percent in [
-        "12.345", "101", "100.01", "-1", "abc", "1e1", "", ".5", "5.", "12,5", "nan",
+        "12.345",
+        "101",
+        "100.01",
+        "-1",
+        "abc",
+        "1e1",
+        "",
+        ".5",
+        "5.",
+        "12,5",
+        "nan",
+        "12.340000000000000001",
     ] {
         let out = expect(dir.path(), &["rollout", "new_search", percent], 2);
         assert!(

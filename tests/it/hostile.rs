@@ -53,8 +53,10 @@ fn ten_megabytes_of_descriptions_load() {
 fn a_huge_undeclared_environment_name_is_refused_without_hanging() {
     // "Did you mean" compares the undeclared name with every declared one:
     // with a megabyte-long name and a thousand environments, an edit
-    // distance for each took minutes.
-    let declared: Vec<String> = (0..1000).map(|i| format!("env_{i:04}")).collect();
+    // distance for each took minutes (now at most 256 are declared).
+    let declared: Vec<String> = (0..toggles::MAX_ENVIRONMENTS)
+        .map(|i| format!("env_{i:04}"))
+        .collect();
     let text = format!(
         "environments = {declared:?}\n\n[toggles.a]\nenv.\"{}\".enabled = true\n",
         "e".repeat(1 << 20)
@@ -76,9 +78,11 @@ fn a_huge_undeclared_environment_name_is_refused_without_hanging() {
 }
 
 #[test]
-fn a_hundred_thousand_environments_load_without_hanging() {
+fn a_hundred_thousand_environments_are_refused_at_once() {
     // Each declared name was checked against every other one, and each
     // `env.E` key against every declared name: quadratic in a file's size.
+    // Now a file declares at most `MAX_ENVIRONMENTS`: the 257th name is
+    // refused before anything else is looked at.
     let declared: Vec<String> = (0..100_000).map(|i| format!("e{i:06}")).collect();
     let mut text = format!("environments = {declared:?}\n\n[toggles.a]\nenabled = false\n");
     for name in &declared {
@@ -89,8 +93,46 @@ fn a_hundred_thousand_environments_load_without_hanging() {
         let in_last = Snapshot::parse_in("toggles.toml", text.as_bytes(), Some("e099999"));
         let _ = sent.send(in_last.map(|s| s.is_enabled("a")));
     });
-    let on = parsed.recv_timeout(NO_HANG).expect("the parse returns");
-    assert!(on.unwrap(), "the last environment's value applies");
+    let error = parsed
+        .recv_timeout(NO_HANG)
+        .expect("the parse returns")
+        .unwrap_err();
+    assert_eq!(error.location().map(|(line, _)| line), Some(1));
+    assert!(
+        error
+            .to_string()
+            .contains("declares 100000 environments, more than the 256 a file may declare"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_file_at_the_environment_cap_loads_in_every_environment_without_hanging() {
+    // Every environment of a toggle set, on a list of a hundred thousand
+    // keys each: each view is the base values with one overlay.
+    let declared: Vec<String> = (0..toggles::MAX_ENVIRONMENTS)
+        .map(|i| format!("e{i:03}"))
+        .collect();
+    let keys: Vec<String> = (0..100_000).map(|i| format!("k{i}")).collect();
+    let mut text =
+        format!("environments = {declared:?}\n\n[toggles.a]\nenabled = false\nallow = {keys:?}\n");
+    for name in &declared {
+        text.push_str(&format!("env.{name}.enabled = true\n"));
+    }
+    let (sent, parsed) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let all = Snapshot::parse_all("toggles.toml", text.as_bytes());
+        let _ = sent.send(all.map(|(base, views)| {
+            let on: Vec<bool> = views.iter().map(|view| view.is_enabled("a")).collect();
+            (base.is_enabled_for("a", "k99999"), on)
+        }));
+    });
+    let (base, on) = parsed
+        .recv_timeout(NO_HANG)
+        .expect("the parse returns")
+        .unwrap();
+    assert!(base);
+    assert_eq!(on, vec![true; toggles::MAX_ENVIRONMENTS]);
 }
 
 #[test]

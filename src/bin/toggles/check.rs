@@ -94,10 +94,7 @@ struct Report {
 pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
     let sources = source_roots(path, &args.src);
     let choice = args.env.choice();
-    let loaded = file::load_with_bytes(path).and_then(|(base, bytes)| {
-        let views = Views::new(path, &bytes, base)?;
-        Ok((views, bytes))
-    });
+    let loaded = Views::load(path);
     let (views, bytes) = match loaded {
         Ok(loaded) => loaded,
         Err(fail) => {
@@ -175,8 +172,11 @@ pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
     };
     findings.extend(fully_on(path, &fully));
     let text = std::str::from_utf8(&bytes).unwrap_or_default();
-    findings.extend(redundant(path, text));
-    findings.extend(promotion(path, &views, text));
+    // One read of the text for both (a `toml_edit` read of a large file is
+    // the costliest step of a check).
+    let lines = KeyLines::new(text, None);
+    findings.extend(redundant(path, &lines));
+    findings.extend(promotion(path, &views, &lines));
     let report = Checked {
         snapshot,
         environment: chosen,
@@ -204,8 +204,7 @@ struct Checked<'a> {
 /// nothing today, and would silently keep the old value when the base one
 /// changes. Compared as written (`enabled` the same bool, `rollout` the same
 /// percent, `allow` the same keys in any order).
-fn redundant(path: &Path, text: &str) -> Vec<Finding> {
-    let lines = KeyLines::new(text, None);
+fn redundant(path: &Path, lines: &KeyLines<'_>) -> Vec<Finding> {
     let Some(document) = lines.document() else {
         return Vec::new();
     };
@@ -269,14 +268,14 @@ fn redundant(path: &Path, text: &str) -> Vec<Finding> {
 /// reach each environment after the ones before it. Compared by the share
 /// of keys a check gets (ON 100%, a rollout its share, OFF 0%); `allow`
 /// lists are not compared.
-fn promotion(path: &Path, views: &Views, text: &str) -> Vec<Finding> {
+fn promotion(path: &Path, views: &Views, lines: &KeyLines<'_>) -> Vec<Finding> {
     if views.environments.len() < 2 {
         return Vec::new();
     }
     let columns: Vec<(&str, &Snapshot, KeyLines<'_>)> = views
         .environments
         .iter()
-        .map(|(name, snapshot)| (name.as_str(), snapshot, KeyLines::new(text, Some(name))))
+        .map(|(name, snapshot)| (name.as_str(), snapshot, lines.in_environment(Some(name))))
         .collect();
     let mut findings = Vec::new();
     for toggle in views.base.toggles() {

@@ -256,12 +256,8 @@ impl Version {
             return Ok(None);
         };
         let invalid = |e: toggles::Error| Fail::error(format!("{}: {e}", what()));
-        let base = Snapshot::parse_in(label, bytes, None).map_err(invalid)?;
+        let (base, in_environment) = Snapshot::parse_all(label, bytes).map_err(invalid)?;
         let declared: Vec<String> = base.environments().map(str::to_owned).collect();
-        let in_environment = declared
-            .iter()
-            .map(|e| Snapshot::parse_in(label, bytes, Some(e)).map_err(invalid))
-            .collect::<Result<_, _>>()?;
         Ok(Some(Version {
             exists: true,
             base: Some(base),

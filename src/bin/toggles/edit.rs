@@ -288,11 +288,12 @@ pub fn report_environments(edited: &Edited, section: &str, name: &str) {
     if !edited.views.any() {
         return;
     }
+    let lines = KeyLines::new(&edited.text_after, None);
     let cells: Vec<String> = edited
         .views
         .columns()
         .filter_map(|(environment, snapshot)| {
-            let lines = KeyLines::new(&edited.text_after, environment);
+            let lines = lines.in_environment(environment);
             let decision = match section {
                 "releases" => decide_release(snapshot.release(name)?, &lines, environment),
                 _ => decide(snapshot.get(name)?, snapshot, &lines, environment),

@@ -18,6 +18,7 @@
 //!   (toggles.toml:6)`).
 
 use std::path::Path;
+use std::rc::Rc;
 
 use clap::Args;
 use serde::Serialize;
@@ -221,16 +222,33 @@ pub struct Views {
 }
 
 impl Views {
-    /// Parses `bytes` in every declared environment (`base` is the base
-    /// parse of the same bytes).
-    pub fn new(path: &Path, bytes: &[u8], base: Snapshot) -> Result<Views, toggles::Error> {
-        let names: Vec<String> = base.environments().map(str::to_owned).collect();
-        let mut environments = Vec::with_capacity(names.len());
-        for name in names {
-            let snapshot = Snapshot::parse_in(path, bytes, Some(&name))?;
-            environments.push((name, snapshot));
-        }
+    /// Parses `bytes` once, into every view (`Snapshot::parse_all`).
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Views, toggles::Error> {
+        let (base, environments) = Snapshot::parse_all(path, bytes)?;
+        let environments = environments
+            .into_iter()
+            .map(|snapshot| {
+                let name = snapshot.environment().unwrap_or_default().to_owned();
+                (name, snapshot)
+            })
+            .collect();
         Ok(Views { base, environments })
+    }
+
+    /// Reads and validates the file (a missing or invalid file is an
+    /// error) into every view, with its bytes.
+    pub fn load(path: &Path) -> Result<(Views, Vec<u8>), Fail> {
+        file::complete_interrupted_append(path);
+        let (bytes, _) = file::read(path).map_err(|e| e.fail(path))?;
+        Ok((Views::parse(path, &bytes)?, bytes))
+    }
+
+    /// The view `environment` reads (`None`: the base values), if the file
+    /// declares it.
+    pub fn get(&self, environment: Option<&str>) -> Option<&Snapshot> {
+        self.columns()
+            .find(|(name, _)| *name == environment)
+            .map(|(_, snapshot)| snapshot)
     }
 
     /// Each column: `None` for the base values, then the environments.
@@ -426,12 +444,20 @@ fn deciding_key(
 /// library's `line()` is the first line of a table, and a key may be
 /// anywhere in it (or a dotted key, or in an inline table).
 pub struct KeyLines<'t> {
-    text: &'t str,
+    /// The text read once, shared by the [`KeyLines`] of every environment.
+    parsed: Rc<Parsed<'t>>,
+    /// The environment [`find`](Self::find) looks in.
+    environment: Option<String>,
+}
+
+struct Parsed<'t> {
     /// `None` if `toml_edit` cannot read a text the library accepted: the
     /// tables' first lines are used then.
     document: Option<Document<&'t str>>,
-    /// The environment [`find`](Self::find) looks in.
-    environment: Option<String>,
+    /// The byte offset where each line starts.
+    line_starts: Vec<usize>,
+    /// The text's length in bytes.
+    len: usize,
 }
 
 impl<'t> KeyLines<'t> {
@@ -440,9 +466,24 @@ impl<'t> KeyLines<'t> {
         // `toml_edit` does not take a byte-order mark; it holds no newline,
         // so the lines are the same without it.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        KeyLines {
-            text,
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        let parsed = Parsed {
             document: Document::parse(text).ok(),
+            line_starts,
+            len: text.len(),
+        };
+        KeyLines {
+            parsed: Rc::new(parsed),
+            environment: environment.map(str::to_owned),
+        }
+    }
+
+    /// The same text, read as `environment` does: parsed once for all.
+    pub fn in_environment(&self, environment: Option<&str>) -> KeyLines<'t> {
+        KeyLines {
+            parsed: Rc::clone(&self.parsed),
             environment: environment.map(str::to_owned),
         }
     }
@@ -513,11 +554,12 @@ impl<'t> KeyLines<'t> {
 
     /// The document, if `toml_edit` reads it.
     pub fn document(&self) -> Option<&Document<&'t str>> {
-        self.document.as_ref()
+        self.parsed.document.as_ref()
     }
 
     fn table(&self, section: &str, name: &str) -> Option<&dyn TableLike> {
-        self.document
+        self.parsed
+            .document
             .as_ref()?
             .as_item()
             .as_table_like()?
@@ -532,10 +574,11 @@ impl<'t> KeyLines<'t> {
         self.line_at(value.span().or_else(|| key.span())?.start)
     }
 
-    /// The 1-based line of a byte offset.
+    /// The 1-based line of a byte offset (in `O(log lines)`: a file may
+    /// have a key per environment per toggle).
     pub fn line_at(&self, offset: usize) -> Option<usize> {
-        let before = self.text.as_bytes().get(..offset)?;
-        Some(before.iter().filter(|&&b| b == b'\n').count() + 1)
+        let starts = &self.parsed.line_starts;
+        (offset <= self.parsed.len).then(|| starts.partition_point(|&start| start <= offset))
     }
 }
 

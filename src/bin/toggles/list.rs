@@ -14,7 +14,7 @@ use crate::environments::{
 use crate::fail::Fail;
 use crate::output::{Colors, Style, Table, age_days, cell, did_you_mean, on_off, styled};
 use crate::rollout::column;
-use crate::{EXIT_OK, Outcome, file};
+use crate::{EXIT_OK, Outcome};
 
 pub fn run(
     path: &Path,
@@ -76,17 +76,17 @@ pub fn run(
 /// per environment after the base values, each cell the state of a check
 /// without a key (`ON`, `OFF`, `10%`, and `+2` for keys in an `allow` list).
 pub fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Outcome {
-    let (base, bytes) = file::load_with_bytes(path)?;
+    let (views, bytes) = Views::load(path)?;
     if let Some(name) = release
-        && base.release(name).is_none()
+        && views.base.release(name).is_none()
     {
-        return Err(unknown_release(&base, name, None));
+        return Err(unknown_release(&views.base, name, None));
     }
-    let views = Views::new(path, &bytes, base)?;
     let text = std::str::from_utf8(&bytes).unwrap_or_default();
+    let lines = KeyLines::new(text, None);
     let columns: Vec<(Option<&str>, &Snapshot, KeyLines<'_>)> = views
         .columns()
-        .map(|(environment, snapshot)| (environment, snapshot, KeyLines::new(text, environment)))
+        .map(|(environment, snapshot)| (environment, snapshot, lines.in_environment(environment)))
         .collect();
     let toggles: Vec<&ToggleInfo> = views
         .base

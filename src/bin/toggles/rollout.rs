@@ -102,25 +102,7 @@ pub fn percent(value: &str) -> Result<Rollout, String> {
     };
     let text = value.trim();
     let text = text.strip_suffix('%').unwrap_or(text).trim_end();
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty()
-        || whole.len() > 18
-        || !digits(whole)
-        || fraction.len() > 2
-        || !digits(fraction)
-        || (text.contains('.') && fraction.is_empty())
-    {
-        return Err(refuse());
-    }
-    let whole: u64 = whole.parse().map_err(|_| refuse())?;
-    let hundredths: u64 = format!("{fraction:0<2}").parse().map_err(|_| refuse())?;
-    whole
-        .checked_mul(100)
-        .and_then(|bp| bp.checked_add(hundredths))
-        .and_then(|bp| u16::try_from(bp).ok())
-        .and_then(Rollout::from_basis_points)
-        .ok_or_else(refuse)
+    Rollout::from_percent(text).ok_or_else(refuse)
 }
 
 /// A key for `allow`/`disallow`: any text but the empty one (the library

@@ -20,13 +20,10 @@ pub fn run(
     json: bool,
     colors: Colors,
 ) -> Outcome {
-    let (base, bytes) = file::load_with_bytes(path)?;
-    choice.check(path, &base)?;
-    let views = Views::new(path, &bytes, base)?;
+    let (views, bytes) = Views::load(path)?;
+    choice.check(path, &views.base)?;
     let snapshot = views
-        .columns()
-        .find(|(environment, _)| *environment == choice.name())
-        .map(|(_, snapshot)| snapshot)
+        .get(choice.name())
         .expect("a checked environment has a view");
     let toggle = snapshot
         .get(name)
@@ -43,7 +40,7 @@ pub fn run(
             .columns()
             .filter_map(|(environment, snapshot)| {
                 let toggle = snapshot.get(name)?;
-                let lines = KeyLines::new(text, environment);
+                let lines = lines.in_environment(environment);
                 Some(decide(toggle, snapshot, &lines, environment))
             })
             .collect()
