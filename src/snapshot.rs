@@ -118,7 +118,7 @@ impl Snapshot {
     /// Whether `name` is on for the key `key` in this version: a test
     /// override, else the file's state for that key (see
     /// [`ToggleInfo::is_enabled_for`]); a name the file lacks is off.
-    /// The key is any [`Key`](crate::Key): a string or an integer. No
+    /// The key is any [`Key`]: a string or an integer. No
     /// allocation.
     ///
     /// ```

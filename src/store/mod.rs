@@ -620,7 +620,7 @@ impl Store {
     /// that key (see [`ToggleInfo::is_enabled_for`](crate::ToggleInfo::is_enabled_for));
     /// a name the file lacks is off and is queued for appending.
     ///
-    /// The key is any [`Key`](crate::Key): a string or an integer (the
+    /// The key is any [`Key`]: a string or an integer (the
     /// same key as its decimal text). No lock and no allocation for a name
     /// the file defines.
     ///
