@@ -2,8 +2,17 @@
 
 use std::fmt::Display;
 
-use crate::output::{ColorChoice, Colors, Style};
-use crate::{EXIT_ERROR, EXIT_USAGE};
+use crate::color::{ColorChoice, Colors, Style};
+
+/// Exit code: everything is fine.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: an error (a bad file, an unknown name, a failed check).
+pub const EXIT_ERROR: u8 = 1;
+/// Exit code: the command line itself is wrong (clap uses it too).
+pub const EXIT_USAGE: u8 = 2;
+
+/// What a command returns: an exit code, or a failure to print.
+pub type Outcome = Result<u8, Fail>;
 
 /// A command that could not do what was asked. Printed to stderr as
 /// `error: …` with a `help: …` line that says what to do.

@@ -12,20 +12,22 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::Args;
 use serde::Serialize;
 use toggles::{Date, Snapshot};
 use toml_edit::Item;
 
-use crate::edit::equal_values;
-use crate::environments::{Decision, KeyLines, ReadEnv, Views, decide};
-use crate::fail::Fail;
-use crate::output::{Colors, Style};
+use crate::args::ReadEnv;
+use crate::color::{Colors, Style};
+use crate::document::edit::equal_values;
+use crate::document::lines::KeyLines;
+use crate::fail::{EXIT_ERROR, EXIT_OK, Fail, Outcome};
+use crate::file;
+use crate::model::decision::{Decision, decide};
+use crate::model::views::Views;
 use crate::scan::{self, Scan, Use};
-use crate::{EXIT_ERROR, EXIT_OK, Outcome, file};
 
-#[derive(Args)]
-pub struct CheckArgs {
+#[derive(clap::Args)]
+pub struct Args {
     /// A folder (or file) of Rust sources to scan; repeat for several
     /// [default: those of `src`, `tests`, `examples` and `benches` beside
     /// the toggles file that exist]
@@ -91,7 +93,7 @@ struct Report {
     findings: Vec<Finding>,
 }
 
-pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
+pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
     let sources = source_roots(path, &args.src);
     let choice = args.env.choice();
     let loaded = Views::load(path);
@@ -450,7 +452,7 @@ fn stale(path: &Path, snapshot: &Snapshot, scan: &Scan, sources: &[PathBuf]) -> 
             message: format!("toggle `{}` is not used in {scanned} (stale)", toggle.name()),
             help: format!(
                 "remove its table and the code behind its dead branch (it is {}), or scan more with --src",
-                crate::output::on_off(toggle.is_enabled())
+                crate::words::on_off(toggle.is_enabled())
             ),
         })
         .collect()
@@ -542,7 +544,7 @@ fn split_location(path: &Path, message: String) -> (String, String) {
 
 fn finish(
     path: &Path,
-    args: &CheckArgs,
+    args: &Args,
     sources: &[PathBuf],
     checked: Option<Checked<'_>>,
     scan: &Scan,
