@@ -1,30 +1,20 @@
 //! `toggles`: the command-line tool around `toggles.toml`.
 //!
-//! Module map (one idea each):
+//! Laid out in layers, each importing only from those below it
+//! (ARCHITECTURE.md, "Layers of the command", enforced by
+//! `tests/it/layers.rs`):
 //!
-//! - `main.rs`: the command line (clap), dispatch and exit codes.
-//! - `fail.rs`: the error type: a message, what to do about it, an exit code.
-//! - `file.rs`: which file (`--file`, `$TOGGLES_FILE`, `./toggles.toml`) and
-//!   reading it through the library.
-//! - `output.rs`: colour, aligned tables, "did you mean".
-//! - `list.rs`: `toggles list`; `show.rs`: `toggles show`.
-//! - `write.rs`: replacing the file safely: lock, re-read, validate, atomic
-//!   rename over the real file (symlinks resolved).
-//! - `edit.rs`: the edit commands (`on`, `off`, `follow`, `release on|off`,
-//!   `add`, `assign`) as changes to a `toml_edit` document, and the helpers
-//!   every edit shares (finding a table, setting and removing a key).
-//! - `rollout.rs`: the edit commands for keys (`rollout`, `allow`,
-//!   `disallow`, on a toggle or a release), and how a table's state for keys
-//!   is summed up (`10% of keys + 2 allowed`).
-//! - `scan.rs`: finding toggle names in Rust sources (a small byte lexer).
-//! - `check.rs`: `toggles check`, the CI gate.
-//! - `export.rs`: `toggles export --format flagd`, flagd flag definitions.
-//! - `diff.rs`: `toggles diff [REV]`, what a change turns on in each
-//!   environment: the old version through `git`, compared view by view.
-//! - `environments.rs`: `--env` and `TOGGLES_ENV`, the file in every
-//!   environment, where a key is written (`KeyLines`) and what decides a
-//!   toggle in one environment (`decide`): shared by `list --envs`, `show`,
-//!   `check` and the edits.
+//! - `commands/`: one module per command family, each with its clap `Args`
+//!   and a `run`; no command imports another.
+//! - `view/`: tables, a table's state in words, the `--json` shapes, what
+//!   an edit prints.
+//! - `model/`: the chosen environment, the file in every environment, what
+//!   decides a toggle, unknown names, an edit from lock to rename.
+//! - `document/`: the text through `toml_edit`: where keys are written, the
+//!   edits, `allow` arrays, replacing the file safely.
+//! - `words`, `color`, `fail`, `args`, `file`, `scan` at the bottom.
+//!
+//! This file parses the command line and dispatches.
 
 mod args;
 mod color;
