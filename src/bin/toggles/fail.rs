@@ -21,6 +21,11 @@ pub struct Fail {
     pub message: String,
     pub help: Option<String>,
     pub code: u8,
+    /// The library's error this failure reports (boxed: a `Fail` travels
+    /// in every `Result` of the CLI), kept whole (its file,
+    /// line and column, each of several mistakes) for whoever needs more
+    /// than the message: `check` makes a finding of each mistake.
+    pub source: Option<Box<toggles::Error>>,
 }
 
 impl Fail {
@@ -30,6 +35,7 @@ impl Fail {
             message: message.to_string(),
             help: None,
             code: EXIT_ERROR,
+            source: None,
         }
     }
 
@@ -39,12 +45,19 @@ impl Fail {
             message: message.to_string(),
             help: None,
             code: EXIT_USAGE,
+            source: None,
         }
     }
 
     /// Adds what the user can do about it.
     pub fn help(mut self, help: impl Display) -> Fail {
         self.help = Some(help.to_string());
+        self
+    }
+
+    /// Keeps the library's error this failure reports.
+    pub fn with_source(mut self, error: toggles::Error) -> Fail {
+        self.source = Some(Box::new(error));
         self
     }
 
@@ -61,6 +74,6 @@ impl From<toggles::Error> for Fail {
     /// The library's message already names the file, line and column, shows
     /// the line and says what to change.
     fn from(error: toggles::Error) -> Fail {
-        Fail::error(error)
+        Fail::error(&error).with_source(error)
     }
 }

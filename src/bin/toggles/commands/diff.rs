@@ -182,6 +182,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
             "exit code {EXIT_CHANGED}: a change there needs an approval (docs: toggles::docs::operations, \"Pull-request workflow\")"
         )),
         code: EXIT_CHANGED,
+        source: None,
     })
 }
 

@@ -107,6 +107,7 @@ pub fn edit_file_in(
             "this edit would make the file invalid, so nothing was written:\n{e}"
         ))
         .help("this is a bug in the toggles CLI: please report it with the file")
+        .with_source(e)
     };
     // Every environment, base values first, from one parse: the edit is
     // written only if the file is valid in each.
