@@ -369,6 +369,8 @@ struct Change {
     line: Option<usize>,
 }
 
+// TODO(#22 library): the difference between two snapshots, defined by
+// answers, from the library (shared with the reload log and subscribers).
 fn compare(
     path: &Path,
     old: &Version,

@@ -308,7 +308,7 @@ fn allow_keys(
             println!("  {key}: allowed");
         }
     }
-    if let Some(note) = allow_matters(target, &edited.after) {
+    if let Some(note) = allow_matters(target, edited.after()) {
         println!("  {note}");
     }
     finish(path, target, &edited)
@@ -368,7 +368,7 @@ fn disallow_keys(
     })?;
     report(target, &edited, env);
     let before = target.own_allow(&edited.before);
-    let after = target.own_allow(&edited.after);
+    let after = target.own_allow(edited.after());
     for key in dedup(keys) {
         if before.iter().any(|k| k == key) {
             println!("  {key}: no longer allowed");
@@ -398,7 +398,7 @@ fn disallow_keys(
         }
     }
     if let Target::Toggle(name) = target
-        && let (Some(b), Some(a)) = (edited.before.get(name), edited.after.get(name))
+        && let (Some(b), Some(a)) = (edited.before.get(name), edited.after().get(name))
         && b.source() == Source::Own
         && a.source() != Source::Own
     {
@@ -449,7 +449,7 @@ fn report(target: Target<'_>, edited: &Edited, env: Option<&str>) {
     match target {
         Target::Toggle(name) => {
             let before = edited.before.get(name).expect("checked");
-            let after = edited.after.get(name).expect("kept");
+            let after = edited.after().get(name).expect("kept");
             if edited.written {
                 println!("{label}: {}", transition(before, after, edited));
             } else {
@@ -458,7 +458,7 @@ fn report(target: Target<'_>, edited: &Edited, env: Option<&str>) {
         }
         Target::Release(name) => {
             let before = edited.before.release(name).expect("checked");
-            let after = edited.after.release(name).expect("kept");
+            let after = edited.after().release(name).expect("kept");
             let (b, a) = (release_summary(before), release_summary(after));
             if !edited.written {
                 println!("{label}: already {a}");
@@ -467,7 +467,7 @@ fn report(target: Target<'_>, edited: &Edited, env: Option<&str>) {
             } else {
                 println!("{label}: {b} → {a}");
             }
-            report_members(&edited.after, after, env);
+            report_members(edited.after(), after, env);
         }
     }
 }

@@ -206,7 +206,7 @@ fn switch_report(
     edited: &Edited,
 ) -> Outcome {
     for name in dedup(names) {
-        let after = edited.after.get(name).expect("the edit defines it");
+        let after = edited.after().get(name).expect("the edit defines it");
         let who = who(name, env);
         match edited.before.get(name) {
             None => println!(
@@ -266,7 +266,7 @@ fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> 
     for name in dedup(names) {
         let (before, after) = (
             edited.before.get(name).expect("checked"),
-            edited.after.get(name).expect("kept"),
+            edited.after().get(name).expect("kept"),
         );
         let who = who(name, env);
         match env {
@@ -356,7 +356,10 @@ fn switch_release(
         drop_same_as_base(table, env, &["enabled"]);
         Ok(())
     })?;
-    let after = edited.after.release(release).expect("the edit defines it");
+    let after = edited
+        .after()
+        .release(release)
+        .expect("the edit defines it");
     let who = who(&format!("release {release}"), env);
     match edited.before.release(release) {
         None => println!("{who}: added, {}", release_summary(after)),
@@ -369,7 +372,7 @@ fn switch_release(
             release_summary(after)
         ),
     }
-    report_members(&edited.after, after, env);
+    report_members(edited.after(), after, env);
     if !on && after.allow().len() > 0 {
         println!(
             "  {} on through its `allow` list: {} (`toggles release disallow {release} KEY…{}` takes keys out)",
@@ -398,7 +401,7 @@ fn add_toggle(path: &Path, new: NewToggle<'_>, create: bool, force: bool) -> Out
         }
         insert_toggle(doc, new, Date::today())
     })?;
-    let after = edited.after.get(name).expect("the edit defines it");
+    let after = edited.after().get(name).expect("the edit defines it");
     println!(
         "{name}: added, {} ({})",
         on_off(after.is_enabled()),
@@ -429,7 +432,7 @@ fn assign_release(path: &Path, name: &str, release: &str, create: bool, force: b
             Err(refuse_unknown_toggle(before, name, true))
         }
     })?;
-    let after = edited.after.get(name).expect("the edit defines it");
+    let after = edited.after().get(name).expect("the edit defines it");
     match edited.before.get(name) {
         None => println!(
             "{name}: added to release {release}, {}",

@@ -95,11 +95,17 @@ impl Choice {
     /// chosen environment's (refused, as [`check`](Self::check) says, where
     /// the file does not declare it).
     pub fn load(&self, path: &Path) -> Result<Snapshot, Fail> {
-        let (base, bytes) = file::load_with_bytes(path)?;
-        self.check(path, &base)?;
-        Ok(match self.name() {
-            Some(environment) => Snapshot::parse_in(path, &bytes, Some(environment))?,
-            None => base,
+        file::load(path, |bytes| self.parse(path, bytes)).map(|(snapshot, _)| snapshot)
+    }
+
+    /// `bytes` as this choice reads them, from one parse. Only where that
+    /// fails are the base values read too, to say which is wrong: the file
+    /// (its own error), or the choice ([`check`](Self::check)'s).
+    pub fn parse(&self, path: &Path, bytes: &[u8]) -> Result<Snapshot, Fail> {
+        Snapshot::parse_in(path, bytes, self.name()).or_else(|error| {
+            let base = Snapshot::parse(path, bytes)?;
+            self.check(path, &base)?;
+            Err(error.into())
         })
     }
 

@@ -38,7 +38,9 @@ use crate::model::views::Views;
 pub struct Edited {
     /// In the environment edited (the base values without `--env`).
     pub before: Snapshot,
-    pub after: Snapshot,
+    /// The environment edited (`None`: the base values), whose view of
+    /// [`views`](Self::views) is [`after`](Self::after).
+    environment: Option<String>,
     /// Whether the file was written (false when the edit changed nothing).
     pub written: bool,
     /// The file after the edit as every environment sees it.
@@ -47,6 +49,16 @@ pub struct Edited {
     /// for finding lines).
     pub text_before: String,
     pub text_after: String,
+}
+
+impl Edited {
+    /// The file after the edit, in the environment edited: one of
+    /// [`views`](Self::views) (the new text is parsed once for all).
+    pub fn after(&self) -> &Snapshot {
+        self.views
+            .get(self.environment.as_deref())
+            .expect("an edit keeps the environment it edits (checked before it is written)")
+    }
 }
 
 /// Applies `change` to the file at `path` and replaces it atomically, under
@@ -74,23 +86,40 @@ pub fn edit_file_in(
     force: bool,
     change: impl FnOnce(&Snapshot, &mut DocumentMut) -> Result<(), Fail>,
 ) -> Result<Edited, Fail> {
-    file::complete_interrupted_append(path);
     let real = real_path(path, create)?;
-    let _lock = FileLock::acquire(&real)?;
-    let (bytes, metadata) = match file::read(&real) {
-        Ok((bytes, metadata)) => (bytes, Some(metadata)),
-        Err(e) if e.is_not_found() && create => (Vec::new(), None),
-        Err(e) => return Err(e.fail(path)),
-    };
-    let before = Snapshot::parse(path, &bytes).map_err(|e| {
-        Fail::from(e).help(
-            "fix the file first: the CLI only edits a valid file, and never writes an invalid one",
-        )
-    })?;
-    choice.check(path, &before)?;
-    let before = match choice.name() {
-        Some(environment) => Snapshot::parse_in(path, &bytes, Some(environment))?,
-        None => before,
+    let mut completed = false;
+    let (_lock, bytes, metadata, before) = loop {
+        let lock = FileLock::acquire(&real)?;
+        let (bytes, metadata) = match file::read(&real) {
+            Ok((bytes, metadata)) => (bytes, Some(metadata)),
+            Err(e) if e.is_not_found() && create => (Vec::new(), None),
+            Err(e) => return Err(e.fail(path)),
+        };
+        // One parse, in the environment edited; only where it fails are
+        // the base values read, to say what is wrong.
+        let error = match Snapshot::parse_in(path, &bytes, choice.name()) {
+            Ok(before) => break (lock, bytes, metadata, before),
+            Err(error) => error,
+        };
+        match Snapshot::parse(path, &bytes) {
+            Ok(base) => {
+                choice.check(path, &base)?;
+                return Err(error.into());
+            }
+            // The library completes an append a killed process left
+            // unfinished, without our lock (it takes it itself).
+            Err(_) if !completed => {
+                drop(lock);
+                file::complete_interrupted_append(path);
+                completed = true;
+            }
+            Err(e) => {
+                return Err(Fail::from(e).help(
+                    "fix the file first: the CLI only edits a valid file, and never writes an \
+                     invalid one",
+                ));
+            }
+        }
     };
     let text = std::str::from_utf8(&bytes).expect("the library accepts only UTF-8");
     let style = LineStyle::of(text);
@@ -112,11 +141,18 @@ pub fn edit_file_in(
     // Every environment, base values first, from one parse: the edit is
     // written only if the file is valid in each.
     let views = Views::parse(path, new_text.as_bytes()).map_err(invalid)?;
-    let after = Snapshot::parse_in(path, new_text.as_bytes(), choice.name()).map_err(invalid)?;
+    if views.get(choice.name()).is_none() {
+        return Err(Fail::error(format!(
+            "this edit would take environment `{}` out of the file, so nothing was written",
+            choice.name().unwrap_or_default()
+        ))
+        .help("this is a bug in the toggles CLI: please report it with the file"));
+    }
+    let environment = choice.name().map(str::to_owned);
     if new_text.as_bytes() == bytes.as_slice() {
         return Ok(Edited {
             before,
-            after,
+            environment,
             written: false,
             views,
             text_before: text.to_owned(),
@@ -140,7 +176,7 @@ pub fn edit_file_in(
     replace(&real, new_text.as_bytes(), metadata.as_ref())?;
     Ok(Edited {
         before,
-        after,
+        environment,
         written: true,
         views,
         text_before: text.to_owned(),

@@ -34,9 +34,7 @@ impl Views {
     /// Reads and validates the file (a missing or invalid file is an
     /// error) into every view, with its bytes.
     pub fn load(path: &Path) -> Result<(Views, Vec<u8>), Fail> {
-        file::complete_interrupted_append(path);
-        let (bytes, _) = file::read(path).map_err(|e| e.fail(path))?;
-        Ok((Views::parse(path, &bytes)?, bytes))
+        file::load(path, |bytes| Ok(Views::parse(path, bytes)?))
     }
 
     /// The view `environment` reads (`None`: the base values), if the file

@@ -48,7 +48,7 @@ pub fn transition(before: &ToggleInfo, after: &ToggleInfo, edited: &Edited) -> S
         Source::Own => "set on the toggle itself".to_owned(),
         _ => follows(after),
     };
-    let why = match edited.after.release(after.release().unwrap_or_default()) {
+    let why = match edited.after().release(after.release().unwrap_or_default()) {
         Some(release) if after.source() == Source::Own => {
             format!(
                 "{why}, over release {} ({})",
