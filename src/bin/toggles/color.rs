@@ -1,7 +1,6 @@
-//! Colour: only on a terminal, never with `NO_COLOR`; `--color` decides
-//! over both.
-
-use std::io::IsTerminal;
+//! Colour: `--color always|never`, else (`auto`) as clap decides it
+//! (`anstream`): on a terminal, never with `NO_COLOR`, always with
+//! `CLICOLOR_FORCE`.
 
 use clap::ValueEnum;
 
@@ -32,11 +31,11 @@ pub enum Style {
 
 impl Colors {
     pub fn for_stdout(choice: ColorChoice) -> Colors {
-        Colors::decide(choice, std::io::stdout().is_terminal())
+        Colors::decide(choice, || anstream::AutoStream::choice(&std::io::stdout()))
     }
 
     pub fn for_stderr(choice: ColorChoice) -> Colors {
-        Colors::decide(choice, std::io::stderr().is_terminal())
+        Colors::decide(choice, || anstream::AutoStream::choice(&std::io::stderr()))
     }
 
     /// No colour, whatever the stream.
@@ -45,12 +44,14 @@ impl Colors {
         Colors { enabled: false }
     }
 
-    fn decide(choice: ColorChoice, terminal: bool) -> Colors {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    /// `--color always|never` decide; `auto` is `anstream`'s (clap's) rule:
+    /// never with `NO_COLOR`, always with `CLICOLOR_FORCE`, never with
+    /// `CLICOLOR=0`, else on a terminal that is not `TERM=dumb`.
+    fn decide(choice: ColorChoice, auto: impl FnOnce() -> anstream::ColorChoice) -> Colors {
         let enabled = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => terminal && !no_color,
+            ColorChoice::Auto => auto() != anstream::ColorChoice::Never,
         };
         Colors { enabled }
     }

@@ -6,7 +6,7 @@
 //! reload) sees the old file or the new one, never half of one. And the
 //! text's BOM and line ends, which `toml_edit` drops, put back.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -259,46 +259,41 @@ fn backtrack(trace: &[Vec<isize>], d: isize, n: isize, m: isize) -> Vec<(usize, 
 pub fn replace(real: &Path, bytes: &[u8], original: Option<&fs::Metadata>) -> Result<(), Fail> {
     let dir = real.parent().unwrap_or(Path::new("."));
     let name = real.file_name().unwrap_or_default().to_string_lossy();
-    let (temp, mut file) = create_temp(dir, &name)?;
-    let result = (|| {
-        file.write_all(bytes)
-            .map_err(|e| io_error(&temp, "write", e))?;
-        if let Some(original) = original {
-            copy_owner_and_permissions(&file, original)
-                .map_err(|e| io_error(&temp, "set the permissions of", e))?;
-        }
-        file.sync_all().map_err(|e| io_error(&temp, "write", e))?;
-        drop(file);
-        fs::rename(&temp, real).map_err(|e| io_error(real, "replace", e))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-        return result;
+    // A hidden file beside the real one, `.toggles.toml.XXXXXX.tmp`: the
+    // rename stays in one file system. Removed when dropped, unless renamed.
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Created as a new file would be (0666 less the umask), not 0600: a
+    // file the edit starts has the mode any other new file gets.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
     }
+    let mut temp = builder.tempfile_in(dir).map_err(|e| {
+        io_error(&dir.join(format!(".{name}.tmp")), "create", e).help(
+            "the CLI writes a temporary file beside toggles.toml: the folder must be writable",
+        )
+    })?;
+    let temp_path = temp.path().to_path_buf();
+    temp.write_all(bytes)
+        .map_err(|e| io_error(&temp_path, "write", e))?;
+    if let Some(original) = original {
+        copy_owner_and_permissions(temp.as_file(), original)
+            .map_err(|e| io_error(&temp_path, "set the permissions of", e))?;
+    }
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| io_error(&temp_path, "write", e))?;
+    temp.persist(real)
+        .map_err(|e| io_error(real, "replace", e.error))?;
     // The rename is durable once the folder is on disk; where a folder
     // cannot be opened (or synced), the rename has still happened.
     if let Ok(dir) = File::open(dir) {
         let _ = dir.sync_all();
     }
     Ok(())
-}
-
-/// A new hidden file beside the real one: `.toggles.toml.<pid>.<n>.tmp`.
-fn create_temp(dir: &Path, name: &str) -> Result<(PathBuf, File), Fail> {
-    let pid = std::process::id();
-    for n in 0.. {
-        let temp = dir.join(format!(".{name}.{pid}.{n}.tmp"));
-        match OpenOptions::new().write(true).create_new(true).open(&temp) {
-            Ok(file) => return Ok((temp, file)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 100 => continue,
-            Err(e) => {
-                return Err(io_error(&temp, "create", e)
-                    .help("the CLI writes a temporary file beside toggles.toml: the folder must be writable"));
-            }
-        }
-    }
-    unreachable!("the loop returns")
 }
 
 #[cfg(unix)]
