@@ -485,3 +485,64 @@ pub fn rollout_value(rollout: Rollout) -> Value {
         Value::from(f64::from(bp) / 100.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Document in, document out, as `toml_edit`'s own tests do.
+
+    use super::*;
+
+    /// `text` after `edit` of its `[toggles.NAME]` table.
+    fn edit_toggle(text: &str, name: &str, edit: impl FnOnce(&mut Item)) -> String {
+        let mut doc: DocumentMut = text.parse().unwrap();
+        edit(toggle_table(&mut doc, name).unwrap());
+        doc.to_string()
+    }
+
+    #[test]
+    fn enabled_replaces_rollout_on_its_line_keeping_the_comment_above() {
+        let before = "[toggles.a]\n# why\nrollout = 10 # ten\nallow = [\"x\"]\n";
+        let after = edit_toggle(before, "a", |table| {
+            set_replacing(table, None, "enabled", Value::from(true), "rollout");
+        });
+        assert_eq!(
+            after,
+            "[toggles.a]\n# why\nenabled = true\nallow = [\"x\"]\n"
+        );
+    }
+
+    #[test]
+    fn a_value_set_in_an_environment_is_a_dotted_key_and_its_removal_leaves_no_env() {
+        let before = "[toggles.a]\n  enabled = false\n";
+        let set = edit_toggle(before, "a", |table| {
+            set_in(table, Some("production"), "enabled", Value::from(true));
+        });
+        assert_eq!(
+            set,
+            "[toggles.a]\n  enabled = false\n  env.production.enabled = true\n"
+        );
+        let removed = edit_toggle(&set, "a", |table| {
+            remove_in(table, Some("production"), "enabled");
+        });
+        assert_eq!(removed, before);
+    }
+
+    #[test]
+    fn an_environment_value_equal_to_the_base_is_dropped() {
+        let before = "[toggles.a]\nenabled = true\nenv.staging.enabled = false\n";
+        let after = edit_toggle(before, "a", |table| {
+            set_in(table, Some("staging"), "enabled", Value::from(true));
+            drop_same_as_base(table, Some("staging"), &["enabled"]);
+        });
+        assert_eq!(after, "[toggles.a]\nenabled = true\n");
+    }
+
+    #[test]
+    fn a_changed_value_keeps_its_trailing_comment() {
+        let before = "[toggles.a]\nenabled = false # until launch\n";
+        let after = edit_toggle(before, "a", |table| {
+            set(table, "enabled", Value::from(true));
+        });
+        assert_eq!(after, "[toggles.a]\nenabled = true # until launch\n");
+    }
+}
