@@ -305,6 +305,58 @@ fn an_invalid_file_fails_with_the_library_error() {
 }
 
 #[test]
+fn a_file_with_several_mistakes_is_one_finding_per_mistake() {
+    let dir = tree(MAIN_RS);
+    fs::write(
+        dir.path().join("toggles.toml"),
+        "[toggles.a]\nenabeld = true\n\n[toggles.b]\nrelease = \"nope\"\n",
+    )
+    .unwrap();
+    let out = expect(dir.path(), &["check"], 1);
+    // Each mistake with its own line and column, counted as an error each.
+    assert_eq!(
+        lines_with(&out.stdout, "error[invalid-file]"),
+        [
+            "error[invalid-file]: toggles.toml:2:1: unknown field `enabeld`: did you mean \
+             `enabled`? (expected one of `enabled`, `rollout`, `allow`, `env`, `release`, \
+             `description`, `created`)",
+            "error[invalid-file]: toggles.toml:5:11: toggle `b` belongs to release `nope`, \
+             which is not defined",
+        ],
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("check failed: 2 errors, 0 warnings"),
+        "{}",
+        out.stdout
+    );
+    // Not the library's summary of them, which the findings replace.
+    assert!(
+        !out.stdout.contains("toggles.toml: 2 errors"),
+        "{}",
+        out.stdout
+    );
+
+    let out = expect(dir.path(), &["check", "--json"], 1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["errors"], 2);
+    let findings: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["location"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            ("invalid-file", "toggles.toml:2:1"),
+            ("invalid-file", "toggles.toml:5:11")
+        ]
+    );
+}
+
+#[test]
 fn usage_errors_exit_with_2() {
     let dir = tree(MAIN_RS);
     assert_eq!(run(dir.path(), &["check", "--no-such-flag"]).code, 2);

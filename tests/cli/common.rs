@@ -14,7 +14,8 @@ pub struct Run {
 }
 
 /// The binary, run in `dir`, with a clean environment as far as the CLI is
-/// concerned (no `TOGGLES_FILE`, `TOGGLES_ENV` or `NO_COLOR`).
+/// concerned (no `TOGGLES_FILE`, `TOGGLES_ENV`, `NO_COLOR`, `CLICOLOR` or
+/// `CLICOLOR_FORCE`).
 pub fn command(dir: &Path, args: &[&str]) -> Command {
     command_of(env!("CARGO_BIN_EXE_toggles").as_ref(), dir, args)
 }
@@ -29,6 +30,8 @@ pub fn command_of(binary: &OsStr, dir: &Path, args: &[&str]) -> Command {
         .env_remove("TOGGLES_FILE")
         .env_remove("TOGGLES_ENV")
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE")
         .env_remove("TOGGLES_SCAN_TIMING")
         .stdin(Stdio::null());
     command

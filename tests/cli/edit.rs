@@ -711,3 +711,57 @@ fn enabled_and_rollout_replace_each_other_in_place() {
         )
     );
 }
+
+/// The append record the library leaves beside `path` before appending
+/// `bytes` to `user` (the format of `src/append.rs`: four header lines, a
+/// checksum line, the bytes; FNV-1a 64).
+fn append_record(path: &Path, user: &[u8], bytes: &[u8]) {
+    let fnv = |parts: &[&[u8]]| {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in parts.iter().flat_map(|p| p.iter()) {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        hash
+    };
+    let header = format!(
+        "toggles append record, version 1\noffset {}\nlength {}\nbefore {:016x}\n",
+        user.len(),
+        bytes.len(),
+        fnv(&[user])
+    );
+    let sum = fnv(&[header.as_bytes(), bytes]);
+    let mut record = header.into_bytes();
+    record.extend_from_slice(format!("checksum {sum:016x}\n").as_bytes());
+    record.extend_from_slice(bytes);
+    let name = path.file_name().unwrap().to_string_lossy();
+    fs::write(path.with_file_name(format!(".{name}.append")), record).unwrap();
+}
+
+#[test]
+fn an_append_cut_short_is_completed_before_an_edit_and_read_completed() {
+    let user = b"[toggles.kept]\nenabled = false\n";
+    let appended = format!(
+        "\n[toggles.asked]\nenabled = false\ncreated = {}\n",
+        today()
+    );
+    // Killed after `[toggles.as`: the file does not parse.
+    let torn = [&user[..], &appended.as_bytes()[..12]].concat();
+    let (dir, path) = folder_with(std::str::from_utf8(&torn).unwrap());
+    append_record(&path, user, appended.as_bytes());
+    let complete = [&user[..], appended.as_bytes()].concat();
+
+    // A reading command reads the file as the completed append gives it.
+    let out = run_ok(dir.path(), &["list"]);
+    assert!(out.stdout.contains("asked"), "{}", out.stdout);
+
+    let (dir, path) = folder_with(std::str::from_utf8(&torn).unwrap());
+    append_record(&path, user, appended.as_bytes());
+    let out = run_ok(dir.path(), &["on", "kept"]);
+    assert!(out.stdout.contains("kept: OFF → ON"), "{}", out.stdout);
+    let expected =
+        String::from_utf8(complete)
+            .unwrap()
+            .replacen("enabled = false", "enabled = true", 1);
+    assert_eq!(read(&path), expected);
+}

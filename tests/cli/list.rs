@@ -191,6 +191,27 @@ fn colour_only_when_asked_or_on_a_terminal_and_never_with_no_color() {
     assert!(!String::from_utf8(output.stdout).unwrap().contains('\x1b'));
 }
 
+#[test]
+fn clicolor_force_colours_a_pipe_unless_no_color_or_never() {
+    let (dir, _) = folder_with(FILE);
+    let with = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut command = crate::common::command(dir.path(), args);
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    let always = run_ok(dir.path(), &["list", "--color", "always"]).stdout;
+    // The same bytes as `--color always`, through a pipe.
+    assert_eq!(with(&[("CLICOLOR_FORCE", "1")], &["list"]), always);
+    // NO_COLOR wins over CLICOLOR_FORCE; --color never over both.
+    let plain = run_ok(dir.path(), &["list"]).stdout;
+    let both = [("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")];
+    assert_eq!(with(&both, &["list"]), plain);
+    let never = ["list", "--color", "never"];
+    assert_eq!(with(&[("CLICOLOR_FORCE", "1")], &never), plain);
+}
+
 fn strip_ansi(text: &str) -> String {
     let mut out = String::new();
     let mut chars = text.chars();

@@ -32,15 +32,25 @@ pub fn resolve(flag: Option<PathBuf>) -> Result<PathBuf, Fail> {
     }
 }
 
-/// Reads and validates the file (its base values): a missing or invalid
-/// file is an error. With the bytes, to read it in an environment too.
-pub fn load_with_bytes(path: &Path) -> Result<(Snapshot, Vec<u8>), Fail> {
+/// Reads the file and hands its bytes to `parse`, once; where they do not
+/// parse, lets the library complete an append a killed process left
+/// unfinished (see [`complete_interrupted_append`]), then reads and parses
+/// once more. The value, with the bytes it was parsed from.
+pub fn load<T>(
+    path: &Path,
+    parse: impl Fn(&[u8]) -> Result<T, Fail>,
+) -> Result<(T, Vec<u8>), Fail> {
+    let (bytes, _) = read(path).map_err(|e| e.fail(path))?;
+    if let Ok(value) = parse(&bytes) {
+        return Ok((value, bytes));
+    }
     complete_interrupted_append(path);
     let (bytes, _) = read(path).map_err(|e| e.fail(path))?;
-    let snapshot = Snapshot::parse(path, &bytes)?;
-    Ok((snapshot, bytes))
+    Ok((parse(&bytes)?, bytes))
 }
 
+// TODO(#22 library): the library completes an interrupted append in
+// memory; a read command must not write (opening a store here does).
 /// If the file does not parse, lets the library complete an append that a
 /// process killed mid-write left unfinished: opening a store does that
 /// (from the record the append left beside the file, only if the file is
@@ -103,6 +113,8 @@ impl From<io::Error> for Unreadable {
     }
 }
 
+// TODO(#22 library): one public function to read the file (the 64 MiB
+// cap, `NotAFile`/`TooLarge`); this copies `read::open_regular`.
 /// The bytes of the file at `path` and its metadata (of the handle read).
 ///
 /// A regular file only, after symlinks, as the library reads it: a FIFO, a

@@ -51,19 +51,19 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::ValueEnum;
 use serde::Serialize;
 use serde_json::{Value, json};
 use toggles::{Snapshot, Source, ToggleInfo};
 
-use crate::fail::Fail;
-use crate::{EXIT_OK, Outcome, write};
+use crate::document::write;
+use crate::fail::{EXIT_OK, Fail, Outcome};
 
 /// The schema an exported file declares.
 pub const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
 
-#[derive(Args)]
-pub struct ExportArgs {
+#[derive(clap::Args)]
+pub struct Args {
     /// The format to write (flagd, the only one so far)
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Flagd)]
     pub format: Format,
@@ -74,7 +74,7 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 
     #[command(flatten)]
-    pub env: crate::environments::ReadEnv,
+    pub env: crate::args::ReadEnv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -83,7 +83,7 @@ pub enum Format {
     Flagd,
 }
 
-pub fn run(path: &Path, args: &ExportArgs) -> Outcome {
+pub fn run(path: &Path, args: &Args) -> Outcome {
     // The flags of one environment: a flagd deployment serves one.
     let snapshot = args.env.choice().load(path)?;
     let text = match args.format {

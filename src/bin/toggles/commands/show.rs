@@ -5,14 +5,48 @@ use std::path::Path;
 use serde::Serialize;
 use toggles::{Date, Reason, Rollout, Snapshot, Source, ToggleInfo};
 
-use crate::environments::{Choice, Decision, DecisionJson, KeyLines, Origin, Views, decide, label};
-use crate::fail::Fail;
-use crate::list::{ReleaseJson, ToggleJson, percent_json};
-use crate::output::{Colors, Style, age_days, did_you_mean, on_off};
-use crate::rollout::{literal, release_summary, some_keys};
-use crate::{EXIT_OK, Outcome, file};
+use crate::args::{self, ReadEnv};
+use crate::color::{Colors, Style};
+use crate::document::lines::KeyLines;
+use crate::fail::{EXIT_OK, Outcome};
+use crate::file;
+use crate::model::choice::{Choice, Origin};
+use crate::model::decision::{Decision, decide};
+use crate::model::names::unknown_toggle;
+use crate::model::views::Views;
+use crate::view::json::{DecisionJson, ReleaseJson, ToggleJson, percent_json};
+use crate::view::state::release_summary;
+use crate::words::{age_days, env_flag, label, literal, on_off, some_keys};
 
-pub fn run(
+// `toggles show`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The toggle
+    #[arg(value_parser = args::name)]
+    pub name: String,
+    /// What a check with this key (a user id, a tenant…) gets, and why
+    #[arg(long, short, value_name = "KEY")]
+    pub key: Option<String>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub env: ReadEnv,
+}
+
+pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
+    let choice = args.env.choice();
+    show(
+        path,
+        &args.name,
+        args.key.as_deref(),
+        &choice,
+        args.json,
+        colors,
+    )
+}
+
+fn show(
     path: &Path,
     name: &str,
     key: Option<&str>,
@@ -58,7 +92,7 @@ pub fn run(
             evaluation: told.json,
             environment: choice.name().map(str::to_owned),
             environment_from: choice.origin_json(),
-            environments: decisions.iter().map(Decision::json).collect(),
+            environments: decisions.iter().map(DecisionJson::new).collect(),
         };
         println!(
             "{}",
@@ -94,7 +128,7 @@ pub fn run(
         );
     }
     let flag = match choice.origin() {
-        Origin::Flag => crate::edit::env_flag(choice.name()),
+        Origin::Flag => env_flag(choice.name()),
         _ => String::new(),
     };
     keyed_lines(path, toggle, &lines, key.is_some(), empty_key, &flag);
@@ -453,21 +487,6 @@ fn ago(days: i64) -> String {
         1 => "1 day ago".to_owned(),
         d if d < 0 => format!("in {} days", -d),
         d => format!("{d} days ago"),
-    }
-}
-
-pub fn unknown_toggle(snapshot: &Snapshot, name: &str) -> Fail {
-    if snapshot.release(name).is_some() {
-        return Fail::error(format!("`{name}` is a release, not a toggle")).help(format!(
-            "`toggles list --release {name}` shows it and its toggles"
-        ));
-    }
-    let fail = Fail::error(format!("no toggle `{name}` in the file"));
-    match did_you_mean(name, snapshot.toggles().map(ToggleInfo::name)) {
-        Some(close) => fail.help(format!("did you mean `{close}`?")),
-        None => fail.help(format!(
-            "`toggles list` shows the toggles; `toggles add {name}` adds it"
-        )),
     }
 }
 

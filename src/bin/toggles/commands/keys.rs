@@ -18,22 +18,148 @@
 
 use std::path::Path;
 
-use toggles::{Release, Rollout, Snapshot, Source, ToggleInfo};
-use toml_edit::{Array, Item, Value};
+use toggles::{Snapshot, Source};
+use toml_edit::{Array, Value};
 
-use crate::Outcome;
-use crate::edit::{
-    self, done, drop_same_as_base, entry, remove_in, scope, set_in, set_replacing, transition,
+use crate::args::{self, EditEnv, Force};
+use crate::document::array::{own_list, push, take_out};
+use crate::document::edit::{
+    base_value, drop_same_as_base, entry, layout_error, remove_in, rollout_value, set_in,
+    set_replacing,
 };
-use crate::environments::{Choice, KeyLines};
-use crate::fail::Fail;
-use crate::list::unknown_release;
-use crate::output::on_off;
-use crate::write::{self, Edited};
+use crate::document::lines::KeyLines;
+use crate::fail::{Fail, Outcome};
+use crate::model::choice::Choice;
+use crate::model::edit::{self, Edited};
+use crate::model::names::{refuse_unknown_toggle, unknown_release};
+use crate::view::edits::{done, report_environments, report_members};
+use crate::view::state::{follows, release_summary, toggle_summary, transition};
+use crate::words::{dedup, env_flag, some_keys, who};
+
+// `toggles rollout`.
+#[derive(clap::Args)]
+pub struct Rollout {
+    /// The toggle
+    #[arg(value_parser = args::name)]
+    pub name: String,
+    /// The percent of keys that get it: 0 to 100, at most two decimals (12.5)
+    #[arg(value_parser = args::percent, allow_negative_numbers = true)]
+    pub percent: toggles::Rollout,
+    #[command(flatten)]
+    pub force: Force,
+    #[command(flatten)]
+    pub env: EditEnv,
+}
+// `toggles allow`.
+#[derive(clap::Args)]
+pub struct Allow {
+    /// The toggle
+    #[arg(value_parser = args::name)]
+    pub name: String,
+    /// The keys (user ids, tenants…)
+    #[arg(required = true, value_parser = args::key)]
+    pub keys: Vec<String>,
+    #[command(flatten)]
+    pub force: Force,
+    #[command(flatten)]
+    pub env: EditEnv,
+}
+// `toggles disallow`.
+#[derive(clap::Args)]
+pub struct Disallow {
+    /// The toggle
+    #[arg(value_parser = args::name)]
+    pub name: String,
+    /// The keys
+    #[arg(required = true, value_parser = args::key)]
+    pub keys: Vec<String>,
+    #[command(flatten)]
+    pub force: Force,
+    #[command(flatten)]
+    pub env: EditEnv,
+}
+// `toggles release rollout`.
+#[derive(clap::Args)]
+pub struct ReleaseRollout {
+    /// The release
+    #[arg(value_parser = args::name)]
+    pub release: String,
+    /// The percent of keys that get it: 0 to 100, at most two decimals (12.5)
+    #[arg(value_parser = args::percent, allow_negative_numbers = true)]
+    pub percent: toggles::Rollout,
+    #[command(flatten)]
+    pub force: Force,
+    #[command(flatten)]
+    pub env: EditEnv,
+}
+// `toggles release allow`.
+#[derive(clap::Args)]
+pub struct ReleaseAllow {
+    /// The release
+    #[arg(value_parser = args::name)]
+    pub release: String,
+    /// The keys (user ids, tenants…)
+    #[arg(required = true, value_parser = args::key)]
+    pub keys: Vec<String>,
+    #[command(flatten)]
+    pub force: Force,
+    #[command(flatten)]
+    pub env: EditEnv,
+}
+// `toggles release disallow`.
+#[derive(clap::Args)]
+pub struct ReleaseDisallow {
+    /// The release
+    #[arg(value_parser = args::name)]
+    pub release: String,
+    /// The keys
+    #[arg(required = true, value_parser = args::key)]
+    pub keys: Vec<String>,
+    #[command(flatten)]
+    pub force: Force,
+    #[command(flatten)]
+    pub env: EditEnv,
+}
+
+pub fn rollout(path: &Path, args: Rollout) -> Outcome {
+    let choice = args.env.choice();
+    let target = Target::Toggle(&args.name);
+    set_rollout(path, target, args.percent, args.force.force, &choice)
+}
+
+pub fn allow(path: &Path, args: Allow) -> Outcome {
+    let choice = args.env.choice();
+    let target = Target::Toggle(&args.name);
+    allow_keys(path, target, &args.keys, args.force.force, &choice)
+}
+
+pub fn disallow(path: &Path, args: Disallow) -> Outcome {
+    let choice = args.env.choice();
+    let target = Target::Toggle(&args.name);
+    disallow_keys(path, target, &args.keys, args.force.force, &choice)
+}
+
+pub fn release_rollout(path: &Path, args: ReleaseRollout) -> Outcome {
+    let choice = args.env.choice();
+    let target = Target::Release(&args.release);
+    set_rollout(path, target, args.percent, args.force.force, &choice)
+}
+
+pub fn release_allow(path: &Path, args: ReleaseAllow) -> Outcome {
+    let choice = args.env.choice();
+    let target = Target::Release(&args.release);
+    allow_keys(path, target, &args.keys, args.force.force, &choice)
+}
+
+pub fn release_disallow(path: &Path, args: ReleaseDisallow) -> Outcome {
+    let choice = args.env.choice();
+    let target = Target::Release(&args.release);
+    disallow_keys(path, target, &args.keys, args.force.force, &choice)
+}
 
 /// The table an edit changes.
 #[derive(Clone, Copy)]
-pub enum Target<'a> {
+enum Target<'a> {
     Toggle(&'a str),
     Release(&'a str),
 }
@@ -64,7 +190,7 @@ impl<'a> Target<'a> {
     fn check(self, snapshot: &Snapshot) -> Result<(), Fail> {
         match self {
             Target::Toggle(name) if !snapshot.contains(name) => {
-                Err(edit::refuse_unknown_toggle(snapshot, name, false))
+                Err(refuse_unknown_toggle(snapshot, name, false))
             }
             Target::Release(name) if snapshot.release(name).is_none() => {
                 Err(unknown_release(snapshot, name, None))
@@ -91,110 +217,20 @@ impl<'a> Target<'a> {
     }
 }
 
-/// Reads a percent from the command line as the file reads it: 0 to 100
-/// with at most two decimals (`12.5`; a trailing `%` is allowed).
-pub fn percent(value: &str) -> Result<Rollout, String> {
-    let refuse = || {
-        format!(
-            "{value:?} is not a percent from 0 to 100 with at most two decimals: \
-             write the share of keys that get it, like 10 or 12.5"
-        )
-    };
-    let text = value.trim();
-    let text = text.strip_suffix('%').unwrap_or(text).trim_end();
-    Rollout::from_percent(text).ok_or_else(refuse)
-}
-
-/// A key for `allow`/`disallow`: any text but the empty one (the library
-/// treats an empty key as no key, so it cannot be allowed).
-pub fn key(value: &str) -> Result<String, String> {
-    if value.is_empty() {
-        Err(
-            "an empty key cannot be allowed: a check with an empty key is a check without a key; \
-             pass the user id, tenant… to allow"
-                .to_owned(),
-        )
-    } else {
-        Ok(value.to_owned())
-    }
-}
-
-/// The value written for a rollout: an integer when whole (`10`), else a
-/// float (`12.5`), which the file reads back as the same basis points.
-fn rollout_value(rollout: Rollout) -> Value {
-    let bp = rollout.basis_points();
-    if bp.is_multiple_of(100) {
-        Value::from(i64::from(bp / 100))
-    } else {
-        Value::from(f64::from(bp) / 100.0)
-    }
-}
-
-/// The rollout as the file writes it: `10`, `12.5`.
-pub fn literal(rollout: Rollout) -> String {
-    rollout.to_string().trim_end_matches('%').to_owned()
-}
-
-/// How a table's state reads for keys: `ON`, `OFF`, `10% of keys`, with
-/// ` + 2 allowed` when it has an `allow` list.
-pub fn summary(enabled: bool, rollout: Option<Rollout>, allowed: usize) -> String {
-    let base = match rollout {
-        Some(rollout) => format!("{rollout} of keys"),
-        None => on_off(enabled).to_owned(),
-    };
-    if allowed == 0 {
-        base
-    } else {
-        format!("{base} + {allowed} allowed")
-    }
-}
-
-/// [`summary`] of a toggle's deciding table.
-pub fn toggle_summary(toggle: &ToggleInfo) -> String {
-    summary(toggle.is_enabled(), toggle.rollout(), toggle.allow().len())
-}
-
-/// [`summary`] of a release.
-pub fn release_summary(release: &Release) -> String {
-    summary(release.enabled(), release.rollout(), release.allow().len())
-}
-
-/// The ROLLOUT column of `toggles list`: `10% + 2 allowed`, `2 allowed`,
-/// `12.5%`, or `-`.
-pub fn column(rollout: Option<Rollout>, allowed: usize) -> String {
-    match (rollout, allowed) {
-        (None, 0) => "-".to_owned(),
-        (Some(rollout), 0) => rollout.to_string(),
-        (None, n) => format!("{n} allowed"),
-        (Some(rollout), n) => format!("{rollout} + {n} allowed"),
-    }
-}
-
-/// Up to five keys, comma-separated, then how many more.
-pub fn some_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str>) -> String {
-    let total = keys.len();
-    let shown: Vec<&str> = keys.take(5).collect();
-    let mut text = shown.join(", ");
-    if total > shown.len() {
-        text.push_str(&format!(" and {} more", total - shown.len()));
-    }
-    text
-}
-
 /// `toggles rollout NAME PERCENT`, `toggles release rollout NAME PERCENT`:
 /// sets the table's `rollout` and removes its `enabled`.
 ///
 /// With `--env E`, in the table's `env.E` values (the same rollout as the
 /// base one is dropped instead: the base applies).
-pub fn set_rollout(
+fn set_rollout(
     path: &Path,
     target: Target<'_>,
-    rollout: Rollout,
+    rollout: toggles::Rollout,
     force: bool,
     choice: &Choice,
 ) -> Outcome {
     let env = choice.name();
-    let edited = write::edit_file_in(path, choice, false, force, |before, doc| {
+    let edited = edit::edit_file_in(path, choice, false, force, |before, doc| {
         target.check(before)?;
         let table = entry(doc, target.section(), target.name())?;
         set_replacing(table, env, "rollout", rollout_value(rollout), "enabled");
@@ -213,7 +249,7 @@ pub fn set_rollout(
 ///
 /// With `--env E`, in the table's `env.E.allow`. An environment's list
 /// replaces the base one, so a new one starts as a copy of the base list.
-pub fn allow(
+fn allow_keys(
     path: &Path,
     target: Target<'_>,
     keys: &[String],
@@ -221,7 +257,7 @@ pub fn allow(
     choice: &Choice,
 ) -> Outcome {
     let env = choice.name();
-    let edited = write::edit_file_in(path, choice, false, force, |before, doc| {
+    let edited = edit::edit_file_in(path, choice, false, force, |before, doc| {
         target.check(before)?;
         if let Target::Toggle(name) = target {
             refuse_follower(before, name, env)?;
@@ -272,7 +308,7 @@ pub fn allow(
             println!("  {key}: allowed");
         }
     }
-    if let Some(note) = allow_matters(target, &edited.after) {
+    if let Some(note) = allow_matters(target, edited.after()) {
         println!("  {note}");
     }
     finish(path, target, &edited)
@@ -285,7 +321,7 @@ pub fn allow(
 /// With `--env E`, in the table's `env.E.allow`: without one, a copy of the
 /// base list without the keys; with no keys left, `env.E.allow = []` when
 /// the base list has keys (removing it would bring them back).
-pub fn disallow(
+fn disallow_keys(
     path: &Path,
     target: Target<'_>,
     keys: &[String],
@@ -293,7 +329,7 @@ pub fn disallow(
     choice: &Choice,
 ) -> Outcome {
     let env = choice.name();
-    let edited = write::edit_file_in(path, choice, false, force, |before, doc| {
+    let edited = edit::edit_file_in(path, choice, false, force, |before, doc| {
         target.check(before)?;
         let present = target.own_allow(before);
         let gone: Vec<&str> = dedup(keys)
@@ -303,7 +339,7 @@ pub fn disallow(
             return Ok(());
         }
         let table = entry(doc, target.section(), target.name())?;
-        let base_keys = edit::base_value(table, "allow")
+        let base_keys = base_value(table, "allow")
             .and_then(Value::as_array)
             .is_some_and(|a| !a.is_empty());
         if env.is_some() && own_list(table, env).is_none() {
@@ -319,7 +355,7 @@ pub fn disallow(
             remove_in(table, env, "allow");
         } else {
             let array = own_list(table, env)
-                .ok_or_else(|| edit::layout_error(&format!("{}.allow", target.name())))?;
+                .ok_or_else(|| layout_error(&format!("{}.allow", target.name())))?;
             for key in gone {
                 let index = array.iter().position(|v| v.as_str() == Some(key));
                 if let Some(index) = index {
@@ -332,7 +368,7 @@ pub fn disallow(
     })?;
     report(target, &edited, env);
     let before = target.own_allow(&edited.before);
-    let after = target.own_allow(&edited.after);
+    let after = target.own_allow(edited.after());
     for key in dedup(keys) {
         if before.iter().any(|k| k == key) {
             println!("  {key}: no longer allowed");
@@ -362,14 +398,11 @@ pub fn disallow(
         }
     }
     if let Target::Toggle(name) = target
-        && let (Some(b), Some(a)) = (edited.before.get(name), edited.after.get(name))
+        && let (Some(b), Some(a)) = (edited.before.get(name), edited.after().get(name))
         && b.source() == Source::Own
         && a.source() != Source::Own
     {
-        println!(
-            "  {name} has no state of its own left: {}",
-            edit::follows(a)
-        );
+        println!("  {name} has no state of its own left: {}", follows(a));
     }
     finish(path, target, &edited)
 }
@@ -390,7 +423,7 @@ fn refuse_follower(snapshot: &Snapshot, name: &str, env: Option<&str>) -> Result
             "allow the keys on the whole release with `toggles release allow {release} KEY…{e}`, \
              or give `{name}` its own state first (`toggles on|off {name}{e}`, \
              `toggles rollout {name} PERCENT{e}`)",
-            e = edit::env_flag(env)
+            e = env_flag(env)
         ))),
         _ => Ok(()),
     }
@@ -412,11 +445,11 @@ fn allow_matters(target: Target<'_>, after: &Snapshot) -> Option<String> {
 /// The first line of an edit's output: the table's state before and after,
 /// and for a release, which of its toggles do not follow it.
 fn report(target: Target<'_>, edited: &Edited, env: Option<&str>) {
-    let label = edit::who(&target.label(), env);
+    let label = who(&target.label(), env);
     match target {
         Target::Toggle(name) => {
             let before = edited.before.get(name).expect("checked");
-            let after = edited.after.get(name).expect("kept");
+            let after = edited.after().get(name).expect("kept");
             if edited.written {
                 println!("{label}: {}", transition(before, after, edited));
             } else {
@@ -425,7 +458,7 @@ fn report(target: Target<'_>, edited: &Edited, env: Option<&str>) {
         }
         Target::Release(name) => {
             let before = edited.before.release(name).expect("checked");
-            let after = edited.after.release(name).expect("kept");
+            let after = edited.after().release(name).expect("kept");
             let (b, a) = (release_summary(before), release_summary(after));
             if !edited.written {
                 println!("{label}: already {a}");
@@ -434,7 +467,7 @@ fn report(target: Target<'_>, edited: &Edited, env: Option<&str>) {
             } else {
                 println!("{label}: {b} → {a}");
             }
-            edit::report_members(&edited.after, after, env);
+            report_members(edited.after(), after, env);
         }
     }
 }
@@ -442,121 +475,6 @@ fn report(target: Target<'_>, edited: &Edited, env: Option<&str>) {
 /// The last lines of an edit: the table in every environment, and whether
 /// the file was written.
 fn finish(path: &Path, target: Target<'_>, edited: &Edited) -> Outcome {
-    edit::report_environments(edited, target.section(), target.name());
+    report_environments(edited, target.section(), target.name());
     done(path, edited)
-}
-
-/// The table's own `allow` list in `env` (its `env.E.allow`), as written.
-fn own_list<'d>(table: &'d mut Item, env: Option<&str>) -> Option<&'d mut Array> {
-    scope(table, env, false)?
-        .as_table_like_mut()?
-        .get_mut("allow")?
-        .as_array_mut()
-}
-
-fn dedup(keys: &[String]) -> impl Iterator<Item = &str> {
-    let mut seen = std::collections::HashSet::new();
-    keys.iter()
-        .map(String::as_str)
-        .filter(move |key| seen.insert(*key))
-}
-
-/// A prefix or suffix split at its first newline: what ends the line
-/// before (a comment after the previous value, say), and the rest.
-fn split_line(text: &str) -> (&str, &str) {
-    match text.find('\n') {
-        Some(at) => text.split_at(at),
-        None => (text, ""),
-    }
-}
-
-/// The whole comment lines of `text` (from its first newline to its last,
-/// without that last newline), or "" if it has none.
-fn comment_lines(text: &str) -> &str {
-    match text.rfind('\n') {
-        Some(end) if text[..end].contains('#') => &text[..end],
-        _ => "",
-    }
-}
-
-/// Appends `key` to `array`, laid out like its last value: on a line of its
-/// own, indented alike, in a multi-line list; after `, ` in a one-line one.
-fn push(array: &mut Array, key: &str) {
-    let Some(last) = array.iter().last() else {
-        array.push(key);
-        return;
-    };
-    let prefix = edit::text(last.decor().prefix()).to_owned();
-    let suffix = edit::text(last.decor().suffix()).to_owned();
-    let prefix = match prefix.rfind('\n') {
-        Some(at) => {
-            // A comment ending the last value's line (after its comma)
-            // stays on that line: it begins the new value's prefix.
-            let indent = &prefix[at + 1..];
-            let trailing = edit::text(Some(array.trailing())).to_owned();
-            let (comment, rest) = split_line(&trailing);
-            if rest.is_empty() {
-                format!("\n{indent}")
-            } else {
-                array.set_trailing(rest);
-                format!("{comment}\n{indent}")
-            }
-        }
-        None if prefix.is_empty() => " ".to_owned(),
-        None => prefix,
-    };
-    // The last value's suffix (the space or newline before `]`) moves to
-    // the new last value.
-    let index = array.len() - 1;
-    if let Some(last) = array.get_mut(index) {
-        last.decor_mut().set_suffix("");
-    }
-    array.push_formatted(Value::from(key).decorated(prefix, suffix));
-}
-
-/// Removes the value at `index` from `array`, keeping the layout: the next
-/// value takes its place, comment lines above it stay (as when a key is
-/// removed), and its own trailing comment goes with it.
-fn take_out(array: &mut Array, index: usize) {
-    let removed = array.remove(index);
-    let prefix = edit::text(removed.decor().prefix()).to_owned();
-    let suffix = edit::text(removed.decor().suffix()).to_owned();
-    // What ends the line before (a comment after the previous value), and
-    // the comment lines above the removed value: both stay.
-    let kept = match split_line(&prefix) {
-        (_, "") => String::new(),
-        (before, rest) => format!("{before}{}", comment_lines(rest)),
-    };
-    if let Some(next) = array.get_mut(index) {
-        let own = edit::text(next.decor().prefix()).to_owned();
-        let new = match split_line(&own) {
-            // A one-line list: the next value takes the removed one's place.
-            (_, "") => prefix.clone(),
-            // Its first line ended the removed value's line: it goes too.
-            (_, rest) => format!("{kept}{rest}"),
-        };
-        next.decor_mut().set_prefix(new);
-        return;
-    }
-    let trailing = edit::text(Some(array.trailing())).to_owned();
-    match split_line(&trailing) {
-        (_, "") => {
-            if let Some(previous) = index.checked_sub(1).and_then(|i| array.get_mut(i)) {
-                let newline = if kept.contains('#') && !suffix.starts_with('\n') {
-                    "\n"
-                } else {
-                    ""
-                };
-                previous
-                    .decor_mut()
-                    .set_suffix(format!("{kept}{newline}{suffix}"));
-            }
-        }
-        (_, rest) => {
-            array.set_trailing(format!("{kept}{rest}"));
-            if let Some(previous) = index.checked_sub(1).and_then(|i| array.get_mut(i)) {
-                previous.decor_mut().set_suffix(suffix);
-            }
-        }
-    }
 }

@@ -6,23 +6,48 @@
 use std::path::Path;
 
 use serde::Serialize;
-use toggles::{Date, Release, Rollout, Snapshot, ToggleInfo};
+use toggles::{Date, Release, Snapshot, ToggleInfo};
 
-use crate::environments::{
-    Choice, Decision, DecisionJson, KeyLines, Views, decide, decide_release, label,
-};
-use crate::fail::Fail;
-use crate::output::{Colors, Style, Table, age_days, cell, did_you_mean, on_off, styled};
-use crate::rollout::column;
-use crate::{EXIT_OK, Outcome};
+use crate::args::ReadEnv;
+use crate::color::{Colors, Style};
+use crate::document::lines::KeyLines;
+use crate::fail::{EXIT_OK, Outcome};
+use crate::model::choice::Choice;
+use crate::model::decision::{Decision, decide, decide_release};
+use crate::model::names::unknown_release;
+use crate::model::views::Views;
+use crate::view::json::{DecisionJson, ReleaseJson, ToggleJson};
+use crate::view::state::column;
+use crate::view::table::{Table, cell, styled};
+use crate::words::{age_days, label, on_off};
 
-pub fn run(
-    path: &Path,
-    release: Option<&str>,
-    choice: &Choice,
-    json: bool,
-    colors: Colors,
-) -> Outcome {
+// `toggles list`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Only this release and its toggles
+    #[arg(long, short, value_name = "RELEASE")]
+    pub release: Option<String>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub env: ReadEnv,
+    /// Every environment side by side: one column per environment (after the base values)
+    #[arg(long, conflicts_with = "env")]
+    pub envs: bool,
+}
+
+pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
+    if args.envs {
+        matrix(path, args.release.as_deref(), args.json, colors)
+    } else {
+        let choice = args.env.choice();
+        one(path, args.release.as_deref(), &choice, args.json, colors)
+    }
+}
+
+/// `toggles list` in one environment (or the base values).
+fn one(path: &Path, release: Option<&str>, choice: &Choice, json: bool, colors: Colors) -> Outcome {
     let snapshot = choice.load(path)?;
     let declared: Vec<String> = snapshot.environments().map(str::to_owned).collect();
     if let Some(name) = release
@@ -75,7 +100,7 @@ pub fn run(
 /// `toggles list --envs`: one row per toggle (then per release), one column
 /// per environment after the base values, each cell the state of a check
 /// without a key (`ON`, `OFF`, `10%`, and `+2` for keys in an `allow` list).
-pub fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Outcome {
+fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Outcome {
     let (views, bytes) = Views::load(path)?;
     if let Some(name) = release
         && views.base.release(name).is_none()
@@ -133,7 +158,7 @@ pub fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) ->
                 .map(|(toggle, cells)| RowJson {
                     name: toggle.name().to_owned(),
                     release: toggle.release().map(str::to_owned),
-                    cells: cells.iter().map(Decision::json).collect(),
+                    cells: cells.iter().map(DecisionJson::new).collect(),
                 })
                 .collect(),
             releases: release_rows
@@ -141,7 +166,7 @@ pub fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) ->
                 .map(|(release, cells)| RowJson {
                     name: release.name().to_owned(),
                     release: None,
-                    cells: cells.iter().map(Decision::json).collect(),
+                    cells: cells.iter().map(DecisionJson::new).collect(),
                 })
                 .collect(),
         };
@@ -197,22 +222,6 @@ pub fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) ->
         );
     }
     Ok(EXIT_OK)
-}
-
-/// An unknown release. The help suggests a close name first; `create` is
-/// the hint of a command that takes `--create`, and comes after it.
-pub fn unknown_release(snapshot: &Snapshot, name: &str, create: Option<String>) -> Fail {
-    let close = did_you_mean(name, snapshot.releases().map(Release::name));
-    let help = match (close, create) {
-        (Some(close), None) => format!("did you mean `{close}`? (`toggles list` shows them all)"),
-        (Some(close), Some(create)) => format!("did you mean `{close}`? Or {create}"),
-        (None, None) => {
-            "`toggles list` shows the releases; `toggles release on|off NAME --create` adds one"
-                .to_owned()
-        }
-        (None, Some(create)) => format!("`toggles list` shows the releases; {create}"),
-    };
-    Fail::error(format!("no release `{name}` in the file")).help(help)
 }
 
 fn toggle_table(toggles: &[&ToggleInfo], today: Date, colors: Colors) -> String {
@@ -321,85 +330,4 @@ struct RowJson {
     /// A toggle's release (null for a release's row).
     release: Option<String>,
     cells: Vec<DecisionJson>,
-}
-
-/// One toggle in `--json` output (`list` and `show`).
-#[derive(Serialize)]
-pub struct ToggleJson {
-    name: String,
-    enabled: bool,
-    /// `own`, `release` or `default`.
-    source: String,
-    release: Option<String>,
-    description: Option<String>,
-    created: Option<String>,
-    age_days: Option<i64>,
-    line: usize,
-    /// The deciding table's rollout in percent (`12.5`), or null: the
-    /// toggle's own, or its release's when `source` is `release`.
-    rollout: Option<serde_json::Number>,
-    /// The deciding table's `allow` list, sorted.
-    allow: Vec<String>,
-}
-
-/// A rollout in `--json` output: its percent, an integer when whole (`10`),
-/// else with its decimals (`12.5`).
-pub fn percent_json(rollout: Option<Rollout>) -> Option<serde_json::Number> {
-    let bp = rollout?.basis_points();
-    if bp.is_multiple_of(100) {
-        Some(serde_json::Number::from(bp / 100))
-    } else {
-        serde_json::Number::from_f64(f64::from(bp) / 100.0)
-    }
-}
-
-impl ToggleJson {
-    pub fn new(toggle: &ToggleInfo, today: Date) -> ToggleJson {
-        ToggleJson {
-            name: toggle.name().to_owned(),
-            enabled: toggle.is_enabled(),
-            source: toggle.source().to_string(),
-            release: toggle.release().map(str::to_owned),
-            description: toggle.description().map(str::to_owned),
-            created: toggle.created().map(|d| d.to_string()),
-            age_days: age_days(toggle.created(), today),
-            line: toggle.line(),
-            rollout: percent_json(toggle.rollout()),
-            allow: toggle.allow().map(str::to_owned).collect(),
-        }
-    }
-}
-
-/// One release in `--json` output.
-#[derive(Serialize)]
-pub struct ReleaseJson {
-    name: String,
-    enabled: bool,
-    description: Option<String>,
-    line: usize,
-    /// How many member toggles are on, and of how many.
-    on: usize,
-    total: usize,
-    toggles: Vec<String>,
-    /// The release's rollout in percent (`12.5`), or null.
-    rollout: Option<serde_json::Number>,
-    /// The release's `allow` list, sorted.
-    allow: Vec<String>,
-}
-
-impl ReleaseJson {
-    pub fn new(release: &Release) -> ReleaseJson {
-        let (on, total) = release.counts();
-        ReleaseJson {
-            name: release.name().to_owned(),
-            enabled: release.enabled(),
-            description: release.description().map(str::to_owned),
-            line: release.line(),
-            on,
-            total,
-            toggles: release.toggles().map(|(name, _)| name.to_owned()).collect(),
-            rollout: percent_json(release.rollout()),
-            allow: release.allow().map(str::to_owned).collect(),
-        }
-    }
 }

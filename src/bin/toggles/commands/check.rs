@@ -12,20 +12,22 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::Args;
 use serde::Serialize;
 use toggles::{Date, Snapshot};
 use toml_edit::Item;
 
-use crate::edit::equal_values;
-use crate::environments::{Decision, KeyLines, ReadEnv, Views, decide};
-use crate::fail::Fail;
-use crate::output::{Colors, Style};
+use crate::args::ReadEnv;
+use crate::color::{Colors, Style};
+use crate::document::edit::equal_values;
+use crate::document::lines::KeyLines;
+use crate::fail::{EXIT_ERROR, EXIT_OK, Fail, Outcome};
+use crate::file;
+use crate::model::decision::{Decision, decide};
+use crate::model::views::Views;
 use crate::scan::{self, Scan, Use};
-use crate::{EXIT_ERROR, EXIT_OK, Outcome, file};
 
-#[derive(Args)]
-pub struct CheckArgs {
+#[derive(clap::Args)]
+pub struct Args {
     /// A folder (or file) of Rust sources to scan; repeat for several
     /// [default: those of `src`, `tests`, `examples` and `benches` beside
     /// the toggles file that exist]
@@ -91,7 +93,7 @@ struct Report {
     findings: Vec<Finding>,
 }
 
-pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
+pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
     let sources = source_roots(path, &args.src);
     let choice = args.env.choice();
     let loaded = Views::load(path);
@@ -100,23 +102,15 @@ pub fn run(path: &Path, args: &CheckArgs, colors: Colors) -> Outcome {
         Err(fail) => {
             // The file is the first thing checked, before the sources: a
             // missing file is the problem, not the `src` folder beside it.
-            // Report it like any finding.
-            let (location, message) = split_location(path, fail.message);
-            let finding = Finding {
-                severity: Severity::Error,
-                kind: "invalid-file",
-                name: None,
-                location,
-                message,
-                help: fail.help.unwrap_or_default(),
-            };
+            // Report it like any finding: one per mistake of the file.
+            let findings = file_findings(path, fail);
             return Ok(finish(
                 path,
                 args,
                 &sources,
                 None,
                 &Scan::default(),
-                vec![finding],
+                findings,
                 colors,
             ));
         }
@@ -450,7 +444,7 @@ fn stale(path: &Path, snapshot: &Snapshot, scan: &Scan, sources: &[PathBuf]) -> 
             message: format!("toggle `{}` is not used in {scanned} (stale)", toggle.name()),
             help: format!(
                 "remove its table and the code behind its dead branch (it is {}), or scan more with --src",
-                crate::output::on_off(toggle.is_enabled())
+                crate::words::on_off(toggle.is_enabled())
             ),
         })
         .collect()
@@ -513,36 +507,56 @@ fn fully_on(path: &Path, snapshots: &[&Snapshot]) -> Vec<Finding> {
         .collect()
 }
 
-/// The location of a message about the file (`file`, or `file:line:column`
-/// when the message starts with one) and the message without it, so that a
-/// finding names the file once.
-fn split_location(path: &Path, message: String) -> (String, String) {
-    let file = path.display().to_string();
-    let Some(rest) = message
-        .strip_prefix(&file)
-        .and_then(|r| r.strip_prefix(':'))
-    else {
-        return (file, message);
+/// The findings for a file that does not load: one per mistake the
+/// library found (`Error::Several` holds each, with its own line and
+/// column), else one for the whole file. A finding names the file once:
+/// its location, and a message without it.
+fn file_findings(path: &Path, fail: Fail) -> Vec<Finding> {
+    let help = fail.help.unwrap_or_default();
+    let finding = |location: String, message: String| Finding {
+        severity: Severity::Error,
+        kind: "invalid-file",
+        name: None,
+        location,
+        message,
+        help: help.clone(),
     };
-    // `:LINE:COLUMN: message`, as the library's errors start.
-    let mut parts = rest.splitn(3, ':');
-    if let (Some(line), Some(column), Some(text)) = (parts.next(), parts.next(), parts.next())
-        && !line.is_empty()
-        && line.bytes().all(|b| b.is_ascii_digit())
-        && !column.is_empty()
-        && column.bytes().all(|b| b.is_ascii_digit())
-    {
-        return (
-            format!("{file}:{line}:{column}"),
-            text.trim_start().to_owned(),
-        );
+    let errors: Vec<&toggles::Error> = match fail.source.as_deref() {
+        Some(toggles::Error::Several { errors, .. }) => errors.iter().collect(),
+        Some(error) => vec![error],
+        None => Vec::new(),
+    };
+    if errors.is_empty() {
+        // The CLI's own words about the file (missing, a folder…).
+        let file = path.display().to_string();
+        let message = match fail.message.strip_prefix(&format!("{file}:")) {
+            Some(rest) => rest.trim_start().to_owned(),
+            None => fail.message,
+        };
+        return vec![finding(file, message)];
     }
-    (file, rest.trim_start().to_owned())
+    errors
+        .into_iter()
+        .map(|error| {
+            let file = error.path().unwrap_or(path).display().to_string();
+            let location = match error.location() {
+                Some((line, column)) => format!("{file}:{line}:{column}"),
+                None => file,
+            };
+            // The library's message starts with the location, then `: `.
+            let text = error.to_string();
+            let message = text
+                .strip_prefix(&format!("{location}:"))
+                .map_or(text.as_str(), str::trim_start)
+                .to_owned();
+            finding(location, message)
+        })
+        .collect()
 }
 
 fn finish(
     path: &Path,
-    args: &CheckArgs,
+    args: &Args,
     sources: &[PathBuf],
     checked: Option<Checked<'_>>,
     scan: &Scan,

@@ -1,0 +1,86 @@
+//! The command line's shared pieces: names, percents and keys as clap reads
+//! them (a refusal is exit 2), `--env` and `--force`.
+
+use clap::Args;
+use toggles::Rollout;
+
+/// `--env` on the reading commands (`list`, `show`, `check`).
+#[derive(Args)]
+pub struct ReadEnv {
+    /// Read the file as this environment sees it [default: $TOGGLES_ENV, as the
+    /// library; `--env ''`: the base values]
+    #[arg(long = "env", value_name = "ENVIRONMENT", value_parser = parse_env)]
+    pub env: Option<String>,
+}
+
+/// `--env` on the edit commands: never from `TOGGLES_ENV`.
+#[derive(Args)]
+pub struct EditEnv {
+    /// Edit this environment's values (`env.ENVIRONMENT.…` of the table)
+    /// instead of the base ones; never taken from $TOGGLES_ENV
+    #[arg(long = "env", value_name = "ENVIRONMENT", value_parser = parse_env)]
+    pub env: Option<String>,
+}
+
+/// `--env`'s value: empty (the base values) or a valid environment name.
+pub fn parse_env(value: &str) -> Result<String, String> {
+    if value.is_empty() || toggles::is_valid_name(value) {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "{value:?} is not a valid environment name: use ASCII letters, digits, `_` or `-` \
+             (an empty one means the base values)"
+        ))
+    }
+}
+
+// TODO(#22 library): `Rollout: FromStr` (the file's rule for a percent,
+// in one place).
+/// Reads a percent from the command line as the file reads it: 0 to 100
+/// with at most two decimals (`12.5`; a trailing `%` is allowed).
+pub fn percent(value: &str) -> Result<Rollout, String> {
+    let refuse = || {
+        format!(
+            "{value:?} is not a percent from 0 to 100 with at most two decimals: \
+             write the share of keys that get it, like 10 or 12.5"
+        )
+    };
+    let text = value.trim();
+    let text = text.strip_suffix('%').unwrap_or(text).trim_end();
+    Rollout::from_percent(text).ok_or_else(refuse)
+}
+
+/// A key for `allow`/`disallow`: any text but the empty one (the library
+/// treats an empty key as no key, so it cannot be allowed).
+pub fn key(value: &str) -> Result<String, String> {
+    if value.is_empty() {
+        Err(
+            "an empty key cannot be allowed: a check with an empty key is a check without a key; \
+             pass the user id, tenant… to allow"
+                .to_owned(),
+        )
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+/// `--force`, taken by every edit command.
+#[derive(Args)]
+pub struct Force {
+    /// Replace the file even if it is read-only (its mode has no write bit for
+    /// its owner); it keeps its mode, and its owner where allowed
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Accepts a valid toggle or release name (clap turns a refusal into exit 2).
+pub fn name(value: &str) -> Result<String, String> {
+    if toggles::is_valid_name(value) {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "{value:?} is not a valid name: use 1 to {} ASCII letters, digits, `_` or `-`",
+            toggles::MAX_NAME_LEN
+        ))
+    }
+}

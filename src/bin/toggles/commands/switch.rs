@@ -1,0 +1,483 @@
+//! The edit commands: `on`, `off`, `follow`, `release on|off`, `add` and
+//! `assign`, as changes to a `toml_edit` document; and the helpers every
+//! edit shares (`rollout.rs` has the commands for keys).
+//!
+//! Each command checks its names against the validated file first (an
+//! unknown name is refused unless `--create` is given), changes only the
+//! values it must, and leaves the writing to [`edit::edit_file`]. A changed
+//! value keeps its trailing comment; a new key copies the indentation of its
+//! table; new tables go after the last table of their kind.
+
+use std::path::Path;
+
+use toggles::{Date, Snapshot, Source};
+use toml_edit::{DocumentMut, Item, Table, Value};
+
+use crate::args::{self, EditEnv, Force};
+use crate::document::edit::{
+    NewToggle, drop_same_as_base, insert_table, insert_toggle, release_table, remove_in, set,
+    set_replacing, toggle_table,
+};
+use crate::document::lines::KeyLines;
+use crate::fail::{Fail, Outcome};
+use crate::file;
+use crate::model::choice::Choice;
+use crate::model::edit::{self, Edited};
+use crate::model::names::{refuse_unknown_toggle, unknown_release};
+use crate::view::edits::{done, report_environments, report_members};
+use crate::view::state::{follows, own_fields, release_summary, toggle_summary, transition};
+use crate::words::{dedup, env_flag, keys, keys_stay, literal, on_off, some_keys, who};
+
+// `toggles on|off`.
+#[derive(clap::Args)]
+pub struct Switch {
+    /// The toggles
+    #[arg(required = true, value_parser = args::name)]
+    pub names: Vec<String>,
+    /// Create the toggles the file lacks
+    #[arg(long)]
+    pub create: bool,
+    #[command(flatten)]
+    pub force: Force,
+    #[command(flatten)]
+    pub env: EditEnv,
+}
+// `toggles follow`.
+#[derive(clap::Args)]
+pub struct Follow {
+    /// The toggles
+    #[arg(required = true, value_parser = args::name)]
+    pub names: Vec<String>,
+    #[command(flatten)]
+    pub force: Force,
+    #[command(flatten)]
+    pub env: EditEnv,
+}
+// `toggles release on|off`.
+#[derive(clap::Args)]
+pub struct ReleaseSwitch {
+    /// The release
+    #[arg(value_parser = args::name)]
+    pub release: String,
+    /// Create the release if the file lacks it
+    #[arg(long)]
+    pub create: bool,
+    #[command(flatten)]
+    pub force: Force,
+    #[command(flatten)]
+    pub env: EditEnv,
+}
+// `toggles add`.
+#[derive(clap::Args)]
+pub struct Add {
+    /// The new toggle's name
+    #[arg(value_parser = args::name)]
+    pub name: String,
+    /// The release it belongs to
+    #[arg(long, short, value_parser = args::name, value_name = "RELEASE")]
+    pub release: Option<String>,
+    /// What it is for
+    #[arg(long, short)]
+    pub description: Option<String>,
+    /// Start it on (`enabled = true`) instead of off or following its release
+    #[arg(long)]
+    pub on: bool,
+    /// Create the release too if the file lacks it
+    #[arg(long)]
+    pub create: bool,
+    #[command(flatten)]
+    pub force: Force,
+}
+// `toggles assign`.
+#[derive(clap::Args)]
+pub struct Assign {
+    /// The toggle
+    #[arg(value_parser = args::name)]
+    pub name: String,
+    /// The release it joins
+    #[arg(value_parser = args::name)]
+    pub release: String,
+    /// Create the toggle and/or the release if the file lacks them
+    #[arg(long)]
+    pub create: bool,
+    #[command(flatten)]
+    pub force: Force,
+}
+
+pub fn switch_toggles(path: &Path, args: Switch, on: bool) -> Outcome {
+    let choice = args.env.choice();
+    switch(
+        path,
+        &args.names,
+        on,
+        args.create,
+        args.force.force,
+        &choice,
+    )
+}
+
+pub fn follow(path: &Path, args: Follow) -> Outcome {
+    let choice = args.env.choice();
+    follow_names(path, &args.names, args.force.force, &choice)
+}
+
+pub fn release(path: &Path, args: ReleaseSwitch, on: bool) -> Outcome {
+    let choice = args.env.choice();
+    switch_release(
+        path,
+        &args.release,
+        on,
+        args.create,
+        args.force.force,
+        &choice,
+    )
+}
+
+pub fn add(path: &Path, args: Add) -> Outcome {
+    let new = NewToggle {
+        name: &args.name,
+        release: args.release.as_deref(),
+        description: args.description.as_deref(),
+        on: args.on,
+    };
+    add_toggle(path, new, args.create, args.force.force)
+}
+
+pub fn assign(path: &Path, args: Assign) -> Outcome {
+    assign_release(
+        path,
+        &args.name,
+        &args.release,
+        args.create,
+        args.force.force,
+    )
+}
+
+/// `toggles on|off NAME…`: sets each toggle's own `enabled` and removes its
+/// own `rollout` (the two never stand together: on and off mean every
+/// key). Its `allow` list stays.
+///
+/// With `--env E` the same in the table's `env.E` values (the base ones
+/// stay); a value equal to the base one is dropped instead, so the base
+/// applies. A toggle created in E is off in the base values.
+fn switch(
+    path: &Path,
+    names: &[String],
+    on: bool,
+    create: bool,
+    force: bool,
+    choice: &Choice,
+) -> Outcome {
+    let env = choice.name();
+    let edited = edit::edit_file_in(path, choice, create, force, |before, doc| {
+        for name in names {
+            if !before.contains(name) && create {
+                insert_toggle(
+                    doc,
+                    NewToggle {
+                        name,
+                        release: None,
+                        description: None,
+                        on: on && env.is_none(),
+                    },
+                    Date::today(),
+                )?;
+                if env.is_none() {
+                    continue;
+                }
+            } else if !before.contains(name) {
+                return Err(refuse_unknown_toggle(before, name, true));
+            }
+            let table = toggle_table(doc, name)?;
+            set_replacing(table, env, "enabled", Value::from(on), "rollout");
+            drop_same_as_base(table, env, &["enabled"]);
+        }
+        Ok(())
+    })?;
+    switch_report(path, names, on, env, &edited)
+}
+
+/// What `on`/`off` print.
+fn switch_report(
+    path: &Path,
+    names: &[String],
+    on: bool,
+    env: Option<&str>,
+    edited: &Edited,
+) -> Outcome {
+    for name in dedup(names) {
+        let after = edited.after().get(name).expect("the edit defines it");
+        let who = who(name, env);
+        match edited.before.get(name) {
+            None => println!(
+                "{who}: added, {} ({})",
+                on_off(after.is_enabled()),
+                file::at(path, after.line())
+            ),
+            Some(before)
+                if before.source() == Source::Own
+                    && before.is_enabled() == on
+                    && before.rollout().is_none() =>
+            {
+                println!("{who}: already {}", toggle_summary(after));
+            }
+            Some(before) => println!("{who}: {}", transition(before, after, edited)),
+        }
+        if !on && after.allow().len() > 0 {
+            println!(
+                "  {} on through its `allow` list: {} (`toggles disallow {name} KEY…{}` takes keys out)",
+                keys_stay(after.allow().len()),
+                some_keys(after.allow()),
+                env_flag(env)
+            );
+        }
+        report_environments(edited, "toggles", name);
+    }
+    done(path, edited)
+}
+
+/// `toggles follow NAME…`: drops each toggle's own `enabled`, `rollout`
+/// and `allow` (any of them would keep its own table deciding). Its
+/// environments' values stay.
+///
+/// With `--env E`: drops the toggle's `env.E` values instead, so that its
+/// base values apply in E (an environment cannot unset a base value).
+fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> Outcome {
+    let env = choice.name();
+    let edited = edit::edit_file_in(path, choice, false, force, |before, doc| {
+        for name in names {
+            if !before.contains(name) {
+                return Err(refuse_unknown_toggle(before, name, false));
+            }
+            let table = toggle_table(doc, name)?;
+            for key in ["enabled", "rollout", "allow"] {
+                remove_in(table, env, key);
+            }
+        }
+        Ok(())
+    })?;
+    let lines_before = KeyLines::new(&edited.text_before, None);
+    let lines_after = KeyLines::new(&edited.text_after, None);
+    let has_env = |lines: &KeyLines<'_>, name: &str, environment: &str| {
+        ["enabled", "rollout", "allow"]
+            .iter()
+            .any(|f| lines.env_line("toggles", name, environment, f).is_some())
+    };
+    for name in dedup(names) {
+        let (before, after) = (
+            edited.before.get(name).expect("checked"),
+            edited.after().get(name).expect("kept"),
+        );
+        let who = who(name, env);
+        match env {
+            Some(environment) if has_env(&lines_before, name, environment) => {
+                println!(
+                    "{who}: {} — dropped its `env.{environment}` values: its base values apply",
+                    transition(before, after, &edited)
+                );
+            }
+            Some(environment) => println!(
+                "{who}: already without `env.{environment}` values: its base values apply ({})",
+                toggle_summary(after)
+            ),
+            None if before.source() != Source::Own => println!(
+                "{who}: already without its own `enabled` ({})",
+                follows(after)
+            ),
+            None => {
+                println!("{who}: {}", transition(before, after, &edited));
+                if let Some(rollout) = before.rollout() {
+                    println!("  dropped its own `rollout = {}`", literal(rollout));
+                }
+                if before.allow().len() > 0 {
+                    println!(
+                        "  dropped its own `allow` list ({}): {}",
+                        keys(before.allow().len()),
+                        before.allow().collect::<Vec<_>>().join(", ")
+                    );
+                }
+            }
+        }
+        if env.is_some() && after.source() == Source::Own && after.release().is_some() {
+            println!(
+                "  its base {} still wins over its release: `toggles follow {name}` (without --env) lets the release decide",
+                own_fields(after)
+            );
+        }
+        if env.is_none() {
+            let kept: Vec<&str> = edited
+                .views
+                .environments
+                .iter()
+                .map(|(e, _)| e.as_str())
+                .filter(|e| has_env(&lines_after, name, e))
+                .collect();
+            for environment in kept {
+                println!(
+                    "  keeps its `env.{environment}` values (`toggles follow {name} --env {environment}` drops them)"
+                );
+            }
+        }
+        report_environments(&edited, "toggles", name);
+    }
+    done(path, &edited)
+}
+
+/// `toggles release on|off RELEASE`: sets the release's `enabled` and
+/// removes its `rollout`; its `allow` list stays. With `--env E`, in its
+/// `env.E` values (a release created in E is off in the base values).
+fn switch_release(
+    path: &Path,
+    release: &str,
+    on: bool,
+    create: bool,
+    force: bool,
+    choice: &Choice,
+) -> Outcome {
+    let env = choice.name();
+    let edited = edit::edit_file_in(path, choice, create, force, |before, doc| {
+        if before.release(release).is_none() {
+            if !create {
+                return Err(unknown_release(
+                    before,
+                    release,
+                    Some(format!("pass --create to add release `{release}`")),
+                ));
+            }
+            let mut table = Table::new();
+            table.insert("enabled", Item::Value(Value::from(on && env.is_none())));
+            insert_table(doc, "releases", release, table)?;
+            if env.is_none() {
+                return Ok(());
+            }
+        }
+        let table = release_table(doc, release)?;
+        set_replacing(table, env, "enabled", Value::from(on), "rollout");
+        drop_same_as_base(table, env, &["enabled"]);
+        Ok(())
+    })?;
+    let after = edited
+        .after()
+        .release(release)
+        .expect("the edit defines it");
+    let who = who(&format!("release {release}"), env);
+    match edited.before.release(release) {
+        None => println!("{who}: added, {}", release_summary(after)),
+        Some(before) if before.enabled() == on && before.rollout().is_none() => {
+            println!("{who}: already {}", release_summary(after))
+        }
+        Some(before) => println!(
+            "{who}: {} → {}",
+            release_summary(before),
+            release_summary(after)
+        ),
+    }
+    report_members(edited.after(), after, env);
+    if !on && after.allow().len() > 0 {
+        println!(
+            "  {} on through its `allow` list: {} (`toggles release disallow {release} KEY…{}` takes keys out)",
+            keys_stay(after.allow().len()),
+            some_keys(after.allow()),
+            env_flag(env)
+        );
+    }
+    report_environments(&edited, "releases", release);
+    done(path, &edited)
+}
+
+/// `toggles add NAME`: a new toggle table.
+fn add_toggle(path: &Path, new: NewToggle<'_>, create: bool, force: bool) -> Outcome {
+    let name = new.name;
+    let edited = edit::edit_file(path, true, force, |before, doc| {
+        if let Some(existing) = before.get(name) {
+            return Err(Fail::error(format!(
+                "toggle `{name}` already exists ({})",
+                file::at(path, existing.line())
+            ))
+            .help(format!("switch it with `toggles on|off {name}`, or move it with `toggles assign {name} RELEASE`")));
+        }
+        if let Some(release) = new.release {
+            ensure_release(before, doc, release, create)?;
+        }
+        insert_toggle(doc, new, Date::today())
+    })?;
+    let after = edited.after().get(name).expect("the edit defines it");
+    println!(
+        "{name}: added, {} ({})",
+        on_off(after.is_enabled()),
+        file::at(path, after.line())
+    );
+    if after.source() == Source::Release {
+        println!("  {}", follows(after));
+    }
+    done(path, &edited)
+}
+
+/// `toggles assign NAME RELEASE`: sets the toggle's `release`.
+fn assign_release(path: &Path, name: &str, release: &str, create: bool, force: bool) -> Outcome {
+    let edited = edit::edit_file(path, create, force, |before, doc| {
+        ensure_release(before, doc, release, create)?;
+        if before.contains(name) {
+            set(toggle_table(doc, name)?, "release", Value::from(release));
+            Ok(())
+        } else if create {
+            let new = NewToggle {
+                name,
+                release: Some(release),
+                description: None,
+                on: false,
+            };
+            insert_toggle(doc, new, Date::today())
+        } else {
+            Err(refuse_unknown_toggle(before, name, true))
+        }
+    })?;
+    let after = edited.after().get(name).expect("the edit defines it");
+    match edited.before.get(name) {
+        None => println!(
+            "{name}: added to release {release}, {}",
+            on_off(after.is_enabled())
+        ),
+        Some(before) if before.release() == Some(release) => {
+            println!("{name}: already in release {release}")
+        }
+        Some(before) => {
+            let from = before
+                .release()
+                .map_or(String::new(), |r| format!(" (was in {r})"));
+            println!(
+                "{name}: now in release {release}{from}, {}",
+                transition(before, after, &edited)
+            );
+        }
+    }
+    if after.source() == Source::Own {
+        println!(
+            "  its own {} wins over the release: `toggles follow {name}` lets the release decide",
+            own_fields(after)
+        );
+    }
+    done(path, &edited)
+}
+
+/// Creates `release` (off) if missing and `create` allows it.
+fn ensure_release(
+    before: &Snapshot,
+    doc: &mut DocumentMut,
+    release: &str,
+    create: bool,
+) -> Result<(), Fail> {
+    if before.release(release).is_some() {
+        return Ok(());
+    }
+    if !create {
+        return Err(unknown_release(
+            before,
+            release,
+            Some(format!("pass --create to add release `{release}` (off)")),
+        ));
+    }
+    let mut table = Table::new();
+    table.insert("enabled", Item::Value(Value::from(false)));
+    insert_table(doc, "releases", release, table)
+}

@@ -1,0 +1,149 @@
+//! What decides a toggle's (or a release's) key-less state in one
+//! environment, and the key and line that decide it (`release checkout-v2:
+//! env.staging.enabled (toggles.toml:6)`): shared by `list --envs`, `show`,
+//! `check` and the edits.
+
+use std::path::Path;
+
+use toggles::{Release, Rollout, Snapshot, Source, ToggleInfo};
+
+use crate::document::lines::KeyLines;
+use crate::file;
+use crate::words::on_off;
+
+/// What decides a toggle's (or a release's) key-less state in one
+/// environment, and where.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    /// `None`: the base values.
+    pub environment: Option<String>,
+    pub enabled: bool,
+    pub rollout: Option<Rollout>,
+    pub allowed: usize,
+    pub source: Source,
+    /// The release whose table decides, if one does.
+    pub release: Option<String>,
+    /// The key that decides, as written: `env.production.enabled`,
+    /// `rollout`, `allow`; `None` when no key does (off by default, or a
+    /// release without `enabled`).
+    pub field: Option<String>,
+    /// Its line, else the deciding table's first line.
+    pub line: usize,
+}
+
+impl Decision {
+    /// The key-less state in a few characters: `ON`, `OFF`, `10%`, and
+    /// ` +2` when an `allow` list holds keys that a check without a key
+    /// does not get (so not after `ON`).
+    pub fn cell(&self) -> String {
+        cell(self.enabled, self.rollout, self.allowed)
+    }
+
+    /// `env.production.enabled (toggles.toml:9)`, `release checkout-v2:
+    /// env.staging.enabled (toggles.toml:6)`, `default: no `enabled` and no
+    /// release (toggles.toml:12)`.
+    pub fn place(&self, path: &Path) -> String {
+        let at = file::at(path, self.line);
+        let field = |none: &str| {
+            self.field
+                .as_deref()
+                .map_or_else(|| none.to_owned(), str::to_owned)
+        };
+        match (self.source, &self.release) {
+            (Source::Release, Some(release)) => {
+                format!("release {release}: {} ({at})", field("no `enabled`, off"))
+            }
+            (Source::Default, _) => format!("default: no `enabled` and no release ({at})"),
+            _ => format!("{} ({at})", field("its table")),
+        }
+    }
+
+    /// How far the toggle is on, for comparing environments: the share of
+    /// keys in basis points (ON 10000, OFF 0, a rollout its share; an
+    /// `allow` list is not counted).
+    pub fn level(&self) -> u16 {
+        match self.rollout {
+            Some(rollout) => rollout.basis_points(),
+            None if self.enabled => 10_000,
+            None => 0,
+        }
+    }
+}
+
+/// See [`Decision::cell`].
+pub fn cell(enabled: bool, rollout: Option<Rollout>, allowed: usize) -> String {
+    let state = match rollout {
+        Some(rollout) => rollout.to_string(),
+        None => on_off(enabled).to_owned(),
+    };
+    if allowed > 0 && !(enabled && rollout.is_none()) {
+        format!("{state} +{allowed}")
+    } else {
+        state
+    }
+}
+
+/// What decides `toggle` (as `snapshot`, read in `environment`, has it).
+pub fn decide(
+    toggle: &ToggleInfo,
+    snapshot: &Snapshot,
+    lines: &KeyLines<'_>,
+    environment: Option<&str>,
+) -> Decision {
+    let release = match toggle.source() {
+        Source::Release => toggle.release().and_then(|r| snapshot.release(r)),
+        _ => None,
+    };
+    let (field, line) = match (toggle.source(), release) {
+        (Source::Release, Some(release)) => {
+            deciding_key(lines, "releases", release.name(), environment)
+                .map_or((None, release.line()), |(f, l)| (Some(f), l))
+        }
+        (Source::Own, _) => deciding_key(lines, "toggles", toggle.name(), environment)
+            .map_or((None, toggle.line()), |(f, l)| (Some(f), l)),
+        _ => (None, toggle.line()),
+    };
+    Decision {
+        environment: environment.map(str::to_owned),
+        enabled: toggle.is_enabled(),
+        rollout: toggle.rollout(),
+        allowed: toggle.allow().len(),
+        source: toggle.source(),
+        release: release.map(|r| r.name().to_owned()),
+        field,
+        line,
+    }
+}
+
+/// What decides `release` (read in `environment`).
+pub fn decide_release(
+    release: &Release,
+    lines: &KeyLines<'_>,
+    environment: Option<&str>,
+) -> Decision {
+    let (field, line) = deciding_key(lines, "releases", release.name(), environment)
+        .map_or((None, release.line()), |(f, l)| (Some(f), l));
+    Decision {
+        environment: environment.map(str::to_owned),
+        enabled: release.enabled(),
+        rollout: release.rollout(),
+        allowed: release.allow().len(),
+        source: Source::Own,
+        release: None,
+        field,
+        line,
+    }
+}
+
+/// The key of a table that decides a check without a key: its (effective)
+/// `rollout`, else `enabled`, else `allow` (alone, it means off).
+fn deciding_key(
+    lines: &KeyLines<'_>,
+    section: &str,
+    name: &str,
+    environment: Option<&str>,
+) -> Option<(String, usize)> {
+    ["rollout", "enabled", "allow"]
+        .into_iter()
+        .find_map(|field| lines.locate(section, name, field, environment))
+}

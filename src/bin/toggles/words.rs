@@ -1,0 +1,145 @@
+//! The words every command shares: `ON`/`OFF`, ages, "did you mean",
+//! lists of keys, who an edit is about, the base values' label.
+
+use toggles::{Date, Rollout};
+
+pub fn on_off(on: bool) -> &'static str {
+    if on { "ON" } else { "OFF" }
+}
+
+/// Whole days since `created`, if known.
+pub fn age_days(created: Option<Date>, today: Date) -> Option<i64> {
+    created.map(|created| created.days_until(today))
+}
+
+/// The candidate closest to `name` if it is close enough to be a typo, or
+/// if one of the two is the other cut short (`checkout` for `checkout-v2`).
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.len() / 3).clamp(1, 3);
+    candidates
+        .into_iter()
+        .map(|candidate| (distance(name, candidate), candidate))
+        .filter(|&(d, candidate)| d <= limit || cut_short(name, candidate))
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+/// Whether the shorter of `a` and `b` begins the longer and has at least 4
+/// bytes (fewer would match too much).
+fn cut_short(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= 4 && long.starts_with(short)
+}
+
+/// Levenshtein distance over bytes (names are ASCII).
+fn distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &x) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &y) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(x != y))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// Up to five keys, comma-separated, then how many more.
+pub fn some_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str>) -> String {
+    let total = keys.len();
+    let shown: Vec<&str> = keys.take(5).collect();
+    let mut text = shown.join(", ");
+    if total > shown.len() {
+        text.push_str(&format!(" and {} more", total - shown.len()));
+    }
+    text
+}
+
+// TODO(#22 library): `Rollout`'s `Display` without `%` (one rule for
+// the digits, in the library).
+/// The rollout as the file writes it: `10`, `12.5`.
+pub fn literal(rollout: Rollout) -> String {
+    rollout.to_string().trim_end_matches('%').to_owned()
+}
+
+/// `1 key stays`, `2 keys stay`.
+pub fn keys_stay(n: usize) -> String {
+    if n == 1 {
+        "1 key stays".to_owned()
+    } else {
+        format!("{n} keys stay")
+    }
+}
+
+/// `1 key`, `2 keys`.
+pub fn keys(n: usize) -> String {
+    if n == 1 {
+        "1 key".to_owned()
+    } else {
+        format!("{n} keys")
+    }
+}
+
+/// `new_cart`, or `new_cart in production` when editing an environment.
+pub fn who(name: &str, environment: Option<&str>) -> String {
+    match environment {
+        Some(environment) => format!("{name} in {environment}"),
+        None => name.to_owned(),
+    }
+}
+
+/// ` --env production`, or nothing: for the commands an edit suggests.
+pub fn env_flag(environment: Option<&str>) -> String {
+    environment.map_or(String::new(), |e| format!(" --env {e}"))
+}
+
+/// The label of the base values' column and line.
+pub const BASE: &str = "(base)";
+
+/// `(base)` or the environment's name: no environment name has parentheses.
+pub fn label(environment: Option<&str>) -> &str {
+    environment.unwrap_or(BASE)
+}
+
+/// Each name once, in the order first given.
+pub fn dedup(names: &[String]) -> impl Iterator<Item = &str> {
+    let mut seen = std::collections::HashSet::new();
+    names
+        .iter()
+        .map(String::as_str)
+        .filter(move |name| seen.insert(*name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["dark_mode", "new_cart", "one_click_pay"];
+        assert_eq!(did_you_mean("dark_mod", names), Some("dark_mode"));
+        assert_eq!(did_you_mean("new-cart", names), Some("new_cart"));
+        assert_eq!(did_you_mean("light", names), None);
+    }
+
+    #[test]
+    fn suggests_a_name_cut_short_or_run_on() {
+        let releases = ["checkout-v2", "search"];
+        assert_eq!(did_you_mean("checkout", releases), Some("checkout-v2"));
+        assert_eq!(
+            did_you_mean("checkout-v2-final", releases),
+            Some("checkout-v2")
+        );
+        assert_eq!(did_you_mean("checkout_v2", releases), Some("checkout-v2"));
+        // Too short to tell.
+        assert_eq!(did_you_mean("che", releases), None);
+    }
+}
