@@ -225,7 +225,7 @@ pub mod openfeature;
 mod testing;
 mod toggle;
 
-pub use bucket::{Bucketing, Rollout};
+pub use bucket::{Bucketing, ParseRolloutError, Rollout};
 pub use changes::{Changes, Flip, ReleaseChange, Retarget};
 pub use contents::{FileContents, PendingAppend, read_file};
 pub use date::Date;
