@@ -111,19 +111,19 @@ impl Changes {
             .map(|t| t.name().into())
             .collect();
         for release in new.releases() {
-            let was = old.release(release.name()).map(|r| r.enabled());
-            if was != Some(release.enabled()) {
+            let was = old.release(release.name()).map(|r| r.is_enabled());
+            if was != Some(release.is_enabled()) {
                 changes.releases.push(ReleaseChange {
                     name: release.name().into(),
                     old: was,
-                    new: Some(release.enabled()),
+                    new: Some(release.is_enabled()),
                 });
             }
         }
         for release in old.releases().filter(|r| new.release(r.name()).is_none()) {
             changes.releases.push(ReleaseChange {
                 name: release.name().into(),
-                old: Some(release.enabled()),
+                old: Some(release.is_enabled()),
                 new: None,
             });
         }

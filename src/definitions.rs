@@ -47,7 +47,9 @@ pub enum Source {
     Default,
     /// A test override ([`toggle_as`](crate::toggle_as)); only in an
     /// [`Evaluation`] from [`Snapshot::evaluate`](crate::Snapshot::evaluate),
-    /// never a [`ToggleInfo`]'s source.
+    /// never a [`ToggleInfo`]'s source: a `ToggleInfo` is what the file
+    /// says (overrides belong to a test's thread or process, not to a
+    /// version of the file), while an evaluation is what a check answers.
     Override,
 }
 
@@ -489,7 +491,11 @@ impl ToggleInfo {
         allow_list(&self.targeting)
     }
 
-    /// The file's [`Bucketing`] scheme, by which keys are bucketed.
+    /// The file's [`Bucketing`] scheme, by which keys are bucketed: the
+    /// same as [`Snapshot::bucketing`](crate::Snapshot::bucketing), held by
+    /// the toggle so that a `ToggleInfo` on its own (cloned out of its
+    /// snapshot) says how it decides, as [`is_enabled_for`](Self::is_enabled_for)
+    /// does.
     pub fn bucketing(&self) -> Bucketing {
         self.bucketing
     }
@@ -568,8 +574,9 @@ impl Release {
     }
 
     /// The release's state for a check without a key: its `enabled` field,
-    /// or whether its `rollout` is 100 %; `false` when it has neither.
-    pub fn enabled(&self) -> bool {
+    /// or whether its `rollout` is 100 %; `false` when it has neither. (The
+    /// name of [`ToggleInfo::is_enabled`]: predicates are `is_*`.)
+    pub fn is_enabled(&self) -> bool {
         self.enabled
     }
 

@@ -247,7 +247,7 @@ pub fn switch_release(
     let who = who(&format!("release {release}"), env);
     match edited.before.release(release) {
         None => println!("{who}: added, {}", release_summary(after)),
-        Some(before) if before.enabled() == on && before.rollout().is_none() => {
+        Some(before) if before.is_enabled() == on && before.rollout().is_none() => {
             println!("{who}: already {}", release_summary(after))
         }
         Some(before) => println!(
@@ -327,7 +327,7 @@ pub fn report_members(snapshot: &Snapshot, release: &Release, env: Option<&str>)
     }
     for toggle in release.toggles().filter_map(|(name, _)| snapshot.get(name)) {
         let differs =
-            toggle.is_enabled() != release.enabled() || toggle.rollout() != release.rollout();
+            toggle.is_enabled() != release.is_enabled() || toggle.rollout() != release.rollout();
         if toggle.source() == Source::Own && differs {
             let name = toggle.name();
             println!(

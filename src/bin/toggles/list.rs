@@ -266,8 +266,8 @@ fn release_table(releases: &[&Release], colors: Colors) -> String {
         let mut row = vec![
             cell(release.name()),
             styled(
-                on_off(release.enabled()),
-                if release.enabled() {
+                on_off(release.is_enabled()),
+                if release.is_enabled() {
                     Style::On
                 } else {
                     Style::Off
@@ -392,7 +392,7 @@ impl ReleaseJson {
         let (on, total) = release.counts();
         ReleaseJson {
             name: release.name().to_owned(),
-            enabled: release.enabled(),
+            enabled: release.is_enabled(),
             description: release.description().map(str::to_owned),
             line: release.line(),
             on,
