@@ -403,6 +403,69 @@ pub(crate) fn interrupted_append_at(path: &Path, current: &[u8]) -> Option<usize
     }
 }
 
+/// What completing an interrupted append would make of the file: what a
+/// read that must not write (the `toggles` command's reading commands)
+/// takes instead of the torn file.
+#[derive(Debug)]
+pub(crate) struct Completion {
+    /// The file's bytes with the recorded rest appended: exactly what
+    /// [`recover`] would leave on disk.
+    pub(crate) bytes: Vec<u8>,
+    /// How many bytes of the append are missing from the file.
+    pub(crate) missing: usize,
+    /// The append record that describes it.
+    pub(crate) record: PathBuf,
+}
+
+/// The file `current` (read from `path`) as completing the append its
+/// record describes would give it, without writing anything: `None` unless a
+/// record beside the file describes an append cut short of exactly this
+/// version (the rule of [`recover`]), and the completed file parses (as
+/// [`recover`] requires before it writes). A record that cannot be read is
+/// no completion: the file is read as it is.
+pub(crate) fn completion(path: &Path, current: &[u8]) -> Option<Completion> {
+    let record = record_path(&real_path(path));
+    let intent = read_record(&record).ok().flatten().flatten()?;
+    let Progress::Partial { written } = intent.progress(current) else {
+        return None;
+    };
+    let rest = &intent.bytes[written..];
+    if rest.is_empty() {
+        return None;
+    }
+    let bytes = [current, rest].concat();
+    format::parse(path, &bytes).ok()?;
+    Some(Completion {
+        bytes,
+        missing: rest.len(),
+        record,
+    })
+}
+
+/// [`append_missing`] of `asked` to the file at `path` by a process that
+/// "dies" after `cut` bytes of the write reached the file (as a `SIGKILL`
+/// between pages leaves it), for the tests of other modules. Returns the
+/// bytes it meant to write.
+#[cfg(test)]
+pub(crate) fn killed_append(path: &Path, asked: &[&str], cut: usize) -> Vec<u8> {
+    let asked: Vec<Box<str>> = asked.iter().map(|&name| name.into()).collect();
+    let caution = Caution {
+        quiet_for: None,
+        refuse_empty: false,
+        ours: None,
+        expected: Expected::Anything,
+    };
+    let date = Date::new(2026, 11, 25).expect("a valid date");
+    let mut meant = Vec::new();
+    let result = append_with(path, &asked, date, caution, |file, bytes| {
+        meant = bytes.to_vec();
+        file.write_all(&bytes[..cut.min(bytes.len())])?;
+        Err(io::Error::other("killed"))
+    });
+    assert!(matches!(result, Err(AppendError::Io(_))), "{result:?}");
+    meant
+}
+
 /// [`recover`] under the lock, on the file opened for appending and its
 /// bytes `current` (extended by what it appends).
 fn recover_locked(

@@ -155,6 +155,38 @@ impl Rollout {
         self.0
     }
 
+    /// The percent's digits as the file writes them, without `%`: the
+    /// fewest that say it exactly (`12.5`, `33.33`, `0.01`, `100`), which
+    /// [`from_percent`](Self::from_percent) reads back. The text of a TOML
+    /// literal for it (`rollout = 12.5`).
+    ///
+    /// ```
+    /// use toggles::Rollout;
+    /// let third = Rollout::from_basis_points(3_333).unwrap();
+    /// assert_eq!(third.digits().to_string(), "33.33");
+    /// assert_eq!(third.to_string(), "33.33%");
+    /// ```
+    pub fn digits(self) -> impl std::fmt::Display + Copy {
+        Digits(self.0)
+    }
+
+    /// The percent, if it is a whole number (`Some(12)` for 12 %, `None`
+    /// for 12.5 %): the integer a TOML file or JSON writes for it, where a
+    /// rollout with decimals is the float [`percent`](Self::percent).
+    pub const fn whole_percent(self) -> Option<u8> {
+        if self.0.is_multiple_of(100) {
+            Some((self.0 / 100) as u8)
+        } else {
+            None
+        }
+    }
+
+    /// The percent as a float (`12.5`): the nearest `f64` to the exact
+    /// percent, whose shortest text (`{}`) is its [`digits`](Self::digits).
+    pub fn percent(self) -> f64 {
+        f64::from(self.0) / 100.0
+    }
+
     /// Whether this is 100 %: every key, and the state of a check without a key.
     pub const fn is_full(self) -> bool {
         self.0 == Self::FULL_BASIS_POINTS
@@ -173,16 +205,70 @@ impl Rollout {
     }
 }
 
+/// `12.5%`: the percent's [digits](Rollout::digits), then `%`.
 impl std::fmt::Display for Rollout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}%", Digits(self.0))
+    }
+}
+
+/// A percent's digits as the file writes them: the fewest that say it
+/// exactly (`12.5`, `0.01`, `100`).
+#[derive(Clone, Copy)]
+struct Digits(u16);
+
+impl std::fmt::Display for Digits {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (whole, hundredths) = (self.0 / 100, self.0 % 100);
         match hundredths {
-            0 => write!(f, "{whole}%"),
-            h if h % 10 == 0 => write!(f, "{whole}.{}%", h / 10),
-            h => write!(f, "{whole}.{h:02}%"),
+            0 => write!(f, "{whole}"),
+            h if h % 10 == 0 => write!(f, "{whole}.{}", h / 10),
+            h => write!(f, "{whole}.{h:02}"),
         }
     }
 }
+
+/// A percent as a person types it: [`Rollout::from_percent`]'s digits,
+/// with spaces around them and a `%` after them allowed (`12.5`, ` 12.5 %`);
+/// the rule of the `toggles rollout` command.
+///
+/// ```
+/// use toggles::Rollout;
+/// let rollout: Rollout = "12.5%".parse()?;
+/// assert_eq!(rollout.basis_points(), 1_250);
+/// assert_eq!(rollout.to_string().parse::<Rollout>()?, rollout);
+/// assert!("12.345".parse::<Rollout>().is_err());
+/// # Ok::<(), toggles::ParseRolloutError>(())
+/// ```
+impl std::str::FromStr for Rollout {
+    type Err = ParseRolloutError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let text = value.trim();
+        let text = text.strip_suffix('%').unwrap_or(text).trim_end();
+        Rollout::from_percent(text).ok_or_else(|| ParseRolloutError { text: value.into() })
+    }
+}
+
+/// Text that is not a percent from 0 to 100 with at most two decimals
+/// (see [`Rollout`]'s `FromStr`). `Display` says what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseRolloutError {
+    text: Box<str>,
+}
+
+impl std::fmt::Display for ParseRolloutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:?} is not a percent from 0 to 100 with at most two decimals: \
+             write the share of keys that get it, like 10 or 12.5",
+            self.text
+        )
+    }
+}
+
+impl std::error::Error for ParseRolloutError {}
 
 /// Where a key falls among 10 000 buckets, `0..10_000`, given the hash of
 /// its bucketing value: inside a rollout of `bp` basis points exactly when
@@ -1021,6 +1107,44 @@ mod tests {
             assert_eq!(Bucketing::from_file(&b.to_string()), Some(b));
         }
         assert_eq!(Bucketing::from_file("flagd-v1"), None);
+    }
+
+    /// Every rollout, 0 to 100 % in hundredths: its `Display`, its digits
+    /// and its float each read back as itself, and nothing in between
+    /// (a third decimal) is a rollout.
+    #[test]
+    fn every_rollout_round_trips_through_its_text() {
+        for bp in 0..=Rollout::FULL_BASIS_POINTS {
+            let rollout = Rollout::from_basis_points(bp).unwrap();
+            let shown = rollout.to_string();
+            let digits = rollout.digits().to_string();
+            assert_eq!(shown, format!("{digits}%"));
+            assert_eq!(shown.parse::<Rollout>(), Ok(rollout), "{shown}");
+            assert_eq!(digits.parse::<Rollout>(), Ok(rollout), "{digits}");
+            assert_eq!(Rollout::from_percent(&digits), Some(rollout), "{digits}");
+            assert_eq!(format!(" {digits} %").parse::<Rollout>(), Ok(rollout));
+            // The float's shortest text is the digits: what TOML and JSON write.
+            assert_eq!(rollout.percent().to_string(), digits);
+            assert_eq!(
+                rollout.whole_percent().map(u16::from),
+                bp.is_multiple_of(100).then_some(bp / 100)
+            );
+            // The fewest digits: no trailing zero after the point.
+            assert!(!digits.contains('.') || !digits.ends_with('0'), "{digits}");
+            if bp < Rollout::FULL_BASIS_POINTS {
+                let between = format!("{}.{:02}5", bp / 100, bp % 100);
+                assert!(between.parse::<Rollout>().is_err(), "{between}");
+            }
+        }
+        for refused in [
+            "", "%", "-1", "100.01", "101", "1e1", "12.345", "0x10", "1_0",
+        ] {
+            let error = refused.parse::<Rollout>().unwrap_err();
+            assert!(
+                error.to_string().contains("at most two decimals"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -4,13 +4,14 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::bucket::Rollout;
-use crate::definitions::{Source, ToggleInfo};
 use crate::snapshot::Snapshot;
 
 /// A toggle whose answer changed for some keys in a reload while its
 /// key-less state stayed the same: its rollout, its `allow` list, or what
 /// its keys are bucketed by (its own name or its release's, or the file's
-/// `bucketing`) changed.
+/// `bucketing`) changed, so that some key gets another answer (see
+/// [`ToggleInfo::decides_like`](crate::ToggleInfo::decides_like)). A rewrite that decides the same for every
+/// key (`rollout = 0` for `enabled = false`) is none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Retarget {
     /// The toggle's name.
@@ -19,26 +20,6 @@ pub struct Retarget {
     pub old: Option<Rollout>,
     /// Its rollout after the reload.
     pub new: Option<Rollout>,
-}
-
-/// Whether every key gets the same answer from `old` as from `new`, given
-/// the same key-less state: the same rollout, bucketed by the same name
-/// under the same scheme (only where a rollout hashes keys), and the same
-/// `allow` list. Compared in place: a reload compares every toggle.
-fn same_keyed_rule(old: &ToggleInfo, new: &ToggleInfo) -> bool {
-    old.rollout() == new.rollout()
-        && (old.rollout().is_none()
-            || (bucketed_by(old) == bucketed_by(new) && old.bucketing() == new.bucketing()))
-        && old.allow().eq(new.allow())
-}
-
-/// The name a toggle's keys are bucketed by: its release's when the
-/// release decides, else its own.
-fn bucketed_by(toggle: &ToggleInfo) -> Option<&str> {
-    match toggle.source() {
-        Source::Release => toggle.release(),
-        _ => Some(toggle.name()),
-    }
 }
 
 /// A toggle whose effective state flipped in a reload.
@@ -78,7 +59,26 @@ pub struct Changes {
 }
 
 impl Changes {
-    pub(crate) fn between(old: &Snapshot, new: &Arc<Snapshot>) -> Changes {
+    /// What changed from `old` to `new`, defined by answers: a toggle is
+    /// [flipped](Self::flipped) when its check without a key answers
+    /// otherwise, [retargeted](Self::retargeted) when only some key's check
+    /// does ([`ToggleInfo::decides_like`](crate::ToggleInfo::decides_like)
+    /// is `false`), and a rewrite that answers every check alike is no
+    /// change. What a store logs and hands its subscribers after a reload;
+    /// for tools too (two versions of a file, two environments' views).
+    ///
+    /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
+    /// use std::sync::Arc;
+    /// use toggles::{Changes, Snapshot};
+    /// let old = Snapshot::parse("toggles.toml", b"[toggles.a]\nrollout = 0\n")?;
+    /// let same = Arc::new(Snapshot::parse("toggles.toml", b"[toggles.a]\nenabled = false\n")?);
+    /// assert!(Changes::between(&old, &same).is_empty());
+    /// let new = Arc::new(Snapshot::parse("toggles.toml", b"[toggles.a]\nrollout = 5\n")?);
+    /// assert_eq!(Changes::between(&old, &new).to_string(), "a rollout 0%→5%");
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn between(old: &Snapshot, new: &Arc<Snapshot>) -> Changes {
         let mut changes = Changes {
             flipped: Vec::new(),
             retargeted: Vec::new(),
@@ -97,7 +97,7 @@ impl Changes {
                         new: toggle.is_enabled(),
                     })
                 }
-                Some(was) if !same_keyed_rule(was, toggle) => changes.retargeted.push(Retarget {
+                Some(was) if !was.decides_like(toggle) => changes.retargeted.push(Retarget {
                     name: toggle.name().into(),
                     old: was.rollout(),
                     new: toggle.rollout(),
@@ -111,19 +111,19 @@ impl Changes {
             .map(|t| t.name().into())
             .collect();
         for release in new.releases() {
-            let was = old.release(release.name()).map(|r| r.enabled());
-            if was != Some(release.enabled()) {
+            let was = old.release(release.name()).map(|r| r.is_enabled());
+            if was != Some(release.is_enabled()) {
                 changes.releases.push(ReleaseChange {
                     name: release.name().into(),
                     old: was,
-                    new: Some(release.enabled()),
+                    new: Some(release.is_enabled()),
                 });
             }
         }
         for release in old.releases().filter(|r| new.release(r.name()).is_none()) {
             changes.releases.push(ReleaseChange {
                 name: release.name().into(),
-                old: Some(release.enabled()),
+                old: Some(release.is_enabled()),
                 new: None,
             });
         }
@@ -294,6 +294,170 @@ mod tests {
         // A rollout reaching 100 % flips the key-less state: a flip, not both.
         let changes = diff("[toggles.a]\nrollout = 5\n", "[toggles.a]\nrollout = 100\n");
         assert_eq!(changes.to_string(), "a off→on");
+    }
+
+    /// Rewrites that answer every check alike are no change; the same
+    /// rewrites that move one key are.
+    #[test]
+    fn rewrites_that_decide_the_same_are_no_change() {
+        let same = [
+            ("rollout = 0", "enabled = false"),
+            ("rollout = 0", ""),
+            ("enabled = true", "rollout = 100"),
+            ("enabled = true", "enabled = true\nallow = [\"ada\"]"),
+            ("rollout = 100", "rollout = 100\nallow = [\"ada\", \"bob\"]"),
+            (
+                "rollout = 0\nallow = [\"ada\"]",
+                "enabled = false\nallow = [\"ada\"]",
+            ),
+            ("allow = [\"ada\"]", "rollout = 0\nallow = [\"ada\"]"),
+        ];
+        for (old, new) in same {
+            let changes = diff(
+                &format!("[toggles.x]\n{old}\n"),
+                &format!("[toggles.x]\n{new}\n"),
+            );
+            assert!(changes.is_empty(), "{old:?} → {new:?}: {changes}");
+        }
+        let moved = [
+            ("rollout = 0", "rollout = 0.01"),
+            ("rollout = 0", "allow = [\"ada\"]"),
+            ("rollout = 50", "rollout = 50.01"),
+            ("allow = [\"ada\"]", "allow = [\"bob\"]"),
+        ];
+        for (old, new) in moved {
+            let changes = diff(
+                &format!("[toggles.x]\n{old}\n"),
+                &format!("[toggles.x]\n{new}\n"),
+            );
+            assert_eq!(
+                changes.retargeted().len(),
+                1,
+                "{old:?} → {new:?}: {changes}"
+            );
+        }
+    }
+
+    /// An `allow` key inside the rollout changes no answer; one outside it
+    /// does.
+    #[test]
+    fn an_allow_key_inside_the_rollout_changes_nothing() {
+        let base = Snapshot::parse("t.toml", b"[toggles.x]\nrollout = 50\n").unwrap();
+        let x = base.get("x").unwrap();
+        let (inside, outside): (Vec<String>, Vec<String>) = (0..100)
+            .map(|i| format!("user-{i}"))
+            .partition(|key| x.is_enabled_for(key.as_str()));
+        for (key, is_change) in [(&inside[0], false), (&outside[0], true)] {
+            let new = format!("[toggles.x]\nrollout = 50\nallow = [\"{key}\"]\n");
+            let changes = diff("[toggles.x]\nrollout = 50\n", &new);
+            assert_eq!(!changes.is_empty(), is_change, "{key}: {changes}");
+        }
+    }
+
+    mod answers {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The keys a property compares answers on: the `allow` candidates
+        /// and 4 000 more, enough that a rollout of 10, 25 or 50 % moved, or
+        /// bucketed otherwise, moves some of them.
+        fn sample() -> Vec<String> {
+            ["ada", "bob", "cy"]
+                .into_iter()
+                .map(str::to_owned)
+                .chain((0..4_000).map(|i| format!("user-{i}")))
+                .collect()
+        }
+
+        /// A table's `enabled`, `rollout` and `allow`, as written.
+        fn state() -> impl Strategy<Value = String> {
+            let value = prop_oneof![
+                Just(String::new()),
+                Just("enabled = true\n".to_owned()),
+                Just("enabled = false\n".to_owned()),
+                prop::sample::select(vec![0u8, 10, 25, 50, 100])
+                    .prop_map(|r| format!("rollout = {r}\n")),
+            ];
+            let allow = prop::sample::subsequence(vec!["ada", "bob", "cy"], 0..=3);
+            let allow = prop_oneof![Just(None), allow.prop_map(Some)];
+            (value, allow).prop_map(|(value, allow)| match allow {
+                None => value,
+                Some(keys) => {
+                    let keys: Vec<String> = keys.iter().map(|k| format!("{k:?}")).collect();
+                    format!("{value}allow = [{}]\n", keys.join(", "))
+                }
+            })
+        }
+
+        /// A file with a release `r` and a toggle `x`, perhaps its member:
+        /// (flagd-v2?, the release's state, the toggle's, a member?).
+        type Model = (bool, String, String, bool);
+
+        fn model() -> impl Strategy<Value = Model> {
+            (any::<bool>(), state(), state(), any::<bool>())
+        }
+
+        fn render((v2, release, own, member): &Model) -> String {
+            let bucketing = if *v2 {
+                "bucketing = \"flagd-v2\"\n"
+            } else {
+                ""
+            };
+            let member = if *member { "release = \"r\"\n" } else { "" };
+            format!("{bucketing}[releases.r]\n{release}[toggles.x]\n{member}{own}")
+        }
+
+        /// Two versions: independent, or the second the first with one
+        /// part changed (most rewrites change one thing, and rules that
+        /// differ in one part only are the ones easy to get wrong).
+        fn versions() -> impl Strategy<Value = (String, String)> {
+            (model(), model(), 0..7usize).prop_map(|(mut old, other, part)| {
+                let mut new = old.clone();
+                match part {
+                    // The toggle takes its release's values as its own:
+                    // bucketed by its own name now.
+                    5 => {
+                        old.2 = String::new();
+                        new.2 = old.1.clone();
+                    }
+                    6 => new.2 = old.1.clone(),
+                    0 => new.0 = other.0,
+                    1 => new.1 = other.1,
+                    2 => new.2 = other.2,
+                    3 => new.3 = other.3,
+                    _ => new = other,
+                }
+                (render(&old), render(&new))
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+            /// A change is reported exactly when some check answers
+            /// otherwise: a flip when the check without a key does, a
+            /// retarget when only some key's does.
+            #[test]
+            fn a_change_is_reported_iff_some_answer_changed((old, new) in versions()) {
+                let changes = diff(&old, &new);
+                let (old_x, new_x) = (
+                    Snapshot::parse("t.toml", old.as_bytes()).unwrap(),
+                    Snapshot::parse("t.toml", new.as_bytes()).unwrap(),
+                );
+                let (a, b) = (old_x.get("x").unwrap(), new_x.get("x").unwrap());
+                let flipped = a.is_enabled() != b.is_enabled();
+                let keys_differ = sample()
+                    .iter()
+                    .any(|key| a.is_enabled_for(key.as_str()) != b.is_enabled_for(key.as_str()));
+                prop_assert_eq!(changes.flipped().len(), usize::from(flipped), "{}", changes);
+                prop_assert_eq!(
+                    changes.retargeted().len(),
+                    usize::from(!flipped && keys_differ),
+                    "{:?} → {:?}: {}", old, new, changes
+                );
+                prop_assert_eq!(a.decides_like(b), !flipped && !keys_differ);
+            }
+        }
     }
 
     #[test]

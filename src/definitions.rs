@@ -47,7 +47,9 @@ pub enum Source {
     Default,
     /// A test override ([`toggle_as`](crate::toggle_as)); only in an
     /// [`Evaluation`] from [`Snapshot::evaluate`](crate::Snapshot::evaluate),
-    /// never a [`ToggleInfo`]'s source.
+    /// never a [`ToggleInfo`]'s source: a `ToggleInfo` is what the file
+    /// says (overrides belong to a test's thread or process, not to a
+    /// version of the file), while an evaluation is what a check answers.
     Override,
 }
 
@@ -95,6 +97,37 @@ impl Targeting {
                 .is_ok()
         }
     }
+}
+
+/// What a toggle answers for a (non-empty) key, in a normal form: two
+/// toggles answer every key alike exactly when their forms are equal (for
+/// [`KeyRule::Share`], up to `allow` keys inside the rollout).
+enum KeyRule<'a> {
+    /// Every key is on: `enabled = true` (whatever `allow` says), or a
+    /// rollout of 100 %.
+    All,
+    /// Exactly these keys are on (sorted; none for a toggle that is off):
+    /// `enabled = false`, no `enabled`, or a rollout of 0 %, beside the
+    /// `allow` list.
+    Only(&'a [Box<str>]),
+    /// A rollout strictly between 0 and 100 %: the keys whose bucket, by
+    /// `by`'s name under `bucketing`, is inside it, and `targeting.allow`.
+    Share {
+        rollout: Rollout,
+        targeting: &'a Targeting,
+        by: &'a str,
+        bucketing: Bucketing,
+    },
+}
+
+/// The keys in one of two sorted lists and not the other.
+fn symmetric_difference<'a>(
+    a: &'a [Box<str>],
+    b: &'a [Box<str>],
+) -> impl Iterator<Item = &'a str> + 'a {
+    let only_a = a.iter().filter(|k| b.binary_search(k).is_err());
+    let only_b = b.iter().filter(|k| a.binary_search(k).is_err());
+    only_a.chain(only_b).map(|k| &**k)
 }
 
 /// How a check of one toggle was decided: see [`ToggleInfo::evaluate`].
@@ -352,6 +385,94 @@ impl ToggleInfo {
         }
     }
 
+    /// Whether `other` gives every check the same answer as this toggle:
+    /// the check without a key, and the check with any key. What
+    /// [`Changes`](crate::Changes) reports is exactly the toggles for which
+    /// this is `false`: a rewrite that decides the same (`rollout = 0` for
+    /// `enabled = false`, `rollout = 100` for `enabled = true`, an `allow`
+    /// list edited under `enabled = true`) is no change.
+    ///
+    /// Decided exactly, on the rule's normal form (`KeyRule`): every key
+    /// on; exactly the keys of a list on (none, for a toggle that is off);
+    /// or a rollout strictly between 0 and 100 %, bucketed by one name under
+    /// one scheme, plus the `allow` keys outside it. Two rollouts that
+    /// differ in their share, their bucketing name or their scheme put some
+    /// key on one side and not the other; two `allow` lists beside the same
+    /// rollout differ for a key only where that key is outside it.
+    ///
+    /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
+    /// let toggle = |text: &str| {
+    ///     let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes()).unwrap();
+    ///     snapshot.get("a").unwrap().clone()
+    /// };
+    /// let off = toggle("[toggles.a]\nenabled = false\n");
+    /// assert!(off.decides_like(&toggle("[toggles.a]\nrollout = 0\n")));
+    /// assert!(!off.decides_like(&toggle("[toggles.a]\nrollout = 0\nallow = [\"ada\"]\n")));
+    /// let on = toggle("[toggles.a]\nenabled = true\n");
+    /// assert!(on.decides_like(&toggle("[toggles.a]\nrollout = 100\nallow = [\"ada\"]\n")));
+    /// ```
+    pub fn decides_like(&self, other: &ToggleInfo) -> bool {
+        if self.enabled != other.enabled {
+            return false;
+        }
+        match (self.key_rule(), other.key_rule()) {
+            (KeyRule::All, KeyRule::All) => true,
+            (KeyRule::Only(a), KeyRule::Only(b)) => a == b,
+            (
+                KeyRule::Share {
+                    rollout,
+                    targeting,
+                    by,
+                    bucketing,
+                },
+                KeyRule::Share {
+                    rollout: rollout_b,
+                    targeting: targeting_b,
+                    by: by_b,
+                    bucketing: bucketing_b,
+                },
+            ) => {
+                rollout == rollout_b
+                    && by == by_b
+                    && bucketing == bucketing_b
+                    // Same buckets for every key: a key in one list only
+                    // changes nothing where its bucket is inside anyway.
+                    && symmetric_difference(&targeting.allow, &targeting_b.allow).all(|key| {
+                        let hash = self.hash(targeting, key.as_bytes());
+                        bucket::bucket_of(hash) < rollout.basis_points()
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    /// The rule for keys (non-empty ones), in its normal form.
+    fn key_rule(&self) -> KeyRule<'_> {
+        let Some(targeting) = &self.targeting else {
+            return if self.enabled {
+                KeyRule::All
+            } else {
+                KeyRule::Only(&[])
+            };
+        };
+        match targeting.rollout {
+            Some(rollout) if rollout.is_full() => KeyRule::All,
+            Some(rollout) if rollout.basis_points() == 0 => KeyRule::Only(&targeting.allow),
+            Some(rollout) => KeyRule::Share {
+                rollout,
+                targeting,
+                by: match (&self.release, self.source) {
+                    (Some(release), Source::Release) => release,
+                    _ => self.name(),
+                },
+                bucketing: self.bucketing,
+            },
+            None if self.enabled => KeyRule::All,
+            None => KeyRule::Only(&targeting.allow),
+        }
+    }
+
     /// Whether a key can change this toggle's state (it has an `allow` list
     /// or a rollout in its deciding table).
     #[inline]
@@ -370,7 +491,11 @@ impl ToggleInfo {
         allow_list(&self.targeting)
     }
 
-    /// The file's [`Bucketing`] scheme, by which keys are bucketed.
+    /// The file's [`Bucketing`] scheme, by which keys are bucketed: the
+    /// same as [`Snapshot::bucketing`](crate::Snapshot::bucketing), held by
+    /// the toggle so that a `ToggleInfo` on its own (cloned out of its
+    /// snapshot) says how it decides, as [`is_enabled_for`](Self::is_enabled_for)
+    /// does.
     pub fn bucketing(&self) -> Bucketing {
         self.bucketing
     }
@@ -449,8 +574,9 @@ impl Release {
     }
 
     /// The release's state for a check without a key: its `enabled` field,
-    /// or whether its `rollout` is 100 %; `false` when it has neither.
-    pub fn enabled(&self) -> bool {
+    /// or whether its `rollout` is 100 %; `false` when it has neither. (The
+    /// name of [`ToggleInfo::is_enabled`]: predicates are `is_*`.)
+    pub fn is_enabled(&self) -> bool {
         self.enabled
     }
 

@@ -209,6 +209,7 @@ mod parse;
 mod snapshot;
 // Effects: the file system, each through a narrow interface.
 mod append;
+mod contents;
 pub mod lock;
 mod read;
 mod seen;
@@ -224,8 +225,9 @@ pub mod openfeature;
 mod testing;
 mod toggle;
 
-pub use bucket::{Bucketing, Rollout};
+pub use bucket::{Bucketing, ParseRolloutError, Rollout};
 pub use changes::{Changes, Flip, ReleaseChange, Retarget};
+pub use contents::{FileContents, PendingAppend, read_file};
 pub use date::Date;
 pub use definitions::{Evaluation, Reason, Release, Source, ToggleInfo};
 pub use error::{Error, MAX_ERRORS};

@@ -100,8 +100,12 @@
 //! **Change events.** After each reload that changed something, the library
 //! logs one line, e.g. `toggles.toml reloaded: new_cart off→on, dark_mode
 //! on→off, 1 added`, and `store.subscribe(callback)` delivers the `Changes`:
-//! toggles whose state flipped (name, old, new), toggles added and removed, and
-//! releases switched — to log, emit metrics or warm caches. Keep callbacks
+//! toggles whose state flipped (name, old, new), toggles whose answer changed
+//! for some keys only (a rollout, an `allow` list: `retargeted`), toggles
+//! added and removed, and releases switched — to log, emit metrics or warm
+//! caches. A change is defined by answers: a save that rewrites a toggle so
+//! that every check answers the same (`rollout = 0` as `enabled = false`) is
+//! no change, and nobody is told. Keep callbacks
 //! quick: they run on the store's background thread. (This example logs with
 //! the [`log`](https://docs.rs/log) crate: add `log = "0.4"` to your
 //! `[dependencies]`, or print instead.)

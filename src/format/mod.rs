@@ -814,7 +814,7 @@ fn rollout_of(value: &toml::Value, written: &str) -> Result<Rollout, NotPercent>
             _ => return None,
         };
         let rollout = Rollout::from_basis_points(basis_points)?;
-        Some(rollout.to_string().trim_end_matches('%').to_owned())
+        Some(rollout.digits().to_string())
     };
     if !matches!(value, toml::Value::Integer(_) | toml::Value::Float(_)) {
         return Err(NotPercent::Other);

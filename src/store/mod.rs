@@ -661,7 +661,10 @@ impl Store {
     }
 
     /// The release named `name` in the current snapshot, with its members and
-    /// how many are on.
+    /// how many are on: a copy, as everything a `Store` hands out is owned
+    /// (the version it holds may be replaced by a reload at any moment),
+    /// where [`Snapshot::release`] lends from one version. To read several
+    /// things of one version, take [`snapshot`](Self::snapshot) once.
     ///
     /// ```
     /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
@@ -714,6 +717,13 @@ impl Store {
     /// written while it was read (its size or times moved: the bytes may be
     /// pieces of two saves; the worker, if the store has one, looks again a
     /// moment later); an error keeps the last good snapshot in use.
+    ///
+    /// The error is an `Arc<Error>`, as [`last_error`](Self::last_error)'s
+    /// is: the store keeps it (for `last_error`) and hands the same one to
+    /// every caller, and [`Error`] is not `Clone` (it may hold an
+    /// [`io::Error`](std::io::Error)). Functions that return a new error
+    /// each time ([`Store::open`], [`Snapshot::parse`], [`read_file`](crate::read_file))
+    /// return `Error`.
     pub fn reload(&self) -> Result<bool, Arc<Error>> {
         self.inner.shared.reload(Trigger::Manual).result
     }

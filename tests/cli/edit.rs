@@ -320,7 +320,7 @@ fn unknown_names_are_refused_unless_created() {
     let snapshot = toggles::Snapshot::parse("t", read(&path).as_bytes()).unwrap();
     assert!(snapshot.get("nope").unwrap().is_enabled());
     assert_eq!(snapshot.get("nope").unwrap().created(), Some(today()));
-    assert!(!snapshot.release("later").unwrap().enabled());
+    assert!(!snapshot.release("later").unwrap().is_enabled());
     // Invalid names never get as far as the file: a usage error.
     assert_eq!(expect(dir.path(), &["on", "a.b", "--create"], 2).code, 2);
 }

@@ -481,3 +481,64 @@ fn a_folder_in_the_files_place_on_a_running_store_is_reported_then_cleared() {
         wait_for("and the next save", || store.is_enabled("a"));
     }
 }
+
+/// `toggles::read_file` reads as a store does: a regular file whole; a
+/// folder, a sparse terabyte, a missing file refused with their errors; a
+/// FIFO refused without blocking (in a child that is killed if it hangs).
+#[test]
+fn read_file_reads_regular_files_only_and_at_most_64_mib() {
+    let fixture = Fixture::new(Some("[toggles.a]\nenabled = true\n"));
+    let contents = toggles::read_file(&fixture.path).unwrap();
+    assert_eq!(contents.bytes(), b"[toggles.a]\nenabled = true\n");
+    assert!(contents.pending_append().is_none());
+    // Through a symlink, as the store follows one.
+    let link = fixture.dir.path().join("link.toml");
+    symlink(&fixture.path, &link).unwrap();
+    assert_eq!(toggles::read_file(&link).unwrap(), contents);
+
+    let error = toggles::read_file(fixture.dir.path()).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::NotAFile {
+                what: "a folder",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let missing = fixture.dir.path().join("missing.toml");
+    let error = toggles::read_file(&missing).unwrap_err();
+    assert!(
+        matches!(&error, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound),
+        "{error:?}"
+    );
+    let huge = fixture.dir.path().join("huge.toml");
+    fs::File::create(&huge).unwrap().set_len(1 << 40).unwrap(); // sparse
+    let started = Instant::now();
+    let error = toggles::read_file(&huge).unwrap_err();
+    assert!(
+        matches!(error, Error::TooLarge { limit, .. } if limit == 64 << 20),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("larger than 64 MiB"), "{error}");
+    assert!(started.elapsed() < NO_HANG, "it read the whole sparse file");
+
+    assert_child_succeeds_within(&mut child("hostile::child_reads_a_fifo"), NO_HANG);
+}
+
+/// Run by the test above in a process of its own, which it kills if it hangs.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_reads_a_fifo() {
+    if !crate::support::is_child() {
+        return; // see `support::is_child`
+    }
+    let fixture = Fixture::new(None);
+    mkfifo(&fixture.path);
+    let error = toggles::read_file(&fixture.path).unwrap_err();
+    assert!(
+        matches!(error, Error::NotAFile { what: "a FIFO", .. }),
+        "{error:?}"
+    );
+}

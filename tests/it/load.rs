@@ -141,7 +141,7 @@ enabled = true
 "#,
     );
     let release = store.release("checkout-v2").unwrap();
-    assert!(release.enabled());
+    assert!(release.is_enabled());
     assert_eq!(release.counts(), (2, 3));
     assert_eq!(
         release.toggles().collect::<Vec<_>>(),

@@ -327,3 +327,40 @@ fn subscribers_hear_of_a_rollout_change() {
     });
     assert_eq!(heard.lock().unwrap()[0], "search rollout 5%→25%");
 }
+
+/// A save that decides every check the same (`rollout = 0` rewritten as
+/// `enabled = false`) is published, but it is no change: no subscriber is
+/// told, and no retarget is logged. The next save that flips the toggle is
+/// the first thing subscribers hear.
+#[test]
+fn a_rewrite_that_decides_the_same_notifies_no_one() {
+    crate::support::capture_logs();
+    let fixture = Fixture::new(Some("[toggles.zero_to_off]\nrollout = 0\n"));
+    let store = Store::builder(&fixture.path)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&heard);
+    let _subscription = store.subscribe(move |changes| {
+        sink.lock().unwrap().push(changes.to_string());
+    });
+    let before = store.snapshot().generation();
+    crate::support::rename_save(&fixture.path, "[toggles.zero_to_off]\nenabled = false\n");
+    wait_for("the rewrite is published", || {
+        store.snapshot().generation() > before
+    });
+    crate::support::rename_save(&fixture.path, "[toggles.zero_to_off]\nenabled = true\n");
+    wait_for("the flip is delivered", || {
+        !heard.lock().unwrap().is_empty()
+    });
+    assert_eq!(*heard.lock().unwrap(), ["zero_to_off off→on"]);
+    let line = "toggles.toml reloaded: zero_to_off off→on";
+    wait_for("the flip is logged", || {
+        crate::support::logged(line).len() == 1
+    });
+    assert_eq!(
+        crate::support::logged("zero_to_off rollout"),
+        Vec::<String>::new()
+    );
+}

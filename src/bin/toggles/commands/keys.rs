@@ -434,7 +434,7 @@ fn refuse_follower(snapshot: &Snapshot, name: &str, env: Option<&str>) -> Result
 fn allow_matters(target: Target<'_>, after: &Snapshot) -> Option<String> {
     let (enabled, rollout) = match target {
         Target::Toggle(name) => after.get(name).map(|t| (t.is_enabled(), t.rollout()))?,
-        Target::Release(name) => after.release(name).map(|r| (r.enabled(), r.rollout()))?,
+        Target::Release(name) => after.release(name).map(|r| (r.is_enabled(), r.rollout()))?,
     };
     (enabled && rollout.is_none()).then(|| {
         "it is ON for every key: the list matters once it is off or rolled out to a share of keys"

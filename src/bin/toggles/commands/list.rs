@@ -275,8 +275,8 @@ fn release_table(releases: &[&Release], colors: Colors) -> String {
         let mut row = vec![
             cell(release.name()),
             styled(
-                on_off(release.enabled()),
-                if release.enabled() {
+                on_off(release.is_enabled()),
+                if release.is_enabled() {
                     Style::On
                 } else {
                     Style::Off

@@ -363,7 +363,7 @@ fn switch_release(
     let who = who(&format!("release {release}"), env);
     match edited.before.release(release) {
         None => println!("{who}: added, {}", release_summary(after)),
-        Some(before) if before.enabled() == on && before.rollout().is_none() => {
+        Some(before) if before.is_enabled() == on && before.rollout().is_none() => {
             println!("{who}: already {}", release_summary(after))
         }
         Some(before) => println!(

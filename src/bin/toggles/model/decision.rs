@@ -125,7 +125,7 @@ pub fn decide_release(
         .map_or((None, release.line()), |(f, l)| (Some(f), l));
     Decision {
         environment: environment.map(str::to_owned),
-        enabled: release.enabled(),
+        enabled: release.is_enabled(),
         rollout: release.rollout(),
         allowed: release.allow().len(),
         source: Source::Own,

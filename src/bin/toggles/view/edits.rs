@@ -67,7 +67,7 @@ pub fn report_members(snapshot: &Snapshot, release: &Release, env: Option<&str>)
     }
     for toggle in release.toggles().filter_map(|(name, _)| snapshot.get(name)) {
         let differs =
-            toggle.is_enabled() != release.enabled() || toggle.rollout() != release.rollout();
+            toggle.is_enabled() != release.is_enabled() || toggle.rollout() != release.rollout();
         if toggle.source() == Source::Own && differs {
             let name = toggle.name();
             println!(

@@ -77,7 +77,7 @@ impl ReleaseJson {
         let (on, total) = release.counts();
         ReleaseJson {
             name: release.name().to_owned(),
-            enabled: release.enabled(),
+            enabled: release.is_enabled(),
             description: release.description().map(str::to_owned),
             line: release.line(),
             on,

@@ -27,7 +27,11 @@ pub fn toggle_summary(toggle: &ToggleInfo) -> String {
 
 /// [`summary`] of a release.
 pub fn release_summary(release: &Release) -> String {
-    summary(release.enabled(), release.rollout(), release.allow().len())
+    summary(
+        release.is_enabled(),
+        release.rollout(),
+        release.allow().len(),
+    )
 }
 
 /// The ROLLOUT column of `toggles list`: `10% + 2 allowed`, `2 allowed`,
