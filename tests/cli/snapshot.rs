@@ -337,6 +337,63 @@ env.production.enabled = false
     );
 }
 
+#[test]
+fn release_rollout_edit_prints_its_toggles() {
+    let (dir, _) = folder_with(FILE);
+    toggles(dir.path(), &["release", "rollout", "checkout-v2", "30"])
+        .assert()
+        .success()
+        .stdout_eq(str![[r#"
+release checkout-v2: OFF → 30% of keys
+  1 of 2 toggles follow its rollout of 30%; 0 of 2 enabled for a check without a key
+  one_click_pay stays OFF: its own `enabled = false` wins (`toggles follow one_click_pay` lets the release decide)
+  a check without a key gets OFF: a rollout is on without a key only at 100%
+  environments  (base) 30% · staging ON · production 30%
+wrote toggles.toml
+
+"#]])
+        .stderr_eq(str![[""]]);
+}
+
+#[test]
+fn allow_in_an_environment_starts_from_the_base_list() {
+    let (dir, _) = folder_with(FILE);
+    toggles(
+        dir.path(),
+        &["allow", "new_search", "zoe", "staff-ada", "--env", "production"],
+    )
+    .assert()
+    .success()
+    .stdout_eq(str![[r#"
+new_search in production: 10% of keys + 2 allowed → 10% of keys + 3 allowed (set on the toggle itself)
+  `env.production.allow` replaces the base list, so it starts as a copy of it: staff-ada, staff-bob
+  zoe: allowed
+  staff-ada: already allowed
+  environments  (base) 10% +2 · staging 50% +2 · production 10% +3
+wrote toggles.toml
+
+"#]])
+    .stderr_eq(str![[""]]);
+}
+
+#[test]
+fn off_says_which_keys_stay_on() {
+    let (dir, _) = folder_with(FILE);
+    toggles(dir.path(), &["off", "new_search", "dark_mode"])
+        .assert()
+        .success()
+        .stdout_eq(str![[r#"
+new_search: 10% of keys + 2 allowed → OFF + 2 allowed (set on the toggle itself)
+  2 keys stay on through its `allow` list: staff-ada, staff-bob (`toggles disallow new_search KEY…` takes keys out)
+  environments  (base) OFF +2 · staging 50% +2 · production OFF +2
+dark_mode: ON → OFF (set on the toggle itself)
+  environments  (base) OFF · staging OFF · production OFF
+wrote toggles.toml
+
+"#]])
+        .stderr_eq(str![[""]]);
+}
+
 /// The working file changes the release, a rollout and an environment value
 /// since the commit.
 fn repo_with_a_change() -> Repo {

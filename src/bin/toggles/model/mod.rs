@@ -1,11 +1,13 @@
 //! The loaded file: which environment a command reads (`choice`), the file
 //! in every environment (`views`), what decides a toggle (`decision`), the
 //! errors for unknown names (`names`), an edit from lock to rename
-//! (`edit`), and the old version of the file from git (`git`).
+//! (`edit`), the old version of the file from git (`git`), and what an edit
+//! did (`report`).
 
 pub mod choice;
 pub mod decision;
 pub mod edit;
 pub mod git;
 pub mod names;
+pub mod report;
 pub mod views;
