@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::common::{Run, command};
 
 /// A temporary git repository, with `user.name` and `user.email` set in it.
-struct Repo {
+pub(crate) struct Repo {
     _dir: tempfile::TempDir,
     /// Where the repository's work tree is.
     root: PathBuf,
@@ -60,7 +60,7 @@ fn isolate_trusting(command: &mut Command, ceiling: &Path, trust: bool) {
 }
 
 impl Repo {
-    fn new() -> Repo {
+    pub(crate) fn new() -> Repo {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let ceiling = dir.path().to_path_buf();
         let root = ceiling.join("repo");
@@ -96,19 +96,19 @@ impl Repo {
     }
 
     /// Writes `toggles.toml` in the work tree.
-    fn write(&self, text: &str) {
+    pub(crate) fn write(&self, text: &str) {
         std::fs::write(self.root.join("toggles.toml"), text).expect("write toggles.toml");
     }
 
     /// Writes `toggles.toml` and commits it.
-    fn commit(&self, text: &str, message: &str) {
+    pub(crate) fn commit(&self, text: &str, message: &str) {
         self.write(text);
         self.git(&["add", "toggles.toml"]);
         self.git(&["commit", "-q", "-m", message]);
     }
 
     /// `toggles diff ARGS` in the work tree, expecting exit `code`.
-    fn diff(&self, args: &[&str], code: i32) -> Run {
+    pub(crate) fn diff(&self, args: &[&str], code: i32) -> Run {
         self.diff_in(&self.root, args, code)
     }
 

@@ -15,3 +15,4 @@ mod hostile;
 mod large;
 mod list;
 mod rollout;
+mod snapshot;

@@ -6,10 +6,11 @@
 //!
 //! - `commands/`: one module per command family, each with its clap `Args`
 //!   and a `run`; no command imports another.
-//! - `view/`: tables, a table's state in words, the `--json` shapes, what
-//!   an edit prints.
+//! - `view/`: tables, a table's state in words, the `--json` shapes, an
+//!   edit's report as text.
 //! - `model/`: the chosen environment, the file in every environment, what
-//!   decides a toggle, unknown names, an edit from lock to rename.
+//!   decides a toggle, unknown names, an edit from lock to rename, what an
+//!   edit did (its report), the old version of the file from git.
 //! - `document/`: the text through `toml_edit`: where keys are written, the
 //!   edits, `allow` arrays, replacing the file safely.
 //! - `words`, `color`, `fail`, `args`, `file`, `scan` at the bottom.

@@ -32,9 +32,12 @@ use crate::fail::{Fail, Outcome};
 use crate::model::choice::Choice;
 use crate::model::edit::{self, Edited};
 use crate::model::names::{refuse_unknown_toggle, unknown_release};
-use crate::view::edits::{done, report_environments, report_members};
-use crate::view::state::{follows, release_summary, toggle_summary, transition};
-use crate::words::{dedup, env_flag, some_keys, who};
+use crate::model::report::{
+    EditReport, KeyAnswer, Line, Members, Subject, TargetReport, Transition,
+};
+use crate::view::edits;
+use crate::view::state::toggle_summary;
+use crate::words::{dedup, env_flag};
 
 // `toggles rollout`.
 #[derive(clap::Args)]
@@ -178,11 +181,12 @@ impl<'a> Target<'a> {
         }
     }
 
-    /// `new_search` or `release checkout-v2`, to start a line of output.
-    fn label(self) -> String {
-        match self {
-            Target::Toggle(name) => name.to_owned(),
-            Target::Release(name) => format!("release {name}"),
+    /// The table, in the environment edited, as a report names it.
+    fn subject(self, env: Option<&'a str>) -> Subject<'a> {
+        Subject {
+            release: matches!(self, Target::Release(_)),
+            name: self.name(),
+            env,
         }
     }
 
@@ -237,11 +241,11 @@ fn set_rollout(
         drop_same_as_base(table, env, &["rollout"]);
         Ok(())
     })?;
-    report(target, &edited, env);
+    let mut lines = first_lines(target, &edited);
     if !rollout.is_full() {
-        println!("  a check without a key gets OFF: a rollout is on without a key only at 100%");
+        lines.push(Line::NoKeyGetsOff);
     }
-    finish(path, target, &edited)
+    finish(path, target, env, lines, &edited)
 }
 
 /// `toggles allow NAME KEY…`, `toggles release allow NAME KEY…`: adds the
@@ -287,7 +291,7 @@ fn allow_keys(
         drop_same_as_base(table, env, &["allow"]);
         Ok(())
     })?;
-    report(target, &edited, env);
+    let mut lines = first_lines(target, &edited);
     let before = target.own_allow(&edited.before);
     if let Some(environment) = env
         && edited.written
@@ -296,22 +300,23 @@ fn allow_keys(
             .env_line(target.section(), target.name(), environment, "allow")
             .is_none()
     {
-        println!(
-            "  `env.{environment}.allow` replaces the base list, so it starts as a copy of it: {}",
-            some_keys(before.iter().map(String::as_str))
-        );
+        lines.push(Line::CopiedBaseList {
+            environment,
+            keys: before.clone(),
+        });
     }
     for key in dedup(keys) {
-        if before.iter().any(|k| k == key) {
-            println!("  {key}: already allowed");
+        let answer = if before.iter().any(|k| k == key) {
+            KeyAnswer::AlreadyAllowed
         } else {
-            println!("  {key}: allowed");
-        }
+            KeyAnswer::Allowed
+        };
+        lines.push(Line::Key { key, answer });
     }
-    if let Some(note) = allow_matters(target, edited.after()) {
-        println!("  {note}");
+    if on_for_every_key(target, edited.after()) {
+        lines.push(Line::OnForEveryKey);
     }
-    finish(path, target, &edited)
+    finish(path, target, env, lines, &edited)
 }
 
 /// `toggles disallow NAME KEY…`, `toggles release disallow NAME KEY…`:
@@ -366,45 +371,37 @@ fn disallow_keys(
         drop_same_as_base(table, env, &["allow"]);
         Ok(())
     })?;
-    report(target, &edited, env);
+    let mut lines = first_lines(target, &edited);
     let before = target.own_allow(&edited.before);
     let after = target.own_allow(edited.after());
     for key in dedup(keys) {
-        if before.iter().any(|k| k == key) {
-            println!("  {key}: no longer allowed");
+        let answer = if before.iter().any(|k| k == key) {
+            KeyAnswer::NoLongerAllowed
         } else if before.is_empty() {
-            println!("  {key}: not allowed (no `allow` list of its own)");
+            KeyAnswer::NoOwnList
         } else if after.is_empty() {
-            println!("  {key}: was not in the `allow` list either");
+            KeyAnswer::NotInTheListEither
         } else {
-            println!(
-                "  {key}: not in the `allow` list (it holds {})",
-                some_keys(after.iter().map(String::as_str))
-            );
-        }
+            KeyAnswer::NotIn(after.clone())
+        };
+        lines.push(Line::Key { key, answer });
     }
     if !before.is_empty() && after.is_empty() {
-        match env {
-            Some(environment)
-                if KeyLines::new(&edited.text_after, None)
-                    .env_line(target.section(), target.name(), environment, "allow")
-                    .is_some() =>
-            {
-                println!(
-                    "  no keys left in {environment}: `env.{environment}.allow = []` keeps the base list out"
-                )
-            }
-            _ => println!("  no keys left: the `allow` line is removed"),
-        }
+        let kept_empty_in = env.filter(|environment| {
+            KeyLines::new(&edited.text_after, None)
+                .env_line(target.section(), target.name(), environment, "allow")
+                .is_some()
+        });
+        lines.push(Line::NoKeysLeft { kept_empty_in });
     }
     if let Target::Toggle(name) = target
         && let (Some(b), Some(a)) = (edited.before.get(name), edited.after().get(name))
         && b.source() == Source::Own
         && a.source() != Source::Own
     {
-        println!("  {name} has no state of its own left: {}", follows(a));
+        lines.push(Line::NoOwnStateLeft { after: a });
     }
-    finish(path, target, &edited)
+    finish(path, target, env, lines, &edited)
 }
 
 /// Refuses an `allow` list on a toggle that follows its release: its own
@@ -429,52 +426,54 @@ fn refuse_follower(snapshot: &Snapshot, name: &str, env: Option<&str>) -> Result
     }
 }
 
-/// A note when an `allow` list changes nothing for now: its table is on for
-/// every key.
-fn allow_matters(target: Target<'_>, after: &Snapshot) -> Option<String> {
-    let (enabled, rollout) = match target {
-        Target::Toggle(name) => after.get(name).map(|t| (t.is_enabled(), t.rollout()))?,
-        Target::Release(name) => after.release(name).map(|r| (r.is_enabled(), r.rollout()))?,
+/// Whether the table is on for every key, so that its `allow` list
+/// changes nothing for now.
+fn on_for_every_key(target: Target<'_>, after: &Snapshot) -> bool {
+    let state = match target {
+        Target::Toggle(name) => after.get(name).map(|t| (t.is_enabled(), t.rollout())),
+        Target::Release(name) => after.release(name).map(|r| (r.is_enabled(), r.rollout())),
     };
-    (enabled && rollout.is_none()).then(|| {
-        "it is ON for every key: the list matters once it is off or rolled out to a share of keys"
-            .to_owned()
-    })
+    state.is_some_and(|(enabled, rollout)| enabled && rollout.is_none())
 }
 
-/// The first line of an edit's output: the table's state before and after,
-/// and for a release, which of its toggles do not follow it.
-fn report(target: Target<'_>, edited: &Edited, env: Option<&str>) {
-    let label = who(&target.label(), env);
+/// The first lines of an edit's report: the table's state before and
+/// after, and for a release, its toggles.
+fn first_lines<'a>(target: Target<'a>, edited: &'a Edited) -> Vec<Line<'a>> {
     match target {
         Target::Toggle(name) => {
             let before = edited.before.get(name).expect("checked");
             let after = edited.after().get(name).expect("kept");
-            if edited.written {
-                println!("{label}: {}", transition(before, after, edited));
+            vec![if edited.written {
+                Line::Changed(Transition::new(before, after, edited))
             } else {
-                println!("{label}: already {}", toggle_summary(after));
-            }
+                Line::Already { after }
+            }]
         }
         Target::Release(name) => {
             let before = edited.before.release(name).expect("checked");
             let after = edited.after().release(name).expect("kept");
-            let (b, a) = (release_summary(before), release_summary(after));
-            if !edited.written {
-                println!("{label}: already {a}");
-            } else if b == a {
-                println!("{label}: {a}");
+            let first = if edited.written {
+                Line::ReleaseChanged { before, after }
             } else {
-                println!("{label}: {b} → {a}");
-            }
-            report_members(edited.after(), after, env);
+                Line::AlreadyRelease { after }
+            };
+            vec![first, Line::Members(Members::of(edited.after(), after))]
         }
     }
 }
 
-/// The last lines of an edit: the table in every environment, and whether
-/// the file was written.
-fn finish(path: &Path, target: Target<'_>, edited: &Edited) -> Outcome {
-    report_environments(edited, target.section(), target.name());
-    done(path, edited)
+/// The report of an edit of one table (with its state in every
+/// environment), printed.
+fn finish<'a>(
+    path: &Path,
+    target: Target<'a>,
+    env: Option<&'a str>,
+    lines: Vec<Line<'a>>,
+    edited: &'a Edited,
+) -> Outcome {
+    let report = EditReport {
+        targets: vec![TargetReport::new(target.subject(env), lines, edited)],
+        written: edited.written,
+    };
+    edits::print(path, &report)
 }

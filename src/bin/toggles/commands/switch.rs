@@ -24,9 +24,9 @@ use crate::file;
 use crate::model::choice::Choice;
 use crate::model::edit::{self, Edited};
 use crate::model::names::{refuse_unknown_toggle, unknown_release};
-use crate::view::edits::{done, report_environments, report_members};
-use crate::view::state::{follows, own_fields, release_summary, toggle_summary, transition};
-use crate::words::{dedup, env_flag, keys, keys_stay, literal, on_off, some_keys, who};
+use crate::model::report::{EditReport, Line, Members, Subject, TargetReport, Transition};
+use crate::view::edits;
+use crate::words::dedup;
 
 // `toggles on|off`.
 #[derive(clap::Args)]
@@ -194,46 +194,50 @@ fn switch(
         }
         Ok(())
     })?;
-    switch_report(path, names, on, env, &edited)
+    edits::print(path, &switch_report(names, on, env, &edited))
 }
 
-/// What `on`/`off` print.
-fn switch_report(
-    path: &Path,
-    names: &[String],
+/// What `on`/`off` did to each toggle.
+fn switch_report<'a>(
+    names: &'a [String],
     on: bool,
-    env: Option<&str>,
-    edited: &Edited,
-) -> Outcome {
-    for name in dedup(names) {
-        let after = edited.after().get(name).expect("the edit defines it");
-        let who = who(name, env);
-        match edited.before.get(name) {
-            None => println!(
-                "{who}: added, {} ({})",
-                on_off(after.is_enabled()),
-                file::at(path, after.line())
-            ),
-            Some(before)
-                if before.source() == Source::Own
-                    && before.is_enabled() == on
-                    && before.rollout().is_none() =>
-            {
-                println!("{who}: already {}", toggle_summary(after));
+    env: Option<&'a str>,
+    edited: &'a Edited,
+) -> EditReport<'a> {
+    let targets = dedup(names)
+        .map(|name| {
+            let after = edited.after().get(name).expect("the edit defines it");
+            let mut lines = vec![match edited.before.get(name) {
+                None => Line::Added {
+                    enabled: after.is_enabled(),
+                    line: after.line(),
+                },
+                Some(before)
+                    if before.source() == Source::Own
+                        && before.is_enabled() == on
+                        && before.rollout().is_none() =>
+                {
+                    Line::Already { after }
+                }
+                Some(before) => Line::Changed(Transition::new(before, after, edited)),
+            }];
+            if !on && after.allow().len() > 0 {
+                lines.push(Line::KeysStayOn {
+                    keys: after.allow().collect(),
+                });
             }
-            Some(before) => println!("{who}: {}", transition(before, after, edited)),
-        }
-        if !on && after.allow().len() > 0 {
-            println!(
-                "  {} on through its `allow` list: {} (`toggles disallow {name} KEY…{}` takes keys out)",
-                keys_stay(after.allow().len()),
-                some_keys(after.allow()),
-                env_flag(env)
-            );
-        }
-        report_environments(edited, "toggles", name);
+            let subject = Subject {
+                release: false,
+                name,
+                env,
+            };
+            TargetReport::new(subject, lines, edited)
+        })
+        .collect();
+    EditReport {
+        targets,
+        written: edited.written,
     }
-    done(path, edited)
 }
 
 /// `toggles follow NAME…`: drops each toggle's own `enabled`, `rollout`
@@ -263,64 +267,63 @@ fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> 
             .iter()
             .any(|f| lines.env_line("toggles", name, environment, f).is_some())
     };
-    for name in dedup(names) {
-        let (before, after) = (
-            edited.before.get(name).expect("checked"),
-            edited.after().get(name).expect("kept"),
-        );
-        let who = who(name, env);
-        match env {
-            Some(environment) if has_env(&lines_before, name, environment) => {
-                println!(
-                    "{who}: {} — dropped its `env.{environment}` values: its base values apply",
-                    transition(before, after, &edited)
-                );
-            }
-            Some(environment) => println!(
-                "{who}: already without `env.{environment}` values: its base values apply ({})",
-                toggle_summary(after)
-            ),
-            None if before.source() != Source::Own => println!(
-                "{who}: already without its own `enabled` ({})",
-                follows(after)
-            ),
-            None => {
-                println!("{who}: {}", transition(before, after, &edited));
-                if let Some(rollout) = before.rollout() {
-                    println!("  dropped its own `rollout = {}`", literal(rollout));
-                }
-                if before.allow().len() > 0 {
-                    println!(
-                        "  dropped its own `allow` list ({}): {}",
-                        keys(before.allow().len()),
-                        before.allow().collect::<Vec<_>>().join(", ")
-                    );
-                }
-            }
-        }
-        if env.is_some() && after.source() == Source::Own && after.release().is_some() {
-            println!(
-                "  its base {} still wins over its release: `toggles follow {name}` (without --env) lets the release decide",
-                own_fields(after)
+    let targets = dedup(names)
+        .map(|name| {
+            let (before, after) = (
+                edited.before.get(name).expect("checked"),
+                edited.after().get(name).expect("kept"),
             );
-        }
-        if env.is_none() {
-            let kept: Vec<&str> = edited
-                .views
-                .environments
-                .iter()
-                .map(|(e, _)| e.as_str())
-                .filter(|e| has_env(&lines_after, name, e))
-                .collect();
-            for environment in kept {
-                println!(
-                    "  keeps its `env.{environment}` values (`toggles follow {name} --env {environment}` drops them)"
+            let mut lines = Vec::new();
+            match env {
+                Some(environment) if has_env(&lines_before, name, environment) => {
+                    lines.push(Line::DroppedEnvironment {
+                        transition: Transition::new(before, after, &edited),
+                        environment,
+                    });
+                }
+                Some(environment) => {
+                    lines.push(Line::AlreadyWithoutEnvironment { environment, after })
+                }
+                None if before.source() != Source::Own => {
+                    lines.push(Line::AlreadyFollows { after })
+                }
+                None => {
+                    lines.push(Line::Changed(Transition::new(before, after, &edited)));
+                    if let Some(rollout) = before.rollout() {
+                        lines.push(Line::DroppedRollout(rollout));
+                    }
+                    if before.allow().len() > 0 {
+                        lines.push(Line::DroppedAllow(before.allow().collect()));
+                    }
+                }
+            }
+            if env.is_some() && after.source() == Source::Own && after.release().is_some() {
+                lines.push(Line::BaseStillWins { after });
+            }
+            if env.is_none() {
+                lines.extend(
+                    edited
+                        .views
+                        .environments
+                        .iter()
+                        .map(|(e, _)| e.as_str())
+                        .filter(|e| has_env(&lines_after, name, e))
+                        .map(Line::KeepsEnvironment),
                 );
             }
-        }
-        report_environments(&edited, "toggles", name);
-    }
-    done(path, &edited)
+            let subject = Subject {
+                release: false,
+                name,
+                env,
+            };
+            TargetReport::new(subject, lines, &edited)
+        })
+        .collect();
+    let report = EditReport {
+        targets,
+        written: edited.written,
+    };
+    edits::print(path, &report)
 }
 
 /// `toggles release on|off RELEASE`: sets the release's `enabled` and
@@ -360,29 +363,29 @@ fn switch_release(
         .after()
         .release(release)
         .expect("the edit defines it");
-    let who = who(&format!("release {release}"), env);
-    match edited.before.release(release) {
-        None => println!("{who}: added, {}", release_summary(after)),
+    let mut lines = vec![match edited.before.release(release) {
+        None => Line::AddedRelease { after },
         Some(before) if before.is_enabled() == on && before.rollout().is_none() => {
-            println!("{who}: already {}", release_summary(after))
+            Line::AlreadyRelease { after }
         }
-        Some(before) => println!(
-            "{who}: {} → {}",
-            release_summary(before),
-            release_summary(after)
-        ),
-    }
-    report_members(edited.after(), after, env);
+        Some(before) => Line::ReleaseChanged { before, after },
+    }];
+    lines.push(Line::Members(Members::of(edited.after(), after)));
     if !on && after.allow().len() > 0 {
-        println!(
-            "  {} on through its `allow` list: {} (`toggles release disallow {release} KEY…{}` takes keys out)",
-            keys_stay(after.allow().len()),
-            some_keys(after.allow()),
-            env_flag(env)
-        );
+        lines.push(Line::KeysStayOn {
+            keys: after.allow().collect(),
+        });
     }
-    report_environments(&edited, "releases", release);
-    done(path, &edited)
+    let subject = Subject {
+        release: true,
+        name: release,
+        env,
+    };
+    let report = EditReport {
+        targets: vec![TargetReport::new(subject, lines, &edited)],
+        written: edited.written,
+    };
+    edits::print(path, &report)
 }
 
 /// `toggles add NAME`: a new toggle table.
@@ -402,15 +405,23 @@ fn add_toggle(path: &Path, new: NewToggle<'_>, create: bool, force: bool) -> Out
         insert_toggle(doc, new, Date::today())
     })?;
     let after = edited.after().get(name).expect("the edit defines it");
-    println!(
-        "{name}: added, {} ({})",
-        on_off(after.is_enabled()),
-        file::at(path, after.line())
-    );
+    let mut lines = vec![Line::Added {
+        enabled: after.is_enabled(),
+        line: after.line(),
+    }];
     if after.source() == Source::Release {
-        println!("  {}", follows(after));
+        lines.push(Line::Follows { after });
     }
-    done(path, &edited)
+    let subject = Subject {
+        release: false,
+        name,
+        env: None,
+    };
+    let report = EditReport {
+        targets: vec![TargetReport::plain(subject, lines)],
+        written: edited.written,
+    };
+    edits::print(path, &report)
 }
 
 /// `toggles assign NAME RELEASE`: sets the toggle's `release`.
@@ -433,31 +444,31 @@ fn assign_release(path: &Path, name: &str, release: &str, create: bool, force: b
         }
     })?;
     let after = edited.after().get(name).expect("the edit defines it");
-    match edited.before.get(name) {
-        None => println!(
-            "{name}: added to release {release}, {}",
-            on_off(after.is_enabled())
-        ),
-        Some(before) if before.release() == Some(release) => {
-            println!("{name}: already in release {release}")
-        }
-        Some(before) => {
-            let from = before
-                .release()
-                .map_or(String::new(), |r| format!(" (was in {r})"));
-            println!(
-                "{name}: now in release {release}{from}, {}",
-                transition(before, after, &edited)
-            );
-        }
-    }
+    let mut lines = vec![match edited.before.get(name) {
+        None => Line::AddedToRelease {
+            release,
+            enabled: after.is_enabled(),
+        },
+        Some(before) if before.release() == Some(release) => Line::AlreadyInRelease { release },
+        Some(before) => Line::NowInRelease {
+            release,
+            was: before.release(),
+            transition: Transition::new(before, after, &edited),
+        },
+    }];
     if after.source() == Source::Own {
-        println!(
-            "  its own {} wins over the release: `toggles follow {name}` lets the release decide",
-            own_fields(after)
-        );
+        lines.push(Line::OwnWinsOverRelease { after });
     }
-    done(path, &edited)
+    let subject = Subject {
+        release: false,
+        name,
+        env: None,
+    };
+    let report = EditReport {
+        targets: vec![TargetReport::plain(subject, lines)],
+        written: edited.written,
+    };
+    edits::print(path, &report)
 }
 
 /// Creates `release` (off) if missing and `create` allows it.

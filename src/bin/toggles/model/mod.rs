@@ -1,10 +1,13 @@
 //! The loaded file: which environment a command reads (`choice`), the file
 //! in every environment (`views`), what decides a toggle (`decision`), the
-//! errors for unknown names (`names`), and an edit from lock to rename
-//! (`edit`).
+//! errors for unknown names (`names`), an edit from lock to rename
+//! (`edit`), the old version of the file from git (`git`), and what an edit
+//! did (`report`).
 
 pub mod choice;
 pub mod decision;
 pub mod edit;
+pub mod git;
 pub mod names;
+pub mod report;
 pub mod views;

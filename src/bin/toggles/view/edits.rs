@@ -1,81 +1,236 @@
-//! What an edit prints after the file is written: the table's state in
-//! each environment, a release's members, `wrote FILE`.
+//! An edit's report ([`EditReport`]) as text: per table, its state before
+//! and after and what else changed or stays, its state in each
+//! environment, then `wrote FILE`.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
-use toggles::{Release, Snapshot, Source};
-
-use crate::document::lines::KeyLines;
 use crate::fail::{EXIT_OK, Outcome};
-use crate::model::decision::{decide, decide_release};
-use crate::model::edit::Edited;
-use crate::view::state::{own_fields, toggle_summary};
-use crate::words::{env_flag, label};
+use crate::file;
+use crate::model::report::{
+    EditReport, KeyAnswer, Line, Members, Subject, TargetReport, Transition,
+};
+use crate::view::state::{follows, own_fields, release_summary, toggle_summary, transition};
+use crate::words::{env_flag, keys, keys_stay, label, literal, on_off, some_keys, who};
 
-/// `wrote FILE`, or `nothing to change in FILE`.
-pub fn done(path: &Path, edited: &Edited) -> Outcome {
-    if edited.written {
-        println!("wrote {}", path.display());
-    } else {
-        println!("nothing to change in {}", path.display());
-    }
+/// Prints the report of an edit of the file at `path`.
+pub fn print(path: &Path, report: &EditReport<'_>) -> Outcome {
+    print!("{}", render(path, report));
     Ok(EXIT_OK)
 }
 
-/// After an edit of a file with environments: the table's state in each,
-/// `  environments  base OFF · staging ON · production 10%`.
-pub fn report_environments(edited: &Edited, section: &str, name: &str) {
-    if !edited.views.any() {
-        return;
+/// The report as the edit commands print it, every line ended.
+pub fn render(path: &Path, report: &EditReport<'_>) -> String {
+    let mut out = String::new();
+    for target in &report.targets {
+        render_target(&mut out, path, target);
     }
-    let lines = KeyLines::new(&edited.text_after, None);
-    let cells: Vec<String> = edited
-        .views
-        .columns()
-        .filter_map(|(environment, snapshot)| {
-            let lines = lines.in_environment(environment);
-            let decision = match section {
-                "releases" => decide_release(snapshot.release(name)?, &lines, environment),
-                _ => decide(snapshot.get(name)?, snapshot, &lines, environment),
-            };
-            Some(format!("{} {}", label(environment), decision.cell()))
-        })
-        .collect();
-    println!("  environments  {}", cells.join(" · "));
+    if report.written {
+        let _ = writeln!(out, "wrote {}", path.display());
+    } else {
+        let _ = writeln!(out, "nothing to change in {}", path.display());
+    }
+    out
 }
 
-/// After a release edit: how many of its toggles are on, and each toggle
-/// whose own state wins over the release's.
-pub fn report_members(snapshot: &Snapshot, release: &Release, env: Option<&str>) {
-    let (count_on, total) = release.counts();
-    match release.rollout() {
-        None => println!("  {count_on} of {total} toggles enabled"),
-        Some(rollout) => {
-            let following = release
-                .toggles()
-                .filter(|(name, _)| {
-                    snapshot
-                        .get(name)
-                        .is_some_and(|t| t.source() == Source::Release)
-                })
-                .count();
-            println!(
-                "  {following} of {total} toggles follow its rollout of {rollout}; \
-                 {count_on} of {total} enabled for a check without a key"
-            );
-        }
+fn render_target(out: &mut String, path: &Path, target: &TargetReport<'_>) {
+    let subject = target.subject;
+    for line in &target.lines {
+        render_line(out, path, subject, line);
     }
-    for toggle in release.toggles().filter_map(|(name, _)| snapshot.get(name)) {
-        let differs =
-            toggle.is_enabled() != release.is_enabled() || toggle.rollout() != release.rollout();
-        if toggle.source() == Source::Own && differs {
-            let name = toggle.name();
-            println!(
-                "  {name} stays {}: its own {} wins (`toggles follow {name}{}` lets the release decide)",
-                toggle_summary(toggle),
-                own_fields(toggle),
-                env_flag(env)
-            );
+    if !target.environments.is_empty() {
+        let cells: Vec<String> = target
+            .environments
+            .iter()
+            .map(|(environment, decision)| format!("{} {}", label(*environment), decision.cell()))
+            .collect();
+        let _ = writeln!(out, "  environments  {}", cells.join(" · "));
+    }
+}
+
+/// `new_search in staging`, `release checkout-v2`: how a line starts.
+fn who_of(subject: Subject<'_>) -> String {
+    if subject.release {
+        who(&format!("release {}", subject.name), subject.env)
+    } else {
+        who(subject.name, subject.env)
+    }
+}
+
+fn transition_text(t: &Transition<'_>) -> String {
+    transition(t.before, t.after, t.over)
+}
+
+fn render_line(out: &mut String, path: &Path, subject: Subject<'_>, line: &Line<'_>) {
+    let who = who_of(subject);
+    let (name, env) = (subject.name, subject.env);
+    let _ = match line {
+        Line::Added { enabled, line } => writeln!(
+            out,
+            "{who}: added, {} ({})",
+            on_off(*enabled),
+            file::at(path, *line)
+        ),
+        Line::AddedRelease { after } => writeln!(out, "{who}: added, {}", release_summary(after)),
+        Line::Already { after } => writeln!(out, "{who}: already {}", toggle_summary(after)),
+        Line::AlreadyRelease { after } => {
+            writeln!(out, "{who}: already {}", release_summary(after))
         }
+        Line::Changed(t) => writeln!(out, "{who}: {}", transition_text(t)),
+        Line::ReleaseChanged { before, after } => {
+            let (b, a) = (release_summary(before), release_summary(after));
+            if b == a {
+                writeln!(out, "{who}: {a}")
+            } else {
+                writeln!(out, "{who}: {b} → {a}")
+            }
+        }
+        Line::DroppedEnvironment {
+            transition,
+            environment,
+        } => writeln!(
+            out,
+            "{who}: {} — dropped its `env.{environment}` values: its base values apply",
+            transition_text(transition)
+        ),
+        Line::AlreadyWithoutEnvironment { environment, after } => writeln!(
+            out,
+            "{who}: already without `env.{environment}` values: its base values apply ({})",
+            toggle_summary(after)
+        ),
+        Line::AlreadyFollows { after } => writeln!(
+            out,
+            "{who}: already without its own `enabled` ({})",
+            follows(after)
+        ),
+        Line::Follows { after } => writeln!(out, "  {}", follows(after)),
+        Line::AddedToRelease { release, enabled } => writeln!(
+            out,
+            "{who}: added to release {release}, {}",
+            on_off(*enabled)
+        ),
+        Line::AlreadyInRelease { release } => {
+            writeln!(out, "{who}: already in release {release}")
+        }
+        Line::NowInRelease {
+            release,
+            was,
+            transition,
+        } => {
+            let from = was.map_or(String::new(), |r| format!(" (was in {r})"));
+            writeln!(
+                out,
+                "{who}: now in release {release}{from}, {}",
+                transition_text(transition)
+            )
+        }
+        Line::KeysStayOn { keys } => {
+            let command = if subject.release {
+                "release disallow"
+            } else {
+                "disallow"
+            };
+            writeln!(
+                out,
+                "  {} on through its `allow` list: {} (`toggles {command} {name} KEY…{}` takes keys out)",
+                keys_stay(keys.len()),
+                some_keys(keys.iter().copied()),
+                env_flag(env)
+            )
+        }
+        Line::DroppedRollout(rollout) => {
+            writeln!(out, "  dropped its own `rollout = {}`", literal(*rollout))
+        }
+        Line::DroppedAllow(list) => writeln!(
+            out,
+            "  dropped its own `allow` list ({}): {}",
+            keys(list.len()),
+            list.join(", ")
+        ),
+        Line::BaseStillWins { after } => writeln!(
+            out,
+            "  its base {} still wins over its release: `toggles follow {name}` (without --env) lets the release decide",
+            own_fields(after)
+        ),
+        Line::KeepsEnvironment(environment) => writeln!(
+            out,
+            "  keeps its `env.{environment}` values (`toggles follow {name} --env {environment}` drops them)"
+        ),
+        Line::Members(members) => {
+            render_members(out, members, env);
+            Ok(())
+        }
+        Line::NoKeyGetsOff => writeln!(
+            out,
+            "  a check without a key gets OFF: a rollout is on without a key only at 100%"
+        ),
+        Line::CopiedBaseList { environment, keys } => writeln!(
+            out,
+            "  `env.{environment}.allow` replaces the base list, so it starts as a copy of it: {}",
+            some_keys(keys.iter().map(String::as_str))
+        ),
+        Line::Key { key, answer } => match answer {
+            KeyAnswer::Allowed => writeln!(out, "  {key}: allowed"),
+            KeyAnswer::AlreadyAllowed => writeln!(out, "  {key}: already allowed"),
+            KeyAnswer::NoLongerAllowed => writeln!(out, "  {key}: no longer allowed"),
+            KeyAnswer::NoOwnList => {
+                writeln!(out, "  {key}: not allowed (no `allow` list of its own)")
+            }
+            KeyAnswer::NotInTheListEither => {
+                writeln!(out, "  {key}: was not in the `allow` list either")
+            }
+            KeyAnswer::NotIn(list) => writeln!(
+                out,
+                "  {key}: not in the `allow` list (it holds {})",
+                some_keys(list.iter().map(String::as_str))
+            ),
+        },
+        Line::OnForEveryKey => writeln!(
+            out,
+            "  it is ON for every key: the list matters once it is off or rolled out to a share of keys"
+        ),
+        Line::NoKeysLeft {
+            kept_empty_in: Some(environment),
+        } => writeln!(
+            out,
+            "  no keys left in {environment}: `env.{environment}.allow = []` keeps the base list out"
+        ),
+        Line::NoKeysLeft {
+            kept_empty_in: None,
+        } => writeln!(out, "  no keys left: the `allow` line is removed"),
+        Line::NoOwnStateLeft { after } => writeln!(
+            out,
+            "  {name} has no state of its own left: {}",
+            follows(after)
+        ),
+        Line::OwnWinsOverRelease { after } => writeln!(
+            out,
+            "  its own {} wins over the release: `toggles follow {name}` lets the release decide",
+            own_fields(after)
+        ),
+    };
+}
+
+/// How many of a release's toggles are on, and each toggle whose own state
+/// wins over the release's.
+fn render_members(out: &mut String, members: &Members<'_>, env: Option<&str>) {
+    let (count_on, total) = (members.count_on, members.total);
+    let _ = match members.rollout {
+        None => writeln!(out, "  {count_on} of {total} toggles enabled"),
+        Some((rollout, following)) => writeln!(
+            out,
+            "  {following} of {total} toggles follow its rollout of {rollout}; \
+             {count_on} of {total} enabled for a check without a key"
+        ),
+    };
+    for toggle in &members.own {
+        let name = toggle.name();
+        let _ = writeln!(
+            out,
+            "  {name} stays {}: its own {} wins (`toggles follow {name}{}` lets the release decide)",
+            toggle_summary(toggle),
+            own_fields(toggle),
+            env_flag(env)
+        );
     }
 }

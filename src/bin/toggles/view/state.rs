@@ -3,7 +3,6 @@
 
 use toggles::{Release, Rollout, Source, ToggleInfo};
 
-use crate::model::edit::Edited;
 use crate::words::{literal, on_off};
 
 /// How a table's state reads for keys: `ON`, `OFF`, `10% of keys`, with
@@ -47,12 +46,13 @@ pub fn column(rollout: Option<Rollout>, allowed: usize) -> String {
 
 /// `ON → OFF (follows release r)`, or `ON (now its own …)` if only the
 /// source changed; a rollout reads `10% of keys`, an allow list `+ 2 allowed`.
-pub fn transition(before: &ToggleInfo, after: &ToggleInfo, edited: &Edited) -> String {
+/// `over`: the release a toggle's own state is set over.
+pub fn transition(before: &ToggleInfo, after: &ToggleInfo, over: Option<&Release>) -> String {
     let why = match after.source() {
         Source::Own => "set on the toggle itself".to_owned(),
         _ => follows(after),
     };
-    let why = match edited.after().release(after.release().unwrap_or_default()) {
+    let why = match over {
         Some(release) if after.source() == Source::Own => {
             format!(
                 "{why}, over release {} ({})",
