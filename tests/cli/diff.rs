@@ -13,7 +13,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{Run, command};
+use crate::common::{Run, command, edited};
 
 /// A temporary git repository, with `user.name` and `user.email` set in it.
 pub(crate) struct Repo {
@@ -191,16 +191,6 @@ allow = ["staff-ada", "staff-bob"]
 [toggles.old_banner]
 enabled = true
 "#;
-
-/// `text` with each `from` replaced by `to`, each exactly once.
-fn edited(text: &str, edits: &[(&str, &str)]) -> String {
-    let mut text = text.to_owned();
-    for (from, to) in edits {
-        assert_eq!(text.matches(from).count(), 1, "{from:?} must be unique");
-        text = text.replacen(from, to, 1);
-    }
-    text
-}
 
 #[test]
 fn a_release_flip_shows_on_each_toggle_that_follows_it() {
