@@ -26,7 +26,7 @@ use crate::model::edit::{self, Edited};
 use crate::model::names::{refuse_unknown_toggle, unknown_release};
 use crate::view::edits::{done, report_environments, report_members};
 use crate::view::state::{follows, own_fields, release_summary, toggle_summary, transition};
-use crate::words::{dedup, env_flag, keys, keys_stay, literal, on_off, some_keys, who};
+use crate::words::{dedup, env_flag, keys, keys_stay, on_off, some_keys, who};
 
 // `toggles on|off`.
 #[derive(clap::Args)]
@@ -287,7 +287,7 @@ fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> 
             None => {
                 println!("{who}: {}", transition(before, after, &edited));
                 if let Some(rollout) = before.rollout() {
-                    println!("  dropped its own `rollout = {}`", literal(rollout));
+                    println!("  dropped its own `rollout = {}`", rollout.digits());
                 }
                 if before.allow().len() > 0 {
                     println!(
