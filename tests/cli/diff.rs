@@ -1198,3 +1198,36 @@ fn a_symlink_in_rev_is_followed_within_the_repository() {
         );
     }
 }
+
+/// `toggles diff` never writes either: a working file whose append a crash
+/// cut short is compared as completing it gives it, in memory, and left as
+/// it is, with one line saying the append is pending.
+#[test]
+fn a_cut_append_is_compared_as_completed_and_not_written() {
+    let repo = Repo::new();
+    let user = "[toggles.kept]\nenabled = false\n";
+    repo.commit(user, "first");
+    let appended = "\n[toggles.asked]\nenabled = false\n";
+    let torn = format!("{user}{}", &appended[..12]);
+    repo.write(&torn);
+    let path = repo.root.join("toggles.toml");
+    crate::edit::append_record(&path, user.as_bytes(), appended.as_bytes());
+    let run = repo.diff(&[], 0);
+    assert_eq!(
+        run.stderr.matches("interrupted").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        rows(&run),
+        [row(&[
+            "all",
+            "asked",
+            "added, OFF",
+            "enabled (toggles.toml:5)"
+        ])]
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), torn);
+    assert!(repo.root.join(".toggles.toml.append").exists());
+}

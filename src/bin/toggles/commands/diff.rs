@@ -72,7 +72,7 @@ pub struct Args {
 }
 
 pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
-    let (new_bytes, _) = file::read(path).map_err(|e| e.fail(path))?;
+    let (_, new_bytes) = file::load(path, |_| Ok(()))?;
     let repo = Repo::locate(path)?;
     let base = repo.base(args.rev.as_deref())?;
     if let Some(note) = &base.note {
