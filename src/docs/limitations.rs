@@ -75,9 +75,11 @@
 //!   by rename (most editors, `git`, the `toggles` CLI) have no such window.
 //! - **A crash mid-append is completed by the next store that appends.**
 //!   Until then a store that may not write (appending off, a read-only
-//!   folder) reads the file as it was before that append, and the `toggles`
-//!   command refuses the cut file like any invalid one: start the
-//!   application (or open a [`Store`](crate::Store) with appending on) once.
+//!   folder) reads the file as it was before that append. The `toggles`
+//!   command's reading commands read it as completed, in memory
+//!   ([`read_file`](crate::read_file)), and say the append is pending; its
+//!   edit commands complete it on disk first, as a store that appends does
+//!   (not with `TOGGLES_APPEND=off`: then start the application once).
 //! - **Overrides register names with the global store only.** Overriding a
 //!   name that a non-global store's file lacks does not append it there.
 //! - **Knowing that a save is complete needs the watcher's word.** On

@@ -29,6 +29,7 @@ pub fn command_of(binary: &OsStr, dir: &Path, args: &[&str]) -> Command {
         .current_dir(dir)
         .env_remove("TOGGLES_FILE")
         .env_remove("TOGGLES_ENV")
+        .env_remove("TOGGLES_APPEND")
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR")
         .env_remove("CLICOLOR_FORCE")

@@ -1188,3 +1188,67 @@ fn a_symlink_in_rev_is_followed_within_the_repository() {
         );
     }
 }
+
+/// `toggles diff` never writes either: a working file whose append a crash
+/// cut short is compared as completing it gives it, in memory, and left as
+/// it is, with one line saying the append is pending.
+#[test]
+fn a_cut_append_is_compared_as_completed_and_not_written() {
+    let repo = Repo::new();
+    let user = "[toggles.kept]\nenabled = false\n";
+    repo.commit(user, "first");
+    let appended = "\n[toggles.asked]\nenabled = false\n";
+    let torn = format!("{user}{}", &appended[..12]);
+    repo.write(&torn);
+    let path = repo.root.join("toggles.toml");
+    crate::edit::append_record(&path, user.as_bytes(), appended.as_bytes());
+    let run = repo.diff(&[], 0);
+    assert_eq!(
+        run.stderr.matches("interrupted").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        rows(&run),
+        [row(&[
+            "all",
+            "asked",
+            "added, OFF",
+            "enabled (toggles.toml:5)"
+        ])]
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), torn);
+    assert!(repo.root.join(".toggles.toml.append").exists());
+}
+
+/// A change is defined by answers, as the library defines it for a reload
+/// (`toggles::Changes`): a key allowed that the rollout lets in anyway
+/// changes no answer, so it is no change; one outside the rollout is.
+#[test]
+fn a_key_allowed_inside_the_rollout_is_no_change() {
+    let before = "[toggles.t]\nrollout = 50\n";
+    let snapshot = toggles::Snapshot::parse("toggles.toml", before.as_bytes()).unwrap();
+    let t = snapshot.get("t").unwrap();
+    let key = |inside: bool| {
+        (0..)
+            .map(|i| format!("user-{i}"))
+            .find(|k| t.is_enabled_for(k.as_str()) == inside)
+            .unwrap()
+    };
+    let (inside, outside) = (key(true), key(false));
+    let repo = Repo::new();
+    repo.commit(before, "v1");
+    repo.write(&format!("{before}allow = [\"{inside}\"]\n"));
+    let run = repo.diff(&[], 0);
+    assert_eq!(
+        run.stdout.trim(),
+        "no toggle changes in the file since HEAD",
+        "{}",
+        run.stdout
+    );
+    repo.write(&format!("{before}allow = [\"{inside}\", \"{outside}\"]\n"));
+    let rows = rows(&repo.diff(&[], 0));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][1], "t");
+}

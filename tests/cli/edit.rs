@@ -715,7 +715,7 @@ fn enabled_and_rollout_replace_each_other_in_place() {
 /// The append record the library leaves beside `path` before appending
 /// `bytes` to `user` (the format of `src/append.rs`: four header lines, a
 /// checksum line, the bytes; FNV-1a 64).
-fn append_record(path: &Path, user: &[u8], bytes: &[u8]) {
+pub(crate) fn append_record(path: &Path, user: &[u8], bytes: &[u8]) {
     let fnv = |parts: &[&[u8]]| {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for byte in parts.iter().flat_map(|p| p.iter()) {
@@ -764,4 +764,89 @@ fn an_append_cut_short_is_completed_before_an_edit_and_read_completed() {
             .unwrap()
             .replacen("enabled = false", "enabled = true", 1);
     assert_eq!(read(&path), expected);
+}
+
+/// Read commands never write: on a file whose append a crash cut short,
+/// `list`, `show`, `check` and `export` read it as completing the append
+/// gives it (in memory), leave the file's bytes and the record as they are,
+/// and say in one line that the append is pending and what completes it;
+/// an edit then completes it on disk.
+#[test]
+fn read_commands_read_a_cut_append_as_completed_and_write_nothing() {
+    let user = b"[toggles.kept]\nenabled = false\n";
+    let appended = format!(
+        "\n[toggles.asked]\nenabled = false\ncreated = {}\n",
+        today()
+    );
+    // Killed after `[toggles.as`: the file does not parse as it is.
+    let torn = [&user[..], &appended.as_bytes()[..12]].concat();
+    let (dir, path) = folder_with(std::str::from_utf8(&torn).unwrap());
+    append_record(&path, user, appended.as_bytes());
+    let record = dir.path().join(".toggles.toml.append");
+    let recorded = fs::read(&record).unwrap();
+    fs::create_dir(dir.path().join("src")).unwrap();
+    fs::write(
+        dir.path().join("src/main.rs"),
+        "fn main() { toggle!(\"kept\"); toggle!(\"asked\"); }\n",
+    )
+    .unwrap();
+    for (args, shows) in [
+        (&["list"][..], "asked"),
+        (&["show", "asked"], "asked"),
+        (&["check"], "2 toggles"),
+        (&["export"], "\"asked\""),
+    ] {
+        let out = run_ok(dir.path(), args);
+        assert!(out.stdout.contains(shows), "{args:?}: {}", out.stdout);
+        let notes: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter(|l| l.contains("interrupted"))
+            .collect();
+        assert_eq!(notes.len(), 1, "{args:?}: {}", out.stderr);
+        assert!(
+            notes[0].starts_with("note: ") && notes[0].contains("any edit command completes it"),
+            "{args:?}: {}",
+            notes[0]
+        );
+        assert_eq!(fs::read(&path).unwrap(), torn, "{args:?} wrote the file");
+        assert_eq!(
+            fs::read(&record).unwrap(),
+            recorded,
+            "{args:?} wrote the record"
+        );
+    }
+    // An edit completes it for real, then edits.
+    let out = run_ok(dir.path(), &["on", "kept"]);
+    assert!(out.stdout.contains("kept: OFF → ON"), "{}", out.stdout);
+    let complete = [&user[..], appended.as_bytes()].concat();
+    assert_eq!(
+        read(&path),
+        String::from_utf8(complete)
+            .unwrap()
+            .replacen("enabled = false", "enabled = true", 1)
+    );
+    assert!(!record.exists(), "the completed append's record is removed");
+    let out = run_ok(dir.path(), &["list"]);
+    assert!(!out.stderr.contains("interrupted"), "{}", out.stderr);
+}
+
+/// With `TOGGLES_APPEND=off` the library may not complete a cut append, so
+/// an edit refuses, saying so, and writes nothing.
+#[test]
+fn an_edit_refuses_a_cut_append_the_library_may_not_complete() {
+    let user = b"[toggles.kept]\nenabled = false\n";
+    let appended = "\n[toggles.asked]\nenabled = false\n";
+    let torn = [&user[..], &appended.as_bytes()[..12]].concat();
+    let (dir, path) = folder_with(std::str::from_utf8(&torn).unwrap());
+    append_record(&path, user, appended.as_bytes());
+    let output = crate::common::command(dir.path(), &["on", "kept"])
+        .env("TOGGLES_APPEND", "off")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("was interrupted"), "{stderr}");
+    assert!(stderr.contains("TOGGLES_APPEND=off"), "{stderr}");
+    assert_eq!(fs::read(&path).unwrap(), torn);
 }

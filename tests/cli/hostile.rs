@@ -182,3 +182,23 @@ fn a_closed_pipe_ends_the_command_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }
+
+/// The CLI reads the file as the library does, at most 64 MiB: a larger
+/// (sparse) file is refused before it is read, by a read command and an
+/// edit alike, with the limit.
+#[test]
+fn a_file_over_64_mib_is_refused_as_the_library_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("toggles.toml");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len((64 << 20) + 1)
+        .unwrap();
+    for args in [&["list"][..], &["on", "x"]] {
+        let text = error_and_help(&run_within(dir.path(), args, NO_HANG));
+        assert!(
+            text.contains("toggles.toml: cannot read the file: it is larger than 64 MiB"),
+            "{args:?}: {text}"
+        );
+    }
+}

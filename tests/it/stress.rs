@@ -302,13 +302,23 @@ fn a_writer_killed_mid_append(max_rounds: usize, enough: Option<(usize, Duration
         torn += usize::from(completed.len() > after_kill.len() && !ends_an_append(&after_kill));
         let names = file_names(&fixture.path, round, batch);
         assert_eq!(next.snapshot().toggles().len(), names.len() + 1);
+        // The CLI read the completed file, and wrote nothing: read
+        // commands never write.
         #[cfg(feature = "cli")]
-        if let Some(copy) = cli_copy {
+        if let Some((copy, listed)) = cli_copy {
             assert_eq!(
                 fs::read(&copy.path).unwrap(),
-                fs::read(&fixture.path).unwrap(),
-                "round {round}: the CLI completed the append as a store does"
+                after_kill,
+                "round {round}: `toggles list` left the torn file as it was"
             );
+            for name in &names {
+                assert!(
+                    listed
+                        .lines()
+                        .any(|line| line.split_whitespace().next() == Some(name)),
+                    "round {round}: `toggles list` shows {name}, as completing the append gives it"
+                );
+            }
         }
         // The read-only store read no name that the file does not hold now.
         assert!(reader.is_enabled("kept"));
@@ -346,10 +356,11 @@ fn ends_an_append(file: &[u8]) -> bool {
 }
 
 /// Copies the torn file and its append record to another folder and runs
-/// `toggles list` on the copy: it must succeed (the tool completes the
-/// interrupted append, as a store does) where it used to refuse the file.
+/// `toggles list` on the copy: it must succeed (the tool reads the file as
+/// completing the interrupted append gives it, in memory) where it used to
+/// refuse the file. The copy, and what the listing printed.
 #[cfg(feature = "cli")]
-fn cli_lists_a_torn_copy(torn: &Fixture, round: usize) -> Fixture {
+fn cli_lists_a_torn_copy(torn: &Fixture, round: usize) -> (Fixture, String) {
     let copy = in_memory("");
     fs::copy(&torn.path, &copy.path).unwrap();
     let record = ".toggles.toml.append";
@@ -367,7 +378,7 @@ fn cli_lists_a_torn_copy(torn: &Fixture, round: usize) -> Fixture {
         "round {round}: `toggles list` on a torn file failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    copy
+    (copy, String::from_utf8(output.stdout).unwrap())
 }
 
 /// Checks (b) and (c) on the file after a kill in `round`, and returns the

@@ -1,8 +1,8 @@
-//! The command line's shared pieces: names, percents and keys as clap reads
-//! them (a refusal is exit 2), `--env` and `--force`.
+//! The command line's shared pieces: names and keys as clap reads them (a
+//! refusal is exit 2; a percent is `toggles::Rollout`'s `FromStr`), `--env`
+//! and `--force`.
 
 use clap::Args;
-use toggles::Rollout;
 
 /// `--env` on the reading commands (`list`, `show`, `check`).
 #[derive(Args)]
@@ -32,22 +32,6 @@ pub fn parse_env(value: &str) -> Result<String, String> {
              (an empty one means the base values)"
         ))
     }
-}
-
-// TODO(#22 library): `Rollout: FromStr` (the file's rule for a percent,
-// in one place).
-/// Reads a percent from the command line as the file reads it: 0 to 100
-/// with at most two decimals (`12.5`; a trailing `%` is allowed).
-pub fn percent(value: &str) -> Result<Rollout, String> {
-    let refuse = || {
-        format!(
-            "{value:?} is not a percent from 0 to 100 with at most two decimals: \
-             write the share of keys that get it, like 10 or 12.5"
-        )
-    };
-    let text = value.trim();
-    let text = text.strip_suffix('%').unwrap_or(text).trim_end();
-    Rollout::from_percent(text).ok_or_else(refuse)
 }
 
 /// A key for `allow`/`disallow`: any text but the empty one (the library

@@ -1,10 +1,10 @@
 //! Which toggles file, and reading it through the library.
 
-use std::fs::{self, File, FileType, Metadata, OpenOptions};
-use std::io::{self, Read};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
-use toggles::Snapshot;
+use toggles::FileContents;
 
 use crate::fail::Fail;
 
@@ -32,151 +32,88 @@ pub fn resolve(flag: Option<PathBuf>) -> Result<PathBuf, Fail> {
     }
 }
 
-/// Reads the file and hands its bytes to `parse`, once; where they do not
-/// parse, lets the library complete an append a killed process left
-/// unfinished (see [`complete_interrupted_append`]), then reads and parses
-/// once more. The value, with the bytes it was parsed from.
+/// Reads the file for a command that only reads it, as the library does
+/// ([`toggles::read_file`]), and hands its bytes to `parse`, once. The value,
+/// with the bytes it was parsed from.
+///
+/// A read command never writes: an append of new toggles a killed process
+/// left unfinished is read as completing it would give the file, in memory,
+/// and one line on stderr says it is pending and what completes it.
 pub fn load<T>(
     path: &Path,
-    parse: impl Fn(&[u8]) -> Result<T, Fail>,
+    parse: impl FnOnce(&[u8]) -> Result<T, Fail>,
 ) -> Result<(T, Vec<u8>), Fail> {
-    let (bytes, _) = read(path).map_err(|e| e.fail(path))?;
-    if let Ok(value) = parse(&bytes) {
-        return Ok((value, bytes));
+    let contents = read(path)?;
+    if let Some(pending) = contents.pending_append() {
+        eprintln!(
+            "note: {}: {pending}; any edit command completes it too",
+            path.display()
+        );
     }
-    complete_interrupted_append(path);
-    let (bytes, _) = read(path).map_err(|e| e.fail(path))?;
+    let bytes = contents.into_bytes();
     Ok((parse(&bytes)?, bytes))
 }
 
-// TODO(#22 library): the library completes an interrupted append in
-// memory; a read command must not write (opening a store here does).
-/// If the file does not parse, lets the library complete an append that a
-/// process killed mid-write left unfinished: opening a store does that
-/// (from the record the append left beside the file, only if the file is
-/// exactly what was appended to, and not with `TOGGLES_APPEND=off`). A file
-/// broken any other way is left as it is, for the caller to report. Call it
-/// before taking the lock.
+/// Lets the library complete, on disk, an append of new toggles that a
+/// process killed mid-write left unfinished: opening a store that appends
+/// does that (from the record the append left beside the file, only if the
+/// file is exactly what was appended to; not with `TOGGLES_APPEND=off`).
+/// For the edit commands, before they edit; call it without the lock (the
+/// store takes it itself).
 pub fn complete_interrupted_append(path: &Path) {
-    let Ok((bytes, _)) = read(path) else { return };
-    if Snapshot::parse(path, &bytes).is_err() {
-        // The store reads the file, completes the append, and is dropped:
-        // no watch, and no thread unless it appends, which it does not here.
-        let _ = toggles::Store::builder(path).watch(false).open();
-    }
+    // The store reads the file, completes the append, and is dropped: no
+    // watch, and no thread unless it appends, which it does not here.
+    let _ = toggles::Store::builder(path).watch(false).open();
 }
 
-/// Why the file could not be read.
-pub enum Unreadable {
-    Io(io::Error),
-    /// Not a regular file: what it is instead.
-    NotAFile(&'static str),
+/// The file at `path` as the library reads it ([`toggles::read_file`]: a
+/// regular file only, never waited on, at most 64 MiB; a pending append
+/// read as completed, nothing written), its errors said with what to do.
+pub fn read(path: &Path) -> Result<FileContents, Fail> {
+    toggles::read_file(path).map_err(|e| read_fail(path, e))
 }
 
-impl Unreadable {
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, Unreadable::Io(e) if e.kind() == io::ErrorKind::NotFound)
-    }
+/// Whether reading failed because there is no file at the path.
+pub fn is_not_found(error: &toggles::Error) -> bool {
+    matches!(error, toggles::Error::Io { source, .. } if source.kind() == io::ErrorKind::NotFound)
+}
 
-    /// The error, with what to do.
-    pub fn fail(self, path: &Path) -> Fail {
-        match self {
-            Unreadable::Io(e) => read_error(path, e),
-            Unreadable::NotAFile("a folder") => {
-                let inside = path.join("toggles.toml");
-                let help = if fs::metadata(&inside).is_ok_and(|m| m.is_file()) {
-                    format!(
-                        "the folder holds a toggles file: pass `--file {}`",
-                        inside.display()
-                    )
-                } else {
-                    EXPECTED.to_owned()
-                };
-                Fail::error(format!(
-                    "{}: cannot read the file: it is a folder, not a toggles file",
-                    path.display()
-                ))
-                .help(help)
-            }
-            Unreadable::NotAFile(what) => Fail::error(format!(
-                "{}: cannot read the file: it is {what}, not a regular file",
+/// [`toggles::read_file`]'s error for `path`, with what to do: the CLI's
+/// own words about the file (`check` reports them as they are).
+pub fn read_fail(path: &Path, error: toggles::Error) -> Fail {
+    match error {
+        toggles::Error::Io { source, .. } => read_error(path, source),
+        toggles::Error::NotAFile {
+            what: "a folder", ..
+        } => {
+            let inside = path.join("toggles.toml");
+            let help = if fs::metadata(&inside).is_ok_and(|m| m.is_file()) {
+                format!(
+                    "the folder holds a toggles file: pass `--file {}`",
+                    inside.display()
+                )
+            } else {
+                EXPECTED.to_owned()
+            };
+            Fail::error(format!(
+                "{}: cannot read the file: it is a folder, not a toggles file",
                 path.display()
             ))
-            .help(EXPECTED),
+            .help(help)
         }
+        toggles::Error::NotAFile { what, .. } => Fail::error(format!(
+            "{}: cannot read the file: it is {what}, not a regular file",
+            path.display()
+        ))
+        .help(EXPECTED),
+        toggles::Error::TooLarge { limit, .. } => Fail::error(format!(
+            "{}: cannot read the file: it is larger than {} MiB, the most a toggles file may be",
+            path.display(),
+            limit >> 20
+        ))
+        .help(EXPECTED),
+        other => Fail::from(other),
     }
-}
-
-impl From<io::Error> for Unreadable {
-    fn from(e: io::Error) -> Self {
-        Unreadable::Io(e)
-    }
-}
-
-// TODO(#22 library): one public function to read the file (the 64 MiB
-// cap, `NotAFile`/`TooLarge`); this copies `read::open_regular`.
-/// The bytes of the file at `path` and its metadata (of the handle read).
-///
-/// A regular file only, after symlinks, as the library reads it: a FIFO, a
-/// socket, a device or a folder is refused, and never waited on. The type
-/// is looked at first (a device is not even opened), the file is opened
-/// with `O_NONBLOCK` (it may have been replaced since), and the type of the
-/// opened handle is checked again before anything is read.
-pub fn read(path: &Path) -> Result<(Vec<u8>, Metadata), Unreadable> {
-    if let Ok(metadata) = fs::metadata(path)
-        && let Some(what) = not_a_file(&metadata.file_type())
-    {
-        return Err(Unreadable::NotAFile(what));
-    }
-    let mut options = OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let mut file: File = options.open(path).map_err(|e| {
-        // A socket cannot be opened at all (ENXIO): say what it is.
-        match fs::metadata(path)
-            .ok()
-            .and_then(|m| not_a_file(&m.file_type()))
-        {
-            Some(what) => Unreadable::NotAFile(what),
-            None => Unreadable::Io(e),
-        }
-    })?;
-    let metadata = file.metadata()?;
-    if let Some(what) = not_a_file(&metadata.file_type()) {
-        return Err(Unreadable::NotAFile(what));
-    }
-    // A hint only: a sparse file can claim any size.
-    let mut bytes = Vec::with_capacity(metadata.len().min(64 << 20) as usize);
-    file.read_to_end(&mut bytes)?;
-    Ok((bytes, metadata))
-}
-
-/// What a file of this type is, if it is not a regular file.
-fn not_a_file(file_type: &FileType) -> Option<&'static str> {
-    if file_type.is_file() {
-        return None;
-    }
-    if file_type.is_dir() {
-        return Some("a folder");
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return Some("a FIFO");
-        }
-        if file_type.is_socket() {
-            return Some("a socket");
-        }
-        if file_type.is_block_device() || file_type.is_char_device() {
-            return Some("a device");
-        }
-    }
-    Some("a special file")
 }
 
 /// What `--file` and `TOGGLES_FILE` must name.

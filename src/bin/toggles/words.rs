@@ -1,7 +1,7 @@
 //! The words every command shares: `ON`/`OFF`, ages, "did you mean",
 //! lists of keys, who an edit is about, the base values' label.
 
-use toggles::{Date, Rollout};
+use toggles::Date;
 
 pub fn on_off(on: bool) -> &'static str {
     if on { "ON" } else { "OFF" }
@@ -61,13 +61,6 @@ pub fn some_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str>) -> String {
         text.push_str(&format!(" and {} more", total - shown.len()));
     }
     text
-}
-
-// TODO(#22 library): `Rollout`'s `Display` without `%` (one rule for
-// the digits, in the library).
-/// The rollout as the file writes it: `10`, `12.5`.
-pub fn literal(rollout: Rollout) -> String {
-    rollout.to_string().trim_end_matches('%').to_owned()
 }
 
 /// `1 key stays`, `2 keys stay`.

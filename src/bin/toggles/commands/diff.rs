@@ -71,7 +71,7 @@ pub struct Args {
 }
 
 pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
-    let (new_bytes, _) = file::read(path).map_err(|e| e.fail(path))?;
+    let (_, new_bytes) = file::load(path, |_| Ok(()))?;
     let repo = Repo::locate(path)?;
     let base = repo.base(args.rev.as_deref())?;
     if let Some(note) = &base.note {
@@ -368,8 +368,10 @@ struct Change {
     line: Option<usize>,
 }
 
-// TODO(#22 library): the difference between two snapshots, defined by
-// answers, from the library (shared with the reload log and subscribers).
+/// Every change in every view, defined by answers as the library defines
+/// it for a reload (`toggles::Changes`): a toggle is changed in a view
+/// exactly when `ToggleInfo::decides_like` says it decides otherwise there;
+/// [`what_changed`] only words the change.
 fn compare(
     path: &Path,
     old: &Version,
@@ -405,8 +407,7 @@ fn compare(
                     false,
                 ),
                 (Some(was), Some(is)) => {
-                    let (was, is) = (State::of(was), State::of(is));
-                    let Some((summary, slot, allow)) = what_changed(&was, &is) else {
+                    let Some((summary, slot, allow)) = changed(was, is) else {
                         continue;
                     };
                     (Kind::Changed, summary, slot, allow)
@@ -440,10 +441,19 @@ fn compare(
     changes
 }
 
-/// What changed between two states, for every key: the summary, whether
-/// the ON/OFF/share slot (or its bucketing) changed, whether the allow list
-/// did. `None` if no key gets another answer.
-fn what_changed(was: &State, is: &State) -> Option<(String, bool, bool)> {
+/// How a toggle changed, in [`what_changed`]'s words; `None` if it decides
+/// like it did for every check (`ToggleInfo::decides_like`, the library's
+/// rule for a reload's `Changes`).
+fn changed(was: &ToggleInfo, is: &ToggleInfo) -> Option<(String, bool, bool)> {
+    (!was.decides_like(is)).then(|| what_changed(was, is))
+}
+
+/// How a toggle that decides otherwise changed, in words: the summary,
+/// whether the ON/OFF/share slot (or its bucketing) changed, whether the
+/// allow list did. Whether it changed at all is the library's to say
+/// ([`compare`]).
+fn what_changed(was: &ToggleInfo, is: &ToggleInfo) -> (String, bool, bool) {
+    let (was, is) = (State::of(was), State::of(is));
     let mut parts = Vec::new();
     let mut slot = false;
     if was.slot != is.slot {
@@ -463,31 +473,42 @@ fn what_changed(was: &State, is: &State) -> Option<(String, bool, bool)> {
     }
     // An `allow` list changes nothing for a toggle that is on for every key.
     let masked = was.slot == Slot::On && is.slot == Slot::On;
+    let (added, removed): (Vec<&str>, Vec<&str>) = if masked {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            is.allow
+                .difference(&was.allow)
+                .map(String::as_str)
+                .collect(),
+            was.allow
+                .difference(&is.allow)
+                .map(String::as_str)
+                .collect(),
+        )
+    };
     let mut allow = false;
-    if !masked {
-        let added: Vec<&str> = is
-            .allow
-            .difference(&was.allow)
-            .map(String::as_str)
-            .collect();
-        let removed: Vec<&str> = was
-            .allow
-            .difference(&is.allow)
-            .map(String::as_str)
-            .collect();
-        for (sign, keys) in [('+', added), ('-', removed)] {
-            if !keys.is_empty() {
-                let shown: Vec<String> = keys.iter().map(|k| quoted(k)).collect();
-                parts.push(format!(
-                    "{sign}{} allowed ({})",
-                    keys.len(),
-                    some_keys(shown.iter().map(String::as_str))
-                ));
-                allow = true;
-            }
+    for (sign, keys) in [('+', added), ('-', removed)] {
+        if !keys.is_empty() {
+            let shown: Vec<String> = keys.iter().map(|k| quoted(k)).collect();
+            parts.push(format!(
+                "{sign}{} allowed ({})",
+                keys.len(),
+                some_keys(shown.iter().map(String::as_str))
+            ));
+            allow = true;
         }
     }
-    (!parts.is_empty()).then(|| (parts.join(", "), slot, allow))
+    if parts.is_empty() {
+        // The library sees some key answered otherwise that the words above
+        // do not name (its bucketing, say): said as such, never dropped.
+        parts.push(format!(
+            "{}, decides otherwise for some keys",
+            is.slot.text()
+        ));
+        slot = true;
+    }
+    (parts.join(", "), slot, allow)
 }
 
 /// A key as it can be printed on one line: as it is, or escaped if it holds
@@ -692,9 +713,9 @@ struct StateJson {
 mod tests {
     use super::*;
 
-    fn state(text: &str) -> State {
+    fn state(text: &str) -> ToggleInfo {
         let snapshot = Snapshot::parse("t.toml", text.as_bytes()).unwrap();
-        State::of(snapshot.get("a").unwrap())
+        snapshot.get("a").unwrap().clone()
     }
 
     #[test]
@@ -703,9 +724,9 @@ mod tests {
         let full = state("[toggles.a]\nrollout = 100\n");
         let none = state("[toggles.a]\nrollout = 0\n");
         let off = state("[toggles.a]\n");
-        assert!(what_changed(&on, &full).is_none());
-        assert!(what_changed(&off, &none).is_none());
-        let (summary, slot, allow) = what_changed(&off, &full).unwrap();
+        assert!(changed(&on, &full).is_none());
+        assert!(changed(&off, &none).is_none());
+        let (summary, slot, allow) = changed(&off, &full).unwrap();
         assert_eq!((summary.as_str(), slot, allow), ("OFF → ON", true, false));
     }
 
@@ -713,9 +734,9 @@ mod tests {
     fn an_allow_list_under_on_changes_nothing() {
         let a = state("[toggles.a]\nenabled = true\nallow = [\"x\"]\n");
         let b = state("[toggles.a]\nenabled = true\nallow = [\"x\", \"y\"]\n");
-        assert!(what_changed(&a, &b).is_none());
+        assert!(changed(&a, &b).is_none());
         let c = state("[toggles.a]\nrollout = 5\nallow = [\"y\", \"z\", \"w\"]\n");
-        let (summary, ..) = what_changed(&b, &c).unwrap();
+        let (summary, ..) = changed(&b, &c).unwrap();
         assert_eq!(summary, "ON → 5%, +2 allowed (w, z), -1 allowed (x)");
     }
 
@@ -723,14 +744,14 @@ mod tests {
     fn the_same_share_bucketed_by_something_else_is_a_change() {
         let by_release = state("[releases.r]\nrollout = 25\n[toggles.a]\nrelease = \"r\"\n");
         let own = state("[releases.r]\nrollout = 25\n[toggles.a]\nrelease = \"r\"\nrollout = 25\n");
-        let (summary, slot, _) = what_changed(&by_release, &own).unwrap();
+        let (summary, slot, _) = changed(&by_release, &own).unwrap();
         assert_eq!(
             summary,
             "25%, rebucketed: by release r → by the toggle itself"
         );
         assert!(slot);
         let v2 = state("bucketing = \"flagd-v2\"\n[toggles.a]\nrollout = 25\n");
-        let (summary, ..) = what_changed(&own, &v2).unwrap();
+        let (summary, ..) = changed(&own, &v2).unwrap();
         assert_eq!(summary, "25%, rebucketed: flagd-v3 → flagd-v2");
     }
 

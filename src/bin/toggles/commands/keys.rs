@@ -46,7 +46,7 @@ pub struct Rollout {
     #[arg(value_parser = args::name)]
     pub name: String,
     /// The percent of keys that get it: 0 to 100, at most two decimals (12.5)
-    #[arg(value_parser = args::percent, allow_negative_numbers = true)]
+    #[arg(allow_negative_numbers = true)]
     pub percent: toggles::Rollout,
     #[command(flatten)]
     pub force: Force,
@@ -88,7 +88,7 @@ pub struct ReleaseRollout {
     #[arg(value_parser = args::name)]
     pub release: String,
     /// The percent of keys that get it: 0 to 100, at most two decimals (12.5)
-    #[arg(value_parser = args::percent, allow_negative_numbers = true)]
+    #[arg(allow_negative_numbers = true)]
     pub percent: toggles::Rollout,
     #[command(flatten)]
     pub force: Force,

@@ -16,7 +16,7 @@ use crate::model::names::unknown_toggle;
 use crate::model::views::Views;
 use crate::view::json::{DecisionJson, ReleaseJson, ToggleJson, percent_json};
 use crate::view::state::release_summary;
-use crate::words::{age_days, env_flag, label, literal, on_off, some_keys};
+use crate::words::{age_days, env_flag, label, on_off, some_keys};
 
 // `toggles show`.
 #[derive(clap::Args)]
@@ -333,13 +333,13 @@ impl Told {
                     "releases" => format!(
                         "the rollout of release {table} (`{} = {}`, {}), bucketed by the release",
                         written("rollout"),
-                        literal(rollout),
+                        rollout.digits(),
                         file::at(path, line)
                     ),
                     _ => format!(
                         "the toggle's own rollout (`{} = {}`, {})",
                         written("rollout"),
-                        literal(rollout),
+                        rollout.digits(),
                         file::at(path, line)
                     ),
                 };
@@ -355,7 +355,7 @@ impl Told {
                 let why = format!(
                     "a check without a key: the rollout of {place} (`{} = {}`, {}) is on without a key only at 100%",
                     written("rollout"),
-                    literal(rollout),
+                    rollout.digits(),
                     file::at(path, line)
                 );
                 ("no_key", None, line, why)
@@ -417,7 +417,7 @@ fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo, lines: &KeyLines<'
         };
         format!(
             "`{written} = {}`, {}",
-            literal(rollout),
+            rollout.digits(),
             file::at(path, line)
         )
     });

@@ -440,24 +440,23 @@ pub fn equal_values(a: &Value, b: &Value) -> bool {
             };
             keys(a) == keys(b)
         }
-        _ => match (basis_points(a), basis_points(b)) {
+        _ => match (rollout_of(a), rollout_of(b)) {
             (Some(a), Some(b)) => a == b,
             _ => false,
         },
     }
 }
 
-/// A rollout value in basis points (`10` → 1000, `12.5` → 1250).
-// TODO(#22 library): `Rollout: FromStr` on the value as written.
-pub fn basis_points(value: &Value) -> Option<i64> {
-    match value {
-        Value::Integer(i) => i.value().checked_mul(100),
-        Value::Float(f) => {
-            let bp = (f.value() * 100.0).round();
-            (bp.is_finite() && bp.abs() < 1e15).then_some(bp as i64)
-        }
-        _ => None,
-    }
+/// A rollout value as the library reads a percent (`10`, `12.5`, `10.0`):
+/// the number's text, through `Rollout`'s `FromStr`. `None` for any other
+/// value (the CLI edits only files the library accepts).
+fn rollout_of(value: &Value) -> Option<Rollout> {
+    let text = match value {
+        Value::Integer(i) => i.value().to_string(),
+        Value::Float(f) => f.value().to_string(),
+        _ => return None,
+    };
+    text.parse().ok()
 }
 
 /// After an edit of `environment`'s `keys`: drops each one that holds the
@@ -474,16 +473,14 @@ pub fn drop_same_as_base(item: &mut Item, environment: Option<&str>, keys: &[&st
     }
 }
 
-// TODO(#22 library): `Rollout`'s `Display` (the file's digits, one rule).
-/// The value written for a rollout: an integer when whole (`10`), else a
-/// float (`12.5`), which the file reads back as the same basis points.
+/// The value written for a rollout: the library's digits for it (`10`,
+/// `12.5`, `33.33`), an integer when whole, else a float.
 pub fn rollout_value(rollout: Rollout) -> Value {
-    let bp = rollout.basis_points();
-    if bp.is_multiple_of(100) {
-        Value::from(i64::from(bp / 100))
-    } else {
-        Value::from(f64::from(bp) / 100.0)
-    }
+    rollout
+        .digits()
+        .to_string()
+        .parse()
+        .expect("a rollout's digits are a TOML number")
 }
 
 #[cfg(test)]
@@ -544,5 +541,25 @@ mod tests {
             set(table, "enabled", Value::from(true));
         });
         assert_eq!(after, "[toggles.a]\nenabled = true # until launch\n");
+    }
+
+    #[test]
+    fn a_rollout_is_written_with_the_librarys_digits_and_read_back_alike() {
+        for (basis_points, written) in [
+            (1_250, "12.5"),
+            (3_333, "33.33"),
+            (10_000, "100"),
+            (1, "0.01"),
+        ] {
+            let rollout = Rollout::from_basis_points(basis_points).unwrap();
+            let after = edit_toggle("[toggles.a]\nenabled = false\n", "a", |table| {
+                set_replacing(table, None, "rollout", rollout_value(rollout), "enabled");
+            });
+            assert_eq!(after, format!("[toggles.a]\nrollout = {written}\n"));
+            assert_eq!(rollout_of(&rollout_value(rollout)), Some(rollout));
+        }
+        let ten: Value = "10".parse().unwrap();
+        assert!(equal_values(&ten, &"10.0".parse().unwrap()));
+        assert!(!equal_values(&ten, &"10.01".parse().unwrap()));
     }
 }

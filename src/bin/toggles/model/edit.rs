@@ -90,10 +90,34 @@ pub fn edit_file_in(
     let mut completed = false;
     let (_lock, bytes, metadata, before) = loop {
         let lock = FileLock::acquire(&real)?;
-        let (bytes, metadata) = match file::read(&real) {
-            Ok((bytes, metadata)) => (bytes, Some(metadata)),
-            Err(e) if e.is_not_found() && create => (Vec::new(), None),
-            Err(e) => return Err(e.fail(path)),
+        let contents = match toggles::read_file(&real) {
+            Ok(contents) => Some(contents),
+            Err(e) if file::is_not_found(&e) && create => None,
+            Err(e) => return Err(file::read_fail(path, e)),
+        };
+        if let Some(pending) = contents.as_ref().and_then(|c| c.pending_append()) {
+            if completed {
+                return Err(Fail::error(format!("{}: {pending}", path.display())).help(
+                    "the library could not complete it (`TOGGLES_APPEND=off` keeps it from \
+                     writing): start the application, or run the edit without that variable, \
+                     to complete it first; the CLI edits only the file as it is on disk",
+                ));
+            }
+            // The library completes an append a killed process left
+            // unfinished, on disk, without our lock (it takes it itself).
+            drop(lock);
+            file::complete_interrupted_append(path);
+            completed = true;
+            continue;
+        }
+        // The mode to keep, of the file read (the lock keeps other edits
+        // out; it is read after, so a rename in between errs on its side).
+        let (bytes, metadata) = match contents {
+            Some(contents) => {
+                let metadata = std::fs::metadata(&real).map_err(|e| file::read_error(path, e))?;
+                (contents.into_bytes(), Some(metadata))
+            }
+            None => (Vec::new(), None),
         };
         // One parse, in the environment edited; only where it fails are
         // the base values read, to say what is wrong.
@@ -101,25 +125,16 @@ pub fn edit_file_in(
             Ok(before) => break (lock, bytes, metadata, before),
             Err(error) => error,
         };
-        match Snapshot::parse(path, &bytes) {
+        return Err(match Snapshot::parse(path, &bytes) {
             Ok(base) => {
                 choice.check(path, &base)?;
-                return Err(error.into());
+                error.into()
             }
-            // The library completes an append a killed process left
-            // unfinished, without our lock (it takes it itself).
-            Err(_) if !completed => {
-                drop(lock);
-                file::complete_interrupted_append(path);
-                completed = true;
-            }
-            Err(e) => {
-                return Err(Fail::from(e).help(
-                    "fix the file first: the CLI only edits a valid file, and never writes an \
-                     invalid one",
-                ));
-            }
-        }
+            Err(e) => Fail::from(e).help(
+                "fix the file first: the CLI only edits a valid file, and never writes an \
+                 invalid one",
+            ),
+        });
     };
     let text = std::str::from_utf8(&bytes).expect("the library accepts only UTF-8");
     let style = LineStyle::of(text);

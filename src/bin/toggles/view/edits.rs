@@ -11,7 +11,7 @@ use crate::model::report::{
     EditReport, KeyAnswer, Line, Members, Subject, TargetReport, Transition,
 };
 use crate::view::state::{follows, own_fields, release_summary, toggle_summary, transition};
-use crate::words::{env_flag, keys, keys_stay, label, literal, on_off, some_keys, who};
+use crate::words::{env_flag, keys, keys_stay, label, on_off, some_keys, who};
 
 /// Prints the report of an edit of the file at `path`.
 pub fn print(path: &Path, report: &EditReport<'_>) -> Outcome {
@@ -139,7 +139,7 @@ fn render_line(out: &mut String, path: &Path, subject: Subject<'_>, line: &Line<
             )
         }
         Line::DroppedRollout(rollout) => {
-            writeln!(out, "  dropped its own `rollout = {}`", literal(*rollout))
+            writeln!(out, "  dropped its own `rollout = {}`", rollout.digits())
         }
         Line::DroppedAllow(list) => writeln!(
             out,

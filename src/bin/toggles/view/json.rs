@@ -26,15 +26,13 @@ pub struct ToggleJson {
     allow: Vec<String>,
 }
 
-// TODO(#22 library): `Rollout`'s `Display` (one rule for the digits).
 /// A rollout in `--json` output: its percent, an integer when whole (`10`),
-/// else with its decimals (`12.5`).
+/// else with its decimals (`12.5`), as the library gives them.
 pub fn percent_json(rollout: Option<Rollout>) -> Option<serde_json::Number> {
-    let bp = rollout?.basis_points();
-    if bp.is_multiple_of(100) {
-        Some(serde_json::Number::from(bp / 100))
-    } else {
-        serde_json::Number::from_f64(f64::from(bp) / 100.0)
+    let rollout = rollout?;
+    match rollout.whole_percent() {
+        Some(whole) => Some(whole.into()),
+        None => serde_json::Number::from_f64(rollout.percent()),
     }
 }
 

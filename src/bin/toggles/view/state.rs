@@ -3,7 +3,7 @@
 
 use toggles::{Release, Rollout, Source, ToggleInfo};
 
-use crate::words::{literal, on_off};
+use crate::words::on_off;
 
 /// How a table's state reads for keys: `ON`, `OFF`, `10% of keys`, with
 /// ` + 2 allowed` when it has an `allow` list.
@@ -82,7 +82,7 @@ pub fn follows(toggle: &ToggleInfo) -> String {
 /// `` `rollout = 10` ``, or `` `allow` list ``.
 pub fn own_fields(toggle: &ToggleInfo) -> String {
     match toggle.rollout() {
-        Some(rollout) => format!("`rollout = {}`", literal(rollout)),
+        Some(rollout) => format!("`rollout = {}`", rollout.digits()),
         None if toggle.allow().len() > 0 && !toggle.is_enabled() => {
             // `enabled = false` or no `enabled`: the same state.
             "`allow` list (off for every other key)".to_owned()
