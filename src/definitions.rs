@@ -746,22 +746,23 @@ impl fmt::Display for Written<'_> {
     }
 }
 
-/// Where a table's deciding values are written in one view, packed in 12
-/// bytes: the line of its `enabled` or `rollout` (one slot) and of its
-/// `allow` (0: not written), and which of each.
+/// Where a table's deciding values are written in one view, packed in 8
+/// bytes (one per toggle in a snapshot): the line of its `enabled` or
+/// `rollout` (one slot) and of its `allow`, 0 where not written, each with
+/// what it is in its top bits. A line past [`MAX_LINE`] is given as it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct WrittenAt {
     state: u32,
     allow: u32,
-    how: u8,
 }
 
-/// [`WrittenAt::how`]: the state slot is a `rollout` (else `enabled`).
-const ROLLOUT: u8 = 1;
-/// [`WrittenAt::how`]: the state slot is in an environment's values.
-const STATE_IN_ENV: u8 = 2;
-/// [`WrittenAt::how`]: `allow` is in an environment's values.
-const ALLOW_IN_ENV: u8 = 4;
+/// The largest line a [`WrittenAt`] holds: 2^30 − 1 (a file a store
+/// reads, at most 64 MiB, has fewer lines).
+const MAX_LINE: u32 = (1 << 30) - 1;
+/// In [`WrittenAt::state`]: the slot is a `rollout` (else `enabled`).
+const ROLLOUT: u32 = 1 << 31;
+/// In either line: written in an environment's values (`env.E.FIELD`).
+const IN_ENV: u32 = 1 << 30;
 
 impl WrittenAt {
     /// The lines of one layer's values (the base values, or an
@@ -773,20 +774,16 @@ impl WrittenAt {
         allow: Option<u32>,
         in_env: bool,
     ) -> WrittenAt {
-        let env = if in_env {
-            STATE_IN_ENV | ALLOW_IN_ENV
-        } else {
-            0
-        };
-        let (state, kind) = match (rollout, enabled) {
-            (Some(line), _) => (line, ROLLOUT),
-            (None, Some(line)) => (line, 0),
-            (None, None) => (0, 0),
+        let env = if in_env { IN_ENV } else { 0 };
+        let at = |line: u32| line.min(MAX_LINE) | env;
+        let state = match (rollout, enabled) {
+            (Some(line), _) => at(line) | ROLLOUT,
+            (None, Some(line)) => at(line),
+            (None, None) => 0,
         };
         WrittenAt {
             state,
-            allow: allow.unwrap_or(0),
-            how: kind | env,
+            allow: allow.map_or(0, at),
         }
     }
 
@@ -795,21 +792,21 @@ impl WrittenAt {
         WrittenAt {
             state: state.state,
             allow: allow.allow,
-            how: (state.how & (ROLLOUT | STATE_IN_ENV)) | (allow.how & ALLOW_IN_ENV),
         }
     }
 
     /// Where `field` is written, if it decides; `environment` is the view's.
     pub(crate) fn get<'e>(self, field: Field, environment: Option<&'e str>) -> Option<Written<'e>> {
-        let (line, in_env) = match field {
-            Field::Allow => (self.allow, self.how & ALLOW_IN_ENV != 0),
-            Field::Rollout if self.how & ROLLOUT != 0 => (self.state, self.how & STATE_IN_ENV != 0),
-            Field::Enabled if self.how & ROLLOUT == 0 => (self.state, self.how & STATE_IN_ENV != 0),
+        let packed = match field {
+            Field::Allow => self.allow,
+            Field::Rollout if self.state & ROLLOUT != 0 => self.state,
+            Field::Enabled if self.state & ROLLOUT == 0 => self.state,
             _ => return None,
         };
+        let line = packed & MAX_LINE;
         (line != 0).then(|| Written {
             field,
-            environment: environment.filter(|_| in_env),
+            environment: environment.filter(|_| packed & IN_ENV != 0),
             line: line as usize,
         })
     }

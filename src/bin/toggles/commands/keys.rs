@@ -18,7 +18,7 @@
 
 use std::path::Path;
 
-use toggles::{Snapshot, Source};
+use toggles::{Field, Snapshot, Source};
 use toml_edit::{Array, Value};
 
 use crate::args::{self, EditEnv, Force};
@@ -27,9 +27,9 @@ use crate::document::edit::{
     base_value, drop_same_as_base, entry, layout_error, remove_in, rollout_value, set_in,
     set_replacing,
 };
-use crate::document::lines::KeyLines;
 use crate::fail::{Fail, Outcome};
 use crate::model::choice::Choice;
+use crate::model::decision::in_environment;
 use crate::model::edit::{self, Edited};
 use crate::model::names::{refuse_unknown_toggle, unknown_release};
 use crate::view::edits::{done, report_environments, report_members};
@@ -292,9 +292,12 @@ fn allow_keys(
     if let Some(environment) = env
         && edited.written
         && !before.is_empty()
-        && KeyLines::new(&edited.text_before, None)
-            .env_line(target.section(), target.name(), environment, "allow")
-            .is_none()
+        && !in_environment(
+            &edited.before,
+            target.section(),
+            target.name(),
+            Field::Allow,
+        )
     {
         println!(
             "  `env.{environment}.allow` replaces the base list, so it starts as a copy of it: {}",
@@ -386,9 +389,12 @@ fn disallow_keys(
     if !before.is_empty() && after.is_empty() {
         match env {
             Some(environment)
-                if KeyLines::new(&edited.text_after, None)
-                    .env_line(target.section(), target.name(), environment, "allow")
-                    .is_some() =>
+                if in_environment(
+                    edited.after(),
+                    target.section(),
+                    target.name(),
+                    Field::Allow,
+                ) =>
             {
                 println!(
                     "  no keys left in {environment}: `env.{environment}.allow = []` keeps the base list out"

@@ -5,7 +5,6 @@ use std::path::Path;
 
 use toggles::{Release, Snapshot, Source};
 
-use crate::document::lines::KeyLines;
 use crate::fail::{EXIT_OK, Outcome};
 use crate::model::decision::{decide, decide_release};
 use crate::model::edit::Edited;
@@ -28,15 +27,13 @@ pub fn report_environments(edited: &Edited, section: &str, name: &str) {
     if !edited.views.any() {
         return;
     }
-    let lines = KeyLines::new(&edited.text_after, None);
     let cells: Vec<String> = edited
         .views
         .columns()
         .filter_map(|(environment, snapshot)| {
-            let lines = lines.in_environment(environment);
             let decision = match section {
-                "releases" => decide_release(snapshot.release(name)?, &lines, environment),
-                _ => decide(snapshot.get(name)?, snapshot, &lines, environment),
+                "releases" => decide_release(snapshot.release(name)?, environment),
+                _ => decide(snapshot.get(name)?, snapshot, environment),
             };
             Some(format!("{} {}", label(environment), decision.cell()))
         })
