@@ -46,6 +46,9 @@ fn layers() -> Vec<Layer> {
     all
 }
 
+/// A value's place: whether in `env.production`, and its field.
+type Placed = (bool, Field);
+
 /// The file for one combination, and the line of each value written:
 /// `(in production?, field) → line`. `nested`: production's values in a
 /// `[SECTION.NAME.env.production]` table (only the TOML parser reads it),
@@ -55,10 +58,10 @@ fn file(
     base: Layer,
     production: Layer,
     nested: bool,
-) -> (String, Vec<((bool, Field), usize)>) {
+) -> (String, Vec<(Placed, usize)>) {
     let mut text = String::from("environments = [\"staging\", \"production\"]\n\n");
     let mut at = Vec::new();
-    let mut push = |text: &mut String, line: String, key: Option<(bool, Field)>| {
+    let mut push = |text: &mut String, line: String, key: Option<Placed>| {
         text.push_str(&line);
         text.push('\n');
         if let Some(key) = key {
