@@ -20,6 +20,9 @@ pub(crate) struct Definitions {
     /// The environment this version was resolved in (`None`: base values).
     pub(crate) environment: Option<Box<str>>,
     pub(crate) toggles: Vec<ToggleInfo>,
+    /// Where each toggle's own deciding values are written, indexed like
+    /// `toggles` (a side table: a [`ToggleInfo`] keeps its size).
+    pub(crate) written: Vec<WrittenAt>,
     pub(crate) releases: Vec<Release>,
 }
 
@@ -560,6 +563,10 @@ pub struct Release {
     pub(crate) line: u32,
     /// Member names with their effective states, sorted by name.
     pub(crate) members: Vec<(Box<str>, bool)>,
+    /// Where its deciding values are written in this view.
+    pub(crate) written: WrittenAt,
+    /// The view's environment (`None`: the base values), for [`Written`].
+    pub(crate) environment: Option<Arc<str>>,
 }
 
 fn allow_list(targeting: &Option<Arc<Targeting>>) -> impl ExactSizeIterator<Item = &str> {
@@ -598,6 +605,29 @@ impl Release {
     /// The 1-based line of the release's table header in the file.
     pub fn line(&self) -> usize {
         self.line as usize
+    }
+
+    /// Where the release's `field` that decides in this view is written,
+    /// if it is: see [`Written`]. `None` for a field the view takes from
+    /// nowhere (not written, or replaced: an `env.E.rollout` replaces the
+    /// base `enabled`).
+    ///
+    /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
+    /// use toggles::{Field, Snapshot};
+    /// let text = "environments = [\"production\"]\n\n\
+    ///             [releases.r]\nenabled = true\nenv.production.rollout = 5\n";
+    /// let (base, views) = Snapshot::parse_all("toggles.toml", text.as_bytes())?;
+    /// let at = base.release("r").unwrap().written(Field::Enabled).unwrap();
+    /// assert_eq!((at.to_string(), at.line()), ("enabled".to_owned(), 4));
+    /// let production = views[0].release("r").unwrap();
+    /// assert_eq!(production.written(Field::Enabled), None);
+    /// let at = production.written(Field::Rollout).unwrap();
+    /// assert_eq!((at.to_string(), at.line()), ("env.production.rollout".to_owned(), 5));
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn written(&self, field: Field) -> Option<Written<'_>> {
+        self.written.get(field, self.environment.as_deref())
     }
 
     /// The member toggles with their effective states, sorted by name.
@@ -640,5 +670,144 @@ impl fmt::Display for Release {
             write!(f, "{sep} {allowed} allowed")?;
         }
         write!(f, ", {on} of {total} enabled")
+    }
+}
+
+/// A field that decides a table's state: `enabled` and `rollout` (one slot:
+/// a table, or an environment's values, has at most one of them) and
+/// `allow`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// `enabled`: on or off for every key outside `allow`.
+    Enabled,
+    /// `rollout`: a share of the keys.
+    Rollout,
+    /// `allow`: keys that always get it.
+    Allow,
+}
+
+impl Field {
+    /// The field's name in the file: `enabled`, `rollout`, `allow`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Enabled => "enabled",
+            Field::Rollout => "rollout",
+            Field::Allow => "allow",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a value that decides a toggle or a release in one view is
+/// written: its field, whether it is the base value or the view's
+/// environment's (`env.E.FIELD`), and its line. From
+/// [`Snapshot::written`](crate::Snapshot::written) and
+/// [`Release::written`].
+///
+/// `Display` gives the key as written inside the table: `rollout`,
+/// `env.production.rollout` (the dotted form, however the file nests it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written<'a> {
+    field: Field,
+    environment: Option<&'a str>,
+    line: usize,
+}
+
+impl<'a> Written<'a> {
+    /// The field.
+    pub fn field(&self) -> Field {
+        self.field
+    }
+
+    /// The environment whose `env.E` values hold it; `None` for the
+    /// table's base value.
+    pub fn environment(&self) -> Option<&'a str> {
+        self.environment
+    }
+
+    /// The 1-based line of its value (which starts on its key's line).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+}
+
+impl fmt::Display for Written<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(environment) = self.environment {
+            write!(f, "env.{environment}.")?;
+        }
+        f.write_str(self.field.as_str())
+    }
+}
+
+/// Where a table's deciding values are written in one view, packed in 8
+/// bytes (one per toggle in a snapshot): the line of its `enabled` or
+/// `rollout` (one slot) and of its `allow`, 0 where not written, each with
+/// what it is in its top bits. A line past [`MAX_LINE`] is given as it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct WrittenAt {
+    state: u32,
+    allow: u32,
+}
+
+/// The largest line a [`WrittenAt`] holds: 2^30 − 1 (a file a store
+/// reads, at most 64 MiB, has fewer lines).
+const MAX_LINE: u32 = (1 << 30) - 1;
+/// In [`WrittenAt::state`]: the slot is a `rollout` (else `enabled`).
+const ROLLOUT: u32 = 1 << 31;
+/// In either line: written in an environment's values (`env.E.FIELD`).
+const IN_ENV: u32 = 1 << 30;
+
+impl WrittenAt {
+    /// The lines of one layer's values (the base values, or an
+    /// environment's: `in_env`), each `None` where not written; a rollout
+    /// counts where both are (an error the reader reports anyway).
+    pub(crate) fn new(
+        enabled: Option<u32>,
+        rollout: Option<u32>,
+        allow: Option<u32>,
+        in_env: bool,
+    ) -> WrittenAt {
+        let env = if in_env { IN_ENV } else { 0 };
+        let at = |line: u32| line.min(MAX_LINE) | env;
+        let state = match (rollout, enabled) {
+            (Some(line), _) => at(line) | ROLLOUT,
+            (None, Some(line)) => at(line),
+            (None, None) => 0,
+        };
+        WrittenAt {
+            state,
+            allow: allow.map_or(0, at),
+        }
+    }
+
+    /// The state slot of `state`, the `allow` of `allow`.
+    pub(crate) fn join(state: WrittenAt, allow: WrittenAt) -> WrittenAt {
+        WrittenAt {
+            state: state.state,
+            allow: allow.allow,
+        }
+    }
+
+    /// Where `field` is written, if it decides; `environment` is the view's.
+    pub(crate) fn get<'e>(self, field: Field, environment: Option<&'e str>) -> Option<Written<'e>> {
+        let packed = match field {
+            Field::Allow => self.allow,
+            Field::Rollout if self.state & ROLLOUT != 0 => self.state,
+            Field::Enabled if self.state & ROLLOUT == 0 => self.state,
+            _ => return None,
+        };
+        let line = packed & MAX_LINE;
+        (line != 0).then(|| Written {
+            field,
+            environment: environment.filter(|_| packed & IN_ENV != 0),
+            line: line as usize,
+        })
     }
 }

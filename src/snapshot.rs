@@ -6,7 +6,9 @@ use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 
 use crate::bucket::Bucketing;
-use crate::definitions::{Definitions, Evaluation, Reason, Release, Source, ToggleInfo};
+use crate::definitions::{
+    Definitions, Evaluation, Field, Reason, Release, Source, ToggleInfo, Written, WrittenAt,
+};
 use crate::key::Key;
 use crate::overrides;
 
@@ -32,6 +34,10 @@ pub struct Snapshot {
     /// it with the candidates' names.
     index: HashTable<u32>,
     hasher: RandomState,
+    /// Where each toggle's own deciding values are written, indexed like
+    /// `toggles`: a side table, so that a [`ToggleInfo`] (what a check
+    /// reads) keeps its size.
+    written: Box<[WrittenAt]>,
     /// Sorted by name.
     releases: Vec<Release>,
 }
@@ -43,8 +49,10 @@ impl Snapshot {
             environments,
             environment,
             toggles,
+            written,
             releases,
         } = definitions;
+        debug_assert_eq!(written.len(), toggles.len());
         let hasher = RandomState::default();
         let mut index = HashTable::with_capacity(toggles.len());
         for (i, toggle) in toggles.iter().enumerate() {
@@ -60,6 +68,7 @@ impl Snapshot {
             toggles,
             index,
             hasher,
+            written: written.into_boxed_slice(),
             releases,
         }
     }
@@ -202,6 +211,34 @@ impl Snapshot {
     /// Every toggle, sorted by name.
     pub fn toggles(&self) -> impl ExactSizeIterator<Item = &ToggleInfo> {
         self.toggles.iter()
+    }
+
+    /// Where the `field` of toggle `name`'s own table that decides in this
+    /// view is written, if it is (see [`Written`]): `None` for a name the
+    /// file lacks, for a field not written, or one this view takes from
+    /// elsewhere (an `env.E.rollout` replaces the base `enabled` in E; a
+    /// toggle that follows its release decides nothing itself: see
+    /// [`Release::written`]). The rule is the one the view's states come
+    /// from.
+    ///
+    /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
+    /// use toggles::{Field, Snapshot};
+    /// let text = "environments = [\"staging\"]\n\n\
+    ///             [toggles.a]\nenabled = false\nallow = [\"ada\"]\nenv.staging.enabled = true\n";
+    /// let (base, views) = Snapshot::parse_all("toggles.toml", text.as_bytes())?;
+    /// let at = base.written("a", Field::Enabled).unwrap();
+    /// assert_eq!((at.to_string(), at.line()), ("enabled".to_owned(), 4));
+    /// let at = views[0].written("a", Field::Enabled).unwrap();
+    /// assert_eq!((at.to_string(), at.line()), ("env.staging.enabled".to_owned(), 6));
+    /// // The base list still applies in staging.
+    /// assert_eq!(views[0].written("a", Field::Allow).unwrap().line(), 5);
+    /// assert_eq!(views[0].written("a", Field::Rollout), None);
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn written(&self, name: &str, field: Field) -> Option<Written<'_>> {
+        let at = self.written.get(self.find_index(name)? as usize)?;
+        at.get(field, self.environment.as_deref())
     }
 
     /// The release named `name`, if the file defines it.

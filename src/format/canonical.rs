@@ -114,12 +114,14 @@ pub(super) fn read(text: &str) -> Option<Doc<'_>> {
                     // an environment's lines (and finds a field set twice).
                     let mut values = StateEntry::default();
                     match (key, value) {
-                        ("enabled", Scalar::Bool(on)) => values.enabled = Some(on),
+                        ("enabled", Scalar::Bool(on)) => {
+                            values.enabled = Some(Spanned::new(span, on));
+                        }
                         ("rollout", Scalar::Number(number)) => {
                             values.rollout = Some(Spanned::new(span, number));
                         }
                         ("allow", Scalar::Strings(keys)) => {
-                            values.allow = Some(spanned_keys(text, keys));
+                            values.allow = Some(Spanned::new(span, spanned_keys(text, keys)));
                         }
                         _ => return None,
                     }
@@ -144,15 +146,17 @@ pub(super) fn read(text: &str) -> Option<Doc<'_>> {
                         16
                     }
                     (Table::Toggle, "allow", Scalar::Strings(keys)) => {
-                        doc.toggles.last_mut()?.1.state.allow = Some(spanned_keys(text, keys));
+                        doc.toggles.last_mut()?.1.state.allow =
+                            Some(Spanned::new(span, spanned_keys(text, keys)));
                         32
                     }
                     (Table::Release, "allow", Scalar::Strings(keys)) => {
-                        doc.releases.last_mut()?.state.allow = Some(spanned_keys(text, keys));
+                        doc.releases.last_mut()?.state.allow =
+                            Some(Spanned::new(span, spanned_keys(text, keys)));
                         32
                     }
                     (Table::Toggle, "enabled", Scalar::Bool(on)) => {
-                        doc.toggles.last_mut()?.1.state.enabled = Some(on);
+                        doc.toggles.last_mut()?.1.state.enabled = Some(Spanned::new(span, on));
                         1
                     }
                     (Table::Toggle, "release", Scalar::Str(name)) => {
@@ -169,7 +173,7 @@ pub(super) fn read(text: &str) -> Option<Doc<'_>> {
                         8
                     }
                     (Table::Release, "enabled", Scalar::Bool(on)) => {
-                        doc.releases.last_mut()?.state.enabled = Some(on);
+                        doc.releases.last_mut()?.state.enabled = Some(Spanned::new(span, on));
                         1
                     }
                     (Table::Release, "description", Scalar::Str(text)) => {
@@ -512,6 +516,9 @@ mod tests {
         match (fast, serde) {
             (Ok(fast), Ok(serde)) => {
                 assert_eq!(fast.toggles, serde.toggles, "{text:?}");
+                // Where each deciding value is written, too (a release's
+                // is part of it).
+                assert_eq!(fast.written, serde.written, "{text:?}");
                 assert_eq!(fast.releases, serde.releases, "{text:?}");
             }
             (Err(fast), Err(serde)) => {

@@ -29,9 +29,9 @@ struct FileDoc {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ToggleDoc {
-    enabled: Option<bool>,
+    enabled: Option<Spanned<bool>>,
     rollout: Option<Spanned<toml::Value>>,
-    allow: Option<Vec<Spanned<String>>>,
+    allow: Option<Spanned<Vec<Spanned<String>>>>,
     env: Option<BTreeMap<Spanned<String>, EnvDoc>>,
     release: Option<Spanned<String>>,
     description: Option<String>,
@@ -41,9 +41,9 @@ struct ToggleDoc {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReleaseDoc {
-    enabled: Option<bool>,
+    enabled: Option<Spanned<bool>>,
     rollout: Option<Spanned<toml::Value>>,
-    allow: Option<Vec<Spanned<String>>>,
+    allow: Option<Spanned<Vec<Spanned<String>>>>,
     env: Option<BTreeMap<Spanned<String>, EnvDoc>>,
     description: Option<String>,
 }
@@ -52,9 +52,9 @@ struct ReleaseDoc {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EnvDoc {
-    enabled: Option<bool>,
+    enabled: Option<Spanned<bool>>,
     rollout: Option<Spanned<toml::Value>>,
-    allow: Option<Vec<Spanned<String>>>,
+    allow: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// Reads the tables through serde, whose errors say what is wrong and where.
@@ -65,8 +65,12 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
         invalid(path, text, span, message, help)
     })?;
     let owned = |s: Spanned<String>| Spanned::new(s.span(), Cow::Owned(s.into_inner()));
-    let allow =
-        |keys: Option<Vec<Spanned<String>>>| keys.map(|k| k.into_iter().map(owned).collect());
+    let allow = |keys: Option<Spanned<Vec<Spanned<String>>>>| {
+        keys.map(|k| {
+            let span = k.span();
+            Spanned::new(span, k.into_inner().into_iter().map(owned).collect())
+        })
+    };
     let by_environment = |envs: Option<BTreeMap<Spanned<String>, EnvDoc>>| {
         envs.into_iter()
             .flatten()

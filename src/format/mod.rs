@@ -22,7 +22,7 @@ use toml::value::Datetime;
 
 use crate::bucket::{Bucketing, KeyHasher, Rollout};
 use crate::date::Date;
-use crate::definitions::{Decider, Definitions, Release, Source, Targeting, ToggleInfo};
+use crate::definitions::{Decider, Definitions, Release, Source, Targeting, ToggleInfo, WrittenAt};
 use crate::error::{Error, MAX_ERRORS};
 use crate::name::is_valid_name;
 
@@ -65,11 +65,13 @@ struct ReleaseEntry<'a> {
 /// toggle and on a release, and in each of its `env.NAME` tables.
 #[derive(Default, Clone)]
 struct StateEntry<'a> {
-    enabled: Option<bool>,
+    /// Each field with its value's span (where it is written, for
+    /// [`Written`](crate::Written)).
+    enabled: Option<Spanned<bool>>,
     /// A number, checked in [`resolve`] (its type too, for a message that
     /// says what a rollout is).
     rollout: Option<Spanned<toml::Value>>,
-    allow: Option<Vec<Spanned<Cow<'a, str>>>>,
+    allow: Option<Spanned<Vec<Spanned<Cow<'a, str>>>>>,
     /// `env.NAME.…`: the same fields for environment NAME (empty inside one).
     env: Vec<(Spanned<Cow<'a, str>>, StateEntry<'a>)>,
 }
@@ -284,12 +286,13 @@ struct Layers {
 }
 
 /// A table's `enabled`, `rollout` and `allow`, validated (the allow list
-/// sorted, without duplicates or empty keys).
+/// sorted, without duplicates or empty keys), and where they are written.
 #[derive(Clone, Default)]
 struct Slots {
     enabled: Option<bool>,
     rollout: Option<Rollout>,
     allow: Option<Arc<[Box<str>]>>,
+    written: WrittenAt,
 }
 
 /// A table's state for a check without a key, and its key-dependent part.
@@ -303,18 +306,18 @@ impl Slots {
     }
 
     /// These values with `over`'s laid on top: `enabled` and `rollout` as
-    /// one slot, `allow` as another (a list replaces, never merges).
+    /// one slot, `allow` as another (a list replaces, never merges). Where
+    /// each is written goes with it: the one home of the `env.E` rule, for
+    /// the states and for [`Written`](crate::Written).
     fn under(&self, over: &Slots) -> Slots {
         let slot = over.enabled.is_some() || over.rollout.is_some();
-        let (enabled, rollout) = if slot {
-            (over.enabled, over.rollout)
-        } else {
-            (self.enabled, self.rollout)
-        };
+        let state = if slot { over } else { self };
+        let allow = if over.allow.is_some() { over } else { self };
         Slots {
-            enabled,
-            rollout,
-            allow: over.allow.clone().or_else(|| self.allow.clone()),
+            enabled: state.enabled,
+            rollout: state.rollout,
+            allow: allow.allow.clone(),
+            written: WrittenAt::join(state.written, allow.written),
         }
     }
 
@@ -346,22 +349,26 @@ impl Layers {
     }
 
     /// The state in `environment` (an index; `None`: the base values), if
-    /// the table says anything there.
+    /// the table says anything there, and where its values are written.
     fn in_view(
         &self,
         environment: Option<usize>,
         hasher: impl FnOnce() -> KeyHasher,
-    ) -> Option<Built> {
+    ) -> Option<(Built, WrittenAt)> {
         let over = environment.and_then(|index| {
             let at = self.env.binary_search_by_key(&index, |&(i, _)| i).ok()?;
             Some(&self.env[at].1)
         });
         match over {
-            Some(over) if over.is_set() => Some(self.base.under(over).build(hasher)),
+            Some(over) if over.is_set() => {
+                let slots = self.base.under(over);
+                Some((slots.build(hasher), slots.written))
+            }
             _ => self
                 .built
                 .get_or_init(|| self.base.is_set().then(|| self.base.build(hasher)))
-                .clone(),
+                .clone()
+                .map(|built| (built, self.base.written)),
         }
     }
 }
@@ -397,7 +404,13 @@ impl Valid {
             .map(|(index, e)| (&**e, index))
             .collect();
         let layers = |state, what: &dyn Fn() -> String| {
-            layers_of(path, text, state, (&environments, &declared), what)
+            layers_of(
+                path,
+                (text, &lines),
+                state,
+                (&environments, &declared),
+                what,
+            )
         };
         let bucketing = match &doc.bucketing {
             None => Bucketing::default(),
@@ -474,12 +487,14 @@ impl Valid {
     /// toggle's effective state, own › release › off. Linear in the number
     /// of tables and of the values they set in that environment.
     fn view(&self, environment: Option<usize>) -> Definitions {
+        let environment_name: Option<Arc<str>> =
+            environment.map(|index| Arc::from(&*self.environments[index]));
         let mut releases: Vec<Release> = self
             .releases
             .iter()
             .map(|release| {
                 let hasher = || KeyHasher::release(self.bucketing, &release.name);
-                let (enabled, targeting) = release
+                let ((enabled, targeting), written) = release
                     .state
                     .in_view(environment, hasher)
                     .unwrap_or_default();
@@ -490,21 +505,31 @@ impl Valid {
                     targeting,
                     description: release.description.clone(),
                     members: Vec::new(),
+                    written,
+                    environment: environment_name.clone(),
                 }
             })
             .collect();
         let mut toggles = Vec::with_capacity(self.toggles.len());
+        let mut written = Vec::with_capacity(self.toggles.len());
         for toggle in &self.toggles {
             let hasher = || KeyHasher::own(self.bucketing, &toggle.name);
             let (enabled, source, targeting) = match toggle.state.in_view(environment, hasher) {
-                Some((enabled, targeting)) => (enabled, Source::Own, targeting),
-                None => match toggle.release {
-                    Some(index) => {
-                        let release = &releases[index];
-                        (release.enabled, Source::Release, release.targeting.clone())
+                Some(((enabled, targeting), at)) => {
+                    written.push(at);
+                    (enabled, Source::Own, targeting)
+                }
+                None => {
+                    // Its own table decides nothing here: nothing written.
+                    written.push(WrittenAt::default());
+                    match toggle.release {
+                        Some(index) => {
+                            let release = &releases[index];
+                            (release.enabled, Source::Release, release.targeting.clone())
+                        }
+                        None => (false, Source::Default, None),
                     }
-                    None => (false, Source::Default, None),
-                },
+                }
             };
             if let Some(index) = toggle.release {
                 releases[index].members.push((toggle.name.clone(), enabled));
@@ -531,6 +556,7 @@ impl Valid {
             environments: self.environments.clone(),
             environment: environment.map(|index| self.environments[index].clone()),
             toggles,
+            written,
             releases,
         }
     }
@@ -589,13 +615,13 @@ fn environments_of(
 /// file may set every environment over a base list of a million keys).
 fn layers_of(
     path: &Path,
-    text: &str,
+    (text, lines): (&str, &LineStarts),
     mut state: StateEntry<'_>,
     (declared, index_of): (&[Box<str>], &HashMap<&str, usize>),
     what: &dyn Fn() -> String,
 ) -> Result<(Slots, Vec<(usize, Slots)>), Error> {
     let env = std::mem::take(&mut state.env);
-    let base = slots_of(path, text, state, what)?;
+    let base = slots_of(path, (text, lines), state, false, what)?;
     let mut layers = Vec::with_capacity(env.len());
     for (name, values) in env {
         let Some(&index) = index_of.get(&**name.get_ref()) else {
@@ -614,7 +640,10 @@ fn layers_of(
             ));
         };
         let what_here = || format!("{} in environment `{}`", what(), name.get_ref());
-        layers.push((index, slots_of(path, text, values, &what_here)?));
+        layers.push((
+            index,
+            slots_of(path, (text, lines), values, true, &what_here)?,
+        ));
     }
     // Each environment once (both readers join its lines into one entry).
     layers.sort_unstable_by_key(|&(index, _)| index);
@@ -685,18 +714,27 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Validates a table's `enabled`, `rollout` and `allow` as written (its
 /// `env` aside) and converts them: a rollout must be a percent, not beside
 /// `enabled`; a key must not be empty, nor listed twice. `what` names the
-/// table in messages ("toggle `a`").
+/// table in messages ("toggle `a`"); `in_env`: these are an environment's
+/// values (where they are written says so).
 fn slots_of(
     path: &Path,
-    text: &str,
+    (text, lines): (&str, &LineStarts),
     state: StateEntry<'_>,
+    in_env: bool,
     what: &dyn Fn() -> String,
 ) -> Result<Slots, Error> {
+    let line = |span: Range<usize>| lines.line_of(span.start);
+    let written = WrittenAt::new(
+        state.enabled.as_ref().map(|e| line(e.span())),
+        state.rollout.as_ref().map(|r| line(r.span())),
+        state.allow.as_ref().map(|a| line(a.span())),
+        in_env,
+    );
     let rollout = match &state.rollout {
         None => None,
         Some(value) => Some(rollout_at(path, text, value, what)?),
     };
-    if let (Some(_), Some(value)) = (state.enabled, &state.rollout) {
+    if let (Some(_), Some(value)) = (&state.enabled, &state.rollout) {
         let message = format!(
             "{} has both `enabled` and `rollout`: which one decides is ambiguous",
             what()
@@ -711,12 +749,13 @@ fn slots_of(
     }
     let allow = match state.allow {
         None => None,
-        Some(keys) => Some(allow_of(path, text, keys, what)?),
+        Some(keys) => Some(allow_of(path, text, keys.into_inner(), what)?),
     };
     Ok(Slots {
-        enabled: state.enabled,
+        enabled: state.enabled.map(Spanned::into_inner),
         rollout,
         allow,
+        written,
     })
 }
 
@@ -896,9 +935,10 @@ impl LineStarts {
         LineStarts(starts)
     }
 
-    /// The 1-based line of a byte offset (as [`line_column`] counts it).
+    /// The 1-based line of a byte offset (as [`line_column`] counts it),
+    /// saturated past `u32::MAX` lines.
     fn line_of(&self, offset: usize) -> u32 {
-        self.0.partition_point(|&start| start <= offset) as u32
+        u32::try_from(self.0.partition_point(|&start| start <= offset)).unwrap_or(u32::MAX)
     }
 }
 

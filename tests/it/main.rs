@@ -19,3 +19,4 @@ mod rollout;
 mod stress;
 mod support;
 mod worker;
+mod written;

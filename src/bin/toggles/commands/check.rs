@@ -166,11 +166,11 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
     };
     findings.extend(fully_on(path, &fully));
     let text = std::str::from_utf8(&bytes).unwrap_or_default();
-    // One read of the text for both (a `toml_edit` read of a large file is
-    // the costliest step of a check).
-    let lines = KeyLines::new(text, None);
+    // Values compared as written: the one `toml_edit` read of a check (of
+    // a large file, its costliest step).
+    let lines = KeyLines::new(text);
     findings.extend(redundant(path, &lines));
-    findings.extend(promotion(path, &views, &lines));
+    findings.extend(promotion(path, &views));
     let report = Checked {
         snapshot,
         environment: chosen,
@@ -262,26 +262,17 @@ fn redundant(path: &Path, lines: &KeyLines<'_>) -> Vec<Finding> {
 /// reach each environment after the ones before it. Compared by the share
 /// of keys a check gets (ON 100%, a rollout its share, OFF 0%); `allow`
 /// lists are not compared.
-fn promotion(path: &Path, views: &Views, lines: &KeyLines<'_>) -> Vec<Finding> {
+fn promotion(path: &Path, views: &Views) -> Vec<Finding> {
     if views.environments.len() < 2 {
         return Vec::new();
     }
-    let columns: Vec<(&str, &Snapshot, KeyLines<'_>)> = views
-        .environments
-        .iter()
-        .map(|(name, snapshot)| (name.as_str(), snapshot, lines.in_environment(Some(name))))
-        .collect();
     let mut findings = Vec::new();
     for toggle in views.base.toggles() {
-        let decisions: Vec<Decision> = columns
+        let decisions: Vec<Decision> = views
+            .environments
             .iter()
-            .filter_map(|(name, snapshot, lines)| {
-                Some(decide(
-                    snapshot.get(toggle.name())?,
-                    snapshot,
-                    lines,
-                    Some(name),
-                ))
+            .filter_map(|(name, snapshot)| {
+                Some(decide(snapshot.get(toggle.name())?, snapshot, Some(name)))
             })
             .collect();
         let broken = decisions.iter().enumerate().find_map(|(j, later)| {

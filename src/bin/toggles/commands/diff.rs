@@ -34,12 +34,12 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::Serialize;
-use toggles::{Bucketing, Rollout, Snapshot, Source, ToggleInfo};
+use toggles::{Bucketing, Field, Rollout, Snapshot, Source, ToggleInfo};
 
 use crate::color::Colors;
-use crate::document::lines::KeyLines;
 use crate::fail::{EXIT_OK, Fail, Outcome};
 use crate::file;
+use crate::model::decision::written;
 use crate::model::git::{Old, Repo};
 use crate::view::json::percent_json;
 use crate::view::state::toggle_summary;
@@ -132,9 +132,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
              (fetched first: `git fetch origin main`); `toggles diff HEAD` compares with HEAD",
         ));
     }
-    let text = std::str::from_utf8(&new_bytes).unwrap_or_default();
-    let fields = KeyLines::new(text, None);
-    let changes = compare(path, &old, &new, &views, &fields);
+    let changes = compare(path, &old, &new, &views);
     let failed: Vec<&str> = fail_on
         .iter()
         .copied()
@@ -276,10 +274,6 @@ impl Version {
             None => self.base.as_ref(),
         }
     }
-
-    fn declares(&self, view: Option<&str>) -> bool {
-        view.is_some_and(|v| self.declared.iter().any(|d| d == v))
-    }
 }
 
 /// What one check of a toggle gets, for every key: a toggle's effective
@@ -372,13 +366,7 @@ struct Change {
 /// it for a reload (`toggles::Changes`): a toggle is changed in a view
 /// exactly when `ToggleInfo::decides_like` says it decides otherwise there;
 /// [`what_changed`] only words the change.
-fn compare(
-    path: &Path,
-    old: &Version,
-    new: &Version,
-    views: &[Option<String>],
-    fields: &KeyLines<'_>,
-) -> Vec<Change> {
+fn compare(path: &Path, old: &Version, new: &Version, views: &[Option<String>]) -> Vec<Change> {
     let mut changes = Vec::new();
     for view in views {
         let view = view.as_deref();
@@ -413,17 +401,8 @@ fn compare(
                     (Kind::Changed, summary, slot, allow)
                 }
             };
-            let environment = view.filter(|_| new.declares(view));
             let (why, line) = match is {
-                Some(is) => why(
-                    path,
-                    after,
-                    is,
-                    environment,
-                    slot_changed,
-                    allow_changed,
-                    fields,
-                ),
+                Some(is) => why(path, after, is, slot_changed, allow_changed),
                 None => (String::new(), None),
             };
             changes.push(Change {
@@ -523,16 +502,14 @@ fn quoted(key: &str) -> String {
 
 /// Which table and fields decide `toggle` in the working file now, as
 /// `release checkout-v2: env.production.enabled (toggles.toml:6)`, and the
-/// first line named. `environment` is the view's, if the working file
-/// declares it.
+/// first line named. `snapshot` is the working file's view: its
+/// environment's where it declares it, else its base values.
 fn why(
     path: &Path,
     snapshot: &Snapshot,
     toggle: &ToggleInfo,
-    environment: Option<&str>,
     slot_changed: bool,
     allow_changed: bool,
-    fields: &KeyLines<'_>,
 ) -> (String, Option<usize>) {
     let (section, table, prefix, header) = match (toggle.source(), toggle.release()) {
         (Source::Own, _) => ("toggles", toggle.name(), String::new(), toggle.line()),
@@ -558,13 +535,13 @@ fn why(
     let mut parts: Vec<(String, usize)> = Vec::new();
     if slot_changed {
         parts.push(
-            field(fields, section, table, environment, &["enabled", "rollout"])
+            field(snapshot, section, table, &[Field::Enabled, Field::Rollout])
                 .unwrap_or_else(|| ("no enabled or rollout (off)".to_owned(), header)),
         );
     }
     if allow_changed {
         parts.push(
-            field(fields, section, table, environment, &["allow"])
+            field(snapshot, section, table, &[Field::Allow])
                 .unwrap_or_else(|| ("no allow".to_owned(), header)),
         );
     }
@@ -576,19 +553,18 @@ fn why(
     (format!("{prefix}{text}"), parts.first().map(|(_, l)| *l))
 }
 
-/// The first of `names` that gives `SECTION.TABLE` its value in
-/// `environment`, as written (`env.production.enabled`, `rollout`), and
-/// its line: the library's rule, through [`KeyLines::locate`].
+/// The first of `fields` that gives `SECTION.TABLE` its value in
+/// `snapshot`'s view, as written (`env.production.enabled`, `rollout`),
+/// and its line: the library's answer, through [`written`].
 fn field(
-    lines: &KeyLines<'_>,
+    snapshot: &Snapshot,
     section: &str,
     table: &str,
-    environment: Option<&str>,
-    names: &[&str],
+    fields: &[Field],
 ) -> Option<(String, usize)> {
-    names
+    fields
         .iter()
-        .find_map(|name| lines.locate(section, table, name, environment))
+        .find_map(|&field| written(snapshot, section, table, field))
 }
 
 /// The text output: one line per (view, toggle) change, or one `all` line
@@ -760,20 +736,20 @@ mod tests {
         let text = "environments = [\"staging\", \"production\"]\n\
                     [toggles.a]\nenabled = false\nenv.staging.rollout = 5\n\
                     [toggles.a.env.production]\nenabled = true\n";
-        let fields = KeyLines::new(text, None);
-        let slot = ["enabled", "rollout"];
+        let (base, views) = Snapshot::parse_all("toggles.toml", text.as_bytes()).unwrap();
+        let slot = [Field::Enabled, Field::Rollout];
         assert_eq!(
-            field(&fields, "toggles", "a", Some("staging"), &slot),
+            field(&views[0], "toggles", "a", &slot),
             Some(("env.staging.rollout".to_owned(), 4))
         );
         assert_eq!(
-            field(&fields, "toggles", "a", Some("production"), &slot),
+            field(&views[1], "toggles", "a", &slot),
             Some(("env.production.enabled".to_owned(), 6))
         );
         assert_eq!(
-            field(&fields, "toggles", "a", None, &slot),
+            field(&base, "toggles", "a", &slot),
             Some(("enabled".to_owned(), 3))
         );
-        assert_eq!(field(&fields, "toggles", "a", None, &["allow"]), None);
+        assert_eq!(field(&base, "toggles", "a", &[Field::Allow]), None);
     }
 }

@@ -18,7 +18,7 @@
 
 use std::path::Path;
 
-use toggles::{Snapshot, Source};
+use toggles::{Field, Snapshot, Source};
 use toml_edit::{Array, Value};
 
 use crate::args::{self, EditEnv, Force};
@@ -27,9 +27,9 @@ use crate::document::edit::{
     base_value, drop_same_as_base, entry, layout_error, remove_in, rollout_value, set_in,
     set_replacing,
 };
-use crate::document::lines::KeyLines;
 use crate::fail::{Fail, Outcome};
 use crate::model::choice::Choice;
+use crate::model::decision::in_environment;
 use crate::model::edit::{self, Edited};
 use crate::model::names::{refuse_unknown_toggle, unknown_release};
 use crate::model::report::{
@@ -296,9 +296,12 @@ fn allow_keys(
     if let Some(environment) = env
         && edited.written
         && !before.is_empty()
-        && KeyLines::new(&edited.text_before, None)
-            .env_line(target.section(), target.name(), environment, "allow")
-            .is_none()
+        && !in_environment(
+            &edited.before,
+            target.section(),
+            target.name(),
+            Field::Allow,
+        )
     {
         lines.push(Line::CopiedBaseList {
             environment,
@@ -387,10 +390,13 @@ fn disallow_keys(
         lines.push(Line::Key { key, answer });
     }
     if !before.is_empty() && after.is_empty() {
-        let kept_empty_in = env.filter(|environment| {
-            KeyLines::new(&edited.text_after, None)
-                .env_line(target.section(), target.name(), environment, "allow")
-                .is_some()
+        let kept_empty_in = env.filter(|_| {
+            in_environment(
+                edited.after(),
+                target.section(),
+                target.name(),
+                Field::Allow,
+            )
         });
         lines.push(Line::NoKeysLeft { kept_empty_in });
     }

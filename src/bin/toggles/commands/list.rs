@@ -10,7 +10,6 @@ use toggles::{Date, Release, Snapshot, ToggleInfo};
 
 use crate::args::ReadEnv;
 use crate::color::{Colors, Style};
-use crate::document::lines::KeyLines;
 use crate::fail::{EXIT_OK, Outcome};
 use crate::model::choice::Choice;
 use crate::model::decision::{Decision, decide, decide_release};
@@ -101,18 +100,13 @@ fn one(path: &Path, release: Option<&str>, choice: &Choice, json: bool, colors: 
 /// per environment after the base values, each cell the state of a check
 /// without a key (`ON`, `OFF`, `10%`, and `+2` for keys in an `allow` list).
 fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Outcome {
-    let (views, bytes) = Views::load(path)?;
+    let (views, _) = Views::load(path)?;
     if let Some(name) = release
         && views.base.release(name).is_none()
     {
         return Err(unknown_release(&views.base, name, None));
     }
-    let text = std::str::from_utf8(&bytes).unwrap_or_default();
-    let lines = KeyLines::new(text, None);
-    let columns: Vec<(Option<&str>, &Snapshot, KeyLines<'_>)> = views
-        .columns()
-        .map(|(environment, snapshot)| (environment, snapshot, lines.in_environment(environment)))
-        .collect();
+    let columns: Vec<(Option<&str>, &Snapshot)> = views.columns().collect();
     let toggles: Vec<&ToggleInfo> = views
         .base
         .toggles()
@@ -128,9 +122,9 @@ fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Out
         .map(|toggle| {
             let cells = columns
                 .iter()
-                .filter_map(|(environment, snapshot, lines)| {
+                .filter_map(|(environment, snapshot)| {
                     let info = snapshot.get(toggle.name())?;
-                    Some(decide(info, snapshot, lines, *environment))
+                    Some(decide(info, snapshot, *environment))
                 })
                 .collect();
             (*toggle, cells)
@@ -141,9 +135,9 @@ fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Out
         .map(|release| {
             let cells = columns
                 .iter()
-                .filter_map(|(environment, snapshot, lines)| {
+                .filter_map(|(environment, snapshot)| {
                     let info = snapshot.release(release.name())?;
-                    Some(decide_release(info, lines, *environment))
+                    Some(decide_release(info, *environment))
                 })
                 .collect();
             (*release, cells)
@@ -176,7 +170,7 @@ fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Out
         );
         return Ok(EXIT_OK);
     }
-    let labels: Vec<&str> = columns.iter().map(|(e, _, _)| label(*e)).collect();
+    let labels: Vec<&str> = columns.iter().map(|(e, _)| label(*e)).collect();
     let styled_cell = |d: &Decision| {
         styled(
             d.cell(),

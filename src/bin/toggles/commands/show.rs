@@ -3,15 +3,14 @@
 use std::path::Path;
 
 use serde::Serialize;
-use toggles::{Date, Reason, Rollout, Snapshot, Source, ToggleInfo};
+use toggles::{Date, Field, Reason, Rollout, Snapshot, Source, ToggleInfo};
 
 use crate::args::{self, ReadEnv};
 use crate::color::{Colors, Style};
-use crate::document::lines::KeyLines;
 use crate::fail::{EXIT_OK, Outcome};
 use crate::file;
 use crate::model::choice::{Choice, Origin};
-use crate::model::decision::{Decision, decide};
+use crate::model::decision::{Decision, decide, written};
 use crate::model::names::unknown_toggle;
 use crate::model::views::Views;
 use crate::view::json::{DecisionJson, ReleaseJson, ToggleJson, percent_json};
@@ -54,7 +53,7 @@ fn show(
     json: bool,
     colors: Colors,
 ) -> Outcome {
-    let (views, bytes) = Views::load(path)?;
+    let (views, _) = Views::load(path)?;
     choice.check(path, &views.base)?;
     let snapshot = views
         .get(choice.name())
@@ -62,20 +61,17 @@ fn show(
     let toggle = snapshot
         .get(name)
         .ok_or_else(|| unknown_toggle(snapshot, name))?;
-    let text = std::str::from_utf8(&bytes).unwrap_or_default();
-    let lines = KeyLines::new(text, choice.name());
     let today = Date::today();
     // An empty key is no key, as in the library.
     let empty_key = key == Some("");
     let key = key.filter(|k| !k.is_empty());
-    let told = Told::new(path, snapshot, toggle, &lines, key);
+    let told = Told::new(path, snapshot, toggle, key);
     let decisions: Vec<Decision> = if views.any() {
         views
             .columns()
             .filter_map(|(environment, snapshot)| {
                 let toggle = snapshot.get(name)?;
-                let lines = lines.in_environment(environment);
-                Some(decide(toggle, snapshot, &lines, environment))
+                Some(decide(toggle, snapshot, environment))
             })
             .collect()
     } else {
@@ -84,7 +80,7 @@ fn show(
     if json {
         let shown = Shown {
             toggle: ToggleJson::new(toggle, today),
-            why: why(path, snapshot, toggle, &lines),
+            why: why(path, snapshot, toggle),
             release: toggle
                 .release()
                 .and_then(|r| snapshot.release(r))
@@ -113,7 +109,7 @@ fn show(
         None => println!(
             "{shown_name}: {} — {}",
             colors.state(toggle.is_enabled()),
-            why(path, snapshot, toggle, &lines)
+            why(path, snapshot, toggle)
         ),
     }
     if let Some(description) = toggle.description() {
@@ -131,7 +127,7 @@ fn show(
         Origin::Flag => env_flag(choice.name()),
         _ => String::new(),
     };
-    keyed_lines(path, toggle, &lines, key.is_some(), empty_key, &flag);
+    keyed_lines(path, snapshot, toggle, key.is_some(), empty_key, &flag);
     if !decisions.is_empty() {
         environment_lines(path, &decisions, choice, colors);
     }
@@ -208,6 +204,18 @@ fn with_env(text: &str, environment: Option<&str>) -> String {
     out
 }
 
+/// The line of `SECTION.TABLE`'s `field` that decides in `snapshot`'s
+/// view, if it is written.
+fn line_of(snapshot: &Snapshot, section: &str, table: &str, field: Field) -> Option<usize> {
+    written(snapshot, section, table, field).map(|(_, line)| line)
+}
+
+/// How that `field` is written (`env.production.rollout`), else its bare
+/// name.
+fn key_of(snapshot: &Snapshot, section: &str, table: &str, field: Field) -> String {
+    written(snapshot, section, table, field).map_or_else(|| field.to_string(), |(key, _)| key)
+}
+
 /// The table that decides a toggle, as `(section, name)` in the file: its
 /// own, or its release's.
 fn deciding_table(toggle: &ToggleInfo) -> (&'static str, &str) {
@@ -229,8 +237,8 @@ fn table_name(toggle: &ToggleInfo) -> String {
 /// deciding table has a rollout or an `allow` list.
 fn keyed_lines(
     path: &Path,
+    snapshot: &Snapshot,
     toggle: &ToggleInfo,
-    lines: &KeyLines<'_>,
     keyed: bool,
     empty_key: bool,
     env_flag: &str,
@@ -240,14 +248,17 @@ fn keyed_lines(
         "releases" => format!(", release {table}'s"),
         _ => String::new(),
     };
-    let at = |field: &str, fallback: usize| {
-        file::at(path, lines.find(section, table, field).unwrap_or(fallback))
+    let at = |field: Field, fallback: usize| {
+        file::at(
+            path,
+            line_of(snapshot, section, table, field).unwrap_or(fallback),
+        )
     };
     if let Some(rollout) = toggle.rollout() {
         println!(
             "  rollout      {rollout} of keys{of}, bucketed by {} ({})",
             toggle.bucketing(),
-            at("rollout", toggle.line())
+            at(Field::Rollout, toggle.line())
         );
     }
     // On without a key is on for every key: `enabled = true`, or 100%.
@@ -264,7 +275,7 @@ fn keyed_lines(
         println!(
             "  allow        {} — {what} ({})",
             some_keys(toggle.allow()),
-            at("allow", toggle.line())
+            at(Field::Allow, toggle.line())
         );
     }
     if toggle.rollout().is_some() || allowed > 0 {
@@ -296,17 +307,11 @@ struct Told {
 }
 
 impl Told {
-    fn new(
-        path: &Path,
-        snapshot: &Snapshot,
-        toggle: &ToggleInfo,
-        lines: &KeyLines<'_>,
-        key: Option<&str>,
-    ) -> Told {
+    fn new(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo, key: Option<&str>) -> Told {
         let evaluation = toggle.evaluate(key);
         let (section, table) = deciding_table(toggle);
-        let found = |field: &str| lines.find(section, table, field);
-        let written = |field: &str| lines.written(section, table, field);
+        let found = |field: Field| line_of(snapshot, section, table, field);
+        let written = |field: Field| key_of(snapshot, section, table, field);
         let header = match section {
             "releases" => snapshot.release(table).map_or(toggle.line(), |r| r.line()),
             _ => toggle.line(),
@@ -314,7 +319,7 @@ impl Told {
         let place = table_name(toggle);
         let (reason, bucket, line, why) = match evaluation.reason {
             Reason::Allowed => {
-                let line = found("allow").unwrap_or(header);
+                let line = found(Field::Allow).unwrap_or(header);
                 let why = format!(
                     "{} is in the `allow` list of {place} ({})",
                     key.unwrap_or_default(),
@@ -323,7 +328,7 @@ impl Told {
                 ("allowed", None, line, why)
             }
             Reason::Bucket { bucket, rollout } => {
-                let line = found("rollout").unwrap_or(header);
+                let line = found(Field::Rollout).unwrap_or(header);
                 let below = if evaluation.enabled {
                     "below"
                 } else {
@@ -332,13 +337,13 @@ impl Told {
                 let by = match section {
                     "releases" => format!(
                         "the rollout of release {table} (`{} = {}`, {}), bucketed by the release",
-                        written("rollout"),
+                        written(Field::Rollout),
                         rollout.digits(),
                         file::at(path, line)
                     ),
                     _ => format!(
                         "the toggle's own rollout (`{} = {}`, {})",
-                        written("rollout"),
+                        written(Field::Rollout),
                         rollout.digits(),
                         file::at(path, line)
                     ),
@@ -351,32 +356,29 @@ impl Told {
                 ("bucket", Some(bucket), line, why)
             }
             Reason::NoKey { rollout } => {
-                let line = found("rollout").unwrap_or(header);
+                let line = found(Field::Rollout).unwrap_or(header);
                 let why = format!(
                     "a check without a key: the rollout of {place} (`{} = {}`, {}) is on without a key only at 100%",
-                    written("rollout"),
+                    written(Field::Rollout),
                     rollout.digits(),
                     file::at(path, line)
                 );
                 ("no_key", None, line, why)
             }
             _ => {
-                let line = found("enabled").unwrap_or(header);
+                let line = found(Field::Enabled).unwrap_or(header);
                 let why = match key {
                     Some(key) if toggle.allow().len() > 0 => format!(
                         "{key} is not in the `allow` list of {place}, so its {} decides ({})",
-                        match found("enabled") {
+                        match found(Field::Enabled) {
                             Some(_) =>
-                                format!("`{} = {}`", written("enabled"), toggle.is_enabled()),
+                                format!("`{} = {}`", written(Field::Enabled), toggle.is_enabled()),
                             None => "absent `enabled` (off)".to_owned(),
                         },
                         file::at(path, line)
                     ),
-                    Some(_) => format!(
-                        "the same for every key: {}",
-                        why(path, snapshot, toggle, lines)
-                    ),
-                    None => why(path, snapshot, toggle, lines),
+                    Some(_) => format!("the same for every key: {}", why(path, snapshot, toggle)),
+                    None => why(path, snapshot, toggle),
                 };
                 ("value", None, line, why)
             }
@@ -401,18 +403,23 @@ impl Told {
 /// decides it: the `enabled` (or `rollout`) line of the toggle, or of its
 /// release when it follows it (the table's first line when there is none),
 /// e.g. `from release checkout-v2 (toggles.toml:5)`.
-fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo, lines: &KeyLines<'_>) -> String {
-    let own = file::at(path, lines.toggle(toggle, "enabled"));
+fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo) -> String {
+    let own = file::at(
+        path,
+        line_of(snapshot, "toggles", toggle.name(), Field::Enabled).unwrap_or(toggle.line()),
+    );
     let release = toggle.release().and_then(|r| snapshot.release(r));
     let rollout = toggle.rollout().map(|rollout| {
         let (line, written) = match (toggle.source(), release) {
             (Source::Release, Some(release)) => (
-                lines.release(release, "rollout"),
-                lines.written("releases", release.name(), "rollout"),
+                line_of(snapshot, "releases", release.name(), Field::Rollout)
+                    .unwrap_or(release.line()),
+                key_of(snapshot, "releases", release.name(), Field::Rollout),
             ),
             _ => (
-                lines.toggle(toggle, "rollout"),
-                lines.written("toggles", toggle.name(), "rollout"),
+                line_of(snapshot, "toggles", toggle.name(), Field::Rollout)
+                    .unwrap_or(toggle.line()),
+                key_of(snapshot, "toggles", toggle.name(), Field::Rollout),
             ),
         };
         format!(
@@ -421,17 +428,20 @@ fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo, lines: &KeyLines<'
             file::at(path, line)
         )
     });
-    let only_allow =
-        toggle.allow().len() > 0 && lines.find("toggles", toggle.name(), "enabled").is_none();
+    let only_allow = toggle.allow().len() > 0
+        && line_of(snapshot, "toggles", toggle.name(), Field::Enabled).is_none();
     let own_state = match (&rollout, only_allow) {
         (Some(rollout), _) => format!("rolled out on the toggle itself ({rollout})"),
         (None, true) => format!(
             "set on the toggle itself: only an `allow` list, off for every other key ({})",
-            file::at(path, lines.toggle(toggle, "allow"))
+            file::at(
+                path,
+                line_of(snapshot, "toggles", toggle.name(), Field::Allow).unwrap_or(toggle.line())
+            )
         ),
         (None, false) => format!(
             "set on the toggle itself (`{} = {}`, {own})",
-            lines.written("toggles", toggle.name(), "enabled"),
+            key_of(snapshot, "toggles", toggle.name(), Field::Enabled),
             toggle.is_enabled()
         ),
     };
@@ -447,7 +457,11 @@ fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo, lines: &KeyLines<'
             None => format!(
                 "from release {} ({})",
                 release.name(),
-                file::at(path, lines.release(release, "enabled"))
+                file::at(
+                    path,
+                    line_of(snapshot, "releases", release.name(), Field::Enabled)
+                        .unwrap_or(release.line())
+                )
             ),
         },
         _ => format!("by default: no `enabled` and no release ({own})"),

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use toggles::{Date, Snapshot, Source};
+use toggles::{Date, Field, Snapshot, Source};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 use crate::args::{self, EditEnv, Force};
@@ -18,10 +18,10 @@ use crate::document::edit::{
     NewToggle, drop_same_as_base, insert_table, insert_toggle, release_table, remove_in, set,
     set_replacing, toggle_table,
 };
-use crate::document::lines::KeyLines;
 use crate::fail::{Fail, Outcome};
 use crate::file;
 use crate::model::choice::Choice;
+use crate::model::decision::in_environment;
 use crate::model::edit::{self, Edited};
 use crate::model::names::{refuse_unknown_toggle, unknown_release};
 use crate::model::report::{EditReport, Line, Members, Subject, TargetReport, Transition};
@@ -260,12 +260,11 @@ fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> 
         }
         Ok(())
     })?;
-    let lines_before = KeyLines::new(&edited.text_before, None);
-    let lines_after = KeyLines::new(&edited.text_after, None);
-    let has_env = |lines: &KeyLines<'_>, name: &str, environment: &str| {
-        ["enabled", "rollout", "allow"]
-            .iter()
-            .any(|f| lines.env_line("toggles", name, environment, f).is_some())
+    // Whether the toggle has its own `env.E` values, in a snapshot of E.
+    let has_env = |view: &Snapshot, name: &str| {
+        [Field::Enabled, Field::Rollout, Field::Allow]
+            .into_iter()
+            .any(|field| in_environment(view, "toggles", name, field))
     };
     let targets = dedup(names)
         .map(|name| {
@@ -275,7 +274,7 @@ fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> 
             );
             let mut lines = Vec::new();
             match env {
-                Some(environment) if has_env(&lines_before, name, environment) => {
+                Some(environment) if has_env(&edited.before, name) => {
                     lines.push(Line::DroppedEnvironment {
                         transition: Transition::new(before, after, &edited),
                         environment,
@@ -306,8 +305,8 @@ fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> 
                         .views
                         .environments
                         .iter()
+                        .filter(|(_, view)| has_env(view, name))
                         .map(|(e, _)| e.as_str())
-                        .filter(|e| has_env(&lines_after, name, e))
                         .map(Line::KeepsEnvironment),
                 );
             }

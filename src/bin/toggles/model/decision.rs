@@ -5,9 +5,8 @@
 
 use std::path::Path;
 
-use toggles::{Release, Rollout, Snapshot, Source, ToggleInfo};
+use toggles::{Field, Release, Rollout, Snapshot, Source, ToggleInfo, Written};
 
-use crate::document::lines::KeyLines;
 use crate::file;
 use crate::words::on_off;
 
@@ -84,22 +83,15 @@ pub fn cell(enabled: bool, rollout: Option<Rollout>, allowed: usize) -> String {
 }
 
 /// What decides `toggle` (as `snapshot`, read in `environment`, has it).
-pub fn decide(
-    toggle: &ToggleInfo,
-    snapshot: &Snapshot,
-    lines: &KeyLines<'_>,
-    environment: Option<&str>,
-) -> Decision {
+pub fn decide(toggle: &ToggleInfo, snapshot: &Snapshot, environment: Option<&str>) -> Decision {
     let release = match toggle.source() {
         Source::Release => toggle.release().and_then(|r| snapshot.release(r)),
         _ => None,
     };
     let (field, line) = match (toggle.source(), release) {
-        (Source::Release, Some(release)) => {
-            deciding_key(lines, "releases", release.name(), environment)
-                .map_or((None, release.line()), |(f, l)| (Some(f), l))
-        }
-        (Source::Own, _) => deciding_key(lines, "toggles", toggle.name(), environment)
+        (Source::Release, Some(release)) => deciding_key(snapshot, "releases", release.name())
+            .map_or((None, release.line()), |(f, l)| (Some(f), l)),
+        (Source::Own, _) => deciding_key(snapshot, "toggles", toggle.name())
             .map_or((None, toggle.line()), |(f, l)| (Some(f), l)),
         _ => (None, toggle.line()),
     };
@@ -116,13 +108,11 @@ pub fn decide(
 }
 
 /// What decides `release` (read in `environment`).
-pub fn decide_release(
-    release: &Release,
-    lines: &KeyLines<'_>,
-    environment: Option<&str>,
-) -> Decision {
-    let (field, line) = deciding_key(lines, "releases", release.name(), environment)
-        .map_or((None, release.line()), |(f, l)| (Some(f), l));
+pub fn decide_release(release: &Release, environment: Option<&str>) -> Decision {
+    let (field, line) = [Field::Rollout, Field::Enabled, Field::Allow]
+        .into_iter()
+        .find_map(|field| release.written(field))
+        .map_or((None, release.line()), |w| (Some(w.to_string()), w.line()));
     Decision {
         environment: environment.map(str::to_owned),
         enabled: release.is_enabled(),
@@ -137,13 +127,40 @@ pub fn decide_release(
 
 /// The key of a table that decides a check without a key: its (effective)
 /// `rollout`, else `enabled`, else `allow` (alone, it means off).
-fn deciding_key(
-    lines: &KeyLines<'_>,
+fn deciding_key(snapshot: &Snapshot, section: &str, name: &str) -> Option<(String, usize)> {
+    [Field::Rollout, Field::Enabled, Field::Allow]
+        .into_iter()
+        .find_map(|field| written(snapshot, section, name, field))
+}
+
+/// Where the `field` that gives `SECTION.NAME` (`toggles` or `releases`)
+/// its value in `snapshot`'s view is written, as written
+/// (`env.production.enabled`, `rollout`), and its line: the library's
+/// answer ([`Snapshot::written`], [`Release::written`]), from the rule its
+/// states come from.
+pub fn written(
+    snapshot: &Snapshot,
     section: &str,
     name: &str,
-    environment: Option<&str>,
+    field: Field,
 ) -> Option<(String, usize)> {
-    ["rollout", "enabled", "allow"]
-        .into_iter()
-        .find_map(|field| lines.locate(section, name, field, environment))
+    written_at(snapshot, section, name, field).map(|w| (w.to_string(), w.line()))
+}
+
+/// Whether `SECTION.NAME`'s deciding `field` in `snapshot`'s view is its
+/// own `env.E.FIELD` (E: the view's environment), not a base value.
+pub fn in_environment(snapshot: &Snapshot, section: &str, name: &str, field: Field) -> bool {
+    written_at(snapshot, section, name, field).is_some_and(|w| w.environment().is_some())
+}
+
+fn written_at<'s>(
+    snapshot: &'s Snapshot,
+    section: &str,
+    name: &str,
+    field: Field,
+) -> Option<Written<'s>> {
+    match section {
+        "releases" => snapshot.release(name)?.written(field),
+        _ => snapshot.written(name, field),
+    }
 }

@@ -45,10 +45,6 @@ pub struct Edited {
     pub written: bool,
     /// The file after the edit as every environment sees it.
     pub views: Views,
-    /// The text before and after the edit (without CRLF or BOM changes:
-    /// for finding lines).
-    pub text_before: String,
-    pub text_after: String,
 }
 
 impl Edited {
@@ -170,8 +166,6 @@ pub fn edit_file_in(
             environment,
             written: false,
             views,
-            text_before: text.to_owned(),
-            text_after: new_text,
         });
     }
     if let Some(metadata) = &metadata
@@ -194,7 +188,5 @@ pub fn edit_file_in(
         environment,
         written: true,
         views,
-        text_before: text.to_owned(),
-        text_after: new_text,
     })
 }

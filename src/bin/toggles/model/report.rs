@@ -7,7 +7,6 @@
 
 use toggles::{Release, Rollout, Snapshot, Source, ToggleInfo};
 
-use crate::document::lines::KeyLines;
 use crate::model::decision::{Decision, decide, decide_release};
 use crate::model::edit::Edited;
 
@@ -219,16 +218,14 @@ fn environments<'a>(edited: &'a Edited, subject: Subject<'_>) -> Vec<(Option<&'a
     if !edited.views.any() {
         return Vec::new();
     }
-    let lines = KeyLines::new(&edited.text_after, None);
     edited
         .views
         .columns()
         .filter_map(|(environment, snapshot)| {
-            let lines = lines.in_environment(environment);
             let decision = if subject.release {
-                decide_release(snapshot.release(subject.name)?, &lines, environment)
+                decide_release(snapshot.release(subject.name)?, environment)
             } else {
-                decide(snapshot.get(subject.name)?, snapshot, &lines, environment)
+                decide(snapshot.get(subject.name)?, snapshot, environment)
             };
             Some((environment, decision))
         })
