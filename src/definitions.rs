@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::bucket::{self, Bucketing, KeyHasher, Rollout};
-use crate::date::Date;
+use crate::date::{Date, Timestamp};
 use crate::key::{self, Buffer, Key};
 use crate::name::MAX_NAME_LEN;
 
@@ -24,6 +24,50 @@ pub(crate) struct Definitions {
     /// `toggles` (a side table: a [`ToggleInfo`] keeps its size).
     pub(crate) written: Vec<WrittenAt>,
     pub(crate) releases: Vec<Release>,
+    /// The file's schedules, to resolve the same version at another
+    /// instant (`None` for a file without any: nothing depends on time).
+    pub(crate) plan: Option<Plan>,
+}
+
+/// Gives a version of the file as it is at another instant: what the
+/// reader ([`format`](crate::format)) keeps of a file with schedules. A
+/// trait, so that this module does not name the reader's types.
+pub(crate) trait Resolve: Send + Sync {
+    /// The same version, in view `view`, at `at`.
+    fn at(self: Arc<Self>, view: Option<usize>, at: Timestamp) -> Definitions;
+}
+
+/// A version's schedules and the instant it was resolved at: the
+/// resolution holds from `from` (the latest step at or before it, in any
+/// table; `None`: before every step) until `until` (the next step after it;
+/// `None`: after the last).
+#[derive(Clone)]
+pub(crate) struct Plan {
+    pub(crate) resolve: Arc<dyn Resolve>,
+    /// The view's environment, by index (`None`: the base values).
+    pub(crate) view: Option<usize>,
+    pub(crate) at: Timestamp,
+    pub(crate) from: Option<Timestamp>,
+    pub(crate) until: Option<Timestamp>,
+}
+
+impl Plan {
+    /// Whether the resolution gives the state at `now` too: no step lies
+    /// between its instant and `now`, either way (a clock set back counts).
+    pub(crate) fn holds_at(&self, now: Timestamp) -> bool {
+        self.from.is_none_or(|from| from <= now) && self.until.is_none_or(|until| now < until)
+    }
+}
+
+impl fmt::Debug for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Plan")
+            .field("view", &self.view)
+            .field("at", &self.at)
+            .field("from", &self.from)
+            .field("until", &self.until)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Definitions {
@@ -79,6 +123,121 @@ pub(crate) struct Targeting {
     /// Hashes a key's bucketing value with its fixed part precomputed (set
     /// for a rollout; `None` without one).
     pub(crate) hasher: Option<KeyHasher>,
+    /// The table's schedule, and which of its steps is in force (`None`:
+    /// before the first); a scheduled table always has a `Targeting`,
+    /// even where no key changes its state.
+    pub(crate) schedule: Option<(Arc<Schedule>, Option<u32>)>,
+}
+
+impl Targeting {
+    fn schedule(&self) -> Option<&Schedule> {
+        self.schedule.as_ref().map(|(schedule, _)| &**schedule)
+    }
+
+    fn step(&self) -> Option<&Step> {
+        let (schedule, in_force) = self.schedule.as_ref()?;
+        schedule.steps.get(usize::try_from((*in_force)?).ok()?)
+    }
+
+    fn next_step(&self) -> Option<&Step> {
+        let (schedule, in_force) = self.schedule.as_ref()?;
+        let next = in_force.map_or(0, |i| i as usize + 1);
+        schedule.steps.get(next)
+    }
+}
+
+/// A table's `schedule`: dated steps, each giving the table's `enabled` or
+/// `rollout` from its instant on (its `allow` list does not vary). Before
+/// the first step the table's own `enabled` or `rollout` applies. From
+/// [`ToggleInfo::schedule`] and [`Release::schedule`]; see
+/// [`docs::rollouts`](crate::docs::rollouts).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Schedule {
+    /// Strictly increasing in time.
+    pub(crate) steps: Box<[Step]>,
+    /// Written in an environment's values (`env.E.schedule`).
+    pub(crate) in_env: bool,
+}
+
+impl Schedule {
+    /// The steps, in time order (strictly increasing).
+    pub fn steps(&self) -> impl ExactSizeIterator<Item = &Step> {
+        self.steps.iter()
+    }
+
+    /// The step in force at `at`: the latest whose instant is at or before
+    /// it (`None` before the first).
+    pub fn step_at(&self, at: Timestamp) -> Option<&Step> {
+        let index = self.in_force_at(at)?;
+        self.steps.get(index)
+    }
+
+    /// The index of the step in force at `at`.
+    pub(crate) fn in_force_at(&self, at: Timestamp) -> Option<usize> {
+        self.steps
+            .partition_point(|step| step.at <= at)
+            .checked_sub(1)
+    }
+
+    /// Whether the schedule is written in an environment's values
+    /// (`env.E.schedule`) rather than the table's own.
+    pub fn is_in_environment(&self) -> bool {
+        self.in_env
+    }
+}
+
+/// One step of a [`Schedule`]: from [`at`](Self::at) on, the table is
+/// [`enabled`](Self::enabled) or rolled out to [`rollout`](Self::rollout)
+/// (exactly one of the two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub(crate) at: Timestamp,
+    pub(crate) value: StepValue,
+    pub(crate) line: u32,
+}
+
+/// What a step sets: the table's state slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StepValue {
+    Enabled(bool),
+    Rollout(Rollout),
+}
+
+impl Step {
+    /// The instant the step takes effect (whole seconds).
+    pub fn at(&self) -> Timestamp {
+        self.at
+    }
+
+    /// The `enabled` it sets, if it sets one.
+    pub fn enabled(&self) -> Option<bool> {
+        match self.value {
+            StepValue::Enabled(on) => Some(on),
+            StepValue::Rollout(_) => None,
+        }
+    }
+
+    /// The `rollout` it sets, if it sets one.
+    pub fn rollout(&self) -> Option<Rollout> {
+        match self.value {
+            StepValue::Rollout(rollout) => Some(rollout),
+            StepValue::Enabled(_) => None,
+        }
+    }
+
+    /// The state it gives a check without a key: its `enabled`, or whether
+    /// its rollout is 100 %.
+    pub fn is_enabled(&self) -> bool {
+        match self.value {
+            StepValue::Enabled(on) => on,
+            StepValue::Rollout(rollout) => rollout.is_full(),
+        }
+    }
+
+    /// The 1-based line of the step in the file.
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
 }
 
 impl Targeting {
@@ -494,6 +653,42 @@ impl ToggleInfo {
         allow_list(&self.targeting)
     }
 
+    /// The deciding table's `schedule` in this view, if it has one: the
+    /// toggle's own, or its release's when [`source`](Self::source) is
+    /// [`Source::Release`].
+    ///
+    /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// let text = "[toggles.a]\nrollout = 1\nschedule = [\n  \
+    ///             { at = 2026-12-07T09:00:00Z, rollout = 10 },\n  \
+    ///             { at = 2026-12-11T09:00:00Z, enabled = true },\n]\n";
+    /// let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes())?;
+    /// let friday = "2026-12-08T00:00:00Z".parse::<toggles::Timestamp>().unwrap();
+    /// let then = snapshot.at(friday.to_system_time());
+    /// let a = then.get("a").unwrap();
+    /// assert_eq!(a.schedule().unwrap().steps().len(), 2);
+    /// assert_eq!(a.rollout().unwrap().to_string(), "10%");
+    /// assert_eq!(a.step().unwrap().line(), 4);
+    /// assert_eq!(a.next_step().unwrap().enabled(), Some(true));
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn schedule(&self) -> Option<&Schedule> {
+        self.targeting.as_deref()?.schedule()
+    }
+
+    /// The step of [`schedule`](Self::schedule) in force in this version
+    /// (`None` before its first step, or without one).
+    pub fn step(&self) -> Option<&Step> {
+        self.targeting.as_deref()?.step()
+    }
+
+    /// The next step of [`schedule`](Self::schedule) after this version's
+    /// instant, if one is to come.
+    pub fn next_step(&self) -> Option<&Step> {
+        self.targeting.as_deref()?.next_step()
+    }
+
     /// The file's [`Bucketing`] scheme, by which keys are bucketed: the
     /// same as [`Snapshot::bucketing`](crate::Snapshot::bucketing), held by
     /// the toggle so that a `ToggleInfo` on its own (cloned out of its
@@ -595,6 +790,21 @@ impl Release {
     /// The release's `allow` list, sorted (empty if it has none).
     pub fn allow(&self) -> impl ExactSizeIterator<Item = &str> {
         allow_list(&self.targeting)
+    }
+
+    /// The release's `schedule` in this view, if it has one.
+    pub fn schedule(&self) -> Option<&Schedule> {
+        self.targeting.as_deref()?.schedule()
+    }
+
+    /// The step of [`schedule`](Self::schedule) in force in this version.
+    pub fn step(&self) -> Option<&Step> {
+        self.targeting.as_deref()?.step()
+    }
+
+    /// The next step of [`schedule`](Self::schedule) to come.
+    pub fn next_step(&self) -> Option<&Step> {
+        self.targeting.as_deref()?.next_step()
     }
 
     /// The `description` field, if any.
@@ -785,6 +995,17 @@ impl WrittenAt {
             state,
             allow: allow.map_or(0, at),
         }
+    }
+
+    /// These lines with the state slot's moved to `step`'s (the step in
+    /// force decides it), written in an environment's values if `in_env`.
+    pub(crate) fn stepped(self, step: &Step, in_env: bool) -> WrittenAt {
+        let line = Some(step.line);
+        let (enabled, rollout) = match step.value {
+            StepValue::Enabled(_) => (line, None),
+            StepValue::Rollout(_) => (None, line),
+        };
+        WrittenAt::join(WrittenAt::new(enabled, rollout, None, in_env), self)
     }
 
     /// The state slot of `state`, the `allow` of `allow`.

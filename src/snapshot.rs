@@ -1,13 +1,16 @@
 //! One immutable, validated version of the file, and what can be asked of it.
 
 use std::hash::BuildHasher;
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 
 use crate::bucket::Bucketing;
+use crate::date::Timestamp;
 use crate::definitions::{
-    Definitions, Evaluation, Field, Reason, Release, Source, ToggleInfo, Written, WrittenAt,
+    Definitions, Evaluation, Field, Plan, Reason, Release, Source, ToggleInfo, Written, WrittenAt,
 };
 use crate::key::Key;
 use crate::overrides;
@@ -17,7 +20,12 @@ use crate::overrides;
 /// A snapshot never changes; a reload publishes a new one. Everything read
 /// from one snapshot is therefore consistent: two toggles of one release can
 /// never disagree because a save happened between two checks.
-#[derive(Debug)]
+///
+/// A file with a `schedule` is resolved at an instant: a snapshot holds the
+/// state at the moment it was made (a [`Store`](crate::Store) publishes a
+/// new one at each step), and [`at`](Self::at) gives the same version at
+/// another instant.
+#[derive(Debug, Clone)]
 pub struct Snapshot {
     generation: u64,
     bucketing: Bucketing,
@@ -40,6 +48,9 @@ pub struct Snapshot {
     written: Box<[WrittenAt]>,
     /// Sorted by name.
     releases: Vec<Release>,
+    /// The file's schedules and the instant this version was resolved at;
+    /// `None` for a file without schedules.
+    plan: Option<Plan>,
 }
 
 impl Snapshot {
@@ -51,6 +62,7 @@ impl Snapshot {
             toggles,
             written,
             releases,
+            plan,
         } = definitions;
         debug_assert_eq!(written.len(), toggles.len());
         let hasher = RandomState::default();
@@ -70,7 +82,76 @@ impl Snapshot {
             hasher,
             written: written.into_boxed_slice(),
             releases,
+            plan,
         }
+    }
+
+    /// This version of the file as it is at `when`: each schedule's step in
+    /// force is the latest at or before it (to the second: `when` counts
+    /// as the whole second it is in). What the CLI's `--at` shows, and how
+    /// a test looks at a plan without waiting for it. A file without
+    /// schedules gives the same answers at every instant: a copy.
+    ///
+    /// The snapshot returned has [`generation`](Self::generation) 0: no
+    /// store published it.
+    ///
+    /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
+    /// use toggles::{Snapshot, Timestamp};
+    /// let text = "[toggles.new_search]\nrollout = 1\nschedule = [\n  \
+    ///             { at = 2026-12-09T09:00:00Z, rollout = 50 },\n  \
+    ///             { at = 2026-12-11T09:00:00Z, enabled = true },\n]\n";
+    /// let snapshot = Snapshot::parse("toggles.toml", text.as_bytes())?;
+    /// let at = |t: &str| snapshot.at(t.parse::<Timestamp>().unwrap().to_system_time());
+    /// let rollout = |s: &Snapshot| s.get("new_search").unwrap().rollout().map(|r| r.to_string());
+    /// assert_eq!(rollout(&at("2026-12-09T08:59:59Z")).as_deref(), Some("1%"));
+    /// assert_eq!(rollout(&at("2026-12-09T09:00:00Z")).as_deref(), Some("50%"));
+    /// let later = at("2027-01-01T00:00:00Z");
+    /// assert!(later.is_enabled("new_search"));
+    /// assert_eq!(later.next_step(), None);
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn at(&self, when: SystemTime) -> Snapshot {
+        self.resolved(0, Timestamp::from_system_time(when))
+            .unwrap_or_else(|| Snapshot {
+                generation: 0,
+                ..self.clone()
+            })
+    }
+
+    /// This version resolved again at `at`, numbered `generation`; `None`
+    /// for a file without schedules.
+    pub(crate) fn resolved(&self, generation: u64, at: Timestamp) -> Option<Snapshot> {
+        let plan = self.plan.as_ref()?;
+        let definitions = Arc::clone(&plan.resolve).at(plan.view, at);
+        Some(Snapshot::new(generation, definitions))
+    }
+
+    /// Whether this version's states are those of instant `now` too: no
+    /// step of a schedule lies between the instant it was resolved at and
+    /// `now` (either way: a clock set back counts). Always for a file
+    /// without schedules.
+    pub(crate) fn holds_at(&self, now: Timestamp) -> bool {
+        self.plan.as_ref().is_none_or(|plan| plan.holds_at(now))
+    }
+
+    /// The instant of the next step of any schedule in this view after
+    /// the instant this version was resolved at: when a store publishes
+    /// the next state. `None` if no step is to come.
+    pub fn next_step(&self) -> Option<Timestamp> {
+        self.plan.as_ref()?.until
+    }
+
+    /// The instant of the latest step at or before the instant this
+    /// version was resolved at, in any schedule of the view.
+    pub(crate) fn last_step(&self) -> Option<Timestamp> {
+        self.plan.as_ref()?.from
+    }
+
+    /// The instant this version was resolved at, for a file with schedules
+    /// (`None` for one without: its states hold at every instant).
+    pub fn resolved_at(&self) -> Option<Timestamp> {
+        self.plan.as_ref().map(|plan| plan.at)
     }
 
     /// The toggle named `name`: one hash, one probe, no allocation.

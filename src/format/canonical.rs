@@ -560,8 +560,14 @@ mod tests {
         for reader in [super::read(text).expect("read again"), serde_again()] {
             if let Ok((valid, _)) = Valid::new(path, text, reader, None) {
                 for (index, environment) in valid.environments.iter().enumerate() {
-                    let alone = resolve(path, text, serde_again(), Some(environment));
-                    let all = valid.view(Some(index));
+                    let alone = resolve(
+                        path,
+                        text,
+                        serde_again(),
+                        Some(environment),
+                        Timestamp::now(),
+                    );
+                    let all = valid.view(Some(index), Timestamp::now());
                     same_result(text, Ok(all), alone);
                 }
             }
@@ -574,8 +580,8 @@ mod tests {
             let serde = general::read(path, text).expect("read again");
             same_result(
                 text,
-                resolve(path, text, fast, environment),
-                resolve(path, text, serde, environment),
+                resolve(path, text, fast, environment, Timestamp::now()),
+                resolve(path, text, serde, environment, Timestamp::now()),
             );
         }
         true

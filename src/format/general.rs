@@ -10,8 +10,8 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::{
-    Doc, HELP_DATE, HELP_SCHEMA, HELP_SYNTAX, ReleaseEntry, StateEntry, ToggleEntry, did_you_mean,
-    invalid,
+    Doc, HELP_DATE, HELP_SCHEMA, HELP_SYNTAX, ReleaseEntry, StateEntry, StepEntry, ToggleEntry,
+    did_you_mean, invalid,
 };
 use crate::error::Error;
 
@@ -32,6 +32,7 @@ struct ToggleDoc {
     enabled: Option<Spanned<bool>>,
     rollout: Option<Spanned<toml::Value>>,
     allow: Option<Spanned<Vec<Spanned<String>>>>,
+    schedule: Option<Spanned<Vec<Spanned<StepDoc>>>>,
     env: Option<BTreeMap<Spanned<String>, EnvDoc>>,
     release: Option<Spanned<String>>,
     description: Option<String>,
@@ -44,6 +45,7 @@ struct ReleaseDoc {
     enabled: Option<Spanned<bool>>,
     rollout: Option<Spanned<toml::Value>>,
     allow: Option<Spanned<Vec<Spanned<String>>>>,
+    schedule: Option<Spanned<Vec<Spanned<StepDoc>>>>,
     env: Option<BTreeMap<Spanned<String>, EnvDoc>>,
     description: Option<String>,
 }
@@ -55,6 +57,16 @@ struct EnvDoc {
     enabled: Option<Spanned<bool>>,
     rollout: Option<Spanned<toml::Value>>,
     allow: Option<Spanned<Vec<Spanned<String>>>>,
+    schedule: Option<Spanned<Vec<Spanned<StepDoc>>>>,
+}
+
+/// One step of a `schedule`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepDoc {
+    at: Spanned<Datetime>,
+    enabled: Option<Spanned<bool>>,
+    rollout: Option<Spanned<toml::Value>>,
 }
 
 /// Reads the tables through serde, whose errors say what is wrong and where.
@@ -71,6 +83,28 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
             Spanned::new(span, k.into_inner().into_iter().map(owned).collect())
         })
     };
+    let schedule = |steps: Option<Spanned<Vec<Spanned<StepDoc>>>>| {
+        steps.map(|steps| {
+            let span = steps.span();
+            let steps = steps.into_inner().into_iter().map(|step| {
+                let span = step.span();
+                let StepDoc {
+                    at,
+                    enabled,
+                    rollout,
+                } = step.into_inner();
+                Spanned::new(
+                    span,
+                    StepEntry {
+                        at,
+                        enabled,
+                        rollout,
+                    },
+                )
+            });
+            Spanned::new(span, steps.collect())
+        })
+    };
     let by_environment = |envs: Option<BTreeMap<Spanned<String>, EnvDoc>>| {
         envs.into_iter()
             .flatten()
@@ -79,6 +113,7 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
                     enabled: e.enabled,
                     rollout: e.rollout,
                     allow: allow(e.allow),
+                    schedule: schedule(e.schedule),
                     env: Vec::new(),
                 };
                 (owned(name), state)
@@ -101,6 +136,7 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
                         enabled: t.enabled,
                         rollout: t.rollout,
                         allow: allow(t.allow),
+                        schedule: schedule(t.schedule),
                         env: by_environment(t.env),
                     },
                     release: t.release.map(owned),
@@ -119,6 +155,7 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
                     enabled: r.enabled,
                     rollout: r.rollout,
                     allow: allow(r.allow),
+                    schedule: schedule(r.schedule),
                     env: by_environment(r.env),
                 },
                 description: r.description.map(Cow::Owned),

@@ -11,18 +11,21 @@
 //! is checked once, here, for both.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
 
 use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::bucket::{Bucketing, KeyHasher, Rollout};
-use crate::date::Date;
-use crate::definitions::{Decider, Definitions, Release, Source, Targeting, ToggleInfo, WrittenAt};
+use crate::date::{Date, Timestamp};
+use crate::definitions::{
+    Decider, Definitions, Plan, Release, Resolve, Schedule, Source, Step, StepValue, Targeting,
+    ToggleInfo, WrittenAt,
+};
 use crate::error::{Error, MAX_ERRORS};
 use crate::name::is_valid_name;
 
@@ -72,12 +75,22 @@ struct StateEntry<'a> {
     /// says what a rollout is).
     rollout: Option<Spanned<toml::Value>>,
     allow: Option<Spanned<Vec<Spanned<Cow<'a, str>>>>>,
+    /// `schedule`: its steps, as written.
+    schedule: Option<Spanned<Vec<Spanned<StepEntry>>>>,
     /// `env.NAME.…`: the same fields for environment NAME (empty inside one).
     env: Vec<(Spanned<Cow<'a, str>>, StateEntry<'a>)>,
 }
 
+/// One step of a `schedule` as written: `{ at = …, rollout = … }`.
+#[derive(Clone)]
+struct StepEntry {
+    at: Spanned<Datetime>,
+    enabled: Option<Spanned<bool>>,
+    rollout: Option<Spanned<toml::Value>>,
+}
+
 const HELP_SYNTAX: &str = "fix the TOML syntax at this spot";
-const HELP_SCHEMA: &str = "the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, env.ENVIRONMENT.{enabled, rollout, allow}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, env.…, description); a typo is an error, never a silent `off`";
+const HELP_SCHEMA: &str = "the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`";
 const HELP_NAME: &str = "names are 1 to 255 ASCII letters, digits, `_` or `-`";
 const HELP_RELEASE: &str = "define it as [releases.NAME], or fix the name";
 const HELP_DATE: &str = "write a date like `created = 2026-11-24`";
@@ -91,6 +104,12 @@ const HELP_ENV_UNDECLARED: &str =
 const HELP_ENV_SELECTED: &str = "choose a declared environment with TOGGLES_ENV (or `Builder::environment`), or declare it in `environments = [...]`";
 const HELP_ROLLOUT_DIGITS: &str = "write the percent in decimal digits, from 0 to 100 with at most two decimals: no exponent (`1e1`) and no `0x`, `0o` or `0b`";
 const HELP_TOO_MANY_ENVIRONMENTS: &str = "declare at most 256 environments (`toggles::MAX_ENVIRONMENTS`): remove those no table sets, or give environments that share their values one name (or one file each, through `TOGGLES_FILE`)";
+const HELP_STEP_AT: &str = "write the step's instant as a TOML offset date-time in whole seconds, with `Z` or an offset: `at = 2026-12-09T09:00:00Z` (a local date-time or a date is read differently in each time zone)";
+const HELP_STEP_VALUE: &str = "give each step exactly one of `enabled` or `rollout`: `{ at = 2026-12-09T09:00:00Z, rollout = 50 }`";
+const HELP_STEP_ORDER: &str =
+    "list the steps in time order, each at a later instant than the one before";
+const HELP_SCHEDULE_EMPTY: &str =
+    "add steps (`{ at = 2026-12-09T09:00:00Z, rollout = 50 }`), or remove `schedule`";
 const HELP_BUCKETING: &str = "write `bucketing = \"flagd-v3\"` (the default) or `bucketing = \"flagd-v2\"`; changing it moves keys between buckets";
 
 /// The most environments a file may declare in `environments = [...]`.
@@ -108,21 +127,40 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Definitions, Error> {
     parse_in(path, bytes, None)
 }
 
+/// [`parse_in`] resolved at `at` rather than now: a schedule's step in
+/// force is the latest at or before it.
+pub(crate) fn parse_in_at(
+    path: &Path,
+    bytes: &[u8],
+    environment: Option<&str>,
+    at: SystemTime,
+) -> Result<Definitions, Error> {
+    let text = text_of(path, bytes)?;
+    let at = Timestamp::from_system_time(at);
+    parse_text(path, text, environment, at)
+        .map_err(|first| more_errors(path, text, environment, first))
+}
+
 /// Parses and validates one version of the file as environment
 /// `environment` sees it (`None`: the base values). Every environment's
 /// values are validated whichever is chosen; choosing one the file does
-/// not declare is an error, like a broken file.
+/// not declare is an error, like a broken file. Schedules are resolved at
+/// the current instant.
 pub(crate) fn parse_in(
     path: &Path,
     bytes: &[u8],
     environment: Option<&str>,
 ) -> Result<Definitions, Error> {
-    let text = text_of(path, bytes)?;
-    parse_text(path, text, environment).map_err(|first| more_errors(path, text, environment, first))
+    parse_in_at(path, bytes, environment, SystemTime::now())
 }
 
-fn parse_text(path: &Path, text: &str, environment: Option<&str>) -> Result<Definitions, Error> {
-    resolve(path, text, read(path, text)?, environment)
+fn parse_text(
+    path: &Path,
+    text: &str,
+    environment: Option<&str>,
+    at: Timestamp,
+) -> Result<Definitions, Error> {
+    resolve(path, text, read(path, text)?, environment, at)
 }
 
 /// Parses and validates one version of the file once, and gives it as
@@ -139,10 +177,12 @@ pub(crate) fn parse_all(
         .and_then(|doc| Valid::new(path, text, doc, None))
         .map_err(|first| more_errors(path, text, None, first))?
         .0;
+    let at = Timestamp::now();
+    let valid = Arc::new(valid);
     let environments = (0..valid.environments.len())
-        .map(|index| valid.view(Some(index)))
+        .map(|index| Valid::view_at(&valid, Some(index), at))
         .collect();
-    Ok((valid.view(None), environments))
+    Ok((Valid::view_at(&valid, None, at), environments))
 }
 
 /// The bytes as text, or where they stop being UTF-8.
@@ -191,7 +231,7 @@ fn more_errors(path: &Path, text: &str, environment: Option<&str>, first: Error)
         };
         leave_out(&mut lines, *line);
         let rest: String = lines.concat();
-        match parse_text(path, &rest, environment) {
+        match parse_text(path, &rest, environment, Timestamp::now()) {
             Ok(_) => break,
             Err(error) if can_go_past(&error) => errors.push(error),
             Err(_) => break,
@@ -243,9 +283,10 @@ fn resolve(
     text: &str,
     doc: Doc<'_>,
     environment: Option<&str>,
+    at: Timestamp,
 ) -> Result<Definitions, Error> {
     let (valid, chosen) = Valid::new(path, text, doc, environment)?;
-    Ok(valid.view(chosen))
+    Ok(Valid::view_at(&Arc::new(valid), chosen, at))
 }
 
 /// A version of the file that passed every rule, in every environment:
@@ -256,6 +297,8 @@ struct Valid {
     environments: Vec<Box<str>>,
     releases: Vec<ValidRelease>,
     toggles: Vec<ValidToggle>,
+    /// Whether any table has a `schedule` (else no view depends on time).
+    scheduled: bool,
 }
 
 struct ValidRelease {
@@ -281,7 +324,7 @@ struct Layers {
     base: Slots,
     /// The base values built, once a view needs them (`None` inside when
     /// they say nothing): views without values of their own share them.
-    built: OnceCell<Option<Built>>,
+    built: OnceLock<Option<Built>>,
     env: Vec<(usize, Slots)>,
 }
 
@@ -292,6 +335,8 @@ struct Slots {
     enabled: Option<bool>,
     rollout: Option<Rollout>,
     allow: Option<Arc<[Box<str>]>>,
+    /// Its steps (part of the state slot, with `enabled` and `rollout`).
+    schedule: Option<Arc<Schedule>>,
     written: WrittenAt,
 }
 
@@ -302,40 +347,71 @@ impl Slots {
     /// Whether the table says anything about its state (else a toggle
     /// follows its release).
     fn is_set(&self) -> bool {
-        self.enabled.is_some() || self.rollout.is_some() || self.allow.is_some()
+        self.sets_state() || self.allow.is_some()
     }
 
-    /// These values with `over`'s laid on top: `enabled` and `rollout` as
-    /// one slot, `allow` as another (a list replaces, never merges). Where
-    /// each is written goes with it: the one home of the `env.E` rule, for
-    /// the states and for [`Written`](crate::Written).
+    /// Whether the values set the state slot: `enabled`, `rollout` or
+    /// `schedule`.
+    fn sets_state(&self) -> bool {
+        self.enabled.is_some() || self.rollout.is_some() || self.schedule.is_some()
+    }
+
+    /// These values with `over`'s laid on top: `enabled`, `rollout` and
+    /// `schedule` as one slot, `allow` as another (a list replaces, never
+    /// merges). Where each is written goes with it: the one home of the
+    /// `env.E` rule, for the states and for [`Written`](crate::Written).
     fn under(&self, over: &Slots) -> Slots {
-        let slot = over.enabled.is_some() || over.rollout.is_some();
-        let state = if slot { over } else { self };
+        let state = if over.sets_state() { over } else { self };
         let allow = if over.allow.is_some() { over } else { self };
         Slots {
             enabled: state.enabled,
             rollout: state.rollout,
             allow: allow.allow.clone(),
+            schedule: state.schedule.clone(),
             written: WrittenAt::join(state.written, allow.written),
         }
     }
 
-    /// The state these values give; `hasher` makes a rollout's key hasher.
-    fn build(&self, hasher: impl FnOnce() -> KeyHasher) -> Built {
-        let enabled = match self.rollout {
+    /// The state these values give at `at`: the schedule's step in force
+    /// sets `enabled` or `rollout` (before the first step, the values'
+    /// own apply); `hasher` makes a rollout's key hasher. With where the
+    /// deciding values are written.
+    fn build(&self, at: Timestamp, hasher: impl FnOnce() -> KeyHasher) -> (Built, WrittenAt) {
+        let mut written = self.written;
+        let (mut enabled, mut rollout) = (self.enabled, self.rollout);
+        let schedule = self.schedule.as_ref().map(|schedule| {
+            let in_force = schedule.in_force_at(at);
+            if let Some(step) = in_force.and_then(|i| schedule.steps.get(i)) {
+                (enabled, rollout) = match step.value {
+                    StepValue::Enabled(on) => (Some(on), None),
+                    StepValue::Rollout(share) => (None, Some(share)),
+                };
+                written = written.stepped(step, schedule.in_env);
+            }
+            // At most `u32::MAX` steps: a file is at most 64 MiB.
+            (Arc::clone(schedule), in_force.map(|i| i as u32))
+        });
+        let on = match rollout {
             Some(rollout) => rollout.is_full(),
-            None => self.enabled.unwrap_or(false),
+            None => enabled.unwrap_or(false),
         };
         let allow = self.allow.clone().filter(|keys| !keys.is_empty());
-        let targeting = (self.rollout.is_some() || allow.is_some()).then(|| {
+        let targeting = (rollout.is_some() || allow.is_some() || schedule.is_some()).then(|| {
             Arc::new(Targeting {
-                rollout: self.rollout,
-                hasher: self.rollout.map(|_| hasher()),
+                rollout,
+                hasher: rollout.map(|_| hasher()),
                 allow: allow.unwrap_or_else(|| Arc::new([])),
+                schedule,
             })
         });
-        (enabled, targeting)
+        ((on, targeting), written)
+    }
+
+    /// The instants of this slot's steps, for the view's bounds.
+    fn steps(&self) -> impl Iterator<Item = Timestamp> + '_ {
+        self.schedule
+            .iter()
+            .flat_map(|s| s.steps.iter().map(|step| step.at))
     }
 }
 
@@ -343,33 +419,47 @@ impl Layers {
     fn new(base: Slots, env: Vec<(usize, Slots)>) -> Layers {
         Layers {
             base,
-            built: OnceCell::new(),
+            built: OnceLock::new(),
             env,
         }
     }
 
-    /// The state in `environment` (an index; `None`: the base values), if
-    /// the table says anything there, and where its values are written.
+    /// The values set in `environment` (an index; `None`: the base
+    /// values), if it sets any.
+    fn over(&self, environment: Option<usize>) -> Option<&Slots> {
+        let index = environment?;
+        let at = self.env.binary_search_by_key(&index, |&(i, _)| i).ok()?;
+        Some(&self.env[at].1).filter(|over| over.is_set())
+    }
+
+    /// The state in `environment` (an index; `None`: the base values) at
+    /// `at`, if the table says anything there, and where its values are
+    /// written.
     fn in_view(
         &self,
         environment: Option<usize>,
+        at: Timestamp,
         hasher: impl FnOnce() -> KeyHasher,
     ) -> Option<(Built, WrittenAt)> {
-        let over = environment.and_then(|index| {
-            let at = self.env.binary_search_by_key(&index, |&(i, _)| i).ok()?;
-            Some(&self.env[at].1)
-        });
-        match over {
-            Some(over) if over.is_set() => {
-                let slots = self.base.under(over);
-                Some((slots.build(hasher), slots.written))
-            }
-            _ => self
+        match self.over(environment) {
+            Some(over) => Some(self.base.under(over).build(at, hasher)),
+            // A schedule's state depends on the instant: built each time.
+            None if self.base.schedule.is_some() => Some(self.base.build(at, hasher)),
+            None => self
                 .built
-                .get_or_init(|| self.base.is_set().then(|| self.base.build(hasher)))
+                .get_or_init(|| self.base.is_set().then(|| self.base.build(at, hasher).0))
                 .clone()
                 .map(|built| (built, self.base.written)),
         }
+    }
+
+    /// The instants of the steps that apply in `environment`.
+    fn steps_in(&self, environment: Option<usize>) -> impl Iterator<Item = Timestamp> + '_ {
+        let slots = match self.over(environment) {
+            Some(over) if over.sets_state() => over,
+            _ => &self.base,
+        };
+        slots.steps()
     }
 }
 
@@ -473,20 +563,49 @@ impl Valid {
                 created,
             });
         }
+        let has_schedule = |layers: &Layers| {
+            layers.base.schedule.is_some() || layers.env.iter().any(|(_, s)| s.schedule.is_some())
+        };
+        let scheduled = releases.iter().any(|r| has_schedule(&r.state))
+            || toggles.iter().any(|t| has_schedule(&t.state));
         let valid = Valid {
             bucketing,
             environments,
             releases,
             toggles,
+            scheduled,
         };
         Ok((valid, chosen))
     }
 
+    /// [`view`](Self::view), with the plan that resolves it at another
+    /// instant where the file has schedules.
+    fn view_at(valid: &Arc<Valid>, environment: Option<usize>, at: Timestamp) -> Definitions {
+        let mut definitions = valid.view(environment, at);
+        if valid.scheduled {
+            let steps = || {
+                let releases = valid.releases.iter().map(|r| &r.state);
+                let toggles = valid.toggles.iter().map(|t| &t.state);
+                releases
+                    .chain(toggles)
+                    .flat_map(move |layers| layers.steps_in(environment))
+            };
+            definitions.plan = Some(Plan {
+                resolve: Arc::clone(valid) as Arc<dyn Resolve>,
+                view: environment,
+                at,
+                from: steps().filter(|&step| step <= at).max(),
+                until: steps().filter(|&step| step > at).min(),
+            });
+        }
+        definitions
+    }
+
     /// The definitions as environment `environment` (an index into
-    /// [`Valid::environments`]; `None`: the base values) sees them: each
-    /// toggle's effective state, own › release › off. Linear in the number
-    /// of tables and of the values they set in that environment.
-    fn view(&self, environment: Option<usize>) -> Definitions {
+    /// [`Valid::environments`]; `None`: the base values) sees them at `at`:
+    /// each toggle's effective state, own › release › off. Linear in the
+    /// number of tables and of the values they set in that environment.
+    fn view(&self, environment: Option<usize>, at: Timestamp) -> Definitions {
         let environment_name: Option<Arc<str>> =
             environment.map(|index| Arc::from(&*self.environments[index]));
         let mut releases: Vec<Release> = self
@@ -496,7 +615,7 @@ impl Valid {
                 let hasher = || KeyHasher::release(self.bucketing, &release.name);
                 let ((enabled, targeting), written) = release
                     .state
-                    .in_view(environment, hasher)
+                    .in_view(environment, at, hasher)
                     .unwrap_or_default();
                 Release {
                     line: release.line,
@@ -514,7 +633,7 @@ impl Valid {
         let mut written = Vec::with_capacity(self.toggles.len());
         for toggle in &self.toggles {
             let hasher = || KeyHasher::own(self.bucketing, &toggle.name);
-            let (enabled, source, targeting) = match toggle.state.in_view(environment, hasher) {
+            let (enabled, source, targeting) = match toggle.state.in_view(environment, at, hasher) {
                 Some(((enabled, targeting), at)) => {
                     written.push(at);
                     (enabled, Source::Own, targeting)
@@ -558,7 +677,14 @@ impl Valid {
             toggles,
             written,
             releases,
+            plan: None,
         }
+    }
+}
+
+impl Resolve for Valid {
+    fn at(self: Arc<Self>, view: Option<usize>, at: Timestamp) -> Definitions {
+        Valid::view_at(&self, view, at)
     }
 }
 
@@ -751,12 +877,125 @@ fn slots_of(
         None => None,
         Some(keys) => Some(allow_of(path, text, keys.into_inner(), what)?),
     };
+    let schedule = match state.schedule {
+        None => None,
+        Some(steps) => Some(Arc::new(schedule_of(
+            path,
+            (text, lines),
+            steps,
+            in_env,
+            what,
+        )?)),
+    };
     Ok(Slots {
         enabled: state.enabled.map(Spanned::into_inner),
         rollout,
         allow,
+        schedule,
         written,
     })
+}
+
+/// A `schedule`, checked: at least one step; each with an offset
+/// date-time in whole seconds and exactly one of `enabled` or `rollout`
+/// (a valid percent); their instants strictly increasing.
+fn schedule_of(
+    path: &Path,
+    (text, lines): (&str, &LineStarts),
+    steps: Spanned<Vec<Spanned<StepEntry>>>,
+    in_env: bool,
+    what: &dyn Fn() -> String,
+) -> Result<Schedule, Error> {
+    if steps.get_ref().is_empty() {
+        let message = format!("`schedule` of {} has no steps", what());
+        return Err(invalid(
+            path,
+            text,
+            steps.span(),
+            message,
+            HELP_SCHEDULE_EMPTY,
+        ));
+    }
+    let mut checked: Vec<Step> = Vec::with_capacity(steps.get_ref().len());
+    for (number, step) in steps.into_inner().into_iter().enumerate() {
+        let number = number + 1;
+        let span = step.span();
+        let StepEntry {
+            at,
+            enabled,
+            rollout,
+        } = step.into_inner();
+        let step_what = || format!("step {number} of the schedule of {}", what());
+        let instant = instant_of(at.get_ref()).map_err(|why| {
+            let message = format!("`at` of {} {why}", step_what());
+            invalid(path, text, at.span(), message, HELP_STEP_AT)
+        })?;
+        let value = match (enabled, rollout) {
+            (Some(on), None) => StepValue::Enabled(on.into_inner()),
+            (None, Some(value)) => StepValue::Rollout(rollout_at(path, text, &value, &step_what)?),
+            (both, _) => {
+                let message = match both {
+                    Some(_) => format!(
+                        "{} has both `enabled` and `rollout`: which one decides is ambiguous",
+                        step_what()
+                    ),
+                    None => format!("{} has neither `enabled` nor `rollout`", step_what()),
+                };
+                return Err(invalid(path, text, span, message, HELP_STEP_VALUE));
+            }
+        };
+        if let Some(before) = checked.last()
+            && before.at >= instant
+        {
+            let message = format!(
+                "{} is at {instant}, not after step {} ({}): steps must be in time order, each \
+                 at its own instant",
+                step_what(),
+                number - 1,
+                before.at
+            );
+            return Err(invalid(path, text, at.span(), message, HELP_STEP_ORDER));
+        }
+        checked.push(Step {
+            at: instant,
+            value,
+            line: lines.line_of(span.start),
+        });
+    }
+    Ok(Schedule {
+        steps: checked.into(),
+        in_env,
+    })
+}
+
+/// A step's instant, or why the value is none: it must be an offset
+/// date-time (a local one, or a date alone, means a different instant in
+/// each time zone) in whole seconds (flagd compares whole seconds).
+fn instant_of(datetime: &Datetime) -> Result<Timestamp, &'static str> {
+    let (Some(date), Some(time)) = (datetime.date, datetime.time) else {
+        return Err("is not a date-time with a time zone offset");
+    };
+    let Some(offset) = datetime.offset else {
+        return Err(
+            "has no time zone offset (`Z` or `+01:00`): each server would read it in its own zone",
+        );
+    };
+    if time.nanosecond.is_some_and(|nanos| nanos != 0) {
+        return Err(
+            "has a fraction of a second: steps are whole seconds, as flagd's `$flagd.timestamp` is",
+        );
+    }
+    let minutes = match offset {
+        toml::value::Offset::Z => 0,
+        toml::value::Offset::Custom { minutes } => minutes,
+    };
+    let date = Date::new(date.year, date.month, date.day).ok_or("is not a real date")?;
+    Timestamp::from_parts(
+        date,
+        (time.hour, time.minute, time.second.unwrap_or(0)),
+        minutes,
+    )
+    .ok_or("is out of range")
 }
 
 /// An `allow` list, checked (no empty key, none twice) and sorted.

@@ -2,14 +2,15 @@
 //! line, the publish hook and the subscribers.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, MutexGuard};
 use std::time::Instant;
 
 use super::Shared;
-use super::reload::{Decision, Trigger};
+use super::reload::{Decision, ReloadState, Trigger};
 use super::worker::panic_message;
 use crate::changes::Changes;
+use crate::date::Timestamp;
 use crate::deferred::{DeferredLog, defer_log};
 use crate::error::Error;
 use crate::generation;
@@ -111,7 +112,10 @@ impl Shared {
             Decision::Absent => return done(Ok(false)),
             Decision::Unchanged => {
                 self.last_error.store(None);
-                return done(Ok(false));
+                // The same bytes, but perhaps a later instant: a schedule's
+                // next step (a poll is the backstop for a clock that jumped).
+                let stepped = self.publish_step(state, lines);
+                return done(Ok(stepped));
             }
             Decision::Keep(keep) => {
                 match keep.log {
@@ -153,31 +157,80 @@ impl Shared {
             }
             Decision::Publish(definitions) => definitions,
         };
-        let snapshot = Arc::new(Snapshot::new(generation::next(), definitions));
-        let old = self.current.swap(Arc::clone(&snapshot));
+        let snapshot = Snapshot::new(generation::next(), definitions);
         self.last_error.store(None);
+        self.publish(state, lines, snapshot, |name, changes| {
+            format!("{name} reloaded: {changes}")
+        });
+        done(Ok(true))
+    }
+
+    /// Publishes the version in use resolved at the current instant, if a
+    /// step of a schedule lies between it and the instant it was resolved
+    /// at (either way: a clock set back is followed); whether it did.
+    pub(super) fn step(&self) -> bool {
+        let lines = DeferredLog::new(); // declared first, dropped last
+        let state = lock(&self.reload);
+        self.publish_step(state, lines)
+    }
+
+    /// [`step`](Self::step), under the reload lock the caller holds.
+    fn publish_step(&self, state: MutexGuard<'_, ReloadState>, lines: DeferredLog) -> bool {
+        let now = Timestamp::now();
+        let current = self.current.load_full();
+        let resolved = (!current.holds_at(now))
+            .then(|| current.resolved(generation::next(), now))
+            .flatten();
+        let Some(snapshot) = resolved else {
+            drop(state);
+            lines.emit();
+            return false;
+        };
+        let why = match snapshot.last_step() {
+            Some(step) if current.resolved_at().is_none_or(|at| at < step) => {
+                format!("step at {step}")
+            }
+            _ => format!("the clock is back at {now}"),
+        };
+        self.publish(state, lines, snapshot, |name, changes| {
+            format!("{name}: scheduled ({why}): {changes}")
+        });
+        true
+    }
+
+    /// Swaps `snapshot` in, runs the publish hook, and tells the log (in
+    /// the words of `describe`, given the file's name and the changes) and
+    /// the subscribers what changed, once `state` is released.
+    fn publish(
+        &self,
+        state: MutexGuard<'_, ReloadState>,
+        mut lines: DeferredLog,
+        snapshot: Snapshot,
+        describe: impl FnOnce(&str, &Changes) -> String,
+    ) {
+        let snapshot = Arc::new(snapshot);
+        let old = self.current.swap(Arc::clone(&snapshot));
         let hook = lock(&self.on_publish).clone();
         if let Some(hook) = hook {
             hook(&snapshot);
         }
         self.requeue_vanished(&snapshot);
         let changes = Changes::between(&old, &snapshot);
+        let mut subscribers: Vec<Arc<Subscriber>> = Vec::new();
         if !changes.is_empty() {
             let name = self.path.file_name().map_or_else(
                 || self.path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            defer_log!(lines, log::Level::Info, "{name} reloaded: {changes}");
-            let subscribers: Vec<Arc<Subscriber>> =
-                lock(&self.subscribers).iter().map(Arc::clone).collect();
-            // Unlocked: a subscriber (or the logger) may call `reload` or
-            // drop the store.
-            drop(state);
-            lines.emit();
-            for subscriber in subscribers {
-                subscriber.notify(&changes, &self.path);
-            }
+            defer_log!(lines, log::Level::Info, "{}", describe(&name, &changes));
+            subscribers = lock(&self.subscribers).iter().map(Arc::clone).collect();
         }
-        done(Ok(true))
+        // Unlocked: a subscriber (or the logger) may call `reload` or drop
+        // the store.
+        drop(state);
+        lines.emit();
+        for subscriber in subscribers {
+            subscriber.notify(&changes, &self.path);
+        }
     }
 }

@@ -18,11 +18,12 @@ use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use super::Shared;
 use super::reload::{Pending, Trigger};
 use super::unknown::AppendOutcome;
+use crate::date::Timestamp;
 use crate::deferred::{DeferredLog, defer_log};
 use crate::error::Error;
 use crate::read;
@@ -32,6 +33,10 @@ use crate::watch::{self, Change};
 /// How often to look for a watched folder that was deleted, and to poll the
 /// file meanwhile.
 const LOST_WATCH_POLL: Duration = Duration::from_secs(1);
+/// How often a store whose file has schedules reads the wall clock again
+/// while it waits for the next step: a clock that jumps (NTP, a suspended
+/// VM) is followed within this, whichever way it moved.
+const STEP_CLOCK_CHECK: Duration = Duration::from_secs(5);
 /// How long [`Store::flush`](crate::Store::flush) waits at most.
 pub(super) const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a stopping store keeps trying to append what is queued.
@@ -139,14 +144,18 @@ pub(super) struct Work {
 #[derive(Debug, PartialEq, Eq)]
 enum Next {
     Read(Trigger),
+    /// The version in use is due to be resolved at the current instant (a
+    /// schedule's step, or a look at the wall clock).
+    Step,
     Append,
     Sleep(Option<Instant>),
     Exit,
 }
 
 impl Work {
-    /// What is due at `now`, given when the next poll is due.
-    fn next(&self, now: Instant, poll_at: Option<Instant>) -> Next {
+    /// What is due at `now`, given when the next poll is due and when the
+    /// next step of a schedule (or a look at the wall clock for one) is.
+    fn next(&self, now: Instant, poll_at: Option<Instant>, step_at: Option<Instant>) -> Next {
         let can_append = !self.names.is_empty() && !self.events.is_some_and(|e| e.is_writing());
         let append_at = self.append_backoff.due(now).filter(|_| can_append);
         if self.stop {
@@ -168,6 +177,9 @@ impl Work {
         if recheck_at.is_some_and(|at| at <= now) {
             return Next::Read(Trigger::Retry);
         }
+        if step_at.is_some_and(|at| at <= now) {
+            return Next::Step;
+        }
         // A poll waits while a read is pending anyway.
         let poll_at = poll_at.filter(|_| self.events.is_none() && self.recheck.is_none());
         if poll_at.is_some_and(|at| at <= now) {
@@ -176,7 +188,7 @@ impl Work {
         if append_at.is_some_and(|at| at <= now) {
             return Next::Append;
         }
-        let wake = [events_at, recheck_at, poll_at, append_at]
+        let wake = [events_at, recheck_at, poll_at, append_at, step_at]
             .into_iter()
             .flatten()
             .min();
@@ -345,6 +357,31 @@ impl Shared {
         poll
     }
 
+    /// When the version in use is next to be resolved again: now if a step
+    /// of its schedules has come (by the wall clock, either way), else at
+    /// its next step's instant, but no later than [`STEP_CLOCK_CHECK`] from
+    /// `now` (the wall clock may jump meanwhile). `None` for a file without
+    /// schedules.
+    fn step_at(&self, now: Instant) -> Option<Instant> {
+        let current = self.current.load();
+        current.resolved_at()?;
+        let wall = SystemTime::now();
+        if !current.holds_at(Timestamp::from_system_time(wall)) {
+            return Some(now);
+        }
+        let next = current.next_step().and_then(|step| {
+            let wait = step
+                .to_system_time()
+                .duration_since(wall)
+                .unwrap_or_default();
+            deadline(now, wait)
+        });
+        [next, deadline(now, STEP_CLOCK_CHECK)]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
     /// The worker thread: the loop, and what happens if it dies.
     fn run_worker(self: Arc<Self>) {
         // Nothing in the loop is meant to panic, but it runs the
@@ -376,7 +413,7 @@ impl Shared {
             let poll_at = self
                 .poll_interval(&work)
                 .and_then(|p| deadline(last_poll, p));
-            let next = work.next(now, poll_at);
+            let next = work.next(now, poll_at, self.step_at(now));
             let trigger = match next {
                 Next::Exit => break,
                 Next::Sleep(until) => {
@@ -401,6 +438,15 @@ impl Shared {
                     Some((trigger, signal.filter(|_| trigger == Trigger::Complete)))
                 }
                 Next::Append => None,
+                Next::Step => {
+                    work.busy = true;
+                    drop(work);
+                    self.step();
+                    work = lock(&self.work);
+                    work.busy = false;
+                    self.idle.notify_all();
+                    continue;
+                }
             };
             work.busy = true;
             let watch_lost = work.watch_lost;
@@ -554,31 +600,34 @@ mod tests {
         let t0 = Instant::now();
         let ms = Duration::from_millis;
         let mut work = Work::default();
-        assert_eq!(work.next(t0, None), Next::Sleep(None));
+        assert_eq!(work.next(t0, None, None), Next::Sleep(None));
         assert_eq!(
-            work.next(t0, Some(t0 + ms(5))),
+            work.next(t0, Some(t0 + ms(5)), None),
             Next::Sleep(Some(t0 + ms(5)))
         );
         assert_eq!(
-            work.next(t0 + ms(5), Some(t0 + ms(5))),
+            work.next(t0 + ms(5), Some(t0 + ms(5)), None),
             Next::Read(Trigger::Poll)
         );
 
         work.names.push("new_name".into());
-        assert_eq!(work.next(t0, None), Next::Append);
+        assert_eq!(work.next(t0, None, None), Next::Append);
         // A write in place is going on: neither read nor append until it closes.
         let mut events = Pending::new();
         events.event(Change::Writing, t0);
         work.events = Some(events);
         assert_eq!(
-            work.next(t0 + ms(100), None),
+            work.next(t0 + ms(100), None, None),
             Next::Sleep(Some(events.due(t0)))
         );
         events.event(Change::Complete, t0 + ms(100));
         work.events = Some(events);
-        assert_eq!(work.next(t0 + ms(100), None), Next::Read(Trigger::Complete));
+        assert_eq!(
+            work.next(t0 + ms(100), None, None),
+            Next::Read(Trigger::Complete)
+        );
         work.events = None;
-        assert_eq!(work.next(t0 + ms(100), None), Next::Append);
+        assert_eq!(work.next(t0 + ms(100), None, None), Next::Append);
 
         // A poll that is due waits for a pending read, without spinning.
         work.names.clear();
@@ -586,7 +635,7 @@ mod tests {
         writing.event(Change::Writing, t0);
         work.events = Some(writing);
         assert_eq!(
-            work.next(t0 + ms(100), Some(t0)),
+            work.next(t0 + ms(100), Some(t0), None),
             Next::Sleep(Some(writing.due(t0)))
         );
         work.events = None;
@@ -595,19 +644,49 @@ mod tests {
         // A held-back append waits for its time; a second look comes first.
         work.append_backoff.failed(t0);
         work.recheck = Some(t0 + ms(10));
-        assert_eq!(work.next(t0, None), Next::Sleep(Some(t0 + ms(10))));
-        assert_eq!(work.next(t0 + ms(10), None), Next::Read(Trigger::Retry));
+        assert_eq!(work.next(t0, None, None), Next::Sleep(Some(t0 + ms(10))));
+        assert_eq!(
+            work.next(t0 + ms(10), None, None),
+            Next::Read(Trigger::Retry)
+        );
         work.recheck = None;
-        assert_eq!(work.next(t0 + ms(10), None), Next::Sleep(Some(t0 + ms(20))));
-        assert_eq!(work.next(t0 + ms(20), None), Next::Append);
+        assert_eq!(
+            work.next(t0 + ms(10), None, None),
+            Next::Sleep(Some(t0 + ms(20)))
+        );
+        assert_eq!(work.next(t0 + ms(20), None, None), Next::Append);
 
         // Stopping: the queued names still go out (a held-back one at its
         // time), then the worker exits.
         work.stop = true;
-        assert_eq!(work.next(t0, None), Next::Sleep(Some(t0 + ms(20))));
-        assert_eq!(work.next(t0 + ms(20), None), Next::Append);
+        assert_eq!(work.next(t0, None, None), Next::Sleep(Some(t0 + ms(20))));
+        assert_eq!(work.next(t0 + ms(20), None, None), Next::Append);
         work.names.clear();
-        assert_eq!(work.next(t0 + ms(20), None), Next::Exit);
+        assert_eq!(work.next(t0 + ms(20), None, None), Next::Exit);
+    }
+
+    #[test]
+    fn a_step_comes_after_pending_reads_and_never_holds_a_stopping_worker() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut work = Work::default();
+        // Not due yet: the worker sleeps until it is.
+        assert_eq!(
+            work.next(t0, Some(t0 + ms(50)), Some(t0 + ms(10))),
+            Next::Sleep(Some(t0 + ms(10)))
+        );
+        assert_eq!(work.next(t0 + ms(10), None, Some(t0 + ms(10))), Next::Step);
+        // A read that is due comes first: it resolves at its own instant.
+        work.events = Some(Pending::new());
+        work.events.as_mut().unwrap().event(Change::Complete, t0);
+        assert!(matches!(
+            work.next(t0 + ms(100), None, Some(t0)),
+            Next::Read(_)
+        ));
+        work.events = None;
+        // A stopping worker does not wait for a step.
+        work.stop = true;
+        assert_eq!(work.next(t0, None, Some(t0)), Next::Exit);
     }
 
     #[test]
@@ -652,7 +731,7 @@ mod tests {
         let mut now = t0;
         let mut attempts = 0;
         while now < t0 + Duration::from_secs(10) {
-            match work.next(now, None) {
+            match work.next(now, None, None) {
                 Next::Append => {
                     attempts += 1;
                     work.append_backoff.failed(now);

@@ -318,7 +318,7 @@ fn a_file_with_several_mistakes_is_one_finding_per_mistake() {
         lines_with(&out.stdout, "error[invalid-file]"),
         [
             "error[invalid-file]: toggles.toml:2:1: unknown field `enabeld`: did you mean \
-             `enabled`? (expected one of `enabled`, `rollout`, `allow`, `env`, `release`, \
+             `enabled`? (expected one of `enabled`, `rollout`, `allow`, `schedule`, `env`, `release`, \
              `description`, `created`)",
             "error[invalid-file]: toggles.toml:5:11: toggle `b` belongs to release `nope`, \
              which is not defined",

@@ -68,3 +68,22 @@ pub fn name(value: &str) -> Result<String, String> {
         ))
     }
 }
+
+/// `--at` on the reading commands (`list`, `show`, `diff`): the file as it
+/// is at another instant (a schedule's step in force then).
+#[derive(Args)]
+pub struct ReadAt {
+    /// Show the file as it is at this instant, by each schedule's steps
+    /// (RFC 3339 with `Z` or an offset: `2026-12-11T09:00Z`) [default: now]
+    #[arg(long = "at", value_name = "TIME")]
+    pub at: Option<toggles::Timestamp>,
+}
+
+/// `--at` on the edit commands: the instant of the step the edit adds.
+#[derive(Args)]
+pub struct StepAt {
+    /// Add this as a step of the table's `schedule` at TIME (RFC 3339 with
+    /// `Z` or an offset: `2026-12-09T09:00Z`) instead of changing its state now
+    #[arg(long = "at", value_name = "TIME")]
+    pub at: Option<toggles::Timestamp>,
+}
