@@ -16,6 +16,7 @@ mod overrides;
 mod properties;
 mod reload;
 mod rollout;
+mod schedule;
 mod stress;
 mod support;
 mod worker;
