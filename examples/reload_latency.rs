@@ -7,6 +7,7 @@
 //! cargo run --release --example reload_latency                    # 10 000 toggles, 200 rename-saves
 //! cargo run --release --example reload_latency -- 2000 500        # 2 000 toggles, 500 rename-saves
 //! cargo run --release --example reload_latency -- 2000 500 inplace
+//! cargo run --release --example reload_latency -- 2000 30 steps     # step-to-visible, one step a second
 //! ```
 //!
 //! `cargo bench` runs the same measurement (see BENCHMARKS.md).
@@ -24,12 +25,17 @@ fn main() {
     let style = match args.next().as_deref() {
         None | Some("rename") => latency::Style::Rename,
         Some("inplace") => latency::Style::InPlace,
-        Some(other) => panic!("unknown save style {other:?}: rename or inplace"),
+        Some("steps") => latency::Style::Step,
+        Some(other) => panic!("unknown save style {other:?}: rename, inplace or steps"),
     };
     if std::env::var_os("RUST_LOG").is_some() {
         StderrLogger::install();
     }
-    let l = latency::measure(toggles.max(1), saves.max(1), style);
+    let l = match style {
+        // One step a second: `saves` is the number of steps.
+        latency::Style::Step => latency::measure_steps(toggles.max(1), saves.max(1)),
+        _ => latency::measure(toggles.max(1), saves.max(1), style),
+    };
     println!(
         "{} toggles, {} {}: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         l.toggles,

@@ -1,12 +1,14 @@
 //! Save-to-visible latency: how long after a save a check sees the change,
-//! for rename-saves and in-place saves. Shared by the `toggles` bench and
-//! `examples/reload_latency.rs`.
+//! for rename-saves and in-place saves; and step-to-visible latency: how long
+//! after a schedule's step a check sees it, with no save at all. Shared by
+//! the `toggles` bench and `examples/reload_latency.rs`.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use toggles::Store;
+use toggles::{Store, Timestamp};
 
 use crate::fixture::{self, CHECKED};
 
@@ -19,6 +21,9 @@ pub enum Style {
     /// Truncate the file and write it (`echo … >`, many programs); the save
     /// is complete when the writer closes the file.
     InPlace,
+    /// No save: a `schedule`'s steps, one a second, each flipping the
+    /// checked toggle at its instant.
+    Step,
 }
 
 impl Style {
@@ -26,6 +31,7 @@ impl Style {
         match self {
             Style::Rename => "rename-saves",
             Style::InPlace => "in-place saves",
+            Style::Step => "scheduled steps",
         }
     }
 }
@@ -76,6 +82,7 @@ pub fn measure(toggles: usize, saves: usize, style: Style) -> Latencies {
         let started = match style {
             Style::Rename => rename_save(&path, text),
             Style::InPlace => in_place_save(&path, text),
+            Style::Step => unreachable!("measured by `measure_steps`"),
         };
         let deadline = started + Duration::from_secs(10);
         while store.is_enabled(CHECKED) != on {
@@ -93,6 +100,64 @@ pub fn measure(toggles: usize, saves: usize, style: Style) -> Latencies {
     Latencies {
         toggles,
         style,
+        sorted,
+    }
+}
+
+/// Opens a watched store on a file of `toggles` toggles whose checked
+/// toggle has `steps` steps, one a second from the next whole second but
+/// one, each flipping it; each latency runs from the step's instant (by the
+/// wall clock) to the first `Store::is_enabled` that returns the new state,
+/// checked in a loop. One sample a second: a run of 20 takes 20 s.
+pub fn measure_steps(toggles: usize, steps: usize) -> Latencies {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("toggles.toml");
+    let first = Timestamp::now().unix_seconds() + 2;
+    let mut text = fixture::file(toggles, 100.min(toggles / 100), false);
+    let header = format!("[toggles.{CHECKED}]\n");
+    let at = text.find(&header).expect("the checked toggle") + header.len();
+    let mut schedule = String::from("schedule = [\n");
+    for step in 0..steps {
+        let instant = Timestamp::from_unix_seconds(first + step as i64);
+        let _ = writeln!(
+            schedule,
+            "  {{ at = {instant}, enabled = {} }},",
+            step % 2 == 0
+        );
+    }
+    schedule.push_str("]\n");
+    text.insert_str(at, &schedule);
+    fs::write(&path, &text).expect("write the file");
+    let store = Store::builder(&path)
+        .append_unknown(false)
+        .open()
+        .expect("the fixture is valid");
+    assert!(!store.is_enabled(CHECKED));
+    let mut sorted = Vec::with_capacity(steps);
+    for step in 0..steps {
+        let on = step % 2 == 0;
+        let instant = Timestamp::from_unix_seconds(first + step as i64).to_system_time();
+        let deadline = instant + Duration::from_secs(10);
+        while store.is_enabled(CHECKED) != on {
+            assert!(
+                SystemTime::now() < deadline,
+                "step {step} never became visible"
+            );
+            std::thread::yield_now();
+        }
+        let seen = SystemTime::now();
+        let latency = seen.duration_since(instant).unwrap_or_else(|early| {
+            panic!(
+                "step {step} was visible {:?} before its instant",
+                early.duration()
+            )
+        });
+        sorted.push(latency);
+    }
+    sorted.sort();
+    Latencies {
+        toggles,
+        style: Style::Step,
         sorted,
     }
 }

@@ -379,12 +379,14 @@ fn main() {
         Some(f) if !"latency".contains(f.as_str()) => Vec::new(),
         _ => {
             let saves = if benching { 200 } else { 2 };
+            let steps = if benching { 20 } else { 2 };
             use latency::Style::{InPlace, Rename};
             vec![
                 latency::measure(4, saves, Rename),
                 latency::measure(2_000, saves, Rename),
                 latency::measure(2_000, saves, InPlace),
                 latency::measure(TOGGLES, saves, Rename),
+                latency::measure_steps(2_000, steps),
             ]
         }
     };

@@ -256,19 +256,19 @@ pub fn print(started: SystemTime, latencies: &[Latencies]) {
         "",
     );
     for l in latencies {
+        let (what, samples, target) = match l.style {
+            crate::latency::Style::Step => ("step-to-visible", "steps", "< 50 ms"),
+            _ => ("save-to-visible", "saves", "< 100 ms"),
+        };
         row(
-            &format!(
-                "save-to-visible p50, {} toggles, {}",
-                l.toggles,
-                l.style.name()
-            ),
+            &format!("{what} p50, {} toggles, {}", l.toggles, l.style.name()),
             Some(l.percentile(50).as_secs_f64() * 1e3),
             " ms",
             "",
         );
         row(
             &format!(
-                "save-to-visible p99, {} toggles, {} ({} saves, max {:.1} ms)",
+                "{what} p99, {} toggles, {} ({} {samples}, max {:.1} ms)",
                 l.toggles,
                 l.style.name(),
                 l.sorted.len(),
@@ -276,7 +276,7 @@ pub fn print(started: SystemTime, latencies: &[Latencies]) {
             ),
             Some(l.percentile(99).as_secs_f64() * 1e3),
             " ms",
-            "< 100 ms",
+            target,
         );
     }
 }
