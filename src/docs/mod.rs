@@ -2,6 +2,8 @@
 //!
 //! - [`file_format`]: the file, its fields, and which state wins.
 //! - [`rollouts`]: gradual rollouts, allow lists and bucketing.
+//! - [`schedules`]: scheduled rollouts: dated steps in the file, taken on
+//!   time by every process.
 //! - [`environments`]: one file for staging, production and the rest.
 //! - [`hot_reload`]: how new names are appended, how the file is reloaded,
 //!   and what keeps it reliable.
@@ -25,4 +27,5 @@ pub mod operations;
 pub mod patterns;
 pub mod performance;
 pub mod rollouts;
+pub mod schedules;
 pub mod testing;
