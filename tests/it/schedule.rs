@@ -408,3 +408,22 @@ fn a_reload_of_unchanged_bytes_takes_a_step_that_has_come() {
     assert!(store.snapshot().generation() > generation);
     assert!(!store.reload().unwrap(), "taken once");
 }
+
+/// A bad save keeps the last good version, and its plan goes on: the step
+/// is taken though the file on disk does not validate.
+#[test]
+fn the_last_good_version_keeps_its_plan_through_a_bad_save() {
+    let step = Timestamp::from_unix_seconds(Timestamp::now().unix_seconds() + 2);
+    let text =
+        format!("[toggles.a]\nenabled = false\nschedule = [{{ at = {step}, enabled = true }}]\n");
+    let fixture = Fixture::new(Some(&text));
+    let store = Store::builder(&fixture.path)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    assert!(!store.is_enabled("a"));
+    crate::support::rename_save(&fixture.path, "[toggles.a]\nenabled = maybe\n");
+    wait_for("the bad save is seen", || store.last_error().is_some());
+    wait_for("the step is taken all the same", || store.is_enabled("a"));
+    assert!(store.last_error().is_some(), "the file is still bad");
+}
