@@ -39,7 +39,17 @@
 //!   not the fast line reader: `env.production.enabled = false` lines are
 //!   read fast, but `[toggles.NAME.env.production]` sections or inline
 //!   tables (`env = { … }`) make a large file load a few times slower
-//!   (milliseconds for thousands of toggles); checks are unaffected.
+//!   (milliseconds for thousands of toggles); checks are unaffected. So does
+//!   a `schedule` anywhere in the file (its steps are inline tables).
+//! - **A file with schedules keeps its validated form in memory** beside
+//!   the snapshot in use (to resolve the next step without reading the
+//!   file again): about twice a snapshot's memory, for such files only.
+//!   Each step resolves the whole file again, in milliseconds for
+//!   thousands of toggles, on the worker thread.
+//! - **A store that does not watch takes steps only when asked**
+//!   ([`Store::reload`](crate::Store::reload)): with
+//!   [`Builder::watch`](crate::Builder::watch)`(false)` there is no thread
+//!   to wake at a step's instant.
 //! - **A keyed check of a rollout hashes the key** (MurmurHash3 over the
 //!   key and a few bytes): a few times a key-less check, still without a
 //!   lock or an allocation (the name's part of the value is hashed once, at
