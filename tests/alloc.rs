@@ -310,3 +310,33 @@ fn a_10k_toggle_snapshot_takes_under_2_mb() {
         "a 10 000-toggle snapshot holds {chunk_bytes} bytes"
     );
 }
+
+/// A file with a schedule keeps its validated form beside the snapshot
+/// (`docs::limitations` states the cost): bounded, and only for such files.
+#[test]
+fn a_schedule_keeps_the_validated_file_within_three_times_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("toggles.toml");
+    let mut text = fixture::file(TOGGLES, RELEASES, true);
+    text.push_str(
+        "\n[toggles.scheduled]\nschedule = [{ at = 2100-01-01T00:00:00Z, enabled = true }]\n",
+    );
+    std::fs::write(&path, &text).unwrap();
+    let open = || {
+        Store::builder(&path)
+            .watch(false)
+            .append_unknown(false)
+            .open()
+            .unwrap()
+    };
+    drop(open().snapshot());
+    let chunks_before = net_chunk_bytes();
+    let snapshot = open().snapshot();
+    let chunk_bytes = net_chunk_bytes() - chunks_before;
+    assert!(snapshot.next_step().is_some());
+    println!("with a schedule: {chunk_bytes} bytes with malloc's overhead");
+    assert!(
+        chunk_bytes < 6_000_000,
+        "a 10 000-toggle snapshot with its plan holds {chunk_bytes} bytes"
+    );
+}

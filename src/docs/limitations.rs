@@ -43,7 +43,8 @@
 //!   a `schedule` anywhere in the file (its steps are inline tables).
 //! - **A file with schedules keeps its validated form in memory** beside
 //!   the snapshot in use (to resolve the next step without reading the
-//!   file again): about twice a snapshot's memory, for such files only.
+//!   file again): 4.3 MB for 10 000 toggles against 1.9 MB without a
+//!   schedule (`tests/alloc.rs`), for such files only.
 //!   Each step resolves the whole file again, in milliseconds for
 //!   thousands of toggles, on the worker thread.
 //! - **A store that does not watch takes steps only when asked**
