@@ -184,6 +184,72 @@
 //! `show --json` adds `environment`, `environment_from` and `environments`
 //! (the cells of `list --envs --json`; empty without `environments`).
 //!
+//! ## Schedules: `list --at TIME`, `show --at TIME`
+//!
+//! A table with a [`schedule`](crate::docs::rollouts) changes its state at
+//! each step's instant. `list` and `show` read the file as it is now, or at
+//! `--at TIME` (RFC 3339 with `Z` or an offset, seconds optional:
+//! `2026-12-11T09:00Z`, `2026-12-11T10:00+01:00`; an instant without an
+//! offset is refused, exit 2): "what will be on on Friday?". Every view —
+//! the base values and each environment — is taken at that one instant, the
+//! library's [`Snapshot::at`](crate::Snapshot::at), so the states are what an
+//! application would check then. With `--at`, the output says so (`at:
+//! 2026-12-08T00:00:00Z (--at)`).
+//!
+//! `list` adds a NEXT STEP column where a table has a schedule (for a toggle
+//! that follows its release, the release's): the next step's state and
+//! instant, `done` after the last, `-` without a schedule. `list --envs`
+//! marks a cell decided by a schedule with `*`:
+//!
+//! ```console
+//! $ toggles list --at 2026-12-08T00:00Z
+//! environment: base values (no --env, no TOGGLES_ENV); declared: staging, production
+//! at: 2026-12-08T00:00:00Z (--at)
+//!
+//! TOGGLE      STATE  ROLLOUT          NEXT STEP                    FROM     RELEASE      CREATED  AGE  DESCRIPTION
+//! dark_mode   ON     -                -                            own      -            -        -
+//! new_cart    OFF    -                ON at 2026-12-08T12:00:00Z   release  checkout-v2  -        -
+//! new_search  OFF    10% + 1 allowed  50% at 2026-12-09T09:00:00Z  own      -            -        -    Search ranked by the new model
+//!
+//! RELEASE      STATE  NEXT STEP                   TOGGLES         DESCRIPTION
+//! checkout-v2  OFF    ON at 2026-12-08T12:00:00Z  0 of 1 enabled
+//! ```
+//!
+//! `show` prints the plan of the table that decides the toggle in the view
+//! read: whose `schedule` it is (its own, `env.E.schedule`, or its
+//! release's), the state before the first step and the key that gives it,
+//! each step with its instant, its state and its line, the one in force
+//! marked, and the next step with the time left until it from the instant
+//! read (`in 1 day 9 h`). Each environment's line adds its own next step, so
+//! an environment with its own `env.E.schedule`, or with none (one that sets
+//! only `env.E.enabled`), shows as such:
+//!
+//! ```console
+//! $ toggles show new_search --at 2026-12-08T00:00Z
+//! new_search: OFF — rolled out on the toggle itself (`rollout = 10`, toggles.toml:15), by the schedule's step of 2026-12-07T09:00:00Z
+//! …
+//!   schedule     3 steps of its own `schedule`, at 2026-12-08T00:00:00Z (--at)
+//!     before                1%   rollout (toggles.toml:12)
+//!     2026-12-07T09:00:00Z  10%  toggles.toml:15  ← in force
+//!     2026-12-09T09:00:00Z  50%  toggles.toml:16
+//!     2026-12-11T09:00:00Z  ON   toggles.toml:17
+//!   next step    50% at 2026-12-09T09:00:00Z, in 1 day 9 h
+//!   environments (in promotion order)
+//!     (base)      10% +1  rollout (toggles.toml:15); next 50% at 2026-12-09T09:00:00Z, in 1 day 9 h
+//!     staging     ON      env.staging.enabled (toggles.toml:19); the schedule's last step is in force (since 2026-12-01T09:00:00Z)
+//!     production  OFF +1  env.production.enabled (toggles.toml:20)
+//! …
+//! ```
+//!
+//! In `--json`, `list` and `show` add `at` (the instant read, RFC 3339 UTC)
+//! and `at_from` (`--at`, or `null` for now); each toggle, release and
+//! environment cell gains `schedule`: `null`, or `{ in_environment, steps:
+//! [{ at, enabled, rollout, line }], step, next, next_in_seconds, next_in }`
+//! (exactly one of a step's `enabled` and `rollout` is set; `step` is the one
+//! in force, `null` before the first; `next` is `null` after the last).
+//! `show --json` adds `before_schedule`: `{ enabled, rollout, field, line }`,
+//! the deciding table's state before its first step, or `null`.
+//!
 //! ## Editing the file: `on`, `off`, `rollout`, `allow`, `disallow`, `follow`, `release`, `add`, `assign`
 //!
 //! ```sh

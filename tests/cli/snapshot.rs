@@ -4,7 +4,8 @@
 //! about.
 //!
 //! Stable by construction: the fixtures have no `created` dates (no age
-//! depends on today), every command runs in its temporary folder on the
+//! depends on today), a file with schedules is read at a fixed instant
+//! (`--at`: no step in force or time left depends on now), every command runs in its temporary folder on the
 //! relative `toggles.toml` (no temporary path in the output), and colour is
 //! off (`--color never`). `SNAPSHOTS=overwrite cargo test --all-features
 //! --test cli snapshot::` rewrites the `str![[…]]` blocks after an intended
@@ -589,4 +590,88 @@ note: comparing with HEAD (the branch has no upstream; `toggles diff REV` names 
 
 "#]]
     );
+}
+
+/// A rollout on a schedule, with a staging schedule of its own and a
+/// production without one, and a release on a schedule: read at a fixed
+/// instant (`--at`), so the step in force and the time left are fixed.
+const SCHEDULED: &str = r#"environments = ["staging", "production"]
+
+[releases.checkout-v2]
+enabled = false
+schedule = [{ at = 2026-12-08T12:00:00Z, enabled = true }]
+
+[toggles.new_cart]
+release = "checkout-v2"
+
+[toggles.new_search]
+description = "Search ranked by the new model"
+rollout = 1
+allow = ["staff-ada"]
+schedule = [
+  { at = 2026-12-07T09:00:00Z, rollout = 10 },
+  { at = 2026-12-09T09:00:00Z, rollout = 50 },
+  { at = 2026-12-11T09:00:00Z, enabled = true },
+]
+env.staging.schedule = [{ at = 2026-12-01T09:00:00Z, enabled = true }]
+env.production.enabled = false
+
+[toggles.dark_mode]
+enabled = true
+"#;
+
+#[test]
+fn list_at_an_instant() {
+    let (dir, _) = folder_with(SCHEDULED);
+    toggles(dir.path(), &["list", "--at", "2026-12-08T00:00:00Z"])
+        .assert()
+        .success()
+        .stdout_eq(str![[r#"
+environment: base values (no --env, no TOGGLES_ENV); declared: staging, production
+at: 2026-12-08T00:00:00Z (--at)
+
+TOGGLE      STATE  ROLLOUT          NEXT STEP                    FROM     RELEASE      CREATED  AGE  DESCRIPTION
+dark_mode   ON     -                -                            own      -            -        -
+new_cart    OFF    -                ON at 2026-12-08T12:00:00Z   release  checkout-v2  -        -
+new_search  OFF    10% + 1 allowed  50% at 2026-12-09T09:00:00Z  own      -            -        -    Search ranked by the new model
+
+RELEASE      STATE  NEXT STEP                   TOGGLES         DESCRIPTION
+checkout-v2  OFF    ON at 2026-12-08T12:00:00Z  0 of 1 enabled
+
+"#]])
+        .stderr_eq(str![[""]]);
+}
+
+#[test]
+fn show_a_schedule_at_an_instant() {
+    let (dir, _) = folder_with(SCHEDULED);
+    toggles(
+        dir.path(),
+        &["show", "new_search", "--at", "2026-12-08T00:00:00Z"],
+    )
+    .assert()
+    .success()
+    .stdout_eq(str![[r#"
+new_search: OFF — rolled out on the toggle itself (`rollout = 10`, toggles.toml:15), by the schedule's step of 2026-12-07T09:00:00Z
+  description  Search ranked by the new model
+  rollout      10% of keys, bucketed by flagd-v3 (toggles.toml:15)
+  allow        staff-ada — 1 key always on (toggles.toml:13)
+  no key       OFF: a rollout is on without a key only at 100%
+  a key        `toggles show new_search --key KEY` says what one key gets
+  schedule     3 steps of its own `schedule`, at 2026-12-08T00:00:00Z (--at)
+    before                1%   rollout (toggles.toml:12)
+    2026-12-07T09:00:00Z  10%  toggles.toml:15  ← in force
+    2026-12-09T09:00:00Z  50%  toggles.toml:16
+    2026-12-11T09:00:00Z  ON   toggles.toml:17
+  next step    50% at 2026-12-09T09:00:00Z, in 1 day 9 h
+  environments (in promotion order)
+    (base)      10% +1  rollout (toggles.toml:15); next 50% at 2026-12-09T09:00:00Z, in 1 day 9 h
+    staging     ON      env.staging.enabled (toggles.toml:19); the schedule's last step is in force (since 2026-12-01T09:00:00Z)
+    production  OFF +1  env.production.enabled (toggles.toml:20)
+  created      unknown (no `created` field)
+  defined at   toggles.toml:10
+  change it    `toggles rollout new_search PERCENT` (another share of keys), `toggles on|off new_search` (every key)
+
+"#]])
+    .stderr_eq(str![[""]]);
 }

@@ -68,9 +68,11 @@ struct Global {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Every toggle with its state and where it comes from; every release with "N of M enabled"
+    /// Every toggle with its state and where it comes from; every release with "N of M enabled";
+    /// the next step of each schedule (states now, or at --at TIME)
     List(list::Args),
-    /// One toggle, and why it is on or off (for one key with --key)
+    /// One toggle, and why it is on or off (for one key with --key); its schedule's steps
+    /// and the next one (now, or at --at TIME)
     Show(show::Args),
     /// Switch toggles on for every key (sets their own `enabled = true`, removes their own `rollout`)
     On(switch::Switch),

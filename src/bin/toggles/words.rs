@@ -7,6 +7,38 @@ pub fn on_off(on: bool) -> &'static str {
     if on { "ON" } else { "OFF" }
 }
 
+/// How long until an instant `seconds` ahead, in its two largest units,
+/// rounded down: `in 2 days 3 h`, `in 1 day`, `in 5 h 20 min`, `in 3 min
+/// 5 s`, `in 40 s`; `now` for none left (or a time already past).
+pub fn time_left(seconds: i64) -> String {
+    if seconds <= 0 {
+        return "now".to_owned();
+    }
+    let (days, hours) = (seconds / 86_400, seconds / 3_600 % 24);
+    let (minutes, secs) = (seconds / 60 % 60, seconds % 60);
+    let two = |big: String, small: i64, unit: &str| {
+        if small == 0 {
+            format!("in {big}")
+        } else {
+            format!("in {big} {small} {unit}")
+        }
+    };
+    match () {
+        () if days > 0 => two(
+            if days == 1 {
+                "1 day".to_owned()
+            } else {
+                format!("{days} days")
+            },
+            hours,
+            "h",
+        ),
+        () if hours > 0 => two(format!("{hours} h"), minutes, "min"),
+        () if minutes > 0 => two(format!("{minutes} min"), secs, "s"),
+        () => format!("in {secs} s"),
+    }
+}
+
 /// Whole days since `created`, if known.
 pub fn age_days(created: Option<Date>, today: Date) -> Option<i64> {
     created.map(|created| created.days_until(today))
@@ -121,6 +153,18 @@ mod tests {
         assert_eq!(did_you_mean("dark_mod", names), Some("dark_mode"));
         assert_eq!(did_you_mean("new-cart", names), Some("new_cart"));
         assert_eq!(did_you_mean("light", names), None);
+    }
+
+    #[test]
+    fn time_left_reads_in_its_two_largest_units() {
+        assert_eq!(time_left(0), "now");
+        assert_eq!(time_left(-5), "now");
+        assert_eq!(time_left(40), "in 40 s");
+        assert_eq!(time_left(3 * 60 + 5), "in 3 min 5 s");
+        assert_eq!(time_left(5 * 3_600 + 20 * 60 + 59), "in 5 h 20 min");
+        assert_eq!(time_left(3_600), "in 1 h");
+        assert_eq!(time_left(86_400 + 59 * 60), "in 1 day");
+        assert_eq!(time_left(2 * 86_400 + 3 * 3_600 + 1), "in 2 days 3 h");
     }
 
     #[test]

@@ -1,22 +1,25 @@
 //! `toggles list`: every toggle with its state and where it comes from, and
 //! every release with "N of M enabled". A ROLLOUT column (`10% + 2
 //! allowed`) appears in a table when one of its rows has a rollout or an
-//! `allow` list, so files without them list as they always did.
+//! `allow` list, and a NEXT STEP column (`50% at 2026-12-09T09:00:00Z`,
+//! `done` after the last) when one has a `schedule`, so files without them
+//! list as they always did. States are those of now, or of `--at TIME`
+//! (each schedule's step in force then).
 
 use std::path::Path;
 
 use serde::Serialize;
 use toggles::{Date, Release, Snapshot, ToggleInfo};
 
-use crate::args::ReadEnv;
+use crate::args::{ReadAt, ReadEnv};
 use crate::color::{Colors, Style};
 use crate::fail::{EXIT_OK, Outcome};
-use crate::model::choice::Choice;
+use crate::model::choice::{Choice, When};
 use crate::model::decision::{Decision, decide, decide_release};
 use crate::model::names::unknown_release;
 use crate::model::views::Views;
 use crate::view::json::{DecisionJson, ReleaseJson, ToggleJson};
-use crate::view::state::column;
+use crate::view::state::{column, next_column};
 use crate::view::table::{Table, cell, styled};
 use crate::words::{age_days, label, on_off};
 
@@ -34,20 +37,37 @@ pub struct Args {
     /// Every environment side by side: one column per environment (after the base values)
     #[arg(long, conflicts_with = "env")]
     pub envs: bool,
+    #[command(flatten)]
+    pub at: ReadAt,
 }
 
 pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
+    let when = args.at.when();
     if args.envs {
-        matrix(path, args.release.as_deref(), args.json, colors)
+        matrix(path, args.release.as_deref(), when, args.json, colors)
     } else {
         let choice = args.env.choice();
-        one(path, args.release.as_deref(), &choice, args.json, colors)
+        one(
+            path,
+            args.release.as_deref(),
+            &choice,
+            when,
+            args.json,
+            colors,
+        )
     }
 }
 
 /// `toggles list` in one environment (or the base values).
-fn one(path: &Path, release: Option<&str>, choice: &Choice, json: bool, colors: Colors) -> Outcome {
-    let snapshot = choice.load(path)?;
+fn one(
+    path: &Path,
+    release: Option<&str>,
+    choice: &Choice,
+    when: When,
+    json: bool,
+    colors: Colors,
+) -> Outcome {
+    let snapshot = when.view(choice.load(path)?);
     let declared: Vec<String> = snapshot.environments().map(str::to_owned).collect();
     if let Some(name) = release
         && snapshot.release(name).is_none()
@@ -67,12 +87,17 @@ fn one(path: &Path, release: Option<&str>, choice: &Choice, json: bool, colors: 
         let listing = Listing {
             file: path.display().to_string(),
             today: today.to_string(),
+            at: when.at().to_string(),
+            at_from: when.origin_json(),
             bucketing: snapshot.bucketing().to_string(),
             environment: choice.name().map(str::to_owned),
             environment_from: choice.origin_json(),
             environments: declared,
-            toggles: toggles.iter().map(|t| ToggleJson::new(t, today)).collect(),
-            releases: releases.iter().map(|r| ReleaseJson::new(r)).collect(),
+            toggles: toggles
+                .iter()
+                .map(|t| ToggleJson::new(t, today, when))
+                .collect(),
+            releases: releases.iter().map(|r| ReleaseJson::new(r, when)).collect(),
         };
         println!(
             "{}",
@@ -86,6 +111,11 @@ fn one(path: &Path, release: Option<&str>, choice: &Choice, json: bool, colors: 
             choice.describe(),
             declared.join(", ")
         );
+    }
+    if when.is_given() {
+        println!("at: {}", when.describe());
+    }
+    if !declared.is_empty() || when.is_given() {
         println!();
     }
     print!("{}", toggle_table(&toggles, today, colors));
@@ -98,9 +128,11 @@ fn one(path: &Path, release: Option<&str>, choice: &Choice, json: bool, colors: 
 
 /// `toggles list --envs`: one row per toggle (then per release), one column
 /// per environment after the base values, each cell the state of a check
-/// without a key (`ON`, `OFF`, `10%`, and `+2` for keys in an `allow` list).
-fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Outcome {
-    let (views, _) = Views::load(path)?;
+/// without a key (`ON`, `OFF`, `10%`, and `+2` for keys in an `allow` list),
+/// and `*` where a schedule decides (its next step is in `--json`, and in
+/// `toggles show`).
+fn matrix(path: &Path, release: Option<&str>, when: When, json: bool, colors: Colors) -> Outcome {
+    let (views, _) = Views::load_at(path, when)?;
     if let Some(name) = release
         && views.base.release(name).is_none()
     {
@@ -146,13 +178,15 @@ fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Out
     if json {
         let matrix = MatrixJson {
             file: path.display().to_string(),
+            at: when.at().to_string(),
+            at_from: when.origin_json(),
             environments: views.environments.iter().map(|(n, _)| n.clone()).collect(),
             toggles: toggle_rows
                 .iter()
                 .map(|(toggle, cells)| RowJson {
                     name: toggle.name().to_owned(),
                     release: toggle.release().map(str::to_owned),
-                    cells: cells.iter().map(DecisionJson::new).collect(),
+                    cells: cells.iter().map(|d| DecisionJson::new(d, when)).collect(),
                 })
                 .collect(),
             releases: release_rows
@@ -160,7 +194,7 @@ fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Out
                 .map(|(release, cells)| RowJson {
                     name: release.name().to_owned(),
                     release: None,
-                    cells: cells.iter().map(DecisionJson::new).collect(),
+                    cells: cells.iter().map(|d| DecisionJson::new(d, when)).collect(),
                 })
                 .collect(),
         };
@@ -172,8 +206,9 @@ fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Out
     }
     let labels: Vec<&str> = columns.iter().map(|(e, _)| label(*e)).collect();
     let styled_cell = |d: &Decision| {
+        let mark = if d.schedule.is_some() { " *" } else { "" };
         styled(
-            d.cell(),
+            format!("{}{mark}", d.cell()),
             match (d.enabled, d.rollout, d.allowed) {
                 (true, _, _) => Style::On,
                 (false, None, 0) => Style::Off,
@@ -181,6 +216,10 @@ fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Out
             },
         )
     };
+    if when.is_given() {
+        println!("at: {}", when.describe());
+        println!();
+    }
     if toggle_rows.is_empty() {
         println!("no toggles");
     } else {
@@ -208,6 +247,13 @@ fn matrix(path: &Path, release: Option<&str>, json: bool, colors: Colors) -> Out
         }
         print!("{}", table.render(colors));
     }
+    let scheduled = |cells: &Vec<Decision>| cells.iter().any(|d| d.schedule.is_some());
+    if toggle_rows.iter().any(|(_, cells)| scheduled(cells))
+        || release_rows.iter().any(|(_, cells)| scheduled(cells))
+    {
+        println!();
+        println!("*: decided by a schedule there; `toggles show NAME` gives its steps");
+    }
     if !views.any() {
         println!();
         println!(
@@ -225,9 +271,13 @@ fn toggle_table(toggles: &[&ToggleInfo], today: Date, colors: Colors) -> String 
     let keyed = toggles
         .iter()
         .any(|t| t.rollout().is_some() || t.allow().len() > 0);
+    let scheduled = toggles.iter().any(|t| t.schedule().is_some());
     let mut header = vec!["TOGGLE", "STATE"];
     if keyed {
         header.push("ROLLOUT");
+    }
+    if scheduled {
+        header.push("NEXT STEP");
     }
     header.extend(["FROM", "RELEASE", "CREATED", "AGE", "DESCRIPTION"]);
     let mut table = Table::new(&header);
@@ -239,6 +289,9 @@ fn toggle_table(toggles: &[&ToggleInfo], today: Date, colors: Colors) -> String 
         ];
         if keyed {
             row.push(cell(column(toggle.rollout(), toggle.allow().len())));
+        }
+        if scheduled {
+            row.push(cell(next_column(toggle.schedule(), toggle.next_step())));
         }
         row.extend([
             cell(toggle.source().to_string()),
@@ -258,9 +311,13 @@ fn release_table(releases: &[&Release], colors: Colors) -> String {
     let keyed = releases
         .iter()
         .any(|r| r.rollout().is_some() || r.allow().len() > 0);
+    let scheduled = releases.iter().any(|r| r.schedule().is_some());
     let mut header = vec!["RELEASE", "STATE"];
     if keyed {
         header.push("ROLLOUT");
+    }
+    if scheduled {
+        header.push("NEXT STEP");
     }
     header.extend(["TOGGLES", "DESCRIPTION"]);
     let mut table = Table::new(&header);
@@ -280,6 +337,9 @@ fn release_table(releases: &[&Release], colors: Colors) -> String {
         if keyed {
             row.push(cell(column(release.rollout(), release.allow().len())));
         }
+        if scheduled {
+            row.push(cell(next_column(release.schedule(), release.next_step())));
+        }
         row.extend([
             cell(format!("{on} of {total} enabled")),
             styled(release.description().unwrap_or(""), Style::Dim),
@@ -293,6 +353,11 @@ fn release_table(releases: &[&Release], colors: Colors) -> String {
 struct Listing {
     file: String,
     today: String,
+    /// The instant listed (`--at`, else now), RFC 3339 UTC: each
+    /// schedule's step in force then.
+    at: String,
+    /// `--at`, or null for now.
+    at_from: Option<&'static str>,
     /// `flagd-v3` or `flagd-v2`: how keys are bucketed.
     bucketing: String,
     /// The environment listed (`--env`, else `TOGGLES_ENV`), or null for
@@ -310,6 +375,10 @@ struct Listing {
 #[derive(Serialize)]
 struct MatrixJson {
     file: String,
+    /// The instant listed (`--at`, else now).
+    at: String,
+    /// `--at`, or null for now.
+    at_from: Option<&'static str>,
     /// The declared environments, in promotion order.
     environments: Vec<String>,
     toggles: Vec<RowJson>,

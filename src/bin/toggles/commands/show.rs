@@ -1,21 +1,24 @@
-//! `toggles show NAME`: one toggle, and why it has its state.
+//! `toggles show NAME`: one toggle, and why it has its state; with a
+//! `schedule`, its plan (each step with its instant, its state and its line,
+//! the one in force marked) and the next step, with the time left until it.
+//! States are those of now, or of `--at TIME`.
 
 use std::path::Path;
 
 use serde::Serialize;
-use toggles::{Date, Field, Reason, Rollout, Snapshot, Source, ToggleInfo};
+use toggles::{Date, Field, Reason, Rollout, Snapshot, Source, Step, Timestamp, ToggleInfo};
 
-use crate::args::{self, ReadEnv};
+use crate::args::{self, ReadAt, ReadEnv};
 use crate::color::{Colors, Style};
 use crate::fail::{EXIT_OK, Outcome};
 use crate::file;
-use crate::model::choice::{Choice, Origin};
-use crate::model::decision::{Decision, decide, written};
+use crate::model::choice::{Choice, Origin, When};
+use crate::model::decision::{Decision, Plan, cell, decide, written};
 use crate::model::names::unknown_toggle;
 use crate::model::views::Views;
 use crate::view::json::{DecisionJson, ReleaseJson, ToggleJson, percent_json};
-use crate::view::state::release_summary;
-use crate::words::{age_days, env_flag, label, on_off, some_keys};
+use crate::view::state::{release_summary, step_state};
+use crate::words::{age_days, env_flag, label, on_off, some_keys, time_left};
 
 // `toggles show`.
 #[derive(clap::Args)]
@@ -31,6 +34,8 @@ pub struct Args {
     pub json: bool,
     #[command(flatten)]
     pub env: ReadEnv,
+    #[command(flatten)]
+    pub at: ReadAt,
 }
 
 pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
@@ -40,6 +45,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
         &args.name,
         args.key.as_deref(),
         &choice,
+        args.at.when(),
         args.json,
         colors,
     )
@@ -50,10 +56,11 @@ fn show(
     name: &str,
     key: Option<&str>,
     choice: &Choice,
+    when: When,
     json: bool,
     colors: Colors,
 ) -> Outcome {
-    let (views, _) = Views::load(path)?;
+    let (views, _) = Views::load_at(path, when)?;
     choice.check(path, &views.base)?;
     let snapshot = views
         .get(choice.name())
@@ -79,16 +86,27 @@ fn show(
     };
     if json {
         let shown = Shown {
-            toggle: ToggleJson::new(toggle, today),
+            toggle: ToggleJson::new(toggle, today, when),
             why: why(path, snapshot, toggle),
             release: toggle
                 .release()
                 .and_then(|r| snapshot.release(r))
-                .map(ReleaseJson::new),
+                .map(|r| ReleaseJson::new(r, when)),
             evaluation: told.json,
+            at: when.at().to_string(),
+            at_from: when.origin_json(),
+            before_schedule: before_schedule(snapshot, toggle).map(|before| StartJson {
+                enabled: before.enabled,
+                rollout: percent_json(before.rollout),
+                field: before.field,
+                line: before.line,
+            }),
             environment: choice.name().map(str::to_owned),
             environment_from: choice.origin_json(),
-            environments: decisions.iter().map(DecisionJson::new).collect(),
+            environments: decisions
+                .iter()
+                .map(|d| DecisionJson::new(d, when))
+                .collect(),
         };
         println!(
             "{}",
@@ -128,8 +146,9 @@ fn show(
         _ => String::new(),
     };
     keyed_lines(path, snapshot, toggle, key.is_some(), empty_key, &flag);
+    schedule_lines(path, snapshot, toggle, when, colors);
     if !decisions.is_empty() {
-        environment_lines(path, &decisions, choice, colors);
+        environment_lines(path, &decisions, choice, when, colors);
     }
     match (toggle.created(), age_days(toggle.created(), today)) {
         (Some(created), Some(days)) => println!("  created      {created}, {}", ago(days)),
@@ -148,8 +167,15 @@ fn show(
 }
 
 /// One line per environment (the base values first): the state of a check
-/// without a key and the key that decides it, the chosen one marked.
-fn environment_lines(path: &Path, decisions: &[Decision], choice: &Choice, colors: Colors) {
+/// without a key and the key that decides it, the next step of a schedule,
+/// the chosen one marked.
+fn environment_lines(
+    path: &Path,
+    decisions: &[Decision],
+    choice: &Choice,
+    when: When,
+    colors: Colors,
+) {
     println!("  environments (in promotion order)");
     let width = decisions
         .iter()
@@ -173,14 +199,123 @@ fn environment_lines(path: &Path, decisions: &[Decision], choice: &Choice, color
         } else {
             Style::Off
         };
+        let next = decision
+            .schedule
+            .as_ref()
+            .map_or_else(String::new, |plan| format!("; {}", next_words(plan, when)));
         println!(
-            "    {:width$}  {}{}  {}{chosen}",
+            "    {:width$}  {}{}  {}{next}{chosen}",
             label(environment),
             colors.paint(style, cell),
             " ".repeat(cell_width - cell.len()),
             decision.place(path),
         );
     }
+}
+
+/// `next 50% at 2026-12-09T09:00:00Z, in 2 days 3 h`, or `the schedule's
+/// last step is in force (since 2026-12-11T09:00:00Z)`.
+fn next_words(plan: &Plan, when: When) -> String {
+    match (plan.next, plan.step) {
+        (Some(next), _) => format!(
+            "next {} at {}, {}",
+            step_state(&next),
+            next.at(),
+            time_left(when.seconds_until(next.at()))
+        ),
+        (None, Some(step)) => format!("the schedule's last step is in force (since {})", step.at()),
+        (None, None) => "a schedule without steps".to_owned(),
+    }
+}
+
+/// The deciding table's state before its schedule's first step (its own
+/// `enabled` or `rollout`, or off), as the library resolves the view a
+/// second before that step; `None` without a schedule.
+fn before_schedule(snapshot: &Snapshot, toggle: &ToggleInfo) -> Option<Decision> {
+    let first = toggle.schedule()?.steps().next()?;
+    let before = Timestamp::from_unix_seconds(first.at().unix_seconds().saturating_sub(1));
+    let earlier = snapshot.at(before.to_system_time());
+    let then = earlier.get(toggle.name())?;
+    Some(decide(then, &earlier, snapshot.environment()))
+}
+
+/// The plan of the toggle's deciding table in the view read: where its
+/// `schedule` is written, the state before its first step, each step (its
+/// instant, state and line; the one in force marked), and the next step
+/// with the time left until it.
+fn schedule_lines(
+    path: &Path,
+    snapshot: &Snapshot,
+    toggle: &ToggleInfo,
+    when: When,
+    colors: Colors,
+) {
+    let Some(schedule) = toggle.schedule() else {
+        return;
+    };
+    let (section, table) = deciding_table(toggle);
+    let key = match (schedule.is_in_environment(), snapshot.environment()) {
+        (true, Some(environment)) => format!("`env.{environment}.schedule`"),
+        _ => "`schedule`".to_owned(),
+    };
+    let whose = match section {
+        "releases" => format!("release {table}'s {key}"),
+        _ => format!("its own {key}"),
+    };
+    let steps: Vec<&Step> = schedule.steps().collect();
+    println!(
+        "  schedule     {} of {whose}, at {}",
+        match steps.len() {
+            1 => "1 step".to_owned(),
+            n => format!("{n} steps"),
+        },
+        when.describe()
+    );
+    let in_force = toggle.step();
+    let before = before_schedule(snapshot, toggle);
+    let mut rows: Vec<(String, String, String, bool)> = Vec::new();
+    if let Some(before) = &before {
+        let place = match &before.field {
+            Some(field) => format!("{field} ({})", file::at(path, before.line)),
+            None => format!("no `enabled`: off ({})", file::at(path, before.line)),
+        };
+        rows.push((
+            "before".to_owned(),
+            cell(before.enabled, before.rollout, 0),
+            place,
+            in_force.is_none(),
+        ));
+    }
+    for step in &steps {
+        rows.push((
+            step.at().to_string(),
+            step_state(step),
+            file::at(path, step.line()),
+            in_force.is_some_and(|s| s.line() == step.line()),
+        ));
+    }
+    let when_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    let state_width = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+    for (at, state, place, now) in rows {
+        let mark = if now { "  ← in force" } else { "" };
+        let line = format!("{at:when_width$}  {state:state_width$}  {place}");
+        if now {
+            println!("    {}{mark}", colors.paint(Style::Bold, &line));
+        } else {
+            println!("    {line}");
+        }
+    }
+    let next = match (toggle.next_step(), in_force) {
+        (Some(next), _) => format!(
+            "{} at {}, {}",
+            step_state(next),
+            next.at(),
+            time_left(when.seconds_until(next.at()))
+        ),
+        (None, Some(step)) => format!("none: the last step is in force since {}", step.at()),
+        (None, None) => "none".to_owned(),
+    };
+    println!("  next step    {next}");
 }
 
 /// Each `` `toggles …` `` command of `text` with ` --env ENVIRONMENT`
@@ -402,8 +537,18 @@ impl Told {
 /// Why the toggle has its key-less state, pointing at the line that
 /// decides it: the `enabled` (or `rollout`) line of the toggle, or of its
 /// release when it follows it (the table's first line when there is none),
-/// e.g. `from release checkout-v2 (toggles.toml:5)`.
+/// e.g. `from release checkout-v2 (toggles.toml:5)`; where a schedule's
+/// step is in force (its line is the one that decides), which step.
 fn why(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo) -> String {
+    let text = why_by_table(path, snapshot, toggle);
+    match toggle.step() {
+        Some(step) => format!("{text}, by the schedule's step of {}", step.at()),
+        None => text,
+    }
+}
+
+/// [`why`], without the step.
+fn why_by_table(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo) -> String {
     let own = file::at(
         path,
         line_of(snapshot, "toggles", toggle.name(), Field::Enabled).unwrap_or(toggle.line()),
@@ -511,6 +656,13 @@ struct Shown {
     release: Option<ReleaseJson>,
     /// What a check with `--key` (or without a key) gets, and why.
     evaluation: EvaluationJson,
+    /// The instant read (`--at`, else now), RFC 3339 UTC.
+    at: String,
+    /// `--at`, or null for now.
+    at_from: Option<&'static str>,
+    /// With a schedule (`toggle.schedule`): the deciding table's state
+    /// before its first step; else null.
+    before_schedule: Option<StartJson>,
     /// The environment read (`--env`, else `TOGGLES_ENV`), or null for the
     /// base values.
     environment: Option<String>,
@@ -519,6 +671,17 @@ struct Shown {
     /// One entry per column (the base values, then each declared
     /// environment in promotion order); empty without `environments`.
     environments: Vec<DecisionJson>,
+}
+
+/// `show --json`'s `before_schedule`.
+#[derive(Serialize)]
+struct StartJson {
+    enabled: bool,
+    rollout: Option<serde_json::Number>,
+    /// The key that gives it (`rollout`, `env.staging.enabled`), or null
+    /// (off: a table with only a schedule).
+    field: Option<String>,
+    line: usize,
 }
 
 /// `show --json`'s `evaluation`.

@@ -1,12 +1,13 @@
 //! Which environment a command reads the file in: `--env NAME`, else (for
 //! the reading commands) `TOGGLES_ENV`, as the library chooses; an empty
-//! name means the base values.
+//! name means the base values. And at which instant ([`When`]): `--at
+//! TIME`, else now, the step of each schedule in force then.
 
 use std::path::Path;
 
-use toggles::Snapshot;
+use toggles::{Snapshot, Timestamp};
 
-use crate::args::{EditEnv, ReadEnv};
+use crate::args::{EditEnv, ReadAt, ReadEnv};
 use crate::fail::Fail;
 use crate::file;
 use crate::words::did_you_mean;
@@ -165,5 +166,88 @@ impl ReadEnv {
 impl EditEnv {
     pub fn choice(self) -> Choice {
         Choice::new(self.env, false)
+    }
+}
+
+/// The instant a reading command reads the file at: `--at TIME`, else now,
+/// taken once per run, so that every view and every "in 2 days" of one
+/// output agree. Every view a reading command shows goes through
+/// [`view`](Self::view) (or [`views`](Self::views)): the library resolves
+/// each schedule at this instant ([`Snapshot::at`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct When {
+    at: Timestamp,
+    given: bool,
+}
+
+impl When {
+    /// `--at`'s instant, else the current second.
+    pub fn new(at: Option<Timestamp>) -> When {
+        match at {
+            Some(at) => When { at, given: true },
+            None => When {
+                at: Timestamp::now(),
+                given: false,
+            },
+        }
+    }
+
+    /// The instant.
+    pub fn at(self) -> Timestamp {
+        self.at
+    }
+
+    /// Whether it was given (`--at`), rather than now.
+    pub fn is_given(self) -> bool {
+        self.given
+    }
+
+    /// `snapshot` as it is at this instant: [`Snapshot::at`], unless it was
+    /// resolved at this very second already, or its file has no schedules
+    /// (then its answers are those of every instant, and it is kept as is).
+    pub fn view(self, snapshot: Snapshot) -> Snapshot {
+        match snapshot.resolved_at() {
+            Some(at) if at != self.at => snapshot.at(self.at.to_system_time()),
+            _ => snapshot,
+        }
+    }
+
+    /// [`view`](Self::view) of each snapshot [`Snapshot::parse_all`] gives
+    /// (the base values, then each environment), in one call:
+    /// `when.views(Snapshot::parse_all(path, bytes)?)`.
+    pub fn views(
+        self,
+        (base, environments): (Snapshot, Vec<Snapshot>),
+    ) -> (Snapshot, Vec<Snapshot>) {
+        (
+            self.view(base),
+            environments.into_iter().map(|s| self.view(s)).collect(),
+        )
+    }
+
+    /// Seconds from this instant until `later` (negative if it is before).
+    pub fn seconds_until(self, later: Timestamp) -> i64 {
+        later.unix_seconds().saturating_sub(self.at.unix_seconds())
+    }
+
+    /// `2026-12-09T09:00:00Z (--at)`, or `now (2026-12-09T09:00:00Z)`.
+    pub fn describe(self) -> String {
+        if self.given {
+            format!("{} (--at)", self.at)
+        } else {
+            format!("now ({})", self.at)
+        }
+    }
+
+    /// `--at`, or null for now, for JSON.
+    pub fn origin_json(self) -> Option<&'static str> {
+        self.given.then_some("--at")
+    }
+}
+
+impl ReadAt {
+    /// The instant `--at` names, else now.
+    pub fn when(&self) -> When {
+        When::new(self.at)
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use toggles::{Field, Release, Rollout, Snapshot, Source, ToggleInfo, Written};
+use toggles::{Field, Release, Rollout, Schedule, Snapshot, Source, Step, ToggleInfo, Written};
 
 use crate::file;
 use crate::words::on_off;
@@ -28,6 +28,38 @@ pub struct Decision {
     pub field: Option<String>,
     /// Its line, else the deciding table's first line.
     pub line: usize,
+    /// The deciding table's schedule in this view, if it has one: how many
+    /// steps, whether it is `env.E.schedule`, the step in force (`None`:
+    /// before the first) and the next one.
+    pub schedule: Option<Plan>,
+}
+
+/// A table's schedule as one view has it, at the instant the view was
+/// resolved at.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    pub in_environment: bool,
+    pub step: Option<Step>,
+    pub next: Option<Step>,
+}
+
+impl Plan {
+    /// The plan of a table with `schedule`, whose step in force is `step`
+    /// and next `next` (`None` without a schedule).
+    pub fn new(
+        schedule: Option<&Schedule>,
+        step: Option<&Step>,
+        next: Option<&Step>,
+    ) -> Option<Plan> {
+        let schedule = schedule?;
+        Some(Plan {
+            steps: schedule.steps().copied().collect(),
+            in_environment: schedule.is_in_environment(),
+            step: step.copied(),
+            next: next.copied(),
+        })
+    }
 }
 
 impl Decision {
@@ -104,6 +136,7 @@ pub fn decide(toggle: &ToggleInfo, snapshot: &Snapshot, environment: Option<&str
         release: release.map(|r| r.name().to_owned()),
         field,
         line,
+        schedule: Plan::new(toggle.schedule(), toggle.step(), toggle.next_step()),
     }
 }
 
@@ -122,6 +155,7 @@ pub fn decide_release(release: &Release, environment: Option<&str>) -> Decision 
         release: None,
         field,
         line,
+        schedule: Plan::new(release.schedule(), release.step(), release.next_step()),
     }
 }
 

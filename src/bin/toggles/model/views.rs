@@ -1,7 +1,8 @@
 //! The file as every environment sees it (`environments = ["staging",
 //! "production"]`, and `env.NAME.{enabled,rollout,allow}` on a toggle or a
 //! release): one [`Snapshot`] per column, the base values, then each
-//! declared environment in promotion order, from one parse.
+//! declared environment in promotion order, from one parse; at an instant
+//! ([`When`]: `--at`, else now) for the reading commands.
 
 use std::path::Path;
 
@@ -9,6 +10,7 @@ use toggles::Snapshot;
 
 use crate::fail::Fail;
 use crate::file;
+use crate::model::choice::When;
 
 /// The file as each environment sees it: the base values, then every
 /// declared environment in promotion order.
@@ -20,7 +22,11 @@ pub struct Views {
 impl Views {
     /// Parses `bytes` once, into every view (`Snapshot::parse_all`).
     pub fn parse(path: &Path, bytes: &[u8]) -> Result<Views, toggles::Error> {
-        let (base, environments) = Snapshot::parse_all(path, bytes)?;
+        Ok(Views::of(Snapshot::parse_all(path, bytes)?))
+    }
+
+    /// The views [`Snapshot::parse_all`] gives, named.
+    fn of((base, environments): (Snapshot, Vec<Snapshot>)) -> Views {
         let environments = environments
             .into_iter()
             .map(|snapshot| {
@@ -28,13 +34,21 @@ impl Views {
                 (name, snapshot)
             })
             .collect();
-        Ok(Views { base, environments })
+        Views { base, environments }
     }
 
     /// Reads and validates the file (a missing or invalid file is an
     /// error) into every view, with its bytes.
     pub fn load(path: &Path) -> Result<(Views, Vec<u8>), Fail> {
         file::load(path, |bytes| Ok(Views::parse(path, bytes)?))
+    }
+
+    /// [`load`](Self::load), every view as it is at `when` (each
+    /// schedule's step in force then): what the reading commands show.
+    pub fn load_at(path: &Path, when: When) -> Result<(Views, Vec<u8>), Fail> {
+        file::load(path, |bytes| {
+            Ok(Views::of(when.views(Snapshot::parse_all(path, bytes)?)))
+        })
     }
 
     /// The view `environment` reads (`None`: the base values), if the file

@@ -1,11 +1,12 @@
 //! The `--json` shapes shared by several commands: a toggle, a release, a
-//! decision in one environment.
+//! decision in one environment, a schedule.
 
 use serde::Serialize;
-use toggles::{Date, Release, Rollout, ToggleInfo};
+use toggles::{Date, Release, Rollout, Step, ToggleInfo};
 
-use crate::model::decision::Decision;
-use crate::words::age_days;
+use crate::model::choice::When;
+use crate::model::decision::{Decision, Plan};
+use crate::words::{age_days, time_left};
 
 /// One toggle in `--json` output (`list` and `show`).
 #[derive(Serialize)]
@@ -24,6 +25,73 @@ pub struct ToggleJson {
     rollout: Option<serde_json::Number>,
     /// The deciding table's `allow` list, sorted.
     allow: Vec<String>,
+    /// The deciding table's `schedule`, or null.
+    schedule: Option<ScheduleJson>,
+}
+
+/// A table's `schedule` in `--json` output, at the instant read (`--at`,
+/// else now).
+#[derive(Serialize)]
+pub struct ScheduleJson {
+    /// Written as `env.E.schedule` (else the table's own `schedule`).
+    in_environment: bool,
+    steps: Vec<StepJson>,
+    /// The step in force, or null before the first.
+    step: Option<StepJson>,
+    /// The next step, or null after the last.
+    next: Option<StepJson>,
+    /// Whole seconds from the instant read until `next`, or null.
+    next_in_seconds: Option<i64>,
+    /// The same in words: `in 2 days 3 h`, or null.
+    next_in: Option<String>,
+}
+
+/// One step of a schedule in `--json` output: exactly one of `enabled` and
+/// `rollout` is set.
+#[derive(Serialize)]
+pub struct StepJson {
+    /// RFC 3339, UTC: `2026-12-09T09:00:00Z`.
+    at: String,
+    enabled: Option<bool>,
+    /// In percent, as `rollout` elsewhere.
+    rollout: Option<serde_json::Number>,
+    line: usize,
+}
+
+impl StepJson {
+    pub fn new(step: &Step) -> StepJson {
+        StepJson {
+            at: step.at().to_string(),
+            enabled: step.enabled(),
+            rollout: percent_json(step.rollout()),
+            line: step.line(),
+        }
+    }
+}
+
+impl ScheduleJson {
+    pub fn new(plan: &Plan, when: When) -> ScheduleJson {
+        let seconds = plan.next.map(|next| when.seconds_until(next.at()));
+        ScheduleJson {
+            in_environment: plan.in_environment,
+            steps: plan.steps.iter().map(StepJson::new).collect(),
+            step: plan.step.as_ref().map(StepJson::new),
+            next: plan.next.as_ref().map(StepJson::new),
+            next_in_seconds: seconds,
+            next_in: seconds.map(time_left),
+        }
+    }
+
+    /// The schedule of a table with `schedule`, `step` and `next` (null
+    /// without one).
+    fn of(
+        schedule: Option<&toggles::Schedule>,
+        step: Option<&Step>,
+        next: Option<&Step>,
+        when: When,
+    ) -> Option<ScheduleJson> {
+        Plan::new(schedule, step, next).map(|plan| ScheduleJson::new(&plan, when))
+    }
 }
 
 /// A rollout in `--json` output: its percent, an integer when whole (`10`),
@@ -37,7 +105,8 @@ pub fn percent_json(rollout: Option<Rollout>) -> Option<serde_json::Number> {
 }
 
 impl ToggleJson {
-    pub fn new(toggle: &ToggleInfo, today: Date) -> ToggleJson {
+    /// `toggle` as its view has it; `when`: the instant it was read at.
+    pub fn new(toggle: &ToggleInfo, today: Date, when: When) -> ToggleJson {
         ToggleJson {
             name: toggle.name().to_owned(),
             enabled: toggle.is_enabled(),
@@ -49,6 +118,7 @@ impl ToggleJson {
             line: toggle.line(),
             rollout: percent_json(toggle.rollout()),
             allow: toggle.allow().map(str::to_owned).collect(),
+            schedule: ScheduleJson::of(toggle.schedule(), toggle.step(), toggle.next_step(), when),
         }
     }
 }
@@ -68,10 +138,13 @@ pub struct ReleaseJson {
     rollout: Option<serde_json::Number>,
     /// The release's `allow` list, sorted.
     allow: Vec<String>,
+    /// The release's `schedule`, or null.
+    schedule: Option<ScheduleJson>,
 }
 
 impl ReleaseJson {
-    pub fn new(release: &Release) -> ReleaseJson {
+    /// `release` as its view has it; `when`: the instant it was read at.
+    pub fn new(release: &Release, when: When) -> ReleaseJson {
         let (on, total) = release.counts();
         ReleaseJson {
             name: release.name().to_owned(),
@@ -83,6 +156,12 @@ impl ReleaseJson {
             toggles: release.toggles().map(|(name, _)| name.to_owned()).collect(),
             rollout: percent_json(release.rollout()),
             allow: release.allow().map(str::to_owned).collect(),
+            schedule: ScheduleJson::of(
+                release.schedule(),
+                release.step(),
+                release.next_step(),
+                when,
+            ),
         }
     }
 }
@@ -104,10 +183,13 @@ pub struct DecisionJson {
     /// The deciding key as written (`env.production.enabled`), or null.
     field: Option<String>,
     line: usize,
+    /// The deciding table's schedule in this environment, or null.
+    schedule: Option<ScheduleJson>,
 }
 
 impl DecisionJson {
-    pub fn new(decision: &Decision) -> DecisionJson {
+    /// `decision`, taken from a view read at `when`.
+    pub fn new(decision: &Decision, when: When) -> DecisionJson {
         DecisionJson {
             environment: decision.environment.clone(),
             enabled: decision.enabled,
@@ -117,6 +199,10 @@ impl DecisionJson {
             release: decision.release.clone(),
             field: decision.field.clone(),
             line: decision.line,
+            schedule: decision
+                .schedule
+                .as_ref()
+                .map(|plan| ScheduleJson::new(plan, when)),
         }
     }
 }

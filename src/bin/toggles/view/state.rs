@@ -1,7 +1,7 @@
 //! A table's state in words: `10% of keys + 2 allowed`, `ON → OFF
 //! (follows release r)`, what in a toggle's own table decides.
 
-use toggles::{Release, Rollout, Source, ToggleInfo};
+use toggles::{Release, Rollout, Schedule, Source, Step, ToggleInfo};
 
 use crate::words::on_off;
 
@@ -41,6 +41,25 @@ pub fn column(rollout: Option<Rollout>, allowed: usize) -> String {
         (Some(rollout), 0) => rollout.to_string(),
         (None, n) => format!("{n} allowed"),
         (Some(rollout), n) => format!("{rollout} + {n} allowed"),
+    }
+}
+
+/// The state a schedule's step sets, in a few characters: `50%`, `ON`,
+/// `OFF`.
+pub fn step_state(step: &Step) -> String {
+    match step.rollout() {
+        Some(rollout) => rollout.to_string(),
+        None => on_off(step.is_enabled()).to_owned(),
+    }
+}
+
+/// The NEXT STEP column of `toggles list`: `50% at 2026-12-09T09:00:00Z`,
+/// `done` after a schedule's last step, `-` without a schedule.
+pub fn next_column(schedule: Option<&Schedule>, next: Option<&Step>) -> String {
+    match (schedule, next) {
+        (_, Some(next)) => format!("{} at {}", step_state(next), next.at()),
+        (Some(_), None) => "done".to_owned(),
+        (None, None) => "-".to_owned(),
     }
 }
 
