@@ -448,6 +448,7 @@ fn diff_json() {
   "path": "toggles.toml",
   "rev": "HEAD",
   "commit": "[..]",
+  "at": "[..]",
   "environments": [
     "staging",
     "production"
@@ -473,7 +474,9 @@ fn diff_json() {
       },
       "summary": "OFF → ON",
       "why": "release checkout-v2: enabled (toggles.toml:6)",
-      "line": 6
+      "line": 6,
+      "from": null,
+      "plan": []
     },
     {
       "environment": null,
@@ -501,7 +504,9 @@ fn diff_json() {
       },
       "summary": "10% → 20%",
       "why": "rollout (toggles.toml:19)",
-      "line": 19
+      "line": 19,
+      "from": null,
+      "plan": []
     },
     {
       "environment": "production",
@@ -523,7 +528,9 @@ fn diff_json() {
       },
       "summary": "OFF → ON",
       "why": "enabled (toggles.toml:24)",
-      "line": 24
+      "line": 24,
+      "from": null,
+      "plan": []
     },
     {
       "environment": "production",
@@ -545,7 +552,9 @@ fn diff_json() {
       },
       "summary": "OFF → ON",
       "why": "release checkout-v2: enabled (toggles.toml:6)",
-      "line": 6
+      "line": 6,
+      "from": null,
+      "plan": []
     },
     {
       "environment": "production",
@@ -573,7 +582,9 @@ fn diff_json() {
       },
       "summary": "10% → 20%",
       "why": "rollout (toggles.toml:19)",
-      "line": 19
+      "line": 19,
+      "from": null,
+      "plan": []
     }
   ],
   "fail_on": [],
