@@ -476,17 +476,6 @@ fn compare(
                     },
                 },
             };
-            let (why, line) = match (is, from) {
-                (Some(_), Some(instant)) => {
-                    let (_, then) = &later[&instant];
-                    let is = then.get(name).expect("the toggle exists at every instant");
-                    why(path, then, is, slot_changed, allow_changed)
-                }
-                (Some(is), None) if kind != Kind::Plan => {
-                    why(path, after, is, slot_changed, allow_changed)
-                }
-                _ => (String::new(), None),
-            };
             let plan: Vec<PlanRow> = steps
                 .into_iter()
                 .map(|change| PlanRow {
@@ -495,6 +484,31 @@ fn compare(
                     change,
                 })
                 .collect();
+            let (why, line) = match (is, from) {
+                (Some(_), Some(instant)) => {
+                    // The step that makes the difference then, if one does;
+                    // else what decides then (an `allow` list a later
+                    // rollout makes matter).
+                    let step = plan.iter().find(|row| {
+                        [row.change.new_step(), row.change.old_step()]
+                            .into_iter()
+                            .flatten()
+                            .any(|step| step.at() == instant)
+                    });
+                    match step {
+                        Some(row) => (row.why.clone(), row.change.new_step().map(Step::line)),
+                        None => {
+                            let (_, then) = &later[&instant];
+                            let is = then.get(name).expect("the toggle exists at every instant");
+                            why(path, then, is, slot_changed, allow_changed)
+                        }
+                    }
+                }
+                (Some(is), None) if kind != Kind::Plan => {
+                    why(path, after, is, slot_changed, allow_changed)
+                }
+                _ => (String::new(), None),
+            };
             let line = line.or_else(|| {
                 plan.iter()
                     .find_map(|row| Some(row.change.new_step()?.line()))
