@@ -21,6 +21,16 @@
 //! is ON for every key before and after). So a flipped release shows as
 //! what it does to each of its toggles, and an `env.E` value only in E.
 //!
+//! **When.** Both versions are resolved at one instant, now or `--at TIME`
+//! (`Snapshot::at`), each schedule's step in force then. A toggle that
+//! decides the same then is compared again at each later step instant of
+//! its deciding table's schedule in either version (its state changes at
+//! no other instant): the first where it decides otherwise makes it a
+//! `later` change (`from TIME: 10% → 50%`). Each step that changed is
+//! reported after the toggle's line, through [`plan::compare`] (added,
+//! removed, moved, restated); a toggle whose answers stay the same from the
+//! instant on but whose plan changed is a `plan` change.
+//!
 //! Text output: one line per (view, toggle) change, `all` where the change
 //! and its reason are the same in every view (with one view, the file
 //! without environments, every change is `all`); `(base)` is the view
@@ -28,7 +38,10 @@
 //! now, with its line in the working file (found through `toml_edit`
 //! spans). `--json` lists every view separately, never `all`.
 //!
-//! `--fail-on ENV` exits [`EXIT_CHANGED`] when something changes in ENV.
+//! `--fail-on ENV` exits [`EXIT_CHANGED`] when something changes in ENV,
+//! now or at a later step: a pull request that adds a step changes
+//! production later. A `plan` change does not count: the same answers from
+//! the instant on (folding a finished schedule away needs no approval).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -65,9 +78,10 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
 
-    /// Exit 3 if anything changes in this environment (repeat, or a comma list);
-    /// without REV, on a detached HEAD that holds the file unchanged, exit 1:
-    /// nothing was compared
+    /// Exit 3 if anything changes in this environment, now or at a later step
+    /// (repeat, or a comma list); a plan change with the same answers does
+    /// not count; without REV, on a detached HEAD that holds the file
+    /// unchanged, exit 1: nothing was compared
     #[arg(long, value_name = "ENV", value_delimiter = ',')]
     pub fail_on: Vec<String>,
 
