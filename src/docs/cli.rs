@@ -432,14 +432,36 @@
 //!   changes nothing, and would keep the old value once the base changes;
 //! - `promotion`: a toggle further on in an environment than in one before it
 //!   in `environments` (ON in production but OFF in staging, or 20 % against
-//!   10 %; the share of keys a check gets is compared, not `allow` lists).
+//!   10 %; the share of keys a check gets is compared, not `allow` lists);
+//! - `schedule-done`: a plan (`schedule`) whose steps are all past: its last
+//!   step holds for good, so it can become the table's state (`help: fold
+//!   it: the last step (`enabled = true` at 2026-12-11T09:00:00Z) can become
+//!   the table's `enabled = true` (in place of its `enabled`/`rollout`);
+//!   remove `schedule``), at the last step's line;
+//! - `rollout-lowered`: a step that gives fewer keys than the state before it
+//!   (the previous step, or the table's own `enabled`/`rollout` before the
+//!   first): allowed (a planned rollback), but the keys between the two
+//!   shares lose the toggle then.
+//!
+//! Both plan warnings are about the base values' schedules, and in each
+//! environment about its own `env.E.schedule` (one it inherits is reported
+//! once, as the base values'); a toggle that follows a release is reported
+//! on the release. Which steps are past is read at `--at TIME` (RFC 3339
+//! with `Z` or an offset), default now: `toggles check --at
+//! 2026-12-12T00:00Z` says what check will say then, and a CI run can be
+//! repeated; the states of the other checks are read at that instant too
+//! (ages are still counted from today). The file rules of a step — `at` an
+//! offset date-time in whole seconds, exactly one of `enabled`/`rollout`,
+//! steps in time order, no other field — are the library's, reported as
+//! `invalid-file` errors with line, column and help.
 //!
 //! `--strict` makes warnings fail too. `--json` prints `{ ok, file, sources,
 //! errors, warnings, toggles, releases, files_scanned, lines_scanned,
 //! environment, environments, findings: [{ severity, kind, name, location,
 //! message, help }] }`, where `kind` is one of `invalid-file`,
 //! `unknown-environment`, `unreadable`, `missing`, `invalid-name`, `stale`,
-//! `old`, `release-on`, `redundant-env`, `promotion`.
+//! `old`, `release-on`, `redundant-env`, `promotion`, `schedule-done`,
+//! `rollout-lowered`.
 //!
 //! `check` reads `--env E`, else `TOGGLES_ENV`, like `list`: an environment the
 //! file does not declare **fails** (`unknown-environment`, at the
@@ -542,6 +564,35 @@
 //! - **WHY** is the table and field that decide now, with their line in the
 //!   working file: `enabled`, `env.staging.rollout`, `release checkout-v2:
 //!   env.production.enabled`, `off by default: …`; nothing for a removed toggle.
+//! - **When.** Both versions are resolved at one instant: now, or `--at TIME`
+//!   (RFC 3339 with `Z` or an offset, `2026-12-11T09:00Z`), with each
+//!   schedule's step in force then. A toggle that decides the same then but
+//!   otherwise at a later step of either version (a step added, moved or
+//!   restated; or an `allow` list that a later rollout makes matter) reads
+//!   `from 2026-12-09T09:00:00Z: 10% → 50%`, the first such step's instant,
+//!   and counts as a change. A toggle whose answers stay the same from the
+//!   instant on but whose plan changed (a past step removed when a finished
+//!   schedule is folded, a step that repeats the state before it) reads
+//!   `plan changed, same answers from TIME on`.
+//! - **Plans.** After a toggle's line, each step of its deciding table's
+//!   schedule (its own, its release's, or `env.E.schedule` in E) that
+//!   changed has a line of its own: `step added: rollout 50% at
+//!   2026-12-09T09:00:00Z`, `step removed: …` (WHY: where it was in REV),
+//!   `step moved: enabled = true from … to …` (the same state at another
+//!   instant), `step at … changed: rollout 10% → rollout 20%` (another state
+//!   at the same instant), with WHY `schedule (toggles.toml:7)`:
+//!
+//!   ```console
+//!   $ toggles diff --at 2026-12-08T00:00Z
+//!   ENVIRONMENT  TOGGLE      CHANGE                                                                        WHY
+//!   all          new_search  10% → 20%                                                                     rollout (toggles.toml:7)
+//!   all          new_search  step at 2026-12-07T09:00:00Z changed: rollout 10% → rollout 20%               schedule (toggles.toml:7)
+//!   all          new_search  step removed: rollout 50% at 2026-12-09T09:00:00Z                             schedule, was at HEAD:toggles.toml:8
+//!   all          new_search  step added: rollout 75% at 2026-12-10T09:00:00Z                               schedule (toggles.toml:8)
+//!   all          new_search  step moved: enabled = true from 2026-12-11T09:00:00Z to 2026-12-12T09:00:00Z  schedule (toggles.toml:9)
+//!   staging      dark_mode   from 2026-12-08T09:00:00Z: ON → OFF                                           env.staging.schedule (toggles.toml:15)
+//!   staging      dark_mode   step moved: enabled = true from 2026-12-08T09:00:00Z to 2026-12-09T09:00:00Z  env.staging.schedule (toggles.toml:15)
+//!   ```
 //! - **ENVIRONMENT** is the view: `(base)`, an environment, or `all` when a
 //!   toggle's change and its reason are the same in every view (in a file
 //!   without environments, the base values are the only view, so every change
@@ -551,20 +602,28 @@
 //!   An invalid version is an error that names it, with line and column: `the
 //!   version in origin/main is not valid: origin/main:toggles.toml:2:1: …` or
 //!   `the working file is not valid: toggles.toml:3:11: …` (exit 1).
-//! - `--json` prints `{ file, path, rev, commit, environments, changes: [{
-//!   environment, toggle, kind, old, new, summary, why, line }], fail_on,
-//!   failed }`: `path` is the file's path in the repository, `rev` REV as given
+//! - `--json` prints `{ file, path, rev, commit, at, environments, changes: [{
+//!   environment, toggle, kind, old, new, summary, why, line, from, plan }],
+//!   fail_on, failed }`: `at` is the instant compared, `path` is the file's path in the repository, `rev` REV as given
 //!   (or `HEAD`, or the merge base's short hash), `commit` its full hash (null
 //!   without a commit), `environments` those either version declares. Each view
 //!   is listed on its own (never `all`): `environment` is null for the base
-//!   values. `kind` is `added`, `removed` or `changed`; `old` and `new` are `{
+//!   values. `kind` is `added`, `removed`, `changed` (at `at`), `later`
+//!   (otherwise from `from`, a later step's instant) or `plan` (only the
+//!   schedule changed); `plan` lists the step changes in time order, `{
+//!   change, old, new, summary, why }` with `change` one of `added`,
+//!   `removed`, `moved`, `changed` and each step `{ at, enabled, rollout,
+//!   line }` (null where a side has none; `old`'s line is REV's); `old` and `new` are `{
 //!   enabled, rollout, allow, source, release }` as `list --json` gives them
 //!   (null for a toggle absent on that side); `summary` is the CHANGE text;
 //!   `why` (null for a removed toggle) and `line`, its first line in the working
 //!   file.
 //! - `--fail-on ENV` (repeat it, or `--fail-on staging,production`) exits **3**
 //!   when anything changes in ENV (an `all` line counts for every environment,
-//!   a `(base)` line for none), after printing the changes, and says which
+//!   a `(base)` line for none), now or at a later step (a pull request that
+//!   adds a step changes production later), but not a `plan` change whose
+//!   answers stay the same from the instant on (folding a finished schedule
+//!   needs no approval), after printing the changes, and says which
 //!   toggles on stderr: a CI step that asks for an approval (see [Pull-request
 //!   workflow](crate::docs::operations#pull-request-workflow-what-this-changes-in-production)). An ENV
 //!   that neither version declares is a usage error (exit 2), with a "did you

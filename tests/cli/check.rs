@@ -490,3 +490,166 @@ fn a_missing_file_comes_before_a_missing_src() {
         out.stderr
     );
 }
+
+/// A toggle whose plan lowers its rollout on the way, and a release on in
+/// staging whose production plan (its `env.production.schedule`) is a
+/// single step.
+const PLANS: &str = r#"environments = ["staging", "production"]
+
+[releases.checkout-v2]
+enabled = false
+env.staging.enabled = true
+env.production.schedule = [
+  { at = 2026-12-01T09:00:00Z, enabled = true },
+]
+
+[toggles.new_cart]
+release = "checkout-v2"
+
+[toggles.new_search]
+rollout = 60
+allow = ["staff-ada"]
+schedule = [
+  { at = 2026-12-07T09:00:00Z, rollout = 50 },
+  { at = 2026-12-09T09:00:00Z, rollout = 70 },
+  { at = 2026-12-11T09:00:00Z, enabled = true },
+]
+"#;
+
+fn plans_tree() -> tempfile::TempDir {
+    let (dir, _) = folder_with(PLANS);
+    fs::create_dir(dir.path().join("src")).unwrap();
+    fs::write(
+        dir.path().join("src/main.rs"),
+        "fn main() {\n    toggles::toggle!(\"new_cart\");\n    toggles::toggle!(\"new_search\");\n}\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// The plan warnings, at `--at` (check's "now", for a run that can be
+/// repeated): a plan whose steps are all past, with the fold it allows,
+/// and a step that lowers a rollout; in the base values and in the
+/// environment whose `env.E.schedule` it is (once: production does not
+/// report the base plan it inherits). Warnings: exit 0, 1 with --strict.
+#[test]
+fn plans_that_are_over_and_steps_that_lower_a_rollout_are_warned_about() {
+    let dir = plans_tree();
+    let out = run_ok(
+        dir.path(),
+        &["check", "--at", "2026-12-10T00:00:00Z", "--color", "never"],
+    );
+    assert_eq!(
+        out.stdout,
+        "\
+warning[rollout-lowered]: toggles.toml:17: the step at 2026-12-07T09:00:00Z of toggle `new_search`'s `schedule` takes it from 60% to 50% of keys: keys that had it lose it then
+  help: if this is a planned rollback, keep it; else raise the step's rollout or remove the step
+warning[schedule-done]: toggles.toml:7: every step of the `env.production.schedule` of release `checkout-v2` is past at 2026-12-10T00:00:00Z: its last step (`enabled = true` at 2026-12-01T09:00:00Z) holds from then on
+  help: fold it: the last step (`enabled = true` at 2026-12-01T09:00:00Z) can become the table's `env.production.enabled = true` (in place of its `env.production.enabled`/`env.production.rollout`); remove `env.production.schedule`
+check ok: 0 errors, 2 warnings — 2 toggles, 1 release in toggles.toml; 1 file (4 lines) scanned in src
+"
+    );
+    // Before the release's step: its plan is not over yet.
+    let out = run_ok(dir.path(), &["check", "--at", "2026-11-30T00:00:00Z"]);
+    assert!(
+        lines_with(&out.stdout, "schedule-done").is_empty(),
+        "{}",
+        out.stdout
+    );
+    // After new_search's last step, its plan is over too; --strict fails.
+    let out = expect(
+        dir.path(),
+        &[
+            "check",
+            "--at",
+            "2026-12-11T09:00:00Z",
+            "--strict",
+            "--json",
+        ],
+        1,
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let found: Vec<(String, String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_owned(),
+                f["name"].as_str().unwrap().to_owned(),
+                f["location"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let found: Vec<(&str, &str, &str)> = found
+        .iter()
+        .map(|(k, n, l)| (k.as_str(), n.as_str(), l.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("schedule-done", "new_search", "toggles.toml:19"),
+            ("rollout-lowered", "new_search", "toggles.toml:17"),
+            ("schedule-done", "checkout-v2", "toggles.toml:7"),
+        ]
+    );
+    assert_eq!(
+        json["findings"][0]["help"],
+        "fold it: the last step (`enabled = true` at 2026-12-11T09:00:00Z) can become the table's `enabled = true` (in place of its `enabled`/`rollout`); remove `schedule`"
+    );
+}
+
+/// The rules of a step are the library's: check reports each mistake with
+/// its line, column and what to do.
+#[test]
+fn schedule_mistakes_are_errors_with_line_column_and_help() {
+    let (dir, _) = folder_with(
+        r#"[toggles.local_time]
+schedule = [{ at = 2026-12-07T09:00:00, rollout = 10 }]
+
+[toggles.both]
+schedule = [{ at = 2026-12-07T09:00:00Z, rollout = 10, enabled = true }]
+
+[toggles.neither]
+schedule = [{ at = 2026-12-07T09:00:00Z }]
+
+[toggles.out_of_order]
+schedule = [
+  { at = 2026-12-09T09:00:00Z, rollout = 50 },
+  { at = 2026-12-08T09:00:00Z, enabled = true },
+]
+
+[toggles.typo]
+schedule = [{ at = 2026-12-07T09:00:00Z, enabled = true, rolout = 5 }]
+"#,
+    );
+    let out = expect(dir.path(), &["check", "--color", "never"], 1);
+    let errors: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("error[") || l.starts_with("help:"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error[invalid-file]: toggles.toml:2:20: `at` of step 1 of the schedule of toggle `local_time` has no time zone offset (`Z` or `+01:00`): each server would read it in its own zone",
+            "help: write the step's instant as a TOML offset date-time in whole seconds, with `Z` or an offset: `at = 2026-12-09T09:00:00Z` (a local date-time or a date is read differently in each time zone)",
+            "error[invalid-file]: toggles.toml:5:13: step 1 of the schedule of toggle `both` has both `enabled` and `rollout`: which one decides is ambiguous",
+            "help: give each step exactly one of `enabled` or `rollout`: `{ at = 2026-12-09T09:00:00Z, rollout = 50 }`",
+            "error[invalid-file]: toggles.toml:8:13: step 1 of the schedule of toggle `neither` has neither `enabled` nor `rollout`",
+            "help: give each step exactly one of `enabled` or `rollout`: `{ at = 2026-12-09T09:00:00Z, rollout = 50 }`",
+            "error[invalid-file]: toggles.toml:13:10: step 2 of the schedule of toggle `out_of_order` is at 2026-12-08T09:00:00Z, not after step 1 (2026-12-09T09:00:00Z): steps must be in time order, each at its own instant",
+            "help: list the steps in time order, each at a later instant than the one before",
+            "error[invalid-file]: toggles.toml:17:58: unknown field `rolout`: did you mean `rollout`? (expected one of `at`, `enabled`, `rollout`)",
+            "help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`",
+        ],
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .ends_with("check failed: 5 errors, 0 warnings — 0 toggles, 0 releases in toggles.toml; src not scanned until the file loads\n"),
+        "{}",
+        out.stdout
+    );
+}

@@ -1252,3 +1252,242 @@ fn a_key_allowed_inside_the_rollout_is_no_change() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0][1], "t");
 }
+
+/// A plan in the base values and one in staging only (`env.staging.schedule`).
+const PLANS: &str = r#"environments = ["staging", "production"]
+
+[toggles.new_search]
+rollout = 1
+allow = ["staff-ada"]
+schedule = [
+  { at = 2026-12-07T09:00:00Z, rollout = 10 },
+  { at = 2026-12-09T09:00:00Z, rollout = 50 },
+  { at = 2026-12-11T09:00:00Z, enabled = true },
+]
+
+[toggles.dark_mode]
+enabled = false
+env.staging.schedule = [
+  { at = 2026-12-08T09:00:00Z, enabled = true },
+]
+"#;
+
+/// [`PLANS`] with each kind of step change: new_search's first step
+/// restated (10% → 20%), its second removed, one added, its last moved a
+/// day; dark_mode's staging step moved a day.
+fn plans_edited() -> String {
+    edited(
+        PLANS,
+        &[
+            (
+                "  { at = 2026-12-07T09:00:00Z, rollout = 10 },\n  { at = 2026-12-09T09:00:00Z, rollout = 50 },\n  { at = 2026-12-11T09:00:00Z, enabled = true },\n",
+                "  { at = 2026-12-07T09:00:00Z, rollout = 20 },\n  { at = 2026-12-10T09:00:00Z, rollout = 75 },\n  { at = 2026-12-12T09:00:00Z, enabled = true },\n",
+            ),
+            (
+                "{ at = 2026-12-08T09:00:00Z, enabled = true }",
+                "{ at = 2026-12-09T09:00:00Z, enabled = true }",
+            ),
+        ],
+    )
+}
+
+/// Each kind of step change on a row of its own, after the toggle's own
+/// row: what it does at the instant compared (`--at`), or from which later
+/// step it decides otherwise, or that the answers stay the same. A
+/// removed step is shown where it was in REV.
+#[test]
+fn a_plan_is_compared_step_by_step_in_each_view() {
+    let repo = Repo::new();
+    repo.commit(PLANS, "v1");
+    repo.write(&plans_edited());
+    let run = repo.diff(&["--at", "2026-12-08T00:00:00Z"], 0);
+    assert_eq!(
+        run.stdout,
+        "\
+ENVIRONMENT  TOGGLE      CHANGE                                                                        WHY
+all          new_search  10% → 20%                                                                     rollout (toggles.toml:7)
+all          new_search  step at 2026-12-07T09:00:00Z changed: rollout 10% → rollout 20%               schedule (toggles.toml:7)
+all          new_search  step removed: rollout 50% at 2026-12-09T09:00:00Z                             schedule, was at HEAD:toggles.toml:8
+all          new_search  step added: rollout 75% at 2026-12-10T09:00:00Z                               schedule (toggles.toml:8)
+all          new_search  step moved: enabled = true from 2026-12-11T09:00:00Z to 2026-12-12T09:00:00Z  schedule (toggles.toml:9)
+staging      dark_mode   from 2026-12-08T09:00:00Z: ON → OFF                                           env.staging.schedule (toggles.toml:15)
+staging      dark_mode   step moved: enabled = true from 2026-12-08T09:00:00Z to 2026-12-09T09:00:00Z  env.staging.schedule (toggles.toml:15)
+"
+    );
+    // Before every step: new_search is 1% in both, so its change is the
+    // first step that differs.
+    let run = repo.diff(&["--at", "2026-12-01T00:00:00Z"], 0);
+    assert_eq!(
+        rows(&run)[0],
+        row(&[
+            "all",
+            "new_search",
+            "from 2026-12-07T09:00:00Z: 10% → 20%",
+            "schedule (toggles.toml:7)"
+        ]),
+        "{}",
+        run.stdout
+    );
+    // After every step of either version: only the plans changed.
+    let run = repo.diff(&["--at", "2027-01-01T00:00:00Z"], 0);
+    assert_eq!(
+        run.stdout,
+        "\
+ENVIRONMENT  TOGGLE      CHANGE                                                                        WHY
+all          new_search  plan changed, same answers from 2027-01-01T00:00:00Z on
+all          new_search  step at 2026-12-07T09:00:00Z changed: rollout 10% → rollout 20%               schedule (toggles.toml:7)
+all          new_search  step removed: rollout 50% at 2026-12-09T09:00:00Z                             schedule, was at HEAD:toggles.toml:8
+all          new_search  step added: rollout 75% at 2026-12-10T09:00:00Z                               schedule (toggles.toml:8)
+all          new_search  step moved: enabled = true from 2026-12-11T09:00:00Z to 2026-12-12T09:00:00Z  schedule (toggles.toml:9)
+staging      dark_mode   plan changed, same answers from 2027-01-01T00:00:00Z on
+staging      dark_mode   step moved: enabled = true from 2026-12-08T09:00:00Z to 2026-12-09T09:00:00Z  env.staging.schedule (toggles.toml:15)
+"
+    );
+    // The same file at the same instant: nothing, and the instant said.
+    repo.write(PLANS);
+    let run = repo.diff(&["--at", "2026-12-08T00:00:00Z"], 0);
+    assert_eq!(
+        run.stdout,
+        "no toggle changes in any environment since HEAD (at 2026-12-08T00:00:00Z)\n"
+    );
+}
+
+/// `--at` resolves both versions at that instant: a change of the
+/// schedule shows as what it does then.
+#[test]
+fn at_compares_both_versions_at_that_instant() {
+    let repo = Repo::new();
+    repo.commit(PLANS, "v1");
+    // The release date moves a day later.
+    repo.write(&edited(
+        PLANS,
+        &[(
+            "2026-12-11T09:00:00Z, enabled = true",
+            "2026-12-12T09:00:00Z, enabled = true",
+        )],
+    ));
+    let change = |at: &str| {
+        let run = repo.diff(&["--at", at], 0);
+        rows(&run)[0][2].clone()
+    };
+    assert_eq!(change("2026-12-11T09:00:00Z"), "ON → 50%");
+    assert_eq!(change("2026-12-11T10:00+01:00"), "ON → 50%");
+    assert_eq!(
+        change("2026-12-11T08:59:59Z"),
+        "from 2026-12-11T09:00:00Z: ON → 50%"
+    );
+    assert_eq!(
+        change("2026-12-12T09:00:00Z"),
+        "plan changed, same answers from 2026-12-12T09:00:00Z on"
+    );
+    // Not an instant: a usage error.
+    let run = repo.diff(&["--at", "2026-12-11"], 2);
+    assert!(run.stderr.contains("--at"), "{}", run.stderr);
+}
+
+/// `--fail-on` counts a change now and one a later step makes (a PR that
+/// adds a step changes production later), not a plan whose answers stay
+/// the same from the instant on (a finished schedule folded away).
+#[test]
+fn fail_on_counts_a_later_change_but_not_a_plan_with_the_same_answers() {
+    let repo = Repo::new();
+    repo.commit(PLANS, "v1");
+    repo.write(&edited(
+        PLANS,
+        &[(
+            "  { at = 2026-12-11T09:00:00Z, enabled = true },\n",
+            "  { at = 2026-12-10T09:00:00Z, rollout = 75 },\n  { at = 2026-12-11T09:00:00Z, enabled = true },\n",
+        )],
+    ));
+    let run = repo.diff(
+        &["--at", "2026-12-01T00:00:00Z", "--fail-on", "production"],
+        3,
+    );
+    assert!(
+        run.stderr
+            .contains("changes toggles in production (new_search) (--fail-on)"),
+        "{}",
+        run.stderr
+    );
+    repo.diff(
+        &["--at", "2027-01-01T00:00:00Z", "--fail-on", "production"],
+        0,
+    );
+    // The fold `check` offers: the last step as the table's state.
+    repo.write(&edited(
+        PLANS,
+        &[(
+            "rollout = 1\nallow = [\"staff-ada\"]\nschedule = [\n  { at = 2026-12-07T09:00:00Z, rollout = 10 },\n  { at = 2026-12-09T09:00:00Z, rollout = 50 },\n  { at = 2026-12-11T09:00:00Z, enabled = true },\n]\n",
+            "enabled = true\nallow = [\"staff-ada\"]\n",
+        )],
+    ));
+    let run = repo.diff(
+        &[
+            "--at",
+            "2027-01-01T00:00:00Z",
+            "--fail-on",
+            "production",
+            "--json",
+        ],
+        0,
+    );
+    let json: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["at"], "2027-01-01T00:00:00Z");
+    assert_eq!(json["failed"], serde_json::json!([]));
+    let change = &json["changes"][0];
+    assert_eq!(change["kind"], "plan");
+    assert_eq!(change["toggle"], "new_search");
+    let words: Vec<&str> = change["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|step| step["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(words, ["removed", "removed", "removed"]);
+    repo.diff(
+        &["--at", "2026-12-10T00:00:00Z", "--fail-on", "production"],
+        3,
+    );
+}
+
+/// `--json` carries each step's change, with both steps.
+#[test]
+fn json_carries_the_plan() {
+    let repo = Repo::new();
+    repo.commit(PLANS, "v1");
+    repo.write(&plans_edited());
+    let run = repo.diff(&["--at", "2026-12-08T00:00:00Z", "--json"], 0);
+    let json: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let dark: Vec<&Value> = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["toggle"] == "dark_mode")
+        .collect();
+    assert_eq!(
+        *dark[0],
+        serde_json::json!({
+            "environment": "staging",
+            "toggle": "dark_mode",
+            "kind": "later",
+            "old": {"enabled": false, "rollout": null, "allow": [], "source": "own", "release": null},
+            "new": {"enabled": false, "rollout": null, "allow": [], "source": "own", "release": null},
+            "summary": "from 2026-12-08T09:00:00Z: ON → OFF",
+            "why": "env.staging.schedule (toggles.toml:15)",
+            "line": 15,
+            "from": "2026-12-08T09:00:00Z",
+            "plan": [{
+                "change": "moved",
+                "old": {"at": "2026-12-08T09:00:00Z", "enabled": true, "rollout": null, "line": 15},
+                "new": {"at": "2026-12-09T09:00:00Z", "enabled": true, "rollout": null, "line": 15},
+                "summary": "step moved: enabled = true from 2026-12-08T09:00:00Z to 2026-12-09T09:00:00Z",
+                "why": "env.staging.schedule (toggles.toml:15)",
+            }],
+        })
+    );
+    assert_eq!(dark.len(), 1, "only in staging: {dark:?}");
+    let restated = &json["changes"][0]["plan"][0];
+    assert_eq!(restated["change"], "changed");
+    assert_eq!(restated["old"]["rollout"], 10);
+    assert_eq!(restated["new"]["rollout"], 20);
+}

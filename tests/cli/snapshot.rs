@@ -449,6 +449,7 @@ fn diff_json() {
   "path": "toggles.toml",
   "rev": "HEAD",
   "commit": "[..]",
+  "at": "[..]",
   "environments": [
     "staging",
     "production"
@@ -474,7 +475,9 @@ fn diff_json() {
       },
       "summary": "OFF → ON",
       "why": "release checkout-v2: enabled (toggles.toml:6)",
-      "line": 6
+      "line": 6,
+      "from": null,
+      "plan": []
     },
     {
       "environment": null,
@@ -502,7 +505,9 @@ fn diff_json() {
       },
       "summary": "10% → 20%",
       "why": "rollout (toggles.toml:19)",
-      "line": 19
+      "line": 19,
+      "from": null,
+      "plan": []
     },
     {
       "environment": "production",
@@ -524,7 +529,9 @@ fn diff_json() {
       },
       "summary": "OFF → ON",
       "why": "enabled (toggles.toml:24)",
-      "line": 24
+      "line": 24,
+      "from": null,
+      "plan": []
     },
     {
       "environment": "production",
@@ -546,7 +553,9 @@ fn diff_json() {
       },
       "summary": "OFF → ON",
       "why": "release checkout-v2: enabled (toggles.toml:6)",
-      "line": 6
+      "line": 6,
+      "from": null,
+      "plan": []
     },
     {
       "environment": "production",
@@ -574,7 +583,9 @@ fn diff_json() {
       },
       "summary": "10% → 20%",
       "why": "rollout (toggles.toml:19)",
-      "line": 19
+      "line": 19,
+      "from": null,
+      "plan": []
     }
   ],
   "fail_on": [],

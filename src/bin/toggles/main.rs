@@ -94,7 +94,7 @@ enum Command {
     /// Make a toggle belong to a release
     Assign(switch::Assign),
     /// The CI gate: the file is valid, every toggle used in the sources is defined;
-    /// warns about stale and old toggles and fully-on releases
+    /// warns about stale and old toggles, fully-on releases and finished or lowering plans
     Check(check::Args),
     /// Write every toggle as a flagd flag definition (JSON), for services in other languages
     Export(export::Args),

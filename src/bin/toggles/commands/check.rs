@@ -6,14 +6,22 @@
 //!
 //! Warnings (exit 0, or 1 with `--strict`): a toggle no source names any
 //! more (stale), a toggle older than `--max-age` days, a release whose
-//! toggles are all on (ready to be folded away).
+//! toggles are all on (ready to be folded away), an `env.E` value equal to
+//! the base one, a broken promotion order, and two about plans
+//! (`schedule`), in the base values and in each environment whose
+//! `env.E.schedule` it is: a plan whose steps are all past
+//! (`schedule-done`: its last step can become the table's state), and a
+//! step that gives fewer keys than the state before it
+//! (`rollout-lowered`: allowed, but the keys between lose the toggle).
+//! Which steps are past, and the states, are read at `--at TIME` (default:
+//! now), so that a run can be repeated; ages are counted from today.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
-use toggles::{Date, Snapshot};
+use toggles::{Date, Schedule, Snapshot, Timestamp};
 use toml_edit::Item;
 
 use crate::args::ReadEnv;
@@ -23,6 +31,7 @@ use crate::document::lines::KeyLines;
 use crate::fail::{EXIT_ERROR, EXIT_OK, Fail, Outcome};
 use crate::file;
 use crate::model::decision::{Decision, decide};
+use crate::model::plan::{StepState, lowering};
 use crate::model::views::Views;
 use crate::scan::{self, Scan, Use};
 
@@ -48,6 +57,12 @@ pub struct Args {
 
     #[command(flatten)]
     pub env: ReadEnv,
+
+    /// Check the file as it is at this instant: each schedule's step in
+    /// force then, and which plans are over (RFC 3339 with `Z` or an
+    /// offset: `2026-12-11T09:00Z`) [default: now]
+    #[arg(long = "at", value_name = "TIME")]
+    pub at: Option<Timestamp>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,7 +78,7 @@ struct Finding {
     severity: Severity,
     /// `invalid-file`, `unknown-environment`, `unreadable`, `missing`,
     /// `invalid-name`, `stale`, `old`, `release-on`, `redundant-env`,
-    /// `promotion`.
+    /// `promotion`, `schedule-done`, `rollout-lowered`.
     kind: &'static str,
     name: Option<String>,
     /// `file:line[:column]`.
@@ -97,8 +112,9 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
     let sources = source_roots(path, &args.src);
     let choice = args.env.choice();
     let loaded = Views::load(path);
+    let at = args.at.unwrap_or_else(Timestamp::now);
     let (views, bytes) = match loaded {
-        Ok(loaded) => loaded,
+        Ok((views, bytes)) => (resolved_at(views, at), bytes),
         Err(fail) => {
             // The file is the first thing checked, before the sources: a
             // missing file is the problem, not the `src` folder beside it.
@@ -171,6 +187,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
     let lines = KeyLines::new(text);
     findings.extend(redundant(path, &lines));
     findings.extend(promotion(path, &views));
+    findings.extend(plans(path, &views, at));
     let report = Checked {
         snapshot,
         environment: chosen,
@@ -185,6 +202,125 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
         findings,
         colors,
     ))
+}
+
+/// Every view resolved at `at` (parsing resolved them at its own now).
+fn resolved_at(views: Views, at: Timestamp) -> Views {
+    let at = at.to_system_time();
+    Views {
+        base: views.base.at(at),
+        environments: views
+            .environments
+            .into_iter()
+            .map(|(name, snapshot)| (name, snapshot.at(at)))
+            .collect(),
+    }
+}
+
+/// The warnings about plans, in each view: the base values' schedules,
+/// and in an environment those written as its `env.E.schedule` (one it
+/// inherits is the base values'). A toggle's own schedule, or a
+/// release's (once, not on each toggle that follows it).
+fn plans(path: &Path, views: &Views, at: Timestamp) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (environment, snapshot) in views.columns() {
+        let in_view = environment.is_some();
+        let own = |schedule: &&Schedule| schedule.is_in_environment() == in_view;
+        let mut tables: Vec<(String, &str, &Schedule)> = Vec::new();
+        for release in snapshot.releases() {
+            if let Some(schedule) = release.schedule().filter(own) {
+                tables.push((
+                    format!("release `{}`", release.name()),
+                    release.name(),
+                    schedule,
+                ));
+            }
+        }
+        for toggle in snapshot.toggles() {
+            if toggle.source() != toggles::Source::Own {
+                continue;
+            }
+            if let Some(schedule) = toggle.schedule().filter(own) {
+                tables.push((
+                    format!("toggle `{}`", toggle.name()),
+                    toggle.name(),
+                    schedule,
+                ));
+            }
+        }
+        let field = |name: &str| match environment {
+            Some(e) => format!("env.{e}.{name}"),
+            None => name.to_owned(),
+        };
+        for (what, name, schedule) in tables {
+            if let Some(last) = schedule.steps().last()
+                && last.at() <= at
+            {
+                let state = StepState::of(last);
+                findings.push(Finding {
+                    severity: Severity::Warning,
+                    kind: "schedule-done",
+                    name: Some(name.to_owned()),
+                    location: file::at(path, last.line()),
+                    message: format!(
+                        "every step of the `{}` of {what} is past at {at}: its last step (`{}` at {}) holds from then on",
+                        field("schedule"),
+                        state.assignment(),
+                        last.at()
+                    ),
+                    help: format!(
+                        "fold it: the last step (`{}` at {}) can become the table's `{}` (in place of its `{}`/`{}`); remove `{}`",
+                        state.assignment(),
+                        last.at(),
+                        field(&state.assignment()),
+                        field("enabled"),
+                        field("rollout"),
+                        field("schedule"),
+                    ),
+                });
+            }
+            let Some(first) = schedule.steps().next() else {
+                continue;
+            };
+            // The state before the first step, as the library resolves it
+            // the second before.
+            let before = snapshot.at(Timestamp::from_unix_seconds(
+                first.at().unix_seconds().saturating_sub(1),
+            )
+            .to_system_time());
+            let start = if what.starts_with("release") {
+                before
+                    .release(name)
+                    .map(|r| StepState::of_table(r.is_enabled(), r.rollout()))
+            } else {
+                before
+                    .get(name)
+                    .map(|t| StepState::of_table(t.is_enabled(), t.rollout()))
+            };
+            let Some(start) = start else {
+                continue;
+            };
+            for (was, step) in lowering(start, schedule) {
+                let now = StepState::of(&step);
+                findings.push(Finding {
+                    severity: Severity::Warning,
+                    kind: "rollout-lowered",
+                    name: Some(name.to_owned()),
+                    location: file::at(path, step.line()),
+                    message: format!(
+                        "the step at {} of {what}'s `{}` takes it from {} to {} of keys: keys that had it lose it then",
+                        step.at(),
+                        field("schedule"),
+                        was.short(),
+                        now.short()
+                    ),
+                    help: "if this is a planned rollback, keep it; else raise the step's rollout or remove the step"
+                        .into(),
+                });
+            }
+        }
+    }
+    findings
 }
 
 /// What was checked, for the report.

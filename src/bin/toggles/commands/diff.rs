@@ -21,6 +21,16 @@
 //! is ON for every key before and after). So a flipped release shows as
 //! what it does to each of its toggles, and an `env.E` value only in E.
 //!
+//! **When.** Both versions are resolved at one instant, now or `--at TIME`
+//! (`Snapshot::at`), each schedule's step in force then. A toggle that
+//! decides the same then is compared again at each later step instant of
+//! its deciding table's schedule in either version (its state changes at
+//! no other instant): the first where it decides otherwise makes it a
+//! `later` change (`from TIME: 10% → 50%`). Each step that changed is
+//! reported after the toggle's line, through [`plan::compare`] (added,
+//! removed, moved, restated); a toggle whose answers stay the same from the
+//! instant on but whose plan changed is a `plan` change.
+//!
 //! Text output: one line per (view, toggle) change, `all` where the change
 //! and its reason are the same in every view (with one view, the file
 //! without environments, every change is `all`); `(base)` is the view
@@ -28,19 +38,24 @@
 //! now, with its line in the working file (found through `toml_edit`
 //! spans). `--json` lists every view separately, never `all`.
 //!
-//! `--fail-on ENV` exits [`EXIT_CHANGED`] when something changes in ENV.
+//! `--fail-on ENV` exits [`EXIT_CHANGED`] when something changes in ENV,
+//! now or at a later step: a pull request that adds a step changes
+//! production later. A `plan` change does not count: the same answers from
+//! the instant on (folding a finished schedule away needs no approval).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::Serialize;
-use toggles::{Bucketing, Field, Rollout, Snapshot, Source, ToggleInfo};
+use toggles::{Bucketing, Field, Rollout, Snapshot, Source, Step, Timestamp, ToggleInfo};
 
+use crate::args::ReadAt;
 use crate::color::Colors;
 use crate::fail::{EXIT_OK, Fail, Outcome};
 use crate::file;
 use crate::model::decision::written;
 use crate::model::git::{Old, Repo};
+use crate::model::plan::{self, StepChange, StepState};
 use crate::view::json::percent_json;
 use crate::view::state::toggle_summary;
 use crate::view::table::{Table, cell};
@@ -63,14 +78,20 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
 
-    /// Exit 3 if anything changes in this environment (repeat, or a comma list);
-    /// without REV, on a detached HEAD that holds the file unchanged, exit 1:
-    /// nothing was compared
+    /// Exit 3 if anything changes in this environment, now or at a later step
+    /// (repeat, or a comma list); a plan change with the same answers does
+    /// not count; without REV, on a detached HEAD that holds the file
+    /// unchanged, exit 1: nothing was compared
     #[arg(long, value_name = "ENV", value_delimiter = ',')]
     pub fail_on: Vec<String>,
+
+    #[command(flatten)]
+    pub at: ReadAt,
 }
 
 pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
+    // Both versions at one instant (parsing resolves each at its own now).
+    let at = args.at.at.unwrap_or_else(Timestamp::now);
     let (_, new_bytes) = file::load(path, |_| Ok(()))?;
     let repo = Repo::locate(path)?;
     let base = repo.base(args.rev.as_deref())?;
@@ -96,7 +117,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
     if old_bytes.is_none() {
         eprintln!("note: {old_label} does not exist: every toggle is added");
     }
-    let old = Version::parse(&old_label, old_bytes.as_deref(), || {
+    let old = Version::parse(&old_label, old_bytes.as_deref(), at, || {
         format!("the version in {} is not valid", base.label)
     })
     .map_err(|fail| {
@@ -105,7 +126,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
             base.label
         ))
     })?;
-    let new = Version::parse(&path.display().to_string(), Some(&new_bytes), || {
+    let new = Version::parse(&path.display().to_string(), Some(&new_bytes), at, || {
         "the working file is not valid".to_owned()
     })?
     .expect("the working file exists");
@@ -132,11 +153,13 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
              (fetched first: `git fetch origin main`); `toggles diff HEAD` compares with HEAD",
         ));
     }
-    let changes = compare(path, &old, &new, &views);
+    let changes = compare(path, &old_label, &old, &new, &views, at);
+    // A plan change that changes no answer from `at` on does not fail.
+    let counted = |c: &&Change, e: &str| c.view.as_deref() == Some(e) && c.kind != Kind::Plan;
     let failed: Vec<&str> = fail_on
         .iter()
         .copied()
-        .filter(|e| changes.iter().any(|c| c.view.as_deref() == Some(*e)))
+        .filter(|e| changes.iter().any(|c| counted(&c, e)))
         .collect();
     if args.json {
         let report = Report {
@@ -144,6 +167,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
             path: repo.path.clone(),
             rev: base.label.clone(),
             commit: base.commit.clone(),
+            at: at.to_string(),
             environments: views.iter().flatten().cloned().collect(),
             changes: changes.iter().map(ChangeJson::new).collect(),
             fail_on: fail_on.iter().map(|e| (*e).to_owned()).collect(),
@@ -154,7 +178,12 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
             serde_json::to_string_pretty(&report).expect("serializable")
         );
     } else {
-        print_text(&changes, &views, &base.label, colors);
+        let at = args
+            .at
+            .at
+            .map(|at| format!(" (at {at})"))
+            .unwrap_or_default();
+        print_text(&changes, &views, &format!("{}{at}", base.label), colors);
     }
     if failed.is_empty() {
         return Ok(EXIT_OK);
@@ -164,7 +193,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
         .map(|e| {
             let names: Vec<&str> = changes
                 .iter()
-                .filter(|c| c.view.as_deref() == Some(*e))
+                .filter(|c| counted(c, e))
                 .map(|c| c.toggle.as_str())
                 .collect();
             format!("{e} ({})", some_keys(names.into_iter()))
@@ -246,9 +275,11 @@ impl Version {
     /// `None` for a file that does not exist. `label` names it in errors
     /// (`REV:PATH`, or the working file's path); `what` says which version
     /// failed.
+    /// Every view is resolved at `at` (`Snapshot::at`).
     fn parse(
         label: &str,
         bytes: Option<&[u8]>,
+        at: Timestamp,
         what: impl Fn() -> String,
     ) -> Result<Option<Version>, Fail> {
         let Some(bytes) = bytes else {
@@ -256,12 +287,13 @@ impl Version {
         };
         let invalid = |e: toggles::Error| Fail::error(format!("{}: {e}", what()));
         let (base, in_environment) = Snapshot::parse_all(label, bytes).map_err(invalid)?;
+        let at = at.to_system_time();
         let declared: Vec<String> = base.environments().map(str::to_owned).collect();
         Ok(Some(Version {
             exists: true,
-            base: Some(base),
+            base: Some(base.at(at)),
             declared,
-            in_environment,
+            in_environment: in_environment.iter().map(|s| s.at(at)).collect(),
         }))
     }
 
@@ -342,7 +374,17 @@ impl State {
 enum Kind {
     Added,
     Removed,
+    /// Decides otherwise at the instant compared.
     Changed,
+    /// Decides the same at the instant compared, otherwise from a later
+    /// step on (a step added or moved, or a value that only a later step
+    /// makes matter).
+    Later,
+    /// Only the plan changed: the same answers from the instant compared
+    /// on (a past step removed when a finished schedule is folded, a step
+    /// that repeats the state before it). Shown, but not counted by
+    /// `--fail-on`.
+    Plan,
 }
 
 /// One toggle's change in one view.
@@ -360,18 +402,45 @@ struct Change {
     why: String,
     /// The first line `why` points at.
     line: Option<usize>,
+    /// For [`Kind::Later`]: the first step instant after the one compared
+    /// at which it decides otherwise.
+    from: Option<Timestamp>,
+    /// How the plan (the deciding table's `schedule`) changed, step by step.
+    plan: Vec<PlanRow>,
+}
+
+/// One step's change, in words.
+struct PlanRow {
+    change: StepChange,
+    /// `step added: rollout 50% at 2026-12-09T09:00:00Z`.
+    text: String,
+    /// `schedule (toggles.toml:7)`, `release r: env.production.schedule
+    /// (toggles.toml:9)`, or for a removed step where it was in REV.
+    why: String,
 }
 
 /// Every change in every view, defined by answers as the library defines
 /// it for a reload (`toggles::Changes`): a toggle is changed in a view
-/// exactly when `ToggleInfo::decides_like` says it decides otherwise there;
-/// [`what_changed`] only words the change.
-fn compare(path: &Path, old: &Version, new: &Version, views: &[Option<String>]) -> Vec<Change> {
+/// exactly when `ToggleInfo::decides_like` says it decides otherwise there,
+/// at `at` ([`Kind::Changed`]) or at a later instant, which can only be
+/// one of its steps' ([`Kind::Later`]: each version is resolved there with
+/// `Snapshot::at`); a plan whose steps changed without changing any answer
+/// from `at` on is [`Kind::Plan`]. [`what_changed`] only words the change.
+fn compare(
+    path: &Path,
+    old_label: &str,
+    old: &Version,
+    new: &Version,
+    views: &[Option<String>],
+    at: Timestamp,
+) -> Vec<Change> {
     let mut changes = Vec::new();
     for view in views {
         let view = view.as_deref();
         let before = old.view(view);
         let after = new.view(view).expect("the working file exists");
+        // Both versions at the later instants asked about, resolved once.
+        let mut later: BTreeMap<Timestamp, (Option<Snapshot>, Snapshot)> = BTreeMap::new();
         let names: BTreeSet<&str> = after
             .toggles()
             .chain(before.into_iter().flat_map(Snapshot::toggles))
@@ -380,6 +449,11 @@ fn compare(path: &Path, old: &Version, new: &Version, views: &[Option<String>]) 
         for name in names {
             let was = before.and_then(|s| s.get(name));
             let is = after.get(name);
+            let steps = plan::compare(
+                was.and_then(ToggleInfo::schedule),
+                is.and_then(ToggleInfo::schedule),
+            );
+            let mut from = None;
             let (kind, summary, slot_changed, allow_changed) = match (was, is) {
                 (None, None) => continue,
                 (None, Some(is)) => (
@@ -394,17 +468,65 @@ fn compare(path: &Path, old: &Version, new: &Version, views: &[Option<String>]) 
                     false,
                     false,
                 ),
-                (Some(was), Some(is)) => {
-                    let Some((summary, slot, allow)) = changed(was, is) else {
-                        continue;
-                    };
-                    (Kind::Changed, summary, slot, allow)
+                (Some(was), Some(is)) => match changed(was, is) {
+                    Some((summary, slot, allow)) => (Kind::Changed, summary, slot, allow),
+                    None => match differs_later(name, was, is, before, after, at, &mut later) {
+                        Some((instant, summary, slot, allow)) => {
+                            from = Some(instant);
+                            (
+                                Kind::Later,
+                                format!("from {instant}: {summary}"),
+                                slot,
+                                allow,
+                            )
+                        }
+                        None if steps.is_empty() => continue,
+                        None => (
+                            Kind::Plan,
+                            format!("plan changed, same answers from {at} on"),
+                            false,
+                            false,
+                        ),
+                    },
+                },
+            };
+            let plan: Vec<PlanRow> = steps
+                .into_iter()
+                .map(|change| PlanRow {
+                    text: change.text(),
+                    why: step_why(path, old_label, view, was, is, &change),
+                    change,
+                })
+                .collect();
+            let (why, line) = match (is, from) {
+                (Some(_), Some(instant)) => {
+                    // The step that makes the difference then, if one does;
+                    // else what decides then (an `allow` list a later
+                    // rollout makes matter).
+                    let step = plan.iter().find(|row| {
+                        [row.change.new_step(), row.change.old_step()]
+                            .into_iter()
+                            .flatten()
+                            .any(|step| step.at() == instant)
+                    });
+                    match step {
+                        Some(row) => (row.why.clone(), row.change.new_step().map(Step::line)),
+                        None => {
+                            let (_, then) = &later[&instant];
+                            let is = then.get(name).expect("the toggle exists at every instant");
+                            why(path, then, is, slot_changed, allow_changed)
+                        }
+                    }
                 }
+                (Some(is), None) if kind != Kind::Plan => {
+                    why(path, after, is, slot_changed, allow_changed)
+                }
+                _ => (String::new(), None),
             };
-            let (why, line) = match is {
-                Some(is) => why(path, after, is, slot_changed, allow_changed),
-                None => (String::new(), None),
-            };
+            let line = line.or_else(|| {
+                plan.iter()
+                    .find_map(|row| Some(row.change.new_step()?.line()))
+            });
             changes.push(Change {
                 view: view.map(str::to_owned),
                 toggle: name.to_owned(),
@@ -414,10 +536,80 @@ fn compare(path: &Path, old: &Version, new: &Version, views: &[Option<String>]) 
                 summary,
                 why,
                 line,
+                from,
+                plan,
             });
         }
     }
     changes
+}
+
+/// For a toggle that decides the same at `at`: the first instant after it
+/// at which it decides otherwise, with [`what_changed`]'s words there. Its
+/// state changes only at its deciding table's steps (own or its release's,
+/// in either version), so those instants are the only ones to look at;
+/// `later` keeps both versions resolved at each.
+fn differs_later(
+    name: &str,
+    was: &ToggleInfo,
+    is: &ToggleInfo,
+    before: Option<&Snapshot>,
+    after: &Snapshot,
+    at: Timestamp,
+    later: &mut BTreeMap<Timestamp, (Option<Snapshot>, Snapshot)>,
+) -> Option<(Timestamp, String, bool, bool)> {
+    let instants: BTreeSet<Timestamp> = [was, is]
+        .into_iter()
+        .filter_map(ToggleInfo::schedule)
+        .flat_map(|s| s.steps().map(Step::at))
+        .filter(|&instant| instant > at)
+        .collect();
+    for instant in instants {
+        let (then_before, then_after) = later.entry(instant).or_insert_with(|| {
+            let t = instant.to_system_time();
+            (before.map(|s| s.at(t)), after.at(t))
+        });
+        let was = then_before.as_ref().and_then(|s| s.get(name))?;
+        let is = then_after.get(name)?;
+        if let Some((summary, slot, allow)) = changed(was, is) {
+            return Some((instant, summary, slot, allow));
+        }
+    }
+    None
+}
+
+/// Where a changed step is: the deciding table's `schedule` (or
+/// `env.E.schedule`) and the step's line in the working file, or for a
+/// removed step, its line in REV.
+fn step_why(
+    path: &Path,
+    old_label: &str,
+    view: Option<&str>,
+    was: Option<&ToggleInfo>,
+    is: Option<&ToggleInfo>,
+    change: &StepChange,
+) -> String {
+    let (toggle, at) = match (change.new_step(), is, change.old_step(), was) {
+        (Some(step), Some(is), ..) => (is, file::at(path, step.line())),
+        (None, _, Some(step), Some(was)) => (was, format!("{old_label}:{}", step.line())),
+        _ => return String::new(),
+    };
+    let prefix = match (toggle.source(), toggle.release()) {
+        (Source::Release, Some(release)) => format!("release {release}: "),
+        _ => String::new(),
+    };
+    let field = match (
+        toggle.schedule().map(toggles::Schedule::is_in_environment),
+        view,
+    ) {
+        (Some(true), Some(environment)) => format!("env.{environment}.schedule"),
+        _ => "schedule".to_owned(),
+    };
+    if change.new_step().is_some() {
+        format!("{prefix}{field} ({at})")
+    } else {
+        format!("{prefix}{field}, was at {at}")
+    }
 }
 
 /// How a toggle changed, in [`what_changed`]'s words; `None` if it decides
@@ -584,10 +776,16 @@ fn print_text(changes: &[Change], views: &[Option<String>], rev: &str, colors: C
     let names: BTreeSet<&str> = changes.iter().map(|c| c.toggle.as_str()).collect();
     for name in names {
         let of: Vec<&Change> = changes.iter().filter(|c| c.toggle == name).collect();
-        let everywhere = of.len() == views.len()
-            && of
-                .iter()
-                .all(|c| c.summary == of[0].summary && c.why == of[0].why);
+        let same = |a: &Change, b: &Change| {
+            a.summary == b.summary
+                && a.why == b.why
+                && a.plan.len() == b.plan.len()
+                && a.plan
+                    .iter()
+                    .zip(&b.plan)
+                    .all(|(x, y)| x.text == y.text && x.why == y.why)
+        };
+        let everywhere = of.len() == views.len() && of.iter().all(|c| same(c, of[0]));
         if everywhere {
             rows.push((0, name, of[0]));
         } else {
@@ -609,11 +807,20 @@ fn print_text(changes: &[Change], views: &[Option<String>], rev: &str, colors: C
             (_, None) => "(base)".to_owned(),
         };
         table.row(vec![
-            cell(view),
+            cell(&view),
             cell(name),
             cell(&change.summary),
             cell(&change.why),
         ]);
+        // Each step's change on a row of its own, after the toggle's.
+        for row in &change.plan {
+            table.row(vec![
+                cell(&view),
+                cell(name),
+                cell(&row.text),
+                cell(&row.why),
+            ]);
+        }
     }
     print!("{}", table.render(colors));
 }
@@ -629,6 +836,9 @@ struct Report {
     rev: String,
     /// REV's full commit hash; null in a repository without a commit.
     commit: Option<String>,
+    /// The instant both versions are compared at (`--at`, else now), and
+    /// from which later steps are compared.
+    at: String,
     /// The environments either version declares, in promotion order.
     environments: Vec<String>,
     changes: Vec<ChangeJson>,
@@ -643,7 +853,10 @@ struct ChangeJson {
     /// The environment; null for the base values.
     environment: Option<String>,
     toggle: String,
-    /// `added`, `removed` or `changed`.
+    /// `added`, `removed`, `changed` (decides otherwise at `at`), `later`
+    /// (the same at `at`, otherwise from `from` on) or `plan` (only the
+    /// schedule changed: the same answers from `at` on; not counted by
+    /// `--fail-on`).
     kind: Kind,
     old: Option<StateJson>,
     new: Option<StateJson>,
@@ -652,8 +865,56 @@ struct ChangeJson {
     /// The table and field that decide now, with `file:line`; null for a
     /// removed toggle.
     why: Option<String>,
-    /// The line of the working file that `why` points at first.
+    /// The line of the working file that `why` points at first (for a
+    /// plan change, the first changed step's there).
     line: Option<usize>,
+    /// For `later`: the first step instant after `at` at which it decides
+    /// otherwise.
+    from: Option<String>,
+    /// How the deciding table's schedule changed, step by step, in time
+    /// order (empty if it did not).
+    plan: Vec<StepChangeJson>,
+}
+
+#[derive(Serialize)]
+struct StepChangeJson {
+    /// `added`, `removed`, `moved` (the same state at another instant) or
+    /// `changed` (another state at the same instant).
+    change: &'static str,
+    old: Option<StepJson>,
+    new: Option<StepJson>,
+    /// As the text output says it: `step added: rollout 50% at …`.
+    summary: String,
+    /// The schedule and the step's line (in REV for a removed step).
+    why: String,
+}
+
+/// One step, as the file has it.
+#[derive(Serialize)]
+struct StepJson {
+    /// RFC 3339, UTC.
+    at: String,
+    /// The `enabled` it sets, or null.
+    enabled: Option<bool>,
+    /// The `rollout` it sets (percent), or null.
+    rollout: Option<serde_json::Number>,
+    /// Its line: in the working file for `new`, in REV for `old`.
+    line: usize,
+}
+
+impl StepJson {
+    fn new(step: &Step) -> StepJson {
+        let state = StepState::of(step);
+        StepJson {
+            at: step.at().to_string(),
+            enabled: match state {
+                StepState::Enabled(on) => Some(on),
+                StepState::Rollout(_) => None,
+            },
+            rollout: percent_json(step.rollout()),
+            line: step.line(),
+        }
+    }
 }
 
 impl ChangeJson {
@@ -667,6 +928,18 @@ impl ChangeJson {
             summary: change.summary.clone(),
             why: (!change.why.is_empty()).then(|| change.why.clone()),
             line: change.line,
+            from: change.from.map(|t| t.to_string()),
+            plan: change
+                .plan
+                .iter()
+                .map(|row| StepChangeJson {
+                    change: row.change.word(),
+                    old: row.change.old_step().map(StepJson::new),
+                    new: row.change.new_step().map(StepJson::new),
+                    summary: row.text.clone(),
+                    why: row.why.clone(),
+                })
+                .collect(),
         }
     }
 }

@@ -2,12 +2,14 @@
 //! in every environment (`views`), what decides a toggle (`decision`), the
 //! errors for unknown names (`names`), an edit from lock to rename
 //! (`edit`), the old version of the file from git (`git`), and what an edit
-//! did (`report`).
+//! did (`report`), how two plans (`schedule`s) differ and which steps
+//! lower a rollout (`plan`).
 
 pub mod choice;
 pub mod decision;
 pub mod edit;
 pub mod git;
 pub mod names;
+pub mod plan;
 pub mod report;
 pub mod views;
