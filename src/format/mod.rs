@@ -917,15 +917,17 @@ fn schedule_of(
         ));
     }
     let mut checked: Vec<Step> = Vec::with_capacity(steps.get_ref().len());
-    for (number, step) in steps.into_inner().into_iter().enumerate() {
-        let number = number + 1;
+    for step in steps.into_inner() {
         let span = step.span();
         let StepEntry {
             at,
             enabled,
             rollout,
         } = step.into_inner();
-        let step_what = || format!("step {number} of the schedule of {}", what());
+        // No ordinal: the message is found again with the lines of earlier
+        // errors left out (`more_errors`), which would renumber the steps;
+        // the line and column say which step it is.
+        let step_what = || format!("a step of the schedule of {}", what());
         let instant = instant_of(at.get_ref()).map_err(|why| {
             let message = format!("`at` of {} {why}", step_what());
             invalid(path, text, at.span(), message, HELP_STEP_AT)
@@ -948,10 +950,9 @@ fn schedule_of(
             && before.at >= instant
         {
             let message = format!(
-                "{} is at {instant}, not after step {} ({}): steps must be in time order, each \
-                 at its own instant",
+                "{} is at {instant}, not after the step before it ({}): steps must be in time \
+                 order, each at its own instant",
                 step_what(),
-                number - 1,
                 before.at
             );
             return Err(invalid(path, text, at.span(), message, HELP_STEP_ORDER));

@@ -632,13 +632,13 @@ schedule = [{ at = 2026-12-07T09:00:00Z, enabled = true, rolout = 5 }]
     assert_eq!(
         errors,
         [
-            "error[invalid-file]: toggles.toml:2:20: `at` of step 1 of the schedule of toggle `local_time` has no time zone offset (`Z` or `+01:00`): each server would read it in its own zone",
+            "error[invalid-file]: toggles.toml:2:20: `at` of a step of the schedule of toggle `local_time` has no time zone offset (`Z` or `+01:00`): each server would read it in its own zone",
             "help: write the step's instant as a TOML offset date-time in whole seconds, with `Z` or an offset: `at = 2026-12-09T09:00:00Z` (a local date-time or a date is read differently in each time zone)",
-            "error[invalid-file]: toggles.toml:5:13: step 1 of the schedule of toggle `both` has both `enabled` and `rollout`: which one decides is ambiguous",
+            "error[invalid-file]: toggles.toml:5:13: a step of the schedule of toggle `both` has both `enabled` and `rollout`: which one decides is ambiguous",
             "help: give each step exactly one of `enabled` or `rollout`: `{ at = 2026-12-09T09:00:00Z, rollout = 50 }`",
-            "error[invalid-file]: toggles.toml:8:13: step 1 of the schedule of toggle `neither` has neither `enabled` nor `rollout`",
+            "error[invalid-file]: toggles.toml:8:13: a step of the schedule of toggle `neither` has neither `enabled` nor `rollout`",
             "help: give each step exactly one of `enabled` or `rollout`: `{ at = 2026-12-09T09:00:00Z, rollout = 50 }`",
-            "error[invalid-file]: toggles.toml:13:10: step 2 of the schedule of toggle `out_of_order` is at 2026-12-08T09:00:00Z, not after step 1 (2026-12-09T09:00:00Z): steps must be in time order, each at its own instant",
+            "error[invalid-file]: toggles.toml:13:10: a step of the schedule of toggle `out_of_order` is at 2026-12-08T09:00:00Z, not after the step before it (2026-12-09T09:00:00Z): steps must be in time order, each at its own instant",
             "help: list the steps in time order, each at a later instant than the one before",
             "error[invalid-file]: toggles.toml:17:58: unknown field `rolout`: did you mean `rollout`? (expected one of `at`, `enabled`, `rollout`)",
             "help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`",

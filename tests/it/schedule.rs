@@ -182,7 +182,7 @@ fn the_rules_of_a_schedule_are_errors_with_line_column_and_help() {
             "[toggles.a]\nschedule = [{ at = 2026-12-07T09:00:00, rollout = 10 }]\n",
             2,
             20,
-            "`at` of step 1 of the schedule of toggle `a` has no time zone offset",
+            "`at` of a step of the schedule of toggle `a` has no time zone offset",
             "offset date-time",
         ),
         (
@@ -203,7 +203,7 @@ fn the_rules_of_a_schedule_are_errors_with_line_column_and_help() {
             "[toggles.a]\nschedule = [{ at = 2026-12-07T09:00:00Z, rollout = 10, enabled = true }]\n",
             2,
             13,
-            "step 1 of the schedule of toggle `a` has both `enabled` and `rollout`",
+            "a step of the schedule of toggle `a` has both `enabled` and `rollout`",
             "exactly one of `enabled` or `rollout`",
         ),
         (
@@ -218,7 +218,7 @@ fn the_rules_of_a_schedule_are_errors_with_line_column_and_help() {
              { at = 2026-12-07T10:00:00+01:00, rollout = 20 },\n]\n",
             4,
             10,
-            "step 2 of the schedule of toggle `a` is at 2026-12-07T09:00:00Z, not after step 1",
+            "a step of the schedule of toggle `a` is at 2026-12-07T09:00:00Z, not after the step before it",
             "in time order",
         ),
         (
@@ -226,14 +226,14 @@ fn the_rules_of_a_schedule_are_errors_with_line_column_and_help() {
              { at = 2026-12-07T09:00:00Z, rollout = 20 },\n]\n",
             4,
             10,
-            "not after step 1 (2026-12-08T09:00:00Z)",
+            "not after the step before it (2026-12-08T09:00:00Z)",
             "in time order",
         ),
         (
             "[toggles.a]\nschedule = [{ at = 2026-12-07T09:00:00Z, rollout = 101 }]\n",
             2,
             52,
-            "`rollout` of step 1 of the schedule of toggle `a` is 101",
+            "`rollout` of a step of the schedule of toggle `a` is 101",
             "percent",
         ),
         (
@@ -255,7 +255,7 @@ fn the_rules_of_a_schedule_are_errors_with_line_column_and_help() {
              env.production.schedule = [{ at = 2026-12-07T09:00:00Z }]\n",
             3,
             28,
-            "step 1 of the schedule of release `r` in environment `production` has neither",
+            "a step of the schedule of release `r` in environment `production` has neither",
             "exactly one",
         ),
     ];
@@ -426,4 +426,34 @@ fn the_last_good_version_keeps_its_plan_through_a_bad_save() {
     wait_for("the bad save is seen", || store.last_error().is_some());
     wait_for("the step is taken all the same", || store.is_enabled("a"));
     assert!(store.last_error().is_some(), "the file is still bad");
+}
+
+/// Two mistakes in one schedule are two errors, each at its own step's line
+/// (found again with the first one's line left out: no step numbers that
+/// would shift).
+#[test]
+fn each_mistake_in_a_schedule_is_reported_at_its_own_step() {
+    let text = "[toggles.a]\nschedule = [\n  { at = 2026-12-07T09:00:00Z, rollout = 10 },\n  \
+                { at = 2026-12-08T09:00:00, rollout = 20 },\n  \
+                { at = 2026-12-09T09:00:00Z },\n]\n";
+    match Snapshot::parse("toggles.toml", text.as_bytes()) {
+        Err(Error::Several { errors, .. }) => {
+            let found: Vec<_> = errors
+                .iter()
+                .map(|e| match e {
+                    Error::Invalid { line, message, .. } => (*line, message.clone()),
+                    other => panic!("{other}"),
+                })
+                .collect();
+            assert_eq!(found.len(), 2, "{found:?}");
+            assert_eq!(found[0].0, 4);
+            assert!(found[0].1.contains("no time zone offset"), "{found:?}");
+            assert_eq!(found[1].0, 5);
+            assert!(
+                found[1].1.contains("neither `enabled` nor `rollout`"),
+                "{found:?}"
+            );
+        }
+        other => panic!("two errors expected, got {other:?}"),
+    }
 }
