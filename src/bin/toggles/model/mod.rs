@@ -1,8 +1,8 @@
 //! The loaded file: which environment a command reads (`choice`), the file
 //! in every environment (`views`), what decides a toggle (`decision`), the
 //! errors for unknown names (`names`), an edit from lock to rename
-//! (`edit`), the old version of the file from git (`git`), and what an edit
-//! did (`report`).
+//! (`edit`), the old version of the file from git (`git`), what an edit
+//! did (`report`), and a table's `schedule` in an edit (`schedule`).
 
 pub mod choice;
 pub mod decision;
@@ -10,4 +10,5 @@ pub mod edit;
 pub mod git;
 pub mod names;
 pub mod report;
+pub mod schedule;
 pub mod views;
