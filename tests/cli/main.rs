@@ -15,4 +15,5 @@ mod hostile;
 mod large;
 mod list;
 mod rollout;
+mod schedule_edit;
 mod snapshot;

@@ -288,7 +288,8 @@ fn schedule_rollout(
         edits::warn_past(at);
     }
     let mut lines = first_lines(target, &edited);
-    lines.extend(added_lines(&edited, subject, at, start));
+    // The step's lines go right after the state (before a release's toggles).
+    lines.splice(1..1, added_lines(&edited, subject, at, start));
     finish(path, target, env, lines, &edited)
 }
 

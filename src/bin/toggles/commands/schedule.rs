@@ -196,8 +196,8 @@ fn take_out(
         }
         Ok(())
     })?;
-    let mut lines = state_lines(subject, &edited);
     let removed = own_schedule(&edited.before, subject).expect("checked");
+    let mut lines = Vec::new();
     match at {
         Some(at) => {
             let step = removed.steps().find(|step| step.at() == at);
@@ -219,8 +219,11 @@ fn take_out(
         lines.push(Line::NoOwnStateLeft { after });
     }
     lines.extend(next_line(edited.after(), subject));
+    // The state first, then the steps, then a release's toggles.
+    let mut state = state_lines(subject, &edited);
+    state.splice(1..1, lines);
     let report = EditReport {
-        targets: vec![TargetReport::new(subject, lines, &edited)],
+        targets: vec![TargetReport::new(subject, state, &edited)],
         written: edited.written,
     };
     edits::print(path, &report)

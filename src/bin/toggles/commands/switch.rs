@@ -266,7 +266,8 @@ fn schedule_toggles(
                 env,
             };
             let mut lines = state_lines(subject, &edited);
-            lines.extend(added_lines(&edited, subject, at, start));
+            // The step's lines go right after the state (before a release's toggles).
+            lines.splice(1..1, added_lines(&edited, subject, at, start));
             TargetReport::new(subject, lines, &edited)
         })
         .collect();
@@ -299,7 +300,8 @@ fn schedule_release(
         edits::warn_past(at);
     }
     let mut lines = state_lines(subject, &edited);
-    lines.extend(added_lines(&edited, subject, at, start));
+    // The step's lines go right after the state (before a release's toggles).
+    lines.splice(1..1, added_lines(&edited, subject, at, start));
     let report = EditReport {
         targets: vec![TargetReport::new(subject, lines, &edited)],
         written: edited.written,

@@ -496,15 +496,15 @@ pub fn rollout_value(rollout: Rollout) -> Value {
         .expect("a rollout's digits are a TOML number")
 }
 
-/// The indentation of the table `item`'s keys (of its last one), for a
-/// value laid out under it; "" for a table whose keys are not indented.
+/// The indentation of the table `item`'s keys (of the last one indented:
+/// a dotted `env.E.…` key holds its indentation further in), for a value
+/// laid out under it; "" for a table whose keys are not indented.
 pub fn key_indent(item: &Item) -> String {
     match item {
         Item::Table(table) => table
             .iter()
+            .filter_map(|(k, _)| table.key(k).and_then(indentation))
             .last()
-            .and_then(|(k, _)| table.key(k))
-            .and_then(indentation)
             .unwrap_or_default(),
         _ => String::new(),
     }
