@@ -509,6 +509,29 @@ fn an_edit_of_the_state_now_in_an_environment_replaces_its_slot_only() {
         state(&production, None, "a", "2099-07-01T00:00Z"),
         (true, None)
     );
+
+    // `follow --env E` drops E's schedule with the rest of its values.
+    let (dir, path) = folder_with(text);
+    let out = run_ok(dir.path(), &["follow", "a", "--env", "staging"]);
+    assert!(
+        out.stdout
+            .contains("dropped its `env.staging` values: its base values apply\n")
+            && out
+                .stdout
+                .contains("  env.staging.schedule of 1 step removed"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read(&path),
+        edited(
+            text,
+            &[(
+                "env.staging.rollout = 5\nenv.staging.schedule = [\n  { at = 2099-05-01T00:00:00Z, rollout = 50 },\n]\n",
+                "",
+            )]
+        )
+    );
 }
 
 #[test]

@@ -17,7 +17,7 @@ use std::path::Path;
 use toggles::{Snapshot, Source, Timestamp};
 
 use crate::args::{self, EditEnv, Force};
-use crate::document::edit::{entry, remove_in};
+use crate::document::edit::{entry, layout_error, remove_in};
 use crate::document::schedule::remove_step;
 use crate::fail::{Fail, Outcome};
 use crate::model::choice::Choice;
@@ -190,7 +190,10 @@ fn take_out(
                             env_flag(env)
                         ))
                     })?;
-                remove_step(table, env, index);
+                if !remove_step(table, env, index) {
+                    let key = env.map_or("schedule".to_owned(), |e| format!("env.{e}.schedule"));
+                    return Err(layout_error(&format!("{section}.{}.{key}", subject.name)));
+                }
             }
             None => remove_in(table, env, "schedule"),
         }

@@ -111,16 +111,18 @@ pub fn new_schedule(item: &mut Item, environment: Option<&str>, step: Value) {
 
 /// Takes the step at `index` out of the table `item`'s `schedule` in
 /// `environment`; the last one takes the `schedule` key with it (an empty
-/// `schedule = []` is an error in the file).
-pub fn remove_step(item: &mut Item, environment: Option<&str>, index: usize) {
+/// `schedule = []` is an error in the file). `false` if the table has no
+/// such array.
+pub fn remove_step(item: &mut Item, environment: Option<&str>, index: usize) -> bool {
     let Some(array) = own_steps(item, environment) else {
-        return;
+        return false;
     };
     if array.len() > 1 {
         take_out(array, index);
     } else {
         remove_in(item, environment, "schedule");
     }
+    true
 }
 
 #[cfg(test)]
@@ -238,12 +240,12 @@ mod tests {
             put_step(table, None, Place::Instead(0), s);
         });
         assert!(after.contains("  { at = 2026-12-07T09:00:00Z, enabled = true }, # first\n"));
-        let one = edit(STEPS, |table| remove_step(table, None, 0));
+        let one = edit(STEPS, |table| assert!(remove_step(table, None, 0)));
         assert_eq!(
             one,
             "[toggles.a]\nrollout = 1\nschedule = [\n  # then\n  { at = 2026-12-11T09:00:00Z, enabled = true },\n]\n"
         );
-        let none = edit(&one, |table| remove_step(table, None, 0));
+        let none = edit(&one, |table| assert!(remove_step(table, None, 0)));
         assert_eq!(none, "[toggles.a]\nrollout = 1\n");
     }
 }
