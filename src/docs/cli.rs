@@ -258,7 +258,7 @@
 //! toggles rollout new_search 12.5        # its own `rollout = 12.5`: 12.5 % of keys
 //! toggles allow new_search staff-cy      # "staff-cy" joins its own `allow` list: always on
 //! toggles disallow new_search staff-bob  # and leaves it (the last key removes the list)
-//! toggles follow new_cart                # drop its own `enabled`, `rollout` and `allow`: the release decides again
+//! toggles follow new_cart                # drop its own `enabled`, `rollout`, `schedule` and `allow`: the release decides again
 //! toggles release on checkout-v2         # the release's `enabled = true`
 //! toggles release rollout checkout-v2 25 # the release's `rollout = 25`
 //! toggles release allow checkout-v2 qa-1 # the release's `allow` list
@@ -401,6 +401,67 @@
 //!   of their own).
 //! - After an edit in a file with environments, the last line before `wrote`
 //!   gives the table's state in each.
+//!
+//! **Schedules: `--at TIME` and `unschedule`.** `on`, `off` and `rollout`
+//! (and `release on|off|rollout`) with `--at TIME` add a step to the table's
+//! `schedule` instead of changing its state now: `{ at = 2026-12-09T09:00:00Z,
+//! rollout = 50 }`, always written in UTC with seconds, whatever offset TIME
+//! was given in (RFC 3339 with `Z` or an offset; seconds optional). The step
+//! goes in time order; one at the same instant as an existing step replaces
+//! it. A new `schedule` is written one step a line. `unschedule NAME --at
+//! TIME` takes one step out (TIME in any offset names the same instant),
+//! `--all` the whole schedule; the last step takes the `schedule` key with it
+//! (`release unschedule` is the release form). With `--env E`, all of them
+//! edit `env.E.schedule`. On a file with `environments = ["staging",
+//! "production"]`, a `new_search` rolled out to 1 % (`allow = ["staff-ada"]`)
+//! with steps on 7 and 11 December, and `dark_mode` on:
+//!
+//! ```console
+//! $ toggles rollout new_search 50 --at 2026-12-09T09:00Z
+//! new_search: 1% of keys + 1 allowed (set on the toggle itself)
+//!   step added: from 2026-12-09T09:00:00Z on, 50% of keys (toggles.toml:8)
+//!   next step: from 2026-12-07T09:00:00Z on, 10% of keys (toggles.toml:7); 3 steps in all
+//!   environments  (base) 1% +1 · staging 1% +1 · production 1% +1
+//! wrote toggles.toml
+//! $ toggles unschedule new_search --at 2026-12-08T09:00Z
+//! error: toggle `new_search` has no step at 2026-12-08T09:00:00Z: its steps are at 2026-12-07T09:00:00Z, 2026-12-09T09:00:00Z, 2026-12-11T09:00:00Z
+//!   help: pass one of those instants to --at, or --all to take out the whole schedule (`toggles unschedule new_search --all`)
+//! $ toggles off dark_mode --at 2026-12-14T18:00+01:00 --env production
+//! dark_mode in production: ON (set on the toggle itself)
+//!   step added: from 2026-12-14T17:00:00Z on, OFF (toggles.toml:16)
+//!   `env.production.enabled = true` written as the schedule's start: `env.production.schedule` replaces the base state in production, which stays as it was until the first step
+//!   next step: from 2026-12-14T17:00:00Z on, OFF (toggles.toml:16); 1 step in all
+//!   environments  (base) ON · staging ON · production ON
+//! wrote toggles.toml
+//! $ toggles on new_search
+//! new_search: 1% of keys + 1 allowed → ON + 1 allowed (set on the toggle itself)
+//!   schedule of 3 steps removed: the state is one value, set now (add `--at TIME` to add a step instead)
+//!   environments  (base) ON · staging ON · production ON
+//! wrote toggles.toml
+//! ```
+//!
+//! - The report gives the state now (a step to come changes nothing yet)
+//!   and, while a schedule remains, its next step. A TIME that is not in the
+//!   future is written, with a warning on stderr: the step takes effect at
+//!   once (exit 0).
+//! - `enabled`, `rollout` and `schedule` are one state slot. An edit without
+//!   `--at` (`on`, `off`, `rollout`, `follow`, and the release forms) sets
+//!   the whole slot: it removes the table's `schedule` (`env.E.schedule` with
+//!   `--env E`) and says how many steps went; otherwise a step in force would
+//!   keep the edit from showing. In an environment that followed the base
+//!   schedule, E's own value replaces it there (the base schedule stays for
+//!   the others), and is written even where it equals the base value.
+//! - A step changes nothing before its instant. So a toggle that follows its
+//!   release is refused a step (a schedule of its own would make its own
+//!   table decide, off before the first step): schedule the release, or give
+//!   the toggle its own state first. And `env.E.schedule`, which replaces the
+//!   base slot in E, starts from `env.E.enabled`/`env.E.rollout` (absent:
+//!   off): where E has neither, its first step copies E's state there (the
+//!   base `enabled = true` or `rollout`) into `env.E` as the start (nothing
+//!   for an off state). Where that state is itself the base schedule, the
+//!   step is refused: E would leave the base plan; write E's steps by hand,
+//!   or copy the base plan into `env.E` first.
+//! - `--at` does not go with `--create`: a step is added to an existing table.
 //!
 //! ## `toggles check`: the CI gate
 //!

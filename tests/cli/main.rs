@@ -16,4 +16,5 @@ mod large;
 mod list;
 mod rollout;
 mod schedule;
+mod schedule_edit;
 mod snapshot;

@@ -34,7 +34,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::color::{ColorChoice, Colors};
-use crate::commands::{check, diff, export, keys, list, show, switch};
+use crate::commands::{check, diff, export, keys, list, schedule, show, switch};
 use crate::fail::Outcome;
 
 #[derive(Parser)]
@@ -74,17 +74,22 @@ enum Command {
     /// One toggle, and why it is on or off (for one key with --key); its schedule's steps
     /// and the next one (now, or at --at TIME)
     Show(show::Args),
-    /// Switch toggles on for every key (sets their own `enabled = true`, removes their own `rollout`)
+    /// Switch toggles on for every key (sets their own `enabled = true`, removes their own `rollout`
+    /// and `schedule`); with --at, adds that as a step of their `schedule`
     On(switch::Switch),
-    /// Switch toggles off for every key (sets their own `enabled = false`, removes their own `rollout`)
+    /// Switch toggles off for every key (sets their own `enabled = false`, removes their own `rollout`
+    /// and `schedule`); with --at, adds that as a step of their `schedule`
     Off(switch::Switch),
-    /// Roll a toggle out to a share of keys (sets its own `rollout`, removes its own `enabled`)
+    /// Roll a toggle out to a share of keys (sets its own `rollout`, removes its own `enabled` and
+    /// `schedule`); with --at, adds that as a step of its `schedule`
     Rollout(keys::Rollout),
     /// Let keys always get a toggle (adds them to its own `allow` list)
     Allow(keys::Allow),
     /// Take keys out of a toggle's own `allow` list (the last one removes the list)
     Disallow(keys::Disallow),
-    /// Drop toggles' own `enabled`, `rollout` and `allow`, so that their release (or the default, off) decides
+    /// Take a step (--at) or every step (--all) out of a toggle's `schedule`
+    Unschedule(schedule::Unschedule),
+    /// Drop toggles' own `enabled`, `rollout`, `schedule` and `allow`, so that their release (or the default, off) decides
     Follow(switch::Follow),
     /// Switch a release on or off, or roll it out (its toggles follow unless they have their own state)
     #[command(subcommand)]
@@ -104,16 +109,21 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ReleaseCommand {
-    /// Switch a release on for every key (sets its `enabled = true`, removes its `rollout`)
+    /// Switch a release on for every key (sets its `enabled = true`, removes its `rollout` and
+    /// `schedule`); with --at, adds that as a step of its `schedule`
     On(switch::ReleaseSwitch),
-    /// Switch a release off for every key (sets its `enabled = false`, removes its `rollout`)
+    /// Switch a release off for every key (sets its `enabled = false`, removes its `rollout` and
+    /// `schedule`); with --at, adds that as a step of its `schedule`
     Off(switch::ReleaseSwitch),
-    /// Roll a release out to a share of keys (sets its `rollout`, removes its `enabled`)
+    /// Roll a release out to a share of keys (sets its `rollout`, removes its `enabled` and
+    /// `schedule`); with --at, adds that as a step of its `schedule`
     Rollout(keys::ReleaseRollout),
     /// Let keys always get a release (adds them to its `allow` list)
     Allow(keys::ReleaseAllow),
     /// Take keys out of a release's `allow` list (the last one removes the list)
     Disallow(keys::ReleaseDisallow),
+    /// Take a step (--at) or every step (--all) out of a release's `schedule`
+    Unschedule(schedule::ReleaseUnschedule),
 }
 
 /// Lets a closed pipe end the process as it ends other Unix tools: `toggles
@@ -153,10 +163,17 @@ fn parse() -> Cli {
 /// `the order is `toggles release on checkout-v2`` for a command line that
 /// put a name before its command (`release NAME on`, `NAME on`).
 fn order_tip(args: &[String]) -> Option<String> {
-    const TOGGLE: [&str; 7] = [
-        "on", "off", "rollout", "allow", "disallow", "follow", "show",
+    const TOGGLE: [&str; 8] = [
+        "on",
+        "off",
+        "rollout",
+        "allow",
+        "disallow",
+        "unschedule",
+        "follow",
+        "show",
     ];
-    const RELEASE: [&str; 5] = ["on", "off", "rollout", "allow", "disallow"];
+    const RELEASE: [&str; 6] = ["on", "off", "rollout", "allow", "disallow", "unschedule"];
     let words: Vec<&str> = args
         .iter()
         .map(String::as_str)
@@ -204,12 +221,16 @@ fn run(path: &Path, command: Command, colors: Colors) -> Outcome {
         Command::Rollout(args) => keys::rollout(path, args),
         Command::Allow(args) => keys::allow(path, args),
         Command::Disallow(args) => keys::disallow(path, args),
+        Command::Unschedule(args) => schedule::unschedule(path, args),
         Command::Follow(args) => switch::follow(path, args),
         Command::Release(ReleaseCommand::On(args)) => switch::release(path, args, true),
         Command::Release(ReleaseCommand::Off(args)) => switch::release(path, args, false),
         Command::Release(ReleaseCommand::Rollout(args)) => keys::release_rollout(path, args),
         Command::Release(ReleaseCommand::Allow(args)) => keys::release_allow(path, args),
         Command::Release(ReleaseCommand::Disallow(args)) => keys::release_disallow(path, args),
+        Command::Release(ReleaseCommand::Unschedule(args)) => {
+            schedule::release_unschedule(path, args)
+        }
         Command::Add(args) => switch::add(path, args),
         Command::Assign(args) => switch::assign(path, args),
         Command::Check(args) => check::run(path, &args, colors),

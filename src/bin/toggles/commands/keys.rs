@@ -9,6 +9,10 @@
 //! - `rollout` and `enabled` never stand together in one table: setting a
 //!   rollout removes `enabled`, and `on`/`off` (which mean every key)
 //!   remove `rollout`. An `allow` list stays through both.
+//! - `enabled`, `rollout` and `schedule` are one state slot: `rollout`
+//!   without `--at` removes the table's `schedule` too (the report says so);
+//!   with `--at TIME` it adds the step `{ at = TIME, rollout = PERCENT }` to
+//!   the schedule instead, and the state now stays (`model::schedule`).
 //! - A toggle's own table decides as soon as it has `enabled`, `rollout` or
 //!   `allow`. So `allow` is refused on a toggle that follows its release:
 //!   an `allow` list alone would make it off for every other key.
@@ -18,10 +22,10 @@
 
 use std::path::Path;
 
-use toggles::{Field, Snapshot, Source};
+use toggles::{Field, Snapshot, Source, Timestamp};
 use toml_edit::{Array, Value};
 
-use crate::args::{self, EditEnv, Force};
+use crate::args::{self, EditEnv, Force, StepAt};
 use crate::document::array::{own_list, push, take_out};
 use crate::document::edit::{
     base_value, drop_same_as_base, entry, layout_error, remove_in, rollout_value, set_in,
@@ -32,9 +36,8 @@ use crate::model::choice::Choice;
 use crate::model::decision::in_environment;
 use crate::model::edit::{self, Edited};
 use crate::model::names::{refuse_unknown_toggle, unknown_release};
-use crate::model::report::{
-    EditReport, KeyAnswer, Line, Members, Subject, TargetReport, Transition,
-};
+use crate::model::report::{EditReport, KeyAnswer, Line, Subject, TargetReport, state_lines};
+use crate::model::schedule::{StepState, add_step, added_lines, is_past, replaced_lines};
 use crate::view::edits;
 use crate::view::state::toggle_summary;
 use crate::words::{dedup, env_flag};
@@ -48,6 +51,8 @@ pub struct Rollout {
     /// The percent of keys that get it: 0 to 100, at most two decimals (12.5)
     #[arg(allow_negative_numbers = true)]
     pub percent: toggles::Rollout,
+    #[command(flatten)]
+    pub at: StepAt,
     #[command(flatten)]
     pub force: Force,
     #[command(flatten)]
@@ -91,6 +96,8 @@ pub struct ReleaseRollout {
     #[arg(allow_negative_numbers = true)]
     pub percent: toggles::Rollout,
     #[command(flatten)]
+    pub at: StepAt,
+    #[command(flatten)]
     pub force: Force,
     #[command(flatten)]
     pub env: EditEnv,
@@ -127,7 +134,10 @@ pub struct ReleaseDisallow {
 pub fn rollout(path: &Path, args: Rollout) -> Outcome {
     let choice = args.env.choice();
     let target = Target::Toggle(&args.name);
-    set_rollout(path, target, args.percent, args.force.force, &choice)
+    match args.at.at {
+        Some(at) => schedule_rollout(path, target, args.percent, at, args.force.force, &choice),
+        None => set_rollout(path, target, args.percent, args.force.force, &choice),
+    }
 }
 
 pub fn allow(path: &Path, args: Allow) -> Outcome {
@@ -145,7 +155,10 @@ pub fn disallow(path: &Path, args: Disallow) -> Outcome {
 pub fn release_rollout(path: &Path, args: ReleaseRollout) -> Outcome {
     let choice = args.env.choice();
     let target = Target::Release(&args.release);
-    set_rollout(path, target, args.percent, args.force.force, &choice)
+    match args.at.at {
+        Some(at) => schedule_rollout(path, target, args.percent, at, args.force.force, &choice),
+        None => set_rollout(path, target, args.percent, args.force.force, &choice),
+    }
 }
 
 pub fn release_allow(path: &Path, args: ReleaseAllow) -> Outcome {
@@ -238,13 +251,45 @@ fn set_rollout(
         target.check(before)?;
         let table = entry(doc, target.section(), target.name())?;
         set_replacing(table, env, "rollout", rollout_value(rollout), "enabled");
+        // The state slot is one value: a schedule goes with the rest.
+        remove_in(table, env, "schedule");
         drop_same_as_base(table, env, &["rollout"]);
         Ok(())
     })?;
     let mut lines = first_lines(target, &edited);
+    lines.extend(replaced_lines(&edited, target.subject(env)));
     if !rollout.is_full() {
         lines.push(Line::NoKeyGetsOff);
     }
+    finish(path, target, env, lines, &edited)
+}
+
+/// `toggles rollout NAME PERCENT --at TIME` (and the release form): adds
+/// the step `{ at = TIME, rollout = PERCENT }` to the table's `schedule`
+/// (`env.E.schedule` with `--env E`), in time order; the state now stays
+/// (`model::schedule`).
+fn schedule_rollout(
+    path: &Path,
+    target: Target<'_>,
+    rollout: toggles::Rollout,
+    at: Timestamp,
+    force: bool,
+    choice: &Choice,
+) -> Outcome {
+    let env = choice.name();
+    let subject = target.subject(env);
+    let mut start = None;
+    let edited = edit::edit_file_in(path, choice, false, force, |before, doc| {
+        target.check(before)?;
+        start = add_step(before, doc, subject, at, StepState::Rollout(rollout))?;
+        Ok(())
+    })?;
+    if is_past(at) {
+        edits::warn_past(at);
+    }
+    let mut lines = first_lines(target, &edited);
+    // The step's lines go right after the state (before a release's toggles).
+    lines.splice(1..1, added_lines(&edited, subject, at, start));
     finish(path, target, env, lines, &edited)
 }
 
@@ -445,27 +490,7 @@ fn on_for_every_key(target: Target<'_>, after: &Snapshot) -> bool {
 /// The first lines of an edit's report: the table's state before and
 /// after, and for a release, its toggles.
 fn first_lines<'a>(target: Target<'a>, edited: &'a Edited) -> Vec<Line<'a>> {
-    match target {
-        Target::Toggle(name) => {
-            let before = edited.before.get(name).expect("checked");
-            let after = edited.after().get(name).expect("kept");
-            vec![if edited.written {
-                Line::Changed(Transition::new(before, after, edited))
-            } else {
-                Line::Already { after }
-            }]
-        }
-        Target::Release(name) => {
-            let before = edited.before.release(name).expect("checked");
-            let after = edited.after().release(name).expect("kept");
-            let first = if edited.written {
-                Line::ReleaseChanged { before, after }
-            } else {
-                Line::AlreadyRelease { after }
-            };
-            vec![first, Line::Members(Members::of(edited.after(), after))]
-        }
-    }
+    state_lines(target.subject(None), edited)
 }
 
 /// The report of an edit of one table (with its state in every

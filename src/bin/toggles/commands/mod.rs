@@ -8,5 +8,6 @@ pub mod diff;
 pub mod export;
 pub mod keys;
 pub mod list;
+pub mod schedule;
 pub mod show;
 pub mod switch;

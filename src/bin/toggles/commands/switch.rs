@@ -1,6 +1,13 @@
 //! The edit commands: `on`, `off`, `follow`, `release on|off`, `add` and
-//! `assign`, as changes to a `toml_edit` document; and the helpers every
-//! edit shares (`rollout.rs` has the commands for keys).
+//! `assign`, as changes to a `toml_edit` document (`keys.rs` has the
+//! commands for keys).
+//!
+//! `enabled`, `rollout` and `schedule` are one state slot: `on`/`off`
+//! without `--at` set the state now and remove the table's `schedule` (in
+//! `env.E` with `--env E`), and the report says how many steps went;
+//! `follow` drops it with the rest. With `--at TIME`, `on`/`off` and
+//! `release on|off` add a step to the schedule instead and leave the state
+//! now as it is (`model::schedule` has the rules, and what `--env` copies).
 //!
 //! Each command checks its names against the validated file first (an
 //! unknown name is refused unless `--create` is given), changes only the
@@ -10,10 +17,10 @@
 
 use std::path::Path;
 
-use toggles::{Date, Field, Snapshot, Source};
+use toggles::{Date, Field, Snapshot, Source, Timestamp};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
-use crate::args::{self, EditEnv, Force};
+use crate::args::{self, EditEnv, Force, StepAt};
 use crate::document::edit::{
     NewToggle, drop_same_as_base, insert_table, insert_toggle, release_table, remove_in, set,
     set_replacing, toggle_table,
@@ -24,7 +31,12 @@ use crate::model::choice::Choice;
 use crate::model::decision::in_environment;
 use crate::model::edit::{self, Edited};
 use crate::model::names::{refuse_unknown_toggle, unknown_release};
-use crate::model::report::{EditReport, Line, Members, Subject, TargetReport, Transition};
+use crate::model::report::{
+    EditReport, Line, Members, Subject, TargetReport, Transition, state_lines,
+};
+use crate::model::schedule::{
+    StepState, add_step, added_lines, is_past, own_schedule, replaced_lines, slot_schedule,
+};
 use crate::view::edits;
 use crate::words::dedup;
 
@@ -34,9 +46,11 @@ pub struct Switch {
     /// The toggles
     #[arg(required = true, value_parser = args::name)]
     pub names: Vec<String>,
-    /// Create the toggles the file lacks
-    #[arg(long)]
+    /// Create the toggles the file lacks (not with --at)
+    #[arg(long, conflicts_with = "at")]
     pub create: bool,
+    #[command(flatten)]
+    pub at: StepAt,
     #[command(flatten)]
     pub force: Force,
     #[command(flatten)]
@@ -59,9 +73,11 @@ pub struct ReleaseSwitch {
     /// The release
     #[arg(value_parser = args::name)]
     pub release: String,
-    /// Create the release if the file lacks it
-    #[arg(long)]
+    /// Create the release if the file lacks it (not with --at)
+    #[arg(long, conflicts_with = "at")]
     pub create: bool,
+    #[command(flatten)]
+    pub at: StepAt,
     #[command(flatten)]
     pub force: Force,
     #[command(flatten)]
@@ -106,6 +122,9 @@ pub struct Assign {
 
 pub fn switch_toggles(path: &Path, args: Switch, on: bool) -> Outcome {
     let choice = args.env.choice();
+    if let Some(at) = args.at.at {
+        return schedule_toggles(path, &args.names, on, at, args.force.force, &choice);
+    }
     switch(
         path,
         &args.names,
@@ -123,6 +142,15 @@ pub fn follow(path: &Path, args: Follow) -> Outcome {
 
 pub fn release(path: &Path, args: ReleaseSwitch, on: bool) -> Outcome {
     let choice = args.env.choice();
+    if let Some(at) = args.at.at {
+        let subject = Subject {
+            release: true,
+            name: &args.release,
+            env: choice.name(),
+        };
+        let state = StepState::Enabled(on);
+        return schedule_release(path, subject, state, at, args.force.force, &choice);
+    }
     switch_release(
         path,
         &args.release,
@@ -190,11 +218,95 @@ fn switch(
             }
             let table = toggle_table(doc, name)?;
             set_replacing(table, env, "enabled", Value::from(on), "rollout");
+            // The state slot is one value: a schedule goes with the rest.
+            remove_in(table, env, "schedule");
             drop_same_as_base(table, env, &["enabled"]);
         }
         Ok(())
     })?;
     edits::print(path, &switch_report(names, on, env, &edited))
+}
+
+/// `toggles on|off NAME… --at TIME`: adds the step `{ at = TIME, enabled =
+/// true|false }` to each toggle's `schedule` (`env.E.schedule` with `--env
+/// E`), in time order; the state now stays (`model::schedule`).
+fn schedule_toggles(
+    path: &Path,
+    names: &[String],
+    on: bool,
+    at: Timestamp,
+    force: bool,
+    choice: &Choice,
+) -> Outcome {
+    let env = choice.name();
+    let mut starts = Vec::new();
+    let edited = edit::edit_file_in(path, choice, false, force, |before, doc| {
+        for name in dedup(names) {
+            if !before.contains(name) {
+                return Err(refuse_unknown_toggle(before, name, false));
+            }
+            let subject = Subject {
+                release: false,
+                name,
+                env,
+            };
+            starts.push(add_step(before, doc, subject, at, StepState::Enabled(on))?);
+        }
+        Ok(())
+    })?;
+    if is_past(at) {
+        edits::warn_past(at);
+    }
+    let targets = dedup(names)
+        .zip(starts)
+        .map(|(name, start)| {
+            let subject = Subject {
+                release: false,
+                name,
+                env,
+            };
+            let mut lines = state_lines(subject, &edited);
+            // The step's lines go right after the state (before a release's toggles).
+            lines.splice(1..1, added_lines(&edited, subject, at, start));
+            TargetReport::new(subject, lines, &edited)
+        })
+        .collect();
+    let report = EditReport {
+        targets,
+        written: edited.written,
+    };
+    edits::print(path, &report)
+}
+
+/// `toggles release on|off RELEASE --at TIME`: adds the step to the
+/// release's `schedule` (`env.E.schedule` with `--env E`).
+fn schedule_release(
+    path: &Path,
+    subject: Subject<'_>,
+    state: StepState,
+    at: Timestamp,
+    force: bool,
+    choice: &Choice,
+) -> Outcome {
+    let mut start = None;
+    let edited = edit::edit_file_in(path, choice, false, force, |before, doc| {
+        if before.release(subject.name).is_none() {
+            return Err(unknown_release(before, subject.name, None));
+        }
+        start = add_step(before, doc, subject, at, state)?;
+        Ok(())
+    })?;
+    if is_past(at) {
+        edits::warn_past(at);
+    }
+    let mut lines = state_lines(subject, &edited);
+    // The step's lines go right after the state (before a release's toggles).
+    lines.splice(1..1, added_lines(&edited, subject, at, start));
+    let report = EditReport {
+        targets: vec![TargetReport::new(subject, lines, &edited)],
+        written: edited.written,
+    };
+    edits::print(path, &report)
 }
 
 /// What `on`/`off` did to each toggle.
@@ -207,6 +319,12 @@ fn switch_report<'a>(
     let targets = dedup(names)
         .map(|name| {
             let after = edited.after().get(name).expect("the edit defines it");
+            let subject = Subject {
+                release: false,
+                name,
+                env,
+            };
+            let scheduled = slot_schedule(&edited.before, subject).is_some();
             let mut lines = vec![match edited.before.get(name) {
                 None => Line::Added {
                     enabled: after.is_enabled(),
@@ -215,22 +333,21 @@ fn switch_report<'a>(
                 Some(before)
                     if before.source() == Source::Own
                         && before.is_enabled() == on
-                        && before.rollout().is_none() =>
+                        && before.rollout().is_none()
+                        && !scheduled =>
                 {
                     Line::Already { after }
                 }
                 Some(before) => Line::Changed(Transition::new(before, after, edited)),
             }];
+            if edited.before.contains(name) {
+                lines.extend(replaced_lines(edited, subject));
+            }
             if !on && after.allow().len() > 0 {
                 lines.push(Line::KeysStayOn {
                     keys: after.allow().collect(),
                 });
             }
-            let subject = Subject {
-                release: false,
-                name,
-                env,
-            };
             TargetReport::new(subject, lines, edited)
         })
         .collect();
@@ -240,9 +357,9 @@ fn switch_report<'a>(
     }
 }
 
-/// `toggles follow NAME…`: drops each toggle's own `enabled`, `rollout`
-/// and `allow` (any of them would keep its own table deciding). Its
-/// environments' values stay.
+/// `toggles follow NAME…`: drops each toggle's own `enabled`, `rollout`,
+/// `schedule` and `allow` (any of them would keep its own table deciding).
+/// Its environments' values stay.
 ///
 /// With `--env E`: drops the toggle's `env.E` values instead, so that its
 /// base values apply in E (an environment cannot unset a base value).
@@ -254,7 +371,7 @@ fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> 
                 return Err(refuse_unknown_toggle(before, name, false));
             }
             let table = toggle_table(doc, name)?;
-            for key in ["enabled", "rollout", "allow"] {
+            for key in ["enabled", "rollout", "schedule", "allow"] {
                 remove_in(table, env, key);
             }
         }
@@ -262,9 +379,15 @@ fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> 
     })?;
     // Whether the toggle has its own `env.E` values, in a snapshot of E.
     let has_env = |view: &Snapshot, name: &str| {
+        let subject = Subject {
+            release: false,
+            name,
+            env: view.environment(),
+        };
         [Field::Enabled, Field::Rollout, Field::Allow]
             .into_iter()
             .any(|field| in_environment(view, "toggles", name, field))
+            || view.environment().is_some() && own_schedule(view, subject).is_some()
     };
     let targets = dedup(names)
         .map(|name| {
@@ -288,7 +411,8 @@ fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> 
                 }
                 None => {
                     lines.push(Line::Changed(Transition::new(before, after, &edited)));
-                    if let Some(rollout) = before.rollout() {
+                    // A rollout set by a step in force is the schedule's.
+                    if let Some(rollout) = before.rollout().filter(|_| before.step().is_none()) {
                         lines.push(Line::DroppedRollout(rollout));
                     }
                     if before.allow().len() > 0 {
@@ -296,6 +420,12 @@ fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> 
                     }
                 }
             }
+            let subject = Subject {
+                release: false,
+                name,
+                env,
+            };
+            lines.extend(replaced_lines(&edited, subject));
             if env.is_some() && after.source() == Source::Own && after.release().is_some() {
                 lines.push(Line::BaseStillWins { after });
             }
@@ -310,11 +440,6 @@ fn follow_names(path: &Path, names: &[String], force: bool, choice: &Choice) -> 
                         .map(Line::KeepsEnvironment),
                 );
             }
-            let subject = Subject {
-                release: false,
-                name,
-                env,
-            };
             TargetReport::new(subject, lines, &edited)
         })
         .collect();
@@ -355,31 +480,36 @@ fn switch_release(
         }
         let table = release_table(doc, release)?;
         set_replacing(table, env, "enabled", Value::from(on), "rollout");
+        remove_in(table, env, "schedule");
         drop_same_as_base(table, env, &["enabled"]);
         Ok(())
     })?;
+    let subject = Subject {
+        release: true,
+        name: release,
+        env,
+    };
+    let scheduled = slot_schedule(&edited.before, subject).is_some();
     let after = edited
         .after()
         .release(release)
         .expect("the edit defines it");
     let mut lines = vec![match edited.before.release(release) {
         None => Line::AddedRelease { after },
-        Some(before) if before.is_enabled() == on && before.rollout().is_none() => {
+        Some(before) if before.is_enabled() == on && before.rollout().is_none() && !scheduled => {
             Line::AlreadyRelease { after }
         }
         Some(before) => Line::ReleaseChanged { before, after },
     }];
+    if edited.before.release(release).is_some() {
+        lines.extend(replaced_lines(&edited, subject));
+    }
     lines.push(Line::Members(Members::of(edited.after(), after)));
     if !on && after.allow().len() > 0 {
         lines.push(Line::KeysStayOn {
             keys: after.allow().collect(),
         });
     }
-    let subject = Subject {
-        release: true,
-        name: release,
-        env,
-    };
     let report = EditReport {
         targets: vec![TargetReport::new(subject, lines, &edited)],
         written: edited.written,

@@ -1,5 +1,6 @@
-//! Edits of an `allow` array: adding and taking out keys, keeping the
-//! array's layout and its comments.
+//! Edits of an array (`allow` lists, `schedule` steps): adding, inserting,
+//! replacing and taking out values, keeping the array's layout and its
+//! comments.
 
 use toml_edit::{Array, Item, Value};
 
@@ -34,8 +35,13 @@ fn comment_lines(text: &str) -> &str {
 /// Appends `key` to `array`, laid out like its last value: on a line of its
 /// own, indented alike, in a multi-line list; after `, ` in a one-line one.
 pub fn push(array: &mut Array, key: &str) {
+    push_value(array, Value::from(key));
+}
+
+/// Appends `value` to `array`, laid out like its last value (see [`push`]).
+pub fn push_value(array: &mut Array, value: Value) {
     let Some(last) = array.iter().last() else {
-        array.push(key);
+        array.push(value);
         return;
     };
     let prefix = text(last.decor().prefix()).to_owned();
@@ -63,7 +69,45 @@ pub fn push(array: &mut Array, key: &str) {
     if let Some(last) = array.get_mut(index) {
         last.decor_mut().set_suffix("");
     }
-    array.push_formatted(Value::from(key).decorated(prefix, suffix));
+    array.push_formatted(value.decorated(prefix, suffix));
+}
+
+/// Inserts `value` at `index` of `array` (at its end: [`push_value`]),
+/// laid out like the value it goes before: on a line of its own, indented
+/// alike, in a multi-line array (a comment ending the line before stays
+/// there, comment lines above the next value stay above it); after `, `
+/// in a one-line one.
+pub fn insert(array: &mut Array, index: usize, value: Value) {
+    let Some(next) = array.get_mut(index) else {
+        push_value(array, value);
+        return;
+    };
+    let own = text(next.decor().prefix()).to_owned();
+    let prefix = match split_line(&own) {
+        (_, "") => {
+            // One line: the new value takes the next one's place.
+            next.decor_mut().set_prefix(" ");
+            own
+        }
+        (ending, rest) => {
+            let indent = rest.rsplit('\n').next().unwrap_or("");
+            next.decor_mut().set_prefix(rest.to_owned());
+            format!("{ending}\n{indent}")
+        }
+    };
+    array.insert_formatted(index, value.decorated(prefix, ""));
+}
+
+/// Replaces the value at `index` of `array` by `value`, in its place: the
+/// spaces and comments around it stay.
+pub fn replace(array: &mut Array, index: usize, value: Value) {
+    let Some(old) = array.get(index) else {
+        return;
+    };
+    let decor = old.decor().clone();
+    let mut value = value;
+    *value.decor_mut() = decor;
+    array.replace_formatted(index, value);
 }
 
 /// Removes the value at `index` from `array`, keeping the layout: the next

@@ -413,7 +413,20 @@ pub fn base_value<'d>(item: &'d Item, key: &str) -> Option<&'d Value> {
 /// its base `key` (so it changes nothing): `enabled` the same bool,
 /// `rollout` the same percent (`10` and `10.0`), `allow` the same keys in
 /// any order.
+///
+/// `enabled` and `rollout` are never the same as the base where the base
+/// values or `env.ENVIRONMENT` have a `schedule`: with it they are one state
+/// slot, so the environment's value replaces the base schedule (or starts
+/// its own), which the same value alone would not.
 pub fn same_as_base(item: &mut Item, environment: &str, key: &str) -> bool {
+    if matches!(key, "enabled" | "rollout")
+        && (base_value(item, "schedule").is_some()
+            || scope(item, Some(environment), false)
+                .and_then(|values| base_value(values, "schedule"))
+                .is_some())
+    {
+        return false;
+    }
     let base = base_value(item, key).cloned();
     let Some(values) = scope(item, Some(environment), false) else {
         return false;
@@ -481,6 +494,20 @@ pub fn rollout_value(rollout: Rollout) -> Value {
         .to_string()
         .parse()
         .expect("a rollout's digits are a TOML number")
+}
+
+/// The indentation of the table `item`'s keys (of the last one indented:
+/// a dotted `env.E.…` key holds its indentation further in), for a value
+/// laid out under it; "" for a table whose keys are not indented.
+pub fn key_indent(item: &Item) -> String {
+    match item {
+        Item::Table(table) => table
+            .iter()
+            .filter_map(|(k, _)| table.key(k).and_then(indentation))
+            .last()
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]

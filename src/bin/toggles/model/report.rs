@@ -5,7 +5,7 @@
 //! was written. The edit commands build it; `view::edits` renders it as
 //! text, so computing and printing are apart.
 
-use toggles::{Release, Rollout, Snapshot, Source, ToggleInfo};
+use toggles::{Release, Rollout, Snapshot, Source, Step, ToggleInfo};
 
 use crate::model::decision::{Decision, decide, decide_release};
 use crate::model::edit::Edited;
@@ -145,6 +145,44 @@ pub enum Line<'a> {
     NoOwnStateLeft { after: &'a ToggleInfo },
     /// `assign`: the toggle's own state wins over its new release.
     OwnWinsOverRelease { after: &'a ToggleInfo },
+    /// `--at`: the step now in the schedule (its line in the new file), and
+    /// the step at the same instant it replaced, if there was one.
+    StepAdded {
+        step: &'a Step,
+        replaced: Option<Step>,
+    },
+    /// `--at --env E` on a table without a state of its own in E: its
+    /// state there (`rollout = 1`, `enabled = true`) written into `env.E`
+    /// as the start of `env.E.schedule`, which replaces the base slot.
+    StartCopied {
+        environment: &'a str,
+        written: String,
+    },
+    /// An edit of the state now replaced the whole state slot: the
+    /// table's `schedule` (`env.E.schedule` with `Some(E)`) of so many
+    /// steps went with it.
+    ScheduleRemoved {
+        steps: usize,
+        environment: Option<&'a str>,
+    },
+    /// An edit of E's state now on a table whose base `schedule` applied
+    /// in E: E's own value replaces it there (the base schedule stays).
+    BaseScheduleReplaced { environment: &'a str, steps: usize },
+    /// `unschedule --at`: the step taken out.
+    StepRemoved(Step),
+    /// `unschedule --all`: the `schedule` (`env.E.schedule` with `Some(E)`)
+    /// of so many steps taken out.
+    Unscheduled {
+        steps: usize,
+        environment: Option<&'a str>,
+    },
+    /// Where a schedule remains: its next step (`None`: none to come), the
+    /// one in force (`None`: before the first), and how many it has.
+    NextStep {
+        next: Option<&'a Step>,
+        in_force: Option<&'a Step>,
+        steps: usize,
+    },
 }
 
 /// A release's toggles after an edit of it: how many are on, how many
@@ -230,4 +268,29 @@ fn environments<'a>(edited: &'a Edited, subject: Subject<'_>) -> Vec<(Option<&'a
             Some((environment, decision))
         })
         .collect()
+}
+
+/// The first lines of an edit of one table's state: its state before and
+/// after (or that it already was so, when nothing was written), and for a
+/// release, its toggles.
+pub fn state_lines<'a>(subject: Subject<'a>, edited: &'a Edited) -> Vec<Line<'a>> {
+    let name = subject.name;
+    if subject.release {
+        let before = edited.before.release(name).expect("checked");
+        let after = edited.after().release(name).expect("kept");
+        let first = if edited.written {
+            Line::ReleaseChanged { before, after }
+        } else {
+            Line::AlreadyRelease { after }
+        };
+        vec![first, Line::Members(Members::of(edited.after(), after))]
+    } else {
+        let before = edited.before.get(name).expect("checked");
+        let after = edited.after().get(name).expect("kept");
+        vec![if edited.written {
+            Line::Changed(Transition::new(before, after, edited))
+        } else {
+            Line::Already { after }
+        }]
+    }
 }

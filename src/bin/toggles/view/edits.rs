@@ -10,7 +10,9 @@ use crate::file;
 use crate::model::report::{
     EditReport, KeyAnswer, Line, Members, Subject, TargetReport, Transition,
 };
-use crate::view::state::{follows, own_fields, release_summary, toggle_summary, transition};
+use crate::view::state::{
+    follows, own_fields, release_summary, summary, toggle_summary, transition,
+};
 use crate::words::{env_flag, keys, keys_stay, label, on_off, some_keys, who};
 
 /// Prints the report of an edit of the file at `path`.
@@ -208,7 +210,106 @@ fn render_line(out: &mut String, path: &Path, subject: Subject<'_>, line: &Line<
             "  its own {} wins over the release: `toggles follow {name}` lets the release decide",
             own_fields(after)
         ),
+        Line::StepAdded { step, replaced } => {
+            let at = file::at(path, step.line());
+            match replaced {
+                Some(old) if step_state(old) == step_state(step) => writeln!(
+                    out,
+                    "  step at {} already sets {} ({at})",
+                    step.at(),
+                    step_state(step)
+                ),
+                Some(old) => writeln!(
+                    out,
+                    "  step at {} replaced: {} → {} ({at})",
+                    step.at(),
+                    step_state(old),
+                    step_state(step)
+                ),
+                None => writeln!(
+                    out,
+                    "  step added: from {} on, {} ({at})",
+                    step.at(),
+                    step_state(step)
+                ),
+            }
+        }
+        Line::StartCopied {
+            environment,
+            written,
+        } => writeln!(
+            out,
+            "  `env.{environment}.{written}` written as the schedule's start: \
+             `env.{environment}.schedule` replaces the base state in {environment}, \
+             which stays as it was until the first step"
+        ),
+        Line::ScheduleRemoved { steps, environment } => {
+            let key = environment.map_or("schedule".to_owned(), |e| format!("env.{e}.schedule"));
+            writeln!(
+                out,
+                "  {key} of {} removed: the state is one value, set now \
+                 (add `--at TIME` to add a step instead)",
+                steps_word(*steps)
+            )
+        }
+        Line::BaseScheduleReplaced { environment, steps } => writeln!(
+            out,
+            "  the base schedule ({}) no longer applies in {environment}: \
+             its own value replaces the base state there",
+            steps_word(*steps)
+        ),
+        Line::Unscheduled { steps, environment } => {
+            let key = environment.map_or("schedule".to_owned(), |e| format!("env.{e}.schedule"));
+            writeln!(out, "  {key} of {} removed", steps_word(*steps))
+        }
+        Line::StepRemoved(step) => writeln!(
+            out,
+            "  step removed: from {} on, {}",
+            step.at(),
+            step_state(step)
+        ),
+        Line::NextStep {
+            next,
+            in_force,
+            steps,
+        } => match (next, in_force) {
+            (Some(next), _) => writeln!(
+                out,
+                "  next step: from {} on, {} ({}); {} in all",
+                next.at(),
+                step_state(next),
+                file::at(path, next.line()),
+                steps_word(*steps)
+            ),
+            (None, Some(last)) => writeln!(
+                out,
+                "  no step to come: the last ({}, {}) is in force",
+                last.at(),
+                step_state(last)
+            ),
+            (None, None) => Ok(()),
+        },
     };
+}
+
+/// What a step sets, in words: `ON`, `OFF`, `50% of keys`.
+fn step_state(step: &toggles::Step) -> String {
+    summary(step.is_enabled(), step.rollout(), 0)
+}
+
+/// `1 step`, `3 steps`.
+fn steps_word(n: usize) -> String {
+    if n == 1 {
+        "1 step".to_owned()
+    } else {
+        format!("{n} steps")
+    }
+}
+
+/// Warns (on stderr) that a step's instant is not in the future: it takes
+/// effect at once.
+pub fn warn_past(at: toggles::Timestamp) {
+    eprintln!("warning: the step at {at} is in the past: it takes effect at once");
 }
 
 /// How many of a release's toggles are on, and each toggle whose own state
