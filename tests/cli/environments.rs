@@ -732,3 +732,25 @@ env.production.rollout = 10.0
         out.stdout
     );
 }
+
+/// Beside a schedule, an environment's `enabled` or `rollout` equal to the
+/// base one is no redundant line: it is its own plan's start, or keeps the
+/// environment out of the base plan (removing it would change answers).
+#[test]
+fn an_equal_value_beside_a_schedule_is_not_redundant() {
+    let text = r#"environments = ["staging", "production"]
+
+[toggles.planned]
+enabled = false
+schedule = [{ at = 2999-01-01T00:00:00Z, enabled = true }]
+env.production.enabled = false
+
+[toggles.own_plan]
+rollout = 5
+env.staging.rollout = 5
+env.staging.schedule = [{ at = 2999-01-01T00:00:00Z, rollout = 50 }]
+"#;
+    let (dir, _) = folder_with(text);
+    let out = run_ok(dir.path(), &["check", "--src", "."]);
+    assert!(!out.stdout.contains("redundant-env"), "{}", out.stdout);
+}

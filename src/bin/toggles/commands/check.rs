@@ -354,7 +354,14 @@ fn redundant(path: &Path, lines: &KeyLines<'_>) -> Vec<Finding> {
                 let Some(values) = values.as_table_like() else {
                     continue;
                 };
+                // `enabled`, `rollout` and `schedule` are one slot: beside a
+                // schedule (E's or the base's), an equal value is a plan's
+                // start or keeps E out of the base plan, never redundant.
+                let scheduled = values.contains_key("schedule") || table.contains_key("schedule");
                 for field in ["enabled", "rollout", "allow"] {
+                    if scheduled && field != "allow" {
+                        continue;
+                    }
                     let (Some(value), Some(base)) = (
                         values.get(field).and_then(Item::as_value),
                         table.get(field).and_then(Item::as_value),
