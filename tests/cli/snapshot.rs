@@ -681,7 +681,7 @@ new_search: OFF — rolled out on the toggle itself (`rollout = 10`, toggles.tom
     production  OFF +1  env.production.enabled (toggles.toml:20)
   created      unknown (no `created` field)
   defined at   toggles.toml:10
-  change it    `toggles rollout new_search PERCENT` (another share of keys), `toggles on|off new_search` (every key)
+  change it    `toggles rollout|on|off new_search … --at TIME` (a step), `toggles unschedule new_search --at TIME|--all`; without `--at` an edit replaces the plan
 
 "#]])
     .stderr_eq(str![[""]]);

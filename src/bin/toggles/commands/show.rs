@@ -615,6 +615,20 @@ fn why_by_table(path: &Path, snapshot: &Snapshot, toggle: &ToggleInfo) -> String
 
 fn how_to_change(toggle: &ToggleInfo) -> String {
     let name = toggle.name();
+    if toggle.schedule().is_some() {
+        // An edit without `--at` replaces the whole slot, plan and all.
+        return match (toggle.source(), toggle.release()) {
+            (Source::Release, Some(release)) => format!(
+                "`toggles release rollout|on|off {release} … --at TIME` (a step of the release's \
+                 plan), `toggles release unschedule {release} --at TIME|--all`; without `--at` an \
+                 edit replaces the plan"
+            ),
+            _ => format!(
+                "`toggles rollout|on|off {name} … --at TIME` (a step), `toggles unschedule \
+                 {name} --at TIME|--all`; without `--at` an edit replaces the plan"
+            ),
+        };
+    }
     let flip = if toggle.is_enabled() { "off" } else { "on" };
     if toggle.rollout().is_some() {
         return match (toggle.source(), toggle.release()) {
