@@ -701,7 +701,8 @@
 //!
 //! ## `toggles export --format flagd`
 //!
-//! Writes the toggles as flagd flags, for services in other languages:
+//! Writes the toggles as flagd flags (schedules included), for services in
+//! other languages:
 //! [Operations, export to flagd](crate::docs::operations#polyglot-fleets-export-to-flagd)
 //! has the command, what each flag holds, and how it is proved against
 //! flagd's evaluators.

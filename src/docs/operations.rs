@@ -138,6 +138,22 @@
 //! atomically (a temporary file, then a rename): flagd's file watcher never
 //! reads half of it.
 //!
+//! **Schedules.** A toggle whose deciding table has a `schedule` (in the
+//! exported environment: `env.E.schedule`, or the base one where E sets only
+//! `allow`) is exported with every step, past ones too: its `targeting`
+//! compares flagd's `$flagd.timestamp` (the evaluation's instant in whole
+//! seconds since the epoch, which flagd's evaluators put into every
+//! evaluation) with each step's `at`, from the last step to the first, and
+//! gives the rule of the state in force, else the table's start state (its
+//! `defaultVariant` is then `off`, what the rule's `null` means in every
+//! state). So a Go, JavaScript or Python service flips at the step's second,
+//! as the Rust ones do, with no new export and no restart, and the export is
+//! the same whenever it is made. Each side flips by **its own clock**: a
+//! server whose clock is off by S seconds flips S seconds early or late, so
+//! keep every host on NTP, and do not schedule steps that must be exact to
+//! less than your clocks' drift. Steps are whole seconds (the file refuses
+//! fractions), as `$flagd.timestamp` is.
+//!
 //! The flags are the same whatever the file's `bucketing`; what hashes the
 //! keys is the evaluator, so use one that implements the file's scheme. The
 //! export says which scheme it was made for (and, with `--env`, which
@@ -170,7 +186,13 @@
 //! keys whose bucket is just inside and just outside it, an empty key and no
 //! key — equals the library's: a flagd-v2 file in the npm evaluator (ASCII
 //! keys), a flagd-v3 file in the Python one (ASCII and non-ASCII keys). The npm
-//! evaluator also validates both files strictly against flagd's schema.
+//! evaluator also validates both files strictly against flagd's schema. A
+//! second file with schedules (on toggles and releases, with rollouts, allow
+//! lists and environments) is exported in each environment and evaluated with
+//! the clock fixed inside the evaluator's process at instants around every
+//! step (a day before the first, 1 s and 1 ms before and exactly at each, a
+//! day after the last): every decision equals the library's `Snapshot::at`
+//! that instant.
 //!
 //! ## Logging
 //!

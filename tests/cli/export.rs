@@ -191,3 +191,130 @@ fn env_exports_one_environments_flags() {
         run.stderr
     );
 }
+
+/// A scheduled toggle, whole: a chain over flagd's `$flagd.timestamp`
+/// (seconds since the epoch) from the last step to the start state, each
+/// branch the rule of that step's state, `off` as the default variant.
+/// Whether flagd decides by it as the library does is proved in `flagd.rs`.
+#[test]
+fn a_scheduled_toggle_is_a_chain_over_the_flagd_timestamp() {
+    let file = "[toggles.new_search]\n\
+                rollout = 1\n\
+                allow = [\"staff-ada\"]\n\
+                schedule = [\n  \
+                  { at = 2026-12-07T09:00:00Z, rollout = 10 },\n  \
+                  { at = 2026-12-11T09:00:00Z, enabled = true },\n\
+                ]\n";
+    let (dir, _) = folder_with(file);
+    let stdout = run_ok(dir.path(), &["export", "--format", "flagd"]).stdout;
+    // 2026-12-11T09:00:00Z is 1796979600, 2026-12-07T09:00:00Z 1796634000.
+    let expected = r#"{
+  "$schema": "https://flagd.dev/schema/v0/flags.json",
+  "metadata": {
+    "bucketing": "flagd-v3"
+  },
+  "flags": {
+    "new_search": {
+      "state": "ENABLED",
+      "variants": {
+        "on": true,
+        "off": false
+      },
+      "defaultVariant": "off",
+      "targeting": {
+        "if": [
+          {
+            ">=": [
+              {
+                "var": "$flagd.timestamp"
+              },
+              1796979600
+            ]
+          },
+          "on",
+          {
+            ">=": [
+              {
+                "var": "$flagd.timestamp"
+              },
+              1796634000
+            ]
+          },
+          {
+            "if": [
+              {
+                "var": "targetingKey"
+              },
+              {
+                "if": [
+                  {
+                    "in": [
+                      {
+                        "var": "targetingKey"
+                      },
+                      [
+                        "staff-ada"
+                      ]
+                    ]
+                  },
+                  "on",
+                  {
+                    "fractional": [
+                      [
+                        "on",
+                        1000
+                      ],
+                      [
+                        "off",
+                        9000
+                      ]
+                    ]
+                  }
+                ]
+              },
+              null
+            ]
+          },
+          {
+            "if": [
+              {
+                "var": "targetingKey"
+              },
+              {
+                "if": [
+                  {
+                    "in": [
+                      {
+                        "var": "targetingKey"
+                      },
+                      [
+                        "staff-ada"
+                      ]
+                    ]
+                  },
+                  "on",
+                  {
+                    "fractional": [
+                      [
+                        "on",
+                        100
+                      ],
+                      [
+                        "off",
+                        9900
+                      ]
+                    ]
+                  }
+                ]
+              },
+              null
+            ]
+          }
+        ]
+      }
+    }
+  }
+}
+"#;
+    assert_eq!(stdout, expected);
+}

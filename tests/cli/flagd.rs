@@ -23,6 +23,22 @@
 //! `NonZero`), and each answer must equal the evaluator's for the text as
 //! `targetingKey` (flagd's targeting keys are strings).
 //!
+//! **Schedules**: a second file has schedules on toggles and on releases,
+//! with rollouts and allow lists, in the base values and in environments
+//! (`env.E.schedule` with and without a start state, an environment setting
+//! only `enabled`, one setting only `allow`). It is exported in each view
+//! (`--env`) and evaluated at fixed instants: a day before the view's first
+//! step; 1 s before, 1 ms before and exactly at each step; a day after the
+//! last. Every decision of every flag over more than 10 000 keys (with the
+//! edge keys of every rollout a step sets) equals the library's
+//! `Snapshot::at` that instant, and every step flips some answer exactly at
+//! its instant. The clock is fixed inside the evaluator's own process
+//! (`--at` of `tests/flagd/eval.mjs` and `eval.py`): the npm core computes
+//! `$flagd.timestamp` as `Math.floor(Date.now() / 1000)`, so `eval.mjs`
+//! replaces `Date.now`; the Python core as `int(time.time())`, so `eval.py`
+//! patches `time.time` (`unittest.mock.patch`); each fails if the core never
+//! read the fixed clock.
+//!
 //! The evaluators are installed with plain `npm ci` and `pip install` from
 //! the pinned `tests/flagd/package-lock.json` and `requirements.txt`, into
 //! a cache under the target folder (`target/tmp/flagd-evaluators/`, keyed
@@ -32,7 +48,7 @@
 //! `cargo test --all-features`, needs nothing but Rust and no network. Run
 //! them with `cargo test --all-features --test cli -- --ignored flagd::`
 //! (`.ci/run` does, installing Node.js, npm and Python's venv first, and
-//! fails unless both ran and passed). Once asked for, they never skip:
+//! fails unless all of them ran and passed). Once asked for, they never skip:
 //! without Node.js, npm, Python 3 with venv, the registries, or
 //! `tests/flagd/` itself, they FAIL and say what to install.
 
@@ -42,7 +58,7 @@ use std::num::NonZero;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use toggles::{Reason, Snapshot, ToggleInfo};
 
@@ -106,7 +122,7 @@ fn a_flagd_v2_export_decides_like_the_library_in_npm_flagd_core() {
     let npm = npm_install(&scripts);
     let mut keys = ascii_keys();
     keys.extend(integer_keys());
-    let keys = with_edges_and_no_key(keys, &toggles_text("flagd-v2"));
+    let keys = with_edges_and_no_key(keys, &[parse(&toggles_text("flagd-v2"))]);
     assert!(keys.iter().flatten().all(|k| k.is_ascii()));
     cross_check("flagd-v2", &keys, |flags, keys| {
         evaluate_with_node(&scripts, &npm, flags, Some(keys))
@@ -120,7 +136,7 @@ fn a_flagd_v3_export_decides_like_the_library_in_pypi_flagd_core() {
     let mut keys = ascii_keys();
     keys.extend(non_ascii_keys());
     keys.extend(integer_keys());
-    let keys = with_edges_and_no_key(keys, &toggles_text("flagd-v3"));
+    let keys = with_edges_and_no_key(keys, &[parse(&toggles_text("flagd-v3"))]);
     let npm = npm_install(&scripts);
     let python = pip_install(&scripts);
     cross_check("flagd-v3", &keys, |flags, keys| {
@@ -136,6 +152,417 @@ fn a_flagd_v3_export_decides_like_the_library_in_pypi_flagd_core() {
             REFUSED_HELP,
         )
     });
+}
+
+#[test]
+#[ignore = "needs Node.js, npm and Python 3: run with `--ignored flagd::`"]
+fn a_scheduled_flagd_v2_export_flips_like_the_library_in_npm_flagd_core() {
+    let scripts = scripts();
+    let npm = npm_install(&scripts);
+    let text = scheduled_text("flagd-v2");
+    let keys = with_edges_and_no_key(ascii_keys(), &at_every_instant(&text));
+    assert!(keys.iter().flatten().all(|k| k.is_ascii()));
+    scheduled_cross_check("flagd-v2", &text, &keys, |flags, keys, at| {
+        let mut command = Command::new("node");
+        command
+            .arg(scripts.join("eval.mjs"))
+            .env("FLAGD_JS_DIR", &npm)
+            .arg("--at")
+            .arg(at)
+            .arg(flags)
+            .arg(keys);
+        run_tool_or(
+            command,
+            "the npm evaluator (tests/flagd/eval.mjs)",
+            NODE_HELP,
+            REFUSED_HELP,
+        )
+    });
+}
+
+#[test]
+#[ignore = "needs Node.js, npm and Python 3: run with `--ignored flagd::`"]
+fn a_scheduled_flagd_v3_export_flips_like_the_library_in_pypi_flagd_core() {
+    let scripts = scripts();
+    let npm = npm_install(&scripts);
+    let python = pip_install(&scripts);
+    let text = scheduled_text("flagd-v3");
+    let mut keys = ascii_keys();
+    keys.extend(non_ascii_keys());
+    let keys = with_edges_and_no_key(keys, &at_every_instant(&text));
+    scheduled_cross_check("flagd-v3", &text, &keys, |flags, keys, at| {
+        // Validated by the npm core's strict schema check too.
+        evaluate_with_node(&scripts, &npm, flags, None);
+        let mut command = Command::new(&python);
+        command
+            .arg(scripts.join("eval.py"))
+            .arg("--at")
+            .arg(at)
+            .arg(flags)
+            .arg(keys);
+        run_tool_or(
+            command,
+            "the Python evaluator (tests/flagd/eval.py)",
+            PYTHON_HELP,
+            REFUSED_HELP,
+        )
+    });
+}
+
+/// The views a scheduled file is exported in: the base values, then each
+/// environment of [`scheduled_text`].
+const VIEWS: [Option<&str>; 4] = [None, Some("staging"), Some("production"), Some("eu")];
+
+/// The instants a view is evaluated at, in milliseconds since the epoch:
+/// a day before its first step, then for every step 1 s before it, 1 ms
+/// before it (the same whole second as 1 s before: `$flagd.timestamp` is
+/// the second the clock is in) and exactly at it, and a day after the last.
+fn instants_of(snapshot: &Snapshot) -> Vec<i64> {
+    let steps: Vec<i64> = snapshot
+        .toggles()
+        .filter_map(ToggleInfo::schedule)
+        .flat_map(|schedule| schedule.steps())
+        .map(|step| step.at().unix_seconds() * 1000)
+        .collect();
+    let (Some(&first), Some(&last)) = (steps.iter().min(), steps.iter().max()) else {
+        return Vec::new();
+    };
+    let mut instants: Vec<i64> = steps
+        .iter()
+        .flat_map(|&at| [at - 1000, at - 1, at])
+        .chain([first - 86_400_000, last + 86_400_000])
+        .collect();
+    instants.sort_unstable();
+    instants.dedup();
+    instants
+}
+
+fn system_time(ms: i64) -> SystemTime {
+    let ms = u64::try_from(ms).expect("an instant after 1970");
+    UNIX_EPOCH + Duration::from_millis(ms)
+}
+
+/// The library's snapshot of `text` in every view at every instant of
+/// [`instants_of`]: every state a table goes through (for the edge keys).
+fn at_every_instant(text: &str) -> Vec<Snapshot> {
+    VIEWS
+        .iter()
+        .flat_map(|&view| {
+            let snapshot = Snapshot::parse_in("toggles.toml", text.as_bytes(), view).unwrap();
+            instants_of(&snapshot)
+                .into_iter()
+                .map(move |ms| snapshot.at(system_time(ms)))
+        })
+        .collect()
+}
+
+/// Exports `text` in every view of [`VIEWS`] with the real binary, has
+/// `evaluate` run an evaluator on each at the view's instants (its third
+/// argument, for `--at`: the clock is fixed inside the evaluator's
+/// process), and asserts every decision at every instant equal to the
+/// library's [`Snapshot::at`] that instant.
+fn scheduled_cross_check(
+    bucketing: &str,
+    text: &str,
+    keys: &[Option<String>],
+    evaluate: impl Fn(&Path, &Path, &str) -> String + Sync,
+) {
+    let keyed = keys
+        .iter()
+        .filter(|k| k.as_ref().is_some_and(|k| !k.is_empty()));
+    assert!(keyed.count() >= 10_000, "at least 10 000 keys");
+    let (dir, _) = folder_with(text);
+    let keys_file = dir.path().join("keys.json");
+    std::fs::write(&keys_file, serde_json::to_string(keys).unwrap()).unwrap();
+    let views: Vec<(Option<&str>, Snapshot, Vec<i64>)> = VIEWS
+        .iter()
+        .map(|&view| {
+            let snapshot = Snapshot::parse_in("toggles.toml", text.as_bytes(), view).unwrap();
+            let instants = instants_of(&snapshot);
+            (view, snapshot, instants)
+        })
+        .collect();
+    assert_scheduled_views_cover_every_case(&views);
+
+    let started = Instant::now();
+    // One evaluator process per view, all at once.
+    let outputs: Vec<String> = std::thread::scope(|scope| {
+        let running: Vec<_> = views
+            .iter()
+            .map(|(view, _, instants)| {
+                let (dir, keys_file, evaluate) = (dir.path(), &keys_file, &evaluate);
+                scope.spawn(move || {
+                    let name = format!("flags.{}.flagd.json", view.unwrap_or("base"));
+                    let mut args = vec!["export", "--format", "flagd", "--out", &name];
+                    if let Some(view) = view {
+                        args.extend(["--env", view]);
+                    }
+                    run_ok(dir, &args);
+                    let at: Vec<String> = instants.iter().map(i64::to_string).collect();
+                    evaluate(&dir.join(&name), keys_file, &at.join(","))
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|thread| thread.join().unwrap())
+            .collect()
+    });
+    let elapsed = started.elapsed();
+
+    let mut compared = 0usize;
+    let mut flips = 0usize;
+    let mut evaluator = String::new();
+    for ((view, snapshot, instants), output) in views.iter().zip(outputs) {
+        let output: serde_json::Value =
+            serde_json::from_str(&output).expect("the evaluator's JSON");
+        evaluator = format!("{} {}", output["evaluator"], output["version"]).replace('"', "");
+        let view_name = view.unwrap_or("base values");
+        let results = output["instants"].as_array().expect("instants");
+        assert_eq!(results.len(), instants.len(), "{evaluator}: {view_name}");
+        // The library's answers at the previous instant, to count flips.
+        let mut previous: Option<Vec<String>> = None;
+        let mut wrong = Vec::new();
+        for (&ms, result) in instants.iter().zip(results) {
+            assert_eq!(result["at"], ms, "{evaluator}: {view_name}");
+            assert!(result["clockReads"].as_u64().unwrap() > 0);
+            let then = snapshot.at(system_time(ms));
+            let at = format!(
+                "{} + {} ms",
+                toggles::Timestamp::from_system_time(system_time(ms)),
+                ms % 1000
+            );
+            let decisions = result["decisions"].as_object().expect("decisions");
+            let mut ours_all = Vec::new();
+            for toggle in then.toggles() {
+                let theirs = decisions[toggle.name()]
+                    .as_str()
+                    .expect("a string of 0 and 1");
+                assert_eq!(theirs.len(), keys.len(), "{evaluator}: {}", toggle.name());
+                let ours: String = keys
+                    .iter()
+                    .map(|key| {
+                        let on = match key {
+                            Some(key) => toggle.is_enabled_for(key),
+                            None => toggle.is_enabled(),
+                        };
+                        if on { '1' } else { '0' }
+                    })
+                    .collect();
+                compared += keys.len();
+                for ((key, theirs), ours) in keys.iter().zip(theirs.chars()).zip(ours.chars()) {
+                    if theirs != ours {
+                        wrong.push(format!(
+                            "  {view_name} at {at}: {} key {key:?}: {evaluator} says {theirs}, \
+                             toggles says {ours} ({:?})",
+                            toggle.name(),
+                            toggle.evaluate(key.as_deref()).reason
+                        ));
+                    }
+                }
+                ours_all.push(ours);
+            }
+            if previous
+                .as_ref()
+                .is_some_and(|previous| *previous != ours_all)
+            {
+                flips += 1;
+                assert_eq!(
+                    ms % 1000,
+                    0,
+                    "{view_name}: a flip at {at}, not at a whole second"
+                );
+            }
+            previous = Some(ours_all);
+        }
+        assert!(
+            wrong.is_empty(),
+            "{bucketing} export, {view_name}: {} decisions of {evaluator} differ from the \
+             library's:\n{}",
+            wrong.len(),
+            wrong
+                .iter()
+                .take(12)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+    // Every step of every view changes some answer, exactly at its instant.
+    let steps: usize = views
+        .iter()
+        .map(|(_, _, instants)| (instants.len() - 2) / 3)
+        .sum();
+    assert_eq!(flips, steps, "each step flips some answer at its instant");
+    say!(
+        "flagd cross-check, scheduled {bucketing}: {} views, {steps} steps, {compared} decisions \
+         of {evaluator} at fixed instants all equal to the library's ({:.1} s)",
+        views.len(),
+        elapsed.as_secs_f64()
+    );
+}
+
+/// The file covers what the test says it does, in the library's own words.
+fn assert_scheduled_views_cover_every_case(views: &[(Option<&str>, Snapshot, Vec<i64>)]) {
+    let view = |name: Option<&str>| &views.iter().find(|(v, _, _)| *v == name).unwrap().1;
+    let schedule = |snapshot: &Snapshot, toggle: &str| {
+        snapshot
+            .get(toggle)
+            .unwrap()
+            .schedule()
+            .map(|s| s.is_in_environment())
+    };
+    let base = view(None);
+    assert_eq!(schedule(base, "own"), Some(false));
+    assert_eq!(
+        base.get("rel_a").unwrap().source(),
+        toggles::Source::Release
+    );
+    assert_eq!(schedule(base, "rel_a"), Some(false), "a release's schedule");
+    assert_eq!(
+        schedule(base, "over_rel_fixed"),
+        None,
+        "its own table decides"
+    );
+    let staging = view(Some("staging"));
+    assert_eq!(schedule(staging, "own"), Some(true), "env.staging.schedule");
+    assert_eq!(schedule(staging, "rel_a"), Some(true));
+    assert_eq!(
+        schedule(staging, "off_allow"),
+        None,
+        "env.staging.rollout alone"
+    );
+    assert_eq!(
+        schedule(staging, "rel_env_a"),
+        Some(true),
+        "scheduled in staging only"
+    );
+    assert_eq!(schedule(base, "rel_env_a"), None);
+    let production = view(Some("production"));
+    assert_eq!(
+        schedule(production, "own"),
+        None,
+        "env.production.enabled alone"
+    );
+    assert_eq!(schedule(production, "rel_a"), None);
+    assert_eq!(schedule(production, "only"), Some(true));
+    let eu = view(Some("eu"));
+    assert_eq!(
+        schedule(eu, "own"),
+        Some(false),
+        "env.eu.allow alone keeps the schedule"
+    );
+    assert_eq!(schedule(eu, "rel_a"), Some(false));
+    let mut b = ALLOW_B.to_vec();
+    b.sort_unstable();
+    assert_eq!(
+        eu.get("own").unwrap().allow().collect::<Vec<_>>(),
+        b,
+        "eu's list"
+    );
+    for (name, _, instants) in views {
+        assert!(instants.len() >= 8, "{name:?}: {instants:?}");
+    }
+}
+
+/// Three steps of the base values, two of staging's and one of
+/// production's (written with an offset).
+const S1: &str = "2026-12-07T09:00:00Z";
+const S2: &str = "2026-12-09T09:00:00Z";
+const S3: &str = "2026-12-11T09:00:00Z";
+const E1: &str = "2026-12-08T12:30:00Z";
+const E2: &str = "2026-12-10T00:00:00Z";
+const E3: &str = "2026-12-12T18:00:00+01:00";
+
+/// A file with schedules on toggles and releases, with rollouts, allow
+/// lists and environments: `staging` with schedules of its own
+/// (`env.staging.schedule`, with and without a start state), `production`
+/// setting only `enabled` on some tables (no schedule there) and a
+/// schedule on another, `eu` setting only `allow` (the base schedules
+/// apply, with its list); toggles overriding a scheduled release with a
+/// schedule or a fixed rollout of their own; unscheduled toggles beside.
+fn scheduled_text(bucketing: &str) -> String {
+    let (a, b) = (toml_list(ALLOW_A), toml_list(ALLOW_B));
+    format!(
+        r#"bucketing = "{bucketing}"
+environments = ["staging", "production", "eu"]
+
+[toggles.own]
+rollout = 1
+allow = {a}
+schedule = [
+  {{ at = {S1}, rollout = 10 }},
+  {{ at = {S2}, rollout = 50 }},
+  {{ at = {S3}, enabled = true }},
+]
+env.staging.rollout = 5
+env.staging.schedule = [{{ at = {E1}, rollout = 33.33 }}, {{ at = {E2}, enabled = false }}]
+env.production.enabled = true
+env.eu.allow = {b}
+
+[toggles.only]
+description = "a schedule alone: off before its first step"
+schedule = [{{ at = {S1}, enabled = true }}, {{ at = {S2}, rollout = 12.5 }}, {{ at = {S3}, rollout = 0 }}]
+env.production.schedule = [{{ at = {E3}, rollout = 99.99 }}]
+
+[toggles.off_allow]
+enabled = true
+allow = {b}
+schedule = [{{ at = {S2}, enabled = false }}, {{ at = {S3}, rollout = 99.99 }}]
+env.staging.rollout = 50
+env.eu.allow = {a}
+
+[releases.rel]
+rollout = 0.01
+allow = {a}
+schedule = [{{ at = {S1}, rollout = 1 }}, {{ at = {S2}, rollout = 50 }}, {{ at = {S3}, rollout = 100 }}]
+env.staging.enabled = true
+env.staging.schedule = [{{ at = {E1}, rollout = 12.5 }}, {{ at = {E2}, rollout = 0 }}]
+env.production.enabled = false
+env.eu.allow = {b}
+
+[toggles.rel_a]
+release = "rel"
+
+[toggles.rel_b]
+release = "rel"
+description = "a second member: the same keys on as rel_a"
+
+[toggles.over_rel]
+release = "rel"
+rollout = 50
+schedule = [{{ at = {S2}, rollout = 1 }}]
+
+[toggles.over_rel_fixed]
+release = "rel"
+rollout = 33.33
+
+[releases.rel_on_off]
+enabled = true
+schedule = [{{ at = {S1}, enabled = false }}, {{ at = {S3}, enabled = true }}]
+
+[toggles.rel_on_off_a]
+release = "rel_on_off"
+
+[releases.rel_env]
+rollout = 12.5
+env.staging.schedule = [{{ at = {E2}, rollout = 99.99 }}]
+
+[toggles.rel_env_a]
+release = "rel_env"
+
+[toggles.fixed_rollout]
+rollout = 12.5
+allow = {a}
+
+[toggles.fixed_on]
+enabled = true
+"#
+    )
+}
+
+fn parse(text: &str) -> Snapshot {
+    Snapshot::parse("toggles.toml", text.as_bytes()).unwrap()
 }
 
 /// `tests/flagd/`: the tests fail without it (they were asked for, so
@@ -567,15 +994,15 @@ fn non_ascii_keys() -> Vec<String> {
 }
 
 /// `keys` (without duplicates), then for every rollout strictly between 0
-/// and 100 %, a key whose bucket is one below the rollout (on) and one
+/// and 100 % in `snapshots` (the file, or the file at every instant of its
+/// schedules), a key whose bucket is one below the rollout (on) and one
 /// whose bucket is the rollout (off), then the empty key and no key.
-fn with_edges_and_no_key(keys: Vec<String>, text: &str) -> Vec<Option<String>> {
-    let snapshot = Snapshot::parse("toggles.toml", text.as_bytes()).unwrap();
+fn with_edges_and_no_key(keys: Vec<String>, snapshots: &[Snapshot]) -> Vec<Option<String>> {
     // (the table's toggles: a toggle's own table, or its release's, and the
     // bucket wanted)
     let mut wanted: Vec<(&ToggleInfo, u16)> = Vec::new();
     let mut tables = HashSet::new();
-    for toggle in snapshot.toggles() {
+    for toggle in snapshots.iter().flat_map(Snapshot::toggles) {
         let Some(rollout) = toggle.rollout() else {
             continue;
         };
@@ -584,7 +1011,7 @@ fn with_edges_and_no_key(keys: Vec<String>, text: &str) -> Vec<Option<String>> {
             toggles::Source::Release => format!("release {}", toggle.release().unwrap()),
             _ => format!("toggle {}", toggle.name()),
         };
-        if (1..10_000).contains(&bp) && tables.insert(table) {
+        if (1..10_000).contains(&bp) && tables.insert((table, bp)) {
             wanted.extend([(toggle, bp - 1), (toggle, bp)]);
         }
     }

@@ -2,6 +2,7 @@
 // @openfeature/flagd-core 4.x, for tests/cli/flagd.rs.
 //
 // usage: node eval.mjs FLAGS_JSON KEYS_JSON      (every flag, every key)
+//        node eval.mjs --at MS[,MS...] FLAGS_JSON KEYS_JSON
 //        node eval.mjs --validate-only FLAGS_JSON
 //
 // Run it where `npm ci` installed tests/flagd/package-lock.json, or set
@@ -11,6 +12,14 @@
 // ""), null means no targetingKey at all.
 // stdout: {"evaluator", "version", "decisions": {FLAG: "0110…"}}, one
 // character per key, in order: "1" on, "0" off.
+//
+// --at: every flag, every key, at each instant MS (milliseconds since the
+// epoch) in turn, with the clock fixed inside this process: Date.now is
+// replaced by a function returning MS, which is what the core reads to put
+// `$flagd.timestamp` (Math.floor(Date.now() / 1000)) into the evaluation
+// context. stdout: {"evaluator", "version", "flagSetMetadata", "instants":
+// [{"at": MS, "clockReads": N, "decisions": {FLAG: "0110…"}}]}. An instant at
+// which the core never read the clock is an error: fixing it proved nothing.
 //
 // Exits 1, with the reason on stderr, on anything but a clean boolean answer:
 // a file the core's strict schema validation refuses (MemoryStorage with
@@ -43,8 +52,14 @@ if (!version.startsWith('4.')) die(`expected @openfeature/flagd-core 4.x, found 
 let args = process.argv.slice(2);
 const validateOnly = args[0] === '--validate-only';
 if (validateOnly) args = args.slice(1);
+let instants = null;
+if (!validateOnly && args[0] === '--at') {
+  instants = (args[1] || '').split(',').map(Number);
+  if (!instants.every((ms) => Number.isSafeInteger(ms))) die(`--at: not integers of milliseconds: ${args[1]}`);
+  args = args.slice(2);
+}
 if (args.length !== (validateOnly ? 1 : 2)) {
-  die('usage: node eval.mjs FLAGS_JSON KEYS_JSON | node eval.mjs --validate-only FLAGS_JSON');
+  die('usage: node eval.mjs [--at MS[,MS...]] FLAGS_JSON KEYS_JSON | node eval.mjs --validate-only FLAGS_JSON');
 }
 
 const loadProblems = [];
@@ -67,8 +82,30 @@ if (loadProblems.length) die(`problems while loading: ${loadProblems.join(' | ')
 const flags = [...core.getFlags().keys()];
 if (validateOnly) {
   process.stdout.write(JSON.stringify({ evaluator: '@openfeature/flagd-core', version, valid: flags.length }) + '\n');
+} else if (instants === null) {
+  const decisions = evaluate(JSON.parse(readFileSync(args[1], 'utf8')));
+  // No process.exit() after this: node flushes a piped stdout before it exits.
+  process.stdout.write(
+    JSON.stringify({ evaluator: '@openfeature/flagd-core', version, flagSetMetadata: core.getFlagSetMetadata(), decisions }) + '\n',
+  );
 } else {
-  evaluate(JSON.parse(readFileSync(args[1], 'utf8')));
+  const keys = JSON.parse(readFileSync(args[1], 'utf8'));
+  const realNow = Date.now;
+  const results = [];
+  for (const at of instants) {
+    let clockReads = 0;
+    Date.now = () => {
+      clockReads++;
+      return at;
+    };
+    const decisions = evaluate(keys);
+    Date.now = realNow;
+    if (clockReads === 0) die(`the core never read the clock at ${at}: fixing it proves nothing`);
+    results.push({ at, clockReads, decisions });
+  }
+  process.stdout.write(
+    JSON.stringify({ evaluator: '@openfeature/flagd-core', version, flagSetMetadata: core.getFlagSetMetadata(), instants: results }) + '\n',
+  );
 }
 
 function evaluate(keys) {
@@ -103,8 +140,5 @@ function evaluate(keys) {
     }
     decisions[flag] = answers.join('');
   }
-  // No process.exit() after this: node flushes a piped stdout before it exits.
-  process.stdout.write(
-    JSON.stringify({ evaluator: '@openfeature/flagd-core', version, flagSetMetadata: core.getFlagSetMetadata(), decisions }) + '\n',
-  );
+  return decisions;
 }

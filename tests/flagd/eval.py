@@ -2,6 +2,7 @@
 openfeature-flagd-core 2.x, for tests/cli/flagd.rs.
 
 usage: python eval.py FLAGS_JSON KEYS_JSON      (every flag, every key)
+       python eval.py --at MS[,MS...] FLAGS_JSON KEYS_JSON
 
 Run it with the python of a venv where `pip install -r requirements.txt`
 (tests/flagd/requirements.txt) was run.
@@ -10,6 +11,16 @@ KEYS_JSON: a JSON array of keys; a string is the targeting key (including
 ""), null means no targeting key at all.
 stdout: {"evaluator", "version", "decisions": {FLAG: "0110..."}}, one
 character per key, in order: "1" on, "0" off.
+
+--at: every flag, every key, at each instant MS (milliseconds since the
+epoch) in turn, with the clock fixed inside this process: `time.time` is
+patched to return MS / 1000, which is what the core reads to put
+`$flagd.timestamp` (`int(time.time())`, in
+openfeature/contrib/tools/flagd/core/targeting/targeting.py, which calls it
+through the `time` module at each evaluation) into the evaluation context.
+stdout: {"evaluator", "version", "flagSetMetadata", "instants": [{"at": MS,
+"clockReads": N, "decisions": {FLAG: "0110..."}}]}. An instant at which the
+core never read the clock is an error: fixing it proved nothing.
 
 Exits 1, with the reason on stderr, on anything but a clean boolean answer:
 a file the core refuses (ParseError), any log record while loading, an
@@ -23,6 +34,7 @@ import json
 import logging
 import sys
 from importlib.metadata import version as installed_version
+from unittest import mock
 
 from openfeature.contrib.tools.flagd.core import FlagdCore
 from openfeature.evaluation_context import EvaluationContext
@@ -48,14 +60,22 @@ class Capture(logging.Handler):
 
 
 def main():
-    if len(sys.argv) != 3:
-        die("usage: python eval.py FLAGS_JSON KEYS_JSON")
+    args = sys.argv[1:]
+    instants = None
+    if args and args[0] == "--at":
+        try:
+            instants = [int(ms) for ms in args[1].split(",")]
+        except (IndexError, ValueError):
+            die("--at: not integers of milliseconds")
+        args = args[2:]
+    if len(args) != 2:
+        die("usage: python eval.py [--at MS[,MS...]] FLAGS_JSON KEYS_JSON")
     version = installed_version("openfeature-flagd-core")
     if not version.startswith("2."):
         die(f"expected openfeature-flagd-core 2.x, found {version}")
-    with open(sys.argv[1], encoding="utf-8") as f:
+    with open(args[0], encoding="utf-8") as f:
         text = f.read()
-    with open(sys.argv[2], encoding="utf-8") as f:
+    with open(args[1], encoding="utf-8") as f:
         keys = json.load(f)
     if not isinstance(keys, list) or not all(k is None or isinstance(k, str) for k in keys):
         die("KEYS_JSON must be an array of strings and nulls")
@@ -75,8 +95,32 @@ def main():
         die(f"problems while loading: {capture.records}")
 
     contexts = [EvaluationContext(targeting_key=k) for k in keys]
+    flags = list(json.loads(text).get("flags", {}))
+    output = {"evaluator": "openfeature-flagd-core", "version": version,
+              "flagSetMetadata": dict(core.get_flag_set_metadata())}
+    if instants is None:
+        output["decisions"] = evaluate(core, flags, keys, contexts, capture)
+    else:
+        output["instants"] = []
+        for at in instants:
+            reads = []
+
+            def fixed(at=at, reads=reads):
+                reads.append(1)
+                return at / 1000
+
+            with mock.patch("time.time", fixed):
+                decisions = evaluate(core, flags, keys, contexts, capture)
+            if not reads:
+                die(f"the core never read the clock at {at}: fixing it proves nothing")
+            output["instants"].append({"at": at, "clockReads": len(reads), "decisions": decisions})
+    json.dump(output, sys.stdout)
+    sys.stdout.write("\n")
+
+
+def evaluate(core, flags, keys, contexts, capture):
     decisions = {}
-    for flag in json.loads(text).get("flags", {}):
+    for flag in flags:
         answers = []
         for key, context in zip(keys, contexts):
             capture.records = []
@@ -95,10 +139,7 @@ def main():
                 die(f"not a boolean matching its variant {where}: {r}")
             answers.append("1" if r.value else "0")
         decisions[flag] = "".join(answers)
-    json.dump({"evaluator": "openfeature-flagd-core", "version": version,
-               "flagSetMetadata": dict(core.get_flag_set_metadata()), "decisions": decisions},
-              sys.stdout)
-    sys.stdout.write("\n")
+    return decisions
 
 
 if __name__ == "__main__":

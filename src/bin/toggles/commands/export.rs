@@ -16,6 +16,7 @@
 //! | own `rollout` of p basis points, 0 < p < 10 000 | `off` | `G({"fractional": [["on", p], ["off", 10000 - p]]})` |
 //! | release R's `rollout` | `off` | `G({"fractional": [{"cat": [R, KEY]}, ["on", p], ["off", 10000 - p]]})` |
 //! | a rollout with `allow = A` | `off` | `G({"if": [{"in": [KEY, A]}, "on", FRACTIONAL]})` |
+//! | a `schedule` of steps at T1 < … < Tn (seconds since the epoch) | `off` | `{"if": [AT(Tn), S(n), …, AT(T1), S(1), S(0)]}` |
 //!
 //! where `KEY` is `{"var": "targetingKey"}` and `G(x)` is
 //! `{"if": [KEY, x, null]}`. Why each piece is there (each was seen to
@@ -33,6 +34,34 @@
 //! - The `else` branches are `null`, never `false`: a rule must return a
 //!   variant name, and a boolean is an error.
 //!
+//! **Schedules.** A toggle whose deciding table (its own, or its release's
+//! when it follows the release) has a `schedule` in the exported view
+//! (`env.E.schedule` with `--env E`, else the base one; an environment
+//! setting only `allow` keeps the base schedule, one setting `enabled` or
+//! `rollout` alone has none) gets a chain: `AT(T)` is
+//! `{">=": [{"var": "$flagd.timestamp"}, T]}`, `S(i)` is the rule of the
+//! rows above for the state step i sets (with the table's `allow`, which
+//! never varies; bucketed as the table is), `S(0)` for the table's start
+//! state (its own `enabled`/`rollout`, off without one), and a state no key
+//! changes is its variant itself (`"on"` or `"off"`). So:
+//!
+//! - `$flagd.timestamp` is the evaluation's instant in whole seconds, which
+//!   both evaluators put into the evaluation context themselves
+//!   (`Math.floor(Date.now() / 1000)` in the npm core, `int(time.time())`
+//!   in the Python one): a step's `at <= now`, the library's rule, is
+//!   `now >= T`, and a clock in the second before T still gets the step
+//!   before. A step's `at` is whole seconds: the file refuses fractions,
+//!   so a comparison of whole seconds loses nothing.
+//! - The `defaultVariant` is `off`: a rule's `null` (no key, or a key
+//!   outside an off state's allow list) must mean off in every state, and
+//!   an on state returns `"on"` for every key, with or without one.
+//! - The export does not depend on when it is made: every step is in it,
+//!   past ones too, and the start state is read from the file resolved
+//!   before its first step (the library's `Snapshot::at`). A flagd that
+//!   serves it flips each flag at the step's instant by its own clock,
+//!   with no new export: a clock off by S seconds flips S seconds early or
+//!   late.
+//!
 //! The same JSON serves both bucketing schemes: which one the keys are
 //! hashed by is the evaluator's (flagd-v2: npm `@openfeature/flagd-core`
 //! 4.x, for ASCII keys; flagd-v3: PyPI `openfeature-flagd-core` 2.x). The
@@ -40,7 +69,9 @@
 //! (`bucketing`) and, with `--env`, for which `environment`: flagd cannot
 //! act on it, but a reader (and every evaluation's metadata) can see it.
 //! `tests/cli/flagd.rs` holds every decision equal to the library's, over
-//! more than 10 000 keys, in those two evaluators.
+//! more than 10 000 keys, in those two evaluators; for a scheduled file, in
+//! every kind of view, at fixed instants around every step (the clock fixed
+//! inside the evaluator's process), equal to the library's `Snapshot::at`.
 //!
 //! The output is deterministic: flags sorted by name, fields in a fixed
 //! order, pretty-printed, a trailing newline. With `--out FILE` it replaces
@@ -54,7 +85,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use serde::Serialize;
 use serde_json::{Value, json};
-use toggles::{Snapshot, Source, ToggleInfo};
+use toggles::{Rollout, Snapshot, Source, Step, Timestamp, ToggleInfo};
 
 use crate::document::write;
 use crate::fail::{EXIT_OK, Fail, Outcome};
@@ -110,9 +141,10 @@ pub fn run(path: &Path, args: &Args) -> Outcome {
 
 /// The flagd flag-definition JSON of every toggle in `snapshot`.
 pub fn flagd(snapshot: &Snapshot) -> String {
+    let start = start_states(snapshot);
     let flags: BTreeMap<&str, Flag> = snapshot
         .toggles()
-        .map(|toggle| (toggle.name(), Flag::of(toggle)))
+        .map(|toggle| (toggle.name(), Flag::of(toggle, start.as_ref())))
         .collect();
     let document = Document {
         schema: FLAGD_SCHEMA,
@@ -187,15 +219,16 @@ fn variant(on: bool) -> &'static str {
 }
 
 impl<'a> Flag<'a> {
-    fn of(toggle: &'a ToggleInfo) -> Flag<'a> {
+    fn of(toggle: &'a ToggleInfo, start: Option<&Snapshot>) -> Flag<'a> {
+        let start = start.and_then(|start| start.get(toggle.name()));
         Flag {
             state: "ENABLED",
             variants: Variants {
                 on: true,
                 off: false,
             },
-            default_variant: variant(toggle.is_enabled()),
-            targeting: targeting(toggle),
+            default_variant: default_variant(toggle),
+            targeting: targeting(toggle, start),
             metadata: Metadata {
                 description: toggle.description(),
                 release: toggle.release(),
@@ -204,28 +237,105 @@ impl<'a> Flag<'a> {
     }
 }
 
-/// The rule that turns a key's answer from the default variant (the
-/// key-less state) to the toggle's answer for that key, or `None` where no
-/// key changes it.
-fn targeting(toggle: &ToggleInfo) -> Option<Value> {
-    if toggle.is_enabled() {
+/// What a deciding table says at one instant: its state for a check
+/// without a key, and its `rollout` (the `allow` list never varies).
+#[derive(Clone, Copy)]
+struct State {
+    enabled: bool,
+    rollout: Option<Rollout>,
+}
+
+impl State {
+    /// The state `toggle` is in.
+    fn of(toggle: &ToggleInfo) -> State {
+        State {
+            enabled: toggle.is_enabled(),
+            rollout: toggle.rollout(),
+        }
+    }
+
+    /// The state `step` sets.
+    fn of_step(step: &Step) -> State {
+        State {
+            enabled: step.is_enabled(),
+            rollout: step.rollout(),
+        }
+    }
+}
+
+/// The snapshot's deciding tables in their start states (before the first
+/// step of their schedules): `snapshot` resolved one second before the
+/// earliest step of any toggle's schedule, or `None` if no toggle has one.
+fn start_states(snapshot: &Snapshot) -> Option<Snapshot> {
+    let earliest = snapshot
+        .toggles()
+        .filter_map(|toggle| toggle.schedule()?.steps().next())
+        .map(|step| step.at().unix_seconds())
+        .min()?;
+    let before = Timestamp::from_unix_seconds(earliest.saturating_sub(1));
+    Some(snapshot.at(before.to_system_time()))
+}
+
+/// The rule of a toggle, or `None` where no key changes its answer at any
+/// instant. `start` is the toggle as [`start_states`] resolved it.
+fn targeting(toggle: &ToggleInfo, start: Option<&ToggleInfo>) -> Option<Value> {
+    let allow: Vec<&str> = toggle.allow().collect();
+    // A release's rollout is bucketed by the release, as the library does.
+    let bucket_by = match (toggle.source(), toggle.release()) {
+        (Source::Release, Some(release)) => Some(release),
+        _ => None,
+    };
+    let (Some(schedule), Some(start)) = (toggle.schedule(), start) else {
+        return state_targeting(State::of(toggle), &allow, bucket_by);
+    };
+    // The state at `$flagd.timestamp`: the latest step at or before it,
+    // else the start state. Each branch is the rule of a toggle in that
+    // state, or the variant itself where no key changes it.
+    let now = json!({ "var": "$flagd.timestamp" });
+    let branch = |state: State| {
+        state_targeting(state, &allow, bucket_by).unwrap_or_else(|| json!(variant(state.enabled)))
+    };
+    let steps: Vec<&Step> = schedule.steps().collect();
+    let mut chain = Vec::with_capacity(2 * steps.len() + 1);
+    for step in steps.into_iter().rev() {
+        chain.push(json!({ ">=": [now, step.at().unix_seconds()] }));
+        chain.push(branch(State::of_step(step)));
+    }
+    chain.push(branch(State::of(start)));
+    Some(json!({ "if": chain }))
+}
+
+/// The default variant: the key-less state, or `off` for a scheduled
+/// toggle, whose rule returns `null` only in an off state.
+fn default_variant(toggle: &ToggleInfo) -> &'static str {
+    if toggle.schedule().is_some() {
+        "off"
+    } else {
+        variant(toggle.is_enabled())
+    }
+}
+
+/// The rule that turns a key's answer from `off` to the answer for that
+/// key of a table in `state` with `allow`, its rollout bucketed by
+/// `bucket_by` (a release's name) or the flag's key; `None` where no key
+/// changes it. It returns `null` for a key that gets the key-less state,
+/// which is then `off`.
+fn state_targeting(state: State, allow: &[&str], bucket_by: Option<&str>) -> Option<Value> {
+    if state.enabled {
         // `enabled = true`, or a rollout of 100 %: on for every key, allowed or not.
         return None;
     }
     let key = json!({ "var": "targetingKey" });
-    let allow: Vec<&str> = toggle.allow().collect();
-    let fractional = toggle
-        .rollout()
+    let fractional = state
+        .rollout
         .map(|rollout| rollout.basis_points())
         // 0 %: no key is inside. (100 % is on, handled above.)
         .filter(|&on| on > 0)
         .map(|on| {
             let weights = [json!(["on", on]), json!(["off", 10_000 - on])];
             let mut arguments = Vec::with_capacity(3);
-            if toggle.source() == Source::Release
-                && let Some(release) = toggle.release()
-            {
-                // Bucketed by the release, as the library does: `R + key`.
+            if let Some(release) = bucket_by {
+                // `R + key`.
                 arguments.push(json!({ "cat": [release, key] }));
             }
             arguments.extend(weights);
@@ -485,6 +595,73 @@ mod tests {
         let v3: Value = serde_json::from_str(&flagd(&v3.unwrap())).unwrap();
         assert_eq!(v3["flags"], document["flags"]);
         assert_eq!(v3["metadata"], json!({ "bucketing": "flagd-v3" }));
+    }
+
+    fn at(ts: &str) -> std::time::SystemTime {
+        ts.parse::<Timestamp>().unwrap().to_system_time()
+    }
+
+    fn since(t: i64) -> Value {
+        json!({ ">=": [{ "var": "$flagd.timestamp" }, t] })
+    }
+
+    #[test]
+    fn a_schedule_is_a_chain_from_the_last_step_to_the_start_state() {
+        let text = "[toggles.t]\nenabled = true\nallow = [\"a\"]\nschedule = [\n  \
+                    { at = 1970-01-01T00:00:10Z, enabled = false },\n  \
+                    { at = 1970-01-01T00:00:20Z, rollout = 12.5 },\n  \
+                    { at = 1970-01-01T00:00:30Z, rollout = 100 },\n]\n";
+        let expected = with(
+            "off",
+            json!({ "if": [
+                since(30), "on",
+                since(20), guarded(allowed(&["a"], own_fractional(1250))),
+                since(10), allowed(&["a"], Value::Null),
+                "on",
+            ] }),
+        );
+        assert_eq!(flag(text), expected);
+        // A release's schedule: bucketed by the release; a start with no
+        // state is off.
+        let text = "[releases.r]\nschedule = [{ at = 1970-01-01T00:00:10Z, rollout = 1 }]\n\
+                    [toggles.t]\nrelease = \"r\"\n";
+        let mut expected = with(
+            "off",
+            json!({ "if": [since(10), guarded(release_fractional("r", 100)), "off"] }),
+        );
+        expected["metadata"] = json!({ "release": "r" });
+        assert_eq!(flag(text), expected);
+    }
+
+    #[test]
+    fn a_scheduled_export_is_the_same_whenever_it_is_made() {
+        let text = "environments = [\"e\"]\n\
+                    [releases.r]\nrollout = 1\nschedule = [\n  \
+                    { at = 2026-12-07T09:00:00Z, rollout = 10 },\n  \
+                    { at = 2026-12-11T09:00:00Z, enabled = true },\n]\n\
+                    env.e.schedule = [{ at = 2026-12-09T09:00:00Z, rollout = 50 }]\n\
+                    [toggles.m]\nrelease = \"r\"\n\
+                    [toggles.t]\nenabled = true\n\
+                    schedule = [{ at = 2026-12-08T00:00:00Z, enabled = false }]\n";
+        for env in [None, Some("e")] {
+            let snapshot = Snapshot::parse_in("toggles.toml", text.as_bytes(), env).unwrap();
+            let exports: Vec<String> = [
+                "2020-01-01T00:00:00Z",
+                "2026-12-07T09:00:00Z",
+                "2026-12-08T12:00:00Z",
+                "2026-12-10T00:00:00Z",
+                "2030-01-01T00:00:00Z",
+            ]
+            .map(|t| flagd(&snapshot.at(at(t))))
+            .into();
+            assert!(
+                exports.iter().all(|e| *e == exports[0]),
+                "{env:?}: {exports:#?}"
+            );
+            let document: Value = serde_json::from_str(&exports[0]).unwrap();
+            let t = &document["flags"]["t"]["targeting"]["if"];
+            assert_eq!(t[2], "on", "{env:?}: the start state, whenever exported");
+        }
     }
 
     #[test]
