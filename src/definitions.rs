@@ -161,7 +161,7 @@ pub struct Schedule {
 
 impl Schedule {
     /// The steps, in time order (strictly increasing).
-    pub fn steps(&self) -> impl ExactSizeIterator<Item = &Step> {
+    pub fn steps(&self) -> impl ExactSizeIterator<Item = &Step> + DoubleEndedIterator {
         self.steps.iter()
     }
 
