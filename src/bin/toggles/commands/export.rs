@@ -295,9 +295,8 @@ fn targeting(toggle: &ToggleInfo, start: Option<&ToggleInfo>) -> Option<Value> {
     let branch = |state: State| {
         state_targeting(state, &allow, bucket_by).unwrap_or_else(|| json!(variant(state.enabled)))
     };
-    let steps: Vec<&Step> = schedule.steps().collect();
-    let mut chain = Vec::with_capacity(2 * steps.len() + 1);
-    for step in steps.into_iter().rev() {
+    let mut chain = Vec::with_capacity(2 * schedule.steps().len() + 1);
+    for step in schedule.steps().rev() {
         chain.push(json!({ ">=": [now, step.at().unix_seconds()] }));
         chain.push(branch(State::of_step(step)));
     }
