@@ -25,8 +25,9 @@
 //! - Toggle fields: `enabled` (bool), `rollout` (percent of keys), `allow`
 //!   (list of keys), `release` (string), `description` (string), `created`
 //!   (TOML date or date-time). Release fields: `enabled` (bool, `false` when
-//!   absent), `rollout`, `allow`, `description` (string). Both may hold
-//!   `env.ENVIRONMENT.enabled`, `.rollout` and `.allow`.
+//!   absent), `rollout`, `allow`, `description` (string). Both may hold a
+//!   `schedule` of dated steps (see [Schedules](crate::docs::schedules)), and
+//!   `env.ENVIRONMENT.enabled`, `.rollout`, `.allow` and `.schedule`.
 //! - Anything else is an error: an unknown table or field, a wrong type, a
 //!   `release` naming an undefined release. A typo like `enabeld = true` must
 //!   never silently mean "off". Errors name the file, line and column, show the
@@ -47,7 +48,8 @@
 //! A toggle's effective state is, first match wins:
 //!
 //! 1. a test override (`toggle_as`, see [testing](crate::docs::testing)),
-//! 2. the toggle's own table, if it has `enabled`, `rollout` or `allow`,
+//! 2. the toggle's own table, if it has `enabled`, `rollout`, `allow` or
+//!    `schedule` (a schedule's step in force gives `enabled` or `rollout`),
 //! 3. its release's table,
 //! 4. `false`.
 //!

@@ -1,7 +1,8 @@
 //! # Gradual rollouts, allow lists and bucketing
 //!
 //! Ship a risky change to staff first, then to 1 % of users, then 10 %, then
-//! everyone — each step a reviewed one-line commit:
+//! everyone — each step a reviewed one-line commit (or all of them in one
+//! reviewed plan of dated steps: see [Schedules](crate::docs::schedules)):
 //!
 //! ```toml
 //! [toggles.new_search]

@@ -133,10 +133,20 @@
 //!
 //! Edit the file: remove the remaining steps (or the whole `schedule`), or
 //! move them. Hot reload applies the edit at once; a step that has not come
-//! yet is never taken. From the command line, `toggles on NAME` (or `off`,
-//! `rollout`, without `--at`) replaces the whole slot — value and schedule —
-//! so it never does nothing while a step is in force; see
-//! [`docs::cli`](super::cli) for adding and removing steps (`--at`).
+//! yet is never taken. From the command line:
+//!
+//! ```text
+//! toggles rollout new_search 50 --at 2026-12-09T09:00Z   # add a step (or replace the one at that instant)
+//! toggles on new_search --at 2026-12-11T09:00Z --env production
+//! toggles unschedule new_search --at 2026-12-11T09:00Z   # take one step out
+//! toggles unschedule new_search --all                    # stop the plan: the table's own value stays
+//! toggles off new_search                                 # without --at: the whole slot, plan and all, is replaced
+//! ```
+//!
+//! An edit without `--at` replaces the whole slot — value and schedule — so
+//! it never does nothing while a step is in force. A first step in
+//! `env.E`, where E followed the base value, copies that value as E's start,
+//! so nothing changes before the step. See [`docs::cli`](super::cli).
 //!
 //! ## Other languages
 //!
