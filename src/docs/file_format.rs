@@ -34,9 +34,9 @@
 //!   line, and say what to do:
 //!
 //!   ```text
-//!   toggles.toml:2:1: unknown field `enabeld`: did you mean `enabled`? (expected one of `enabled`, `rollout`, `allow`, `schedule`, `env`, `release`, `description`, `created`)
+//!   toggles.toml:2:1: unknown field `enabeld`: did you mean `enabled`? (expected one of `enabled`, `rollout`, `allow`, `schedule`, `env`, `release`, `description`, `created`, `owner`, `kind`, `expires`)
 //!       2 | enabeld = true
-//!   help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`
+//!   help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created, owner, kind, expires) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description, owner, expires); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`
 //!   ```
 //!
 //! - Names of toggles and releases are slugs: 1 to 255 ASCII letters, digits,

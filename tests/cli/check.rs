@@ -319,7 +319,7 @@ fn a_file_with_several_mistakes_is_one_finding_per_mistake() {
         [
             "error[invalid-file]: toggles.toml:2:1: unknown field `enabeld`: did you mean \
              `enabled`? (expected one of `enabled`, `rollout`, `allow`, `schedule`, `env`, `release`, \
-             `description`, `created`)",
+             `description`, `created`, `owner`, `kind`, `expires`)",
             "error[invalid-file]: toggles.toml:5:11: toggle `b` belongs to release `nope`, \
              which is not defined",
         ],
@@ -641,7 +641,7 @@ schedule = [{ at = 2026-12-07T09:00:00Z, enabled = true, rolout = 5 }]
             "error[invalid-file]: toggles.toml:13:10: a step of the schedule of toggle `out_of_order` is at 2026-12-08T09:00:00Z, not after the step before it (2026-12-09T09:00:00Z): steps must be in time order, each at its own instant",
             "help: list the steps in time order, each at a later instant than the one before",
             "error[invalid-file]: toggles.toml:17:58: unknown field `rolout`: did you mean `rollout`? (expected one of `at`, `enabled`, `rollout`)",
-            "help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`",
+            "help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created, owner, kind, expires) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description, owner, expires); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`",
         ],
         "{}",
         out.stdout
