@@ -18,6 +18,7 @@
 //! This file parses the command line and dispatches.
 
 mod args;
+mod clock;
 mod color;
 mod commands;
 mod document;

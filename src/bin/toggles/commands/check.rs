@@ -24,7 +24,7 @@ use serde::Serialize;
 use toggles::{Date, Schedule, Snapshot, Timestamp};
 use toml_edit::Item;
 
-use crate::args::ReadEnv;
+use crate::args::{ReadEnv, Today};
 use crate::color::{Colors, Style};
 use crate::document::edit::equal_values;
 use crate::document::lines::KeyLines;
@@ -63,6 +63,8 @@ pub struct Args {
     /// offset: `2026-12-11T09:00Z`) [default: now]
     #[arg(long = "at", value_name = "TIME")]
     pub at: Option<Timestamp>,
+    #[command(flatten)]
+    pub today: Today,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Serialize)]
@@ -173,7 +175,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
     }));
     findings.extend(missing(path, snapshot, &scan));
     findings.extend(stale(path, snapshot, &scan, &sources));
-    findings.extend(old(path, snapshot, args.max_age, Date::today()));
+    findings.extend(old(path, snapshot, args.max_age, args.today.date()));
     // Without a chosen environment, a release is ready to fold away only
     // when it is fully on in every one.
     let fully: Vec<&Snapshot> = match chosen {
