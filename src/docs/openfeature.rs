@@ -106,6 +106,14 @@
 //! a hot path, `toggle!` reads the same file and honours the same test
 //! overrides.
 //!
+//! The table predates the lifecycle metadata: now every toggle's
+//! resolution builds metadata (`kind` is always in it), so the rows "no
+//! metadata" pay what the others do for theirs. Measured side by side, the
+//! old build and the new on the same machine (2 cores, load about 3, so
+//! rough): a toggle with its own value and no other field went from 93 to
+//! 246 ns at the provider; one with a release and a description stayed
+//! about the same (266 and 255 ns).
+//!
 //! **Dependencies.** The feature depends on `open-feature` 0.3 *with* its
 //! default features (which bring `mockall` and `log`): 0.3.0 does not compile
 //! without them (open-feature/rust-sdk issue #114).
