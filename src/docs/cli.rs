@@ -65,8 +65,9 @@
 //!
 //! `--release checkout-v2` shows one release and its toggles. `--json` prints
 //! `{ file, today, bucketing, toggles: [{ name, enabled, source, release,
-//! description, created, age_days, line, rollout, allow }], releases: [{ name,
-//! enabled, description, line, on, total, toggles, rollout, allow }] }`:
+//! description, created, age_days, owner, kind, expires, expired, line,
+//! rollout, allow }], releases: [{ name, enabled, description, owner,
+//! expires, expired, line, on, total, toggles, rollout, allow }] }`:
 //! `enabled` is the state without a key, `rollout` the percent (`10`, `12.5`) or
 //! `null`, `allow` the sorted list (a toggle's are those of the table that
 //! decides it: its own, or its release's when `source` is `release`), and
@@ -94,7 +95,8 @@
 //! ```
 //!
 //! `list --envs --json` prints `{ file, environments, toggles: [{ name,
-//! release, cells }], releases: [{ name, release: null, cells }] }`, each cell
+//! release, owner, kind, expires, cells }], releases: [{ name, release: null,
+//! owner, kind: null, expires, cells }] }`, each cell
 //! `{ environment (null for the base values), enabled, rollout, allowed,
 //! source, release, field, line }`: `field` is the key that decides as written
 //! (`env.staging.enabled`), `line` its line.
@@ -249,6 +251,53 @@
 //! in force, `null` before the first; `next` is `null` after the last).
 //! `show --json` adds `before_schedule`: `{ enabled, rollout, field, line }`,
 //! the deciding table's state before its first step, or `null`.
+//!
+//! ## Owners, kinds and expiry: `list --owner`, `--kind`, `--expired`
+//!
+//! Where the file gives toggles an `owner`, a `kind` or an `expires` date
+//! (see [the file format](crate::docs::file_format)), `list` shows them: an
+//! OWNER column when some listed toggle has an owner, a KIND column when
+//! some listed toggle's kind is not the default `release`, an EXPIRES
+//! column when some has a date, marked `(expired)` from the day after it
+//! (the day `toggles check` starts failing); the release table has OWNER
+//! and EXPIRES likewise. A file without them lists as before.
+//!
+//! ```console
+//! $ toggles list --today 2026-12-06
+//! TOGGLE  STATE  FROM     RELEASE   OWNER     KIND        CREATED  AGE  EXPIRES               DESCRIPTION
+//! kill    ON     own      -         sre       ops         -        -    -
+//! pay_a   ON     release  checkout  payments  experiment  -        -    2026-12-05 (expired)
+//! pay_b   ON     release  checkout  payments  release     -        -    2026-12-06
+//!
+//! RELEASE   STATE  TOGGLES         OWNER     EXPIRES               DESCRIPTION
+//! checkout  ON     2 of 2 enabled  payments  2026-12-05 (expired)
+//! $ toggles list --owner payments --expired
+//! $ toggles list --kind experiment --json
+//! ```
+//!
+//! The filters keep what matches all of them, each by the table's own
+//! fields (a toggle without an `owner` does not take its release's):
+//!
+//! - `--owner TEAM`: the `owner` exactly as written (case and spaces count);
+//!   releases with that owner are listed too.
+//! - `--kind KIND`: `release` (also a toggle without `kind`), `experiment`,
+//!   `ops` or `permission`; another word is refused (exit 2) naming the
+//!   four. Releases have no kind, so none is listed.
+//! - `--expired`: an `expires` date before today; releases too.
+//! - `--today DATE` (`YYYY-MM-DD`): the date `--expired` and the ages count
+//!   from, instead of today's local date (`check` takes it too), for a run
+//!   that can be repeated.
+//!
+//! They combine with `--release R`, `--env E` and `--envs`; nothing left is
+//! `no toggles match --owner x --kind ops`. `show NAME` prints `owner`,
+//! `kind` (where it is not `release`) and `expires` with the days left
+//! (`2026-12-31 (in 25 days)`, `(today, the last day)`, `(expired 5 days
+//! ago)`), and the release's own owner and expiry on its `release` line. In
+//! `--json` a toggle always has `owner`, `kind`, `expires` (`null` where
+//! unset; `kind` is `release` then) and `expired`, a release `owner`,
+//! `expires` and `expired`. The same fields travel to the
+//! [OpenFeature provider's](crate::docs::openfeature) flag metadata and to
+//! each flag's `metadata` in `toggles export --format flagd`.
 //!
 //! ## Editing the file: `on`, `off`, `rollout`, `allow`, `disallow`, `follow`, `release`, `add`, `assign`
 //!
@@ -701,8 +750,9 @@
 //!
 //! ## `toggles export --format flagd`
 //!
-//! Writes the toggles as flagd flags (schedules included), for services in
-//! other languages:
+//! Writes the toggles as flagd flags (schedules included; each flag's
+//! `metadata` with its `description`, `release`, `owner`, `kind` and
+//! `expires`), for services in other languages:
 //! [Operations, export to flagd](crate::docs::operations#polyglot-fleets-export-to-flagd)
 //! has the command, what each flag holds, and how it is proved against
 //! flagd's evaluators.

@@ -89,7 +89,8 @@ pub struct StepAt {
 }
 
 /// `--today` on the commands that compare dates with today (`check`,
-/// `list --expired`): for reproducible CI runs and tests.
+/// `list`, whose `--expired` and ages count from it, and `show`): for
+/// reproducible CI runs and tests.
 #[derive(Args)]
 pub struct Today {
     /// Count expiry and ages from this date (YYYY-MM-DD) instead of today's

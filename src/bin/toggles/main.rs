@@ -70,7 +70,8 @@ struct Global {
 #[derive(Subcommand)]
 enum Command {
     /// Every toggle with its state and where it comes from; every release with "N of M enabled";
-    /// the next step of each schedule (states now, or at --at TIME)
+    /// the next step of each schedule (states now, or at --at TIME); owners, kinds and expiry
+    /// (filters: --owner, --kind, --expired)
     List(list::Args),
     /// One toggle, and why it is on or off (for one key with --key); its schedule's steps
     /// and the next one (now, or at --at TIME)

@@ -1,5 +1,5 @@
-//! The words every command shares: `ON`/`OFF`, ages, "did you mean",
-//! lists of keys, who an edit is about, the base values' label.
+//! The words every command shares: `ON`/`OFF`, ages, expiry, "did you
+//! mean", lists of keys, who an edit is about, the base values' label.
 
 use toggles::Date;
 
@@ -42,6 +42,28 @@ pub fn time_left(seconds: i64) -> String {
 /// Whole days since `created`, if known.
 pub fn age_days(created: Option<Date>, today: Date) -> Option<i64> {
     created.map(|created| created.days_until(today))
+}
+
+/// Whether a table whose `expires` is that date has expired on `today`:
+/// `expires` is the last day it is meant to live, so it has expired from
+/// the day after (`toggles check` fails from then on).
+pub fn is_expired(expires: Option<Date>, today: Date) -> bool {
+    expires.is_some_and(|expires| expires < today)
+}
+
+/// `expires`'s date with how far it is from `today`: `2026-12-31 (in 25
+/// days)`, `2026-12-06 (today, the last day)`, `2026-12-01 (expired 5 days
+/// ago)`.
+pub fn expiry(expires: Date, today: Date) -> String {
+    let days = today.days_until(expires);
+    let when = match days {
+        0 => "today, the last day".to_owned(),
+        1 => "in 1 day".to_owned(),
+        d if d > 0 => format!("in {d} days"),
+        -1 => "expired 1 day ago".to_owned(),
+        d => format!("expired {} days ago", -d),
+    };
+    format!("{expires} ({when})")
 }
 
 /// The candidate closest to `name` if it is close enough to be a typo, or
@@ -165,6 +187,36 @@ mod tests {
         assert_eq!(time_left(3_600), "in 1 h");
         assert_eq!(time_left(86_400 + 59 * 60), "in 1 day");
         assert_eq!(time_left(2 * 86_400 + 3 * 3_600 + 1), "in 2 days 3 h");
+    }
+
+    #[test]
+    fn a_table_expires_the_day_after_its_expires_date() {
+        let date = |s: &str| s.parse::<Date>().unwrap();
+        let expires = Some(date("2026-12-06"));
+        assert!(!is_expired(expires, date("2026-12-05")));
+        assert!(!is_expired(expires, date("2026-12-06")), "its last day");
+        assert!(is_expired(expires, date("2026-12-07")));
+        assert!(!is_expired(None, date("2100-01-01")), "no date: never");
+        assert_eq!(
+            expiry(date("2026-12-06"), date("2026-12-06")),
+            "2026-12-06 (today, the last day)"
+        );
+        assert_eq!(
+            expiry(date("2026-12-06"), date("2026-12-05")),
+            "2026-12-06 (in 1 day)"
+        );
+        assert_eq!(
+            expiry(date("2026-12-31"), date("2026-12-06")),
+            "2026-12-31 (in 25 days)"
+        );
+        assert_eq!(
+            expiry(date("2026-12-06"), date("2026-12-07")),
+            "2026-12-06 (expired 1 day ago)"
+        );
+        assert_eq!(
+            expiry(date("2026-12-01"), date("2026-12-06")),
+            "2026-12-01 (expired 5 days ago)"
+        );
     }
 
     #[test]
