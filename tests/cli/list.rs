@@ -41,7 +41,10 @@ fn age(date: &str) -> i64 {
 #[test]
 fn list_prints_an_aligned_table_of_toggles_and_releases() {
     let (dir, _) = folder_with(FILE);
-    let out = run_ok(dir.path(), &["list"]);
+    // Ages count from `--today` (else the local date, which need not be
+    // UTC's `today()`).
+    let today = today().to_string();
+    let out = run_ok(dir.path(), &["list", "--today", &today]);
     let (a, b, c) = (age("2025-12-24"), age("2026-01-10"), age("2026-02-01"));
     // Widths: the AGE column is as wide as its longest cell.
     let width = ["AGE".len(), format!("{a}d").len()]
