@@ -147,7 +147,8 @@ fn list_filters_by_release() {
 #[test]
 fn list_json_parses_back() {
     let (dir, _) = folder_with(FILE);
-    let out = run_ok(dir.path(), &["list", "--json"]);
+    let today = today().to_string();
+    let out = run_ok(dir.path(), &["list", "--json", "--today", &today]);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
     let toggles = json["toggles"].as_array().unwrap();
     assert_eq!(toggles.len(), 5);
@@ -613,7 +614,15 @@ search    OFF    0 of 1 enabled  search team  2026-12-06
     // Rows without them: no column at all.
     let out = run_ok(
         dir.path(),
-        &["list", "--owner", "payments", "--kind", "release"],
+        &[
+            "list",
+            "--owner",
+            "payments",
+            "--kind",
+            "release",
+            "--today",
+            "2026-12-06",
+        ],
     );
     assert_eq!(
         out.stdout,
@@ -746,4 +755,27 @@ fn json_and_show_carry_owner_kind_and_expires() {
     assert_eq!(json["toggle"]["expired"], true);
     assert_eq!(json["release"]["owner"], "payments");
     assert_eq!(json["release"]["expires"], "2026-12-05");
+}
+
+/// Without `--today`, dates count from the local date, in the zone `TZ`
+/// names: 26 hours apart, UTC+14 and UTC−12 are never on the same date.
+#[test]
+fn the_default_today_is_the_local_date() {
+    let (dir, _) = folder_with(FILE);
+    let today_in = |tz: &str| {
+        let out = crate::common::command(dir.path(), &["list", "--json"])
+            .env("TZ", tz)
+            .output()
+            .expect("run toggles");
+        assert!(out.status.success());
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        json["today"]
+            .as_str()
+            .expect("today")
+            .parse::<toggles::Date>()
+            .expect("a date")
+    };
+    // POSIX zones (no time zone database needed): `<+14>-14` is UTC+14.
+    let (east, west) = (today_in("<+14>-14"), today_in("<-12>+12"));
+    assert!(west.days_until(east) >= 1, "{west} then {east}");
 }
