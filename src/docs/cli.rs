@@ -757,6 +757,35 @@
 //! has the command, what each flag holds, and how it is proved against
 //! flagd's evaluators.
 //!
+//! ## `toggles schema`: the file's JSON Schema, for editors
+//!
+//! Prints a JSON Schema (draft-07, the newest draft taplo validates with) of
+//! `toggles.toml`. It reads no file: the schema is the same for every one.
+//! This repository ships its output as `toggles.schema.json` (a test keeps the
+//! two equal); an editor whose TOML support is taplo — the "Even Better TOML"
+//! extension of VS Code, and the editors that run taplo's language server —
+//! validates the file as it is typed and completes its fields, given the
+//! schema beside the file and this first line:
+//!
+//! ```toml
+//! #:schema ./toggles.schema.json
+//! ```
+//!
+//! ```console
+//! $ toggles schema > toggles.schema.json   # beside your toggles.toml
+//! ```
+//!
+//! It checks every field, its type, names (1 to 255 ASCII letters, digits, `_`
+//! and `-`), percents' range, dates, `kind`, `bucketing`, owners and the shape
+//! of schedule steps; `enabled` and `rollout` never together. Its `kind` and
+//! `bucketing` values and its limits come from the library, so it cannot drift
+//! from the rules. What needs the whole file or the exact text it cannot check,
+//! and says so in its `description`: a `release` that names no release, an
+//! `env.NAME` that `environments` does not declare, steps out of time order,
+//! `expires` before `created`, a rollout with more than two decimals, and a
+//! date written as a quoted string (a validator sees TOML dates as strings).
+//! `toggles check` checks all of them.
+//!
 //! ## In CI
 //!
 //! `toggles check` and `toggles diff` in a pull request:

@@ -40,6 +40,10 @@
 //!   help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created, owner, kind, expires) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description, owner, expires); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`
 //!   ```
 //!
+//! - In an editor, `#:schema ./toggles.schema.json` as the first line checks
+//!   and completes the fields as you type ([`toggles
+//!   schema`](crate::docs::cli#toggles-schema-the-files-json-schema-for-editors)
+//!   writes the schema; this repository ships it).
 //! - Names of toggles and releases are slugs: 1 to 255 ASCII letters, digits,
 //!   `_` and `-` (exactly the TOML bare keys). `toggle!("bad name")` does not
 //!   compile; at run time an invalid name is off, logged once, never written.
