@@ -7,9 +7,13 @@ use std::time::Instant;
 
 use crate::common::{expect, folder_with, run, run_ok, today};
 
-/// Defines `used`, `old_one` (used, but created long ago), `stale_one` (no
-/// source names it), `commented` (named only in comments) and a release
-/// whose only toggle is on.
+/// The date every check here counts from (`--today`): no test depends on
+/// the day it runs.
+const TODAY: &str = "2026-11-24";
+
+/// Defines `used`, `old_one` (used, mid-rollout, but created long ago),
+/// `stale_one` (no source names it), `commented` (named only in comments)
+/// and a release whose only toggle is on.
 fn toggles_file() -> String {
     format!(
         r#"[releases.done]
@@ -20,6 +24,7 @@ created = {today}
 
 [toggles.old_one]
 created = 2000-01-01
+rollout = 50
 
 [toggles.stale_one]
 created = {today}
@@ -31,8 +36,17 @@ created = {today}
 release = "done"
 created = {today}
 "#,
-        today = today()
+        today = TODAY
     )
+}
+
+/// `check --today TODAY ARGS`.
+fn check<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    ["check", "--today", TODAY]
+        .iter()
+        .chain(args)
+        .copied()
+        .collect()
 }
 
 const MAIN_RS: &str = r##"fn main() {
@@ -62,7 +76,7 @@ fn lines_with<'a>(output: &'a str, needle: &str) -> Vec<&'a str> {
 #[test]
 fn a_used_but_missing_name_fails_the_check() {
     let dir = tree(MAIN_RS);
-    let out = expect(dir.path(), &["check"], 1);
+    let out = expect(dir.path(), &check(&[]), 1);
     let errors = lines_with(&out.stdout, "error[");
     assert_eq!(
         errors,
@@ -76,12 +90,9 @@ fn a_used_but_missing_name_fails_the_check() {
     assert_eq!(
         warnings,
         [
-            "warning[stale]: toggles.toml:13: toggle `commented` is not used in src (stale)",
-            "warning[stale]: toggles.toml:10: toggle `stale_one` is not used in src (stale)",
-            &format!(
-                "warning[old]: toggles.toml:7: toggle `old_one` is {} days old (created 2000-01-01; --max-age 90)",
-                toggles::Date::new(2000, 1, 1).unwrap().days_until(today())
-            ),
+            "warning[stale]: toggles.toml:14: toggle `commented` is not used in src (stale)",
+            "warning[stale]: toggles.toml:11: toggle `stale_one` is not used in src (stale)",
+            "warning[old]: toggles.toml:7: toggle `old_one` is 9824 days old (created 2000-01-01; --max-age 90)",
             "warning[release-on]: toggles.toml:1: release `done` is fully on (1 of 1 enabled)",
         ],
         "{}",
@@ -100,7 +111,7 @@ fn a_used_but_missing_name_fails_the_check() {
 #[test]
 fn warnings_pass_unless_strict() {
     let dir = tree(&MAIN_RS.replace("    if toggle!(\"missing_one\") {}\n", ""));
-    let out = run_ok(dir.path(), &["check"]);
+    let out = run_ok(dir.path(), &check(&[]));
     assert!(
         out.stdout
             .lines()
@@ -110,14 +121,14 @@ fn warnings_pass_unless_strict() {
         "{}",
         out.stdout
     );
-    let out = expect(dir.path(), &["check", "--strict"], 1);
+    let out = expect(dir.path(), &check(&["--strict"]), 1);
     assert!(
         out.stdout.contains("(--strict: warnings fail)"),
         "{}",
         out.stdout
     );
     // A large enough --max-age silences the age warning.
-    let out = run_ok(dir.path(), &["check", "--max-age", "1000000"]);
+    let out = run_ok(dir.path(), &check(&["--max-age", "1000000"]));
     assert!(
         lines_with(&out.stdout, "warning[old]").is_empty(),
         "{}",
@@ -144,7 +155,7 @@ fn a_clean_tree_passes_even_when_strict() {
         "pub const B: &str = \"b\";\n",
     )
     .unwrap();
-    let out = run_ok(dir.path(), &["check", "--strict"]);
+    let out = run_ok(dir.path(), &check(&["--strict"]));
     assert!(
         out.stdout.starts_with("check ok: 0 errors, 0 warnings"),
         "{}",
@@ -169,18 +180,14 @@ fn ignored_files_and_other_folders_are_not_scanned_unless_given() {
     )
     .unwrap();
     fs::write(dir.path().join("src/notes.txt"), "toggle!(\"not_rust\")\n").unwrap();
-    let out = run(dir.path(), &["check"]);
+    let out = run(dir.path(), &check(&[]));
     assert!(
         !out.stdout.contains("ignored_missing") && !out.stdout.contains("not_rust"),
         "{}",
         out.stdout
     );
     assert!(!out.stdout.contains("error["), "{}", out.stdout);
-    let out = expect(
-        dir.path(),
-        &["check", "--src", "src", "--src", "scripts"],
-        1,
-    );
+    let out = expect(dir.path(), &check(&["--src", "src", "--src", "scripts"]), 1);
     assert!(
         out.stdout.contains(
             "error[missing]: scripts/t.rs:1:38: toggle `script_only` is used by toggle_as"
@@ -211,14 +218,14 @@ fn the_cargo_layout_is_scanned_by_default() {
         )
         .unwrap();
     }
-    let out = run_ok(dir.path(), &["check", "--strict"]);
+    let out = run_ok(dir.path(), &check(&["--strict"]));
     assert!(
         out.stdout
             .contains("scanned in src, tests, examples, benches"),
         "{}",
         out.stdout
     );
-    let out = expect(dir.path(), &["check", "--src", "src", "--strict"], 1);
+    let out = expect(dir.path(), &check(&["--src", "src", "--strict"]), 1);
     assert_eq!(
         lines_with(&out.stdout, "warning[stale]").len(),
         3,
@@ -227,7 +234,7 @@ fn the_cargo_layout_is_scanned_by_default() {
     );
     // A package without `src` (tests only) is scanned too.
     fs::remove_dir_all(dir.path().join("src")).unwrap();
-    let out = expect(dir.path(), &["check"], 0);
+    let out = expect(dir.path(), &check(&[]), 0);
     assert!(
         out.stdout
             .contains("warning[stale]: toggles.toml:1: toggle `in_src`"),
@@ -242,7 +249,7 @@ fn with_toggles_and_global_overrides_count_as_uses() {
         "#[test]\nfn t() {\n    toggles::with_toggles(&[(\"used\", true), (\"nope_a\", false)], || {});\n    \
          let _g = toggles::toggle_as_global(\"nope_b\", true);\n}\n",
     );
-    let out = expect(dir.path(), &["check"], 1);
+    let out = expect(dir.path(), &check(&[]), 1);
     assert_eq!(
         lines_with(&out.stdout, "error["),
         [
@@ -255,7 +262,7 @@ fn with_toggles_and_global_overrides_count_as_uses() {
 #[test]
 fn check_json_parses_back() {
     let dir = tree(MAIN_RS);
-    let out = expect(dir.path(), &["check", "--json"], 1);
+    let out = expect(dir.path(), &check(&["--json"]), 1);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
     assert_eq!(json["ok"], false);
     assert_eq!(
@@ -283,7 +290,7 @@ fn an_invalid_file_fails_with_the_library_error() {
         "[toggles.used]\nrelease = \"nope\"\n",
     )
     .unwrap();
-    let out = expect(dir.path(), &["check"], 1);
+    let out = expect(dir.path(), &check(&[]), 1);
     // The file named once, with the line and column of the problem.
     assert!(
         out.stdout.contains(
@@ -312,7 +319,7 @@ fn a_file_with_several_mistakes_is_one_finding_per_mistake() {
         "[toggles.a]\nenabeld = true\n\n[toggles.b]\nrelease = \"nope\"\n",
     )
     .unwrap();
-    let out = expect(dir.path(), &["check"], 1);
+    let out = expect(dir.path(), &check(&[]), 1);
     // Each mistake with its own line and column, counted as an error each.
     assert_eq!(
         lines_with(&out.stdout, "error[invalid-file]"),
@@ -338,7 +345,7 @@ fn a_file_with_several_mistakes_is_one_finding_per_mistake() {
         out.stdout
     );
 
-    let out = expect(dir.path(), &["check", "--json"], 1);
+    let out = expect(dir.path(), &check(&["--json"]), 1);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["errors"], 2);
     let findings: Vec<(&str, &str)> = json["findings"]
@@ -359,16 +366,16 @@ fn a_file_with_several_mistakes_is_one_finding_per_mistake() {
 #[test]
 fn usage_errors_exit_with_2() {
     let dir = tree(MAIN_RS);
-    assert_eq!(run(dir.path(), &["check", "--no-such-flag"]).code, 2);
-    assert_eq!(run(dir.path(), &["check", "--max-age", "soon"]).code, 2);
-    let out = expect(dir.path(), &["check", "--src", "nowhere"], 2);
+    assert_eq!(run(dir.path(), &check(&["--no-such-flag"])).code, 2);
+    assert_eq!(run(dir.path(), &check(&["--max-age", "soon"])).code, 2);
+    let out = expect(dir.path(), &check(&["--src", "nowhere"]), 2);
     assert!(
         out.stderr.contains("--src nowhere: no such file or folder"),
         "{}",
         out.stderr
     );
     fs::remove_dir_all(dir.path().join("src")).unwrap();
-    let out = expect(dir.path(), &["check"], 2);
+    let out = expect(dir.path(), &check(&[]), 2);
     assert!(
         out.stderr.contains("no source folder src") && out.stderr.contains("--src"),
         "{}",
@@ -388,7 +395,7 @@ fn the_default_sources_are_the_src_folder_beside_the_file() {
     let file = dir.path().join("toggles.toml");
     let out = expect(
         elsewhere.path(),
-        &["check", "--file", file.to_str().unwrap()],
+        &check(&["--file", file.to_str().unwrap()]),
         1,
     );
     assert!(
@@ -410,7 +417,7 @@ fn scans_a_100k_line_tree_quickly() {
     fs::create_dir(&src).unwrap();
     write_big_tree(&src, 200, 500);
     let started = Instant::now();
-    let out = crate::common::command(dir.path(), &["check"])
+    let out = crate::common::command(dir.path(), &check(&[]))
         .env("TOGGLES_SCAN_TIMING", "1")
         .output()
         .unwrap();
@@ -469,7 +476,7 @@ fn write_big_tree(src: &Path, files: usize, lines_per_file: usize) {
 #[test]
 fn a_missing_file_comes_before_a_missing_src() {
     let dir = tempfile::tempdir().unwrap();
-    let out = expect(dir.path(), &["check"], 1);
+    let out = expect(dir.path(), &check(&[]), 1);
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     let first = out.stdout.lines().next().unwrap();
     assert_eq!(
@@ -477,13 +484,13 @@ fn a_missing_file_comes_before_a_missing_src() {
         "{}",
         out.stdout
     );
-    let out = expect(dir.path(), &["check", "--json"], 1);
+    let out = expect(dir.path(), &check(&["--json"]), 1);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["findings"][0]["kind"], "invalid-file");
     assert_eq!(json["findings"].as_array().unwrap().len(), 1);
     // With the file there, the missing src is the problem (a usage error).
     fs::write(dir.path().join("toggles.toml"), "[toggles.a]\n").unwrap();
-    let out = expect(dir.path(), &["check"], 2);
+    let out = expect(dir.path(), &check(&[]), 2);
     assert!(
         out.stderr.contains("no source folder src"),
         "{}",
@@ -537,7 +544,7 @@ fn plans_that_are_over_and_steps_that_lower_a_rollout_are_warned_about() {
     let dir = plans_tree();
     let out = run_ok(
         dir.path(),
-        &["check", "--at", "2026-12-10T00:00:00Z", "--color", "never"],
+        &check(&["--at", "2026-12-10T00:00:00Z", "--color", "never"]),
     );
     assert_eq!(
         out.stdout,
@@ -550,7 +557,7 @@ check ok: 0 errors, 2 warnings — 2 toggles, 1 release in toggles.toml; 1 file 
 "
     );
     // Before the release's step: its plan is not over yet.
-    let out = run_ok(dir.path(), &["check", "--at", "2026-11-30T00:00:00Z"]);
+    let out = run_ok(dir.path(), &check(&["--at", "2026-11-30T00:00:00Z"]));
     assert!(
         lines_with(&out.stdout, "schedule-done").is_empty(),
         "{}",
@@ -559,13 +566,7 @@ check ok: 0 errors, 2 warnings — 2 toggles, 1 release in toggles.toml; 1 file 
     // After new_search's last step, its plan is over too; --strict fails.
     let out = expect(
         dir.path(),
-        &[
-            "check",
-            "--at",
-            "2026-12-11T09:00:00Z",
-            "--strict",
-            "--json",
-        ],
+        &check(&["--at", "2026-12-11T09:00:00Z", "--strict", "--json"]),
         1,
     );
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -623,7 +624,7 @@ schedule = [
 schedule = [{ at = 2026-12-07T09:00:00Z, enabled = true, rolout = 5 }]
 "#,
     );
-    let out = expect(dir.path(), &["check", "--color", "never"], 1);
+    let out = expect(dir.path(), &check(&["--color", "never"]), 1);
     let errors: Vec<&str> = out
         .stdout
         .lines()

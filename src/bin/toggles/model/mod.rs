@@ -10,6 +10,7 @@ pub mod choice;
 pub mod decision;
 pub mod edit;
 pub mod git;
+pub mod history;
 pub mod names;
 pub mod plan;
 pub mod report;
