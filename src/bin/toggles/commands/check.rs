@@ -2,10 +2,18 @@
 //!
 //! Errors (exit 1): the file is missing, does not parse or does not validate;
 //! a name used in the sources (see [`crate::scan`]) is not defined in the
-//! file, or is not a valid name.
+//! file, or is not a valid name; a toggle or a release past its `expires`
+//! (`expired`: the date is the last day it may stay, counted by `--today`,
+//! default the local date).
 //!
 //! Warnings (exit 0, or 1 with `--strict`): a toggle no source names any
-//! more (stale), a toggle older than `--max-age` days, a release whose
+//! more (stale), a release or experiment toggle without `expires` created
+//! more than `--max-age` days ago (`old`; ops and permission toggles may
+//! stay), a release or experiment toggle still used whose answer no key
+//! changes, the same in every view with no step to come, unchanged for
+//! more than `--max-age` days (`ready-to-remove`: since when, from the
+//! file's git history, see [`crate::model::history`], else `created`), a
+//! release whose
 //! toggles are all on (ready to be folded away), an `env.E` value equal to
 //! the base one, a broken promotion order, and two about plans
 //! (`schedule`), in the base values and in each environment whose
@@ -14,7 +22,10 @@
 //! step that gives fewer keys than the state before it
 //! (`rollout-lowered`: allowed, but the keys between lose the toggle).
 //! Which steps are past, and the states, are read at `--at TIME` (default:
-//! now), so that a run can be repeated; ages are counted from today.
+//! now), so that a run can be repeated; ages and expiry are counted from
+//! `--today`. Each finding about a table carries its `owner`, `kind` and
+//! `expires` in `--json`; the lifecycle ones name the owner in their
+//! message.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -45,7 +56,9 @@ pub struct Args {
     #[arg(long = "src", value_name = "DIR")]
     pub src: Vec<PathBuf>,
 
-    /// Warn about toggles created more than DAYS days ago
+    /// Warn about release and experiment toggles without `expires` created
+    /// more than DAYS days ago, and about those whose answer has not
+    /// changed for more than DAYS days (ready to remove)
     #[arg(long, default_value_t = 90, value_name = "DAYS")]
     pub max_age: u32,
 
