@@ -748,6 +748,39 @@ impl ToggleInfo {
         }
     }
 
+    /// The one answer every check gets, if no key can change it:
+    /// `Some(true)` when every check is on (with any key, or none:
+    /// `enabled = true` whatever `allow` says, or a rollout of 100 %),
+    /// `Some(false)` when every check is off (off, or a rollout of 0 %,
+    /// without `allow` keys); `None` when the answer depends on the key
+    /// (an `allow` list beside off, a rollout strictly between 0 and
+    /// 100 %). Decided on the same normal form as
+    /// [`decides_like`](Self::decides_like), so two toggles with the same
+    /// `Some` answer decide alike. Of this version at its instant: steps of
+    /// a [`schedule`](Self::schedule) still to come are not looked at (see
+    /// [`next_step`](Self::next_step)).
+    ///
+    /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
+    /// let toggle = |text: &str| {
+    ///     let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes()).unwrap();
+    ///     snapshot.get("a").unwrap().is_constant()
+    /// };
+    /// assert_eq!(toggle("[toggles.a]\nenabled = true\nallow = [\"ada\"]\n"), Some(true));
+    /// assert_eq!(toggle("[toggles.a]\nrollout = 100\n"), Some(true));
+    /// assert_eq!(toggle("[toggles.a]\nrollout = 0\n"), Some(false));
+    /// assert_eq!(toggle("[toggles.a]\n"), Some(false));
+    /// assert_eq!(toggle("[toggles.a]\nallow = [\"ada\"]\n"), None);
+    /// assert_eq!(toggle("[toggles.a]\nrollout = 10\n"), None);
+    /// ```
+    pub fn is_constant(&self) -> Option<bool> {
+        match self.key_rule() {
+            KeyRule::All if self.enabled => Some(true),
+            KeyRule::Only([]) if !self.enabled => Some(false),
+            _ => None,
+        }
+    }
+
     /// The rule for keys (non-empty ones), in its normal form.
     fn key_rule(&self) -> KeyRule<'_> {
         let Some(targeting) = &self.targeting else {

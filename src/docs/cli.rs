@@ -527,13 +527,36 @@
 //! - a name used in the sources is not defined in the file, or is not a valid
 //!   name. Uses are `toggle!("…")`, `Toggle::new("…")`, `toggle_as("…", …)`,
 //!   `toggle_as_global("…", …)` and the names of
-//!   `with_toggles(&[("…", …), …], …)`.
+//!   `with_toggles(&[("…", …), …], …)`;
+//! - `expired`: a toggle or a release past its `expires` date, naming its
+//!   `owner` (`toggle `new_search` expired on 2027-01-31 (owner
+//!   search-team): remove it from the code and the file, or move
+//!   `expires``; `no owner` where it has none). `expires = D` makes D the
+//!   last day: the check fails from the day after. Days are counted from
+//!   `--today DATE` (default: the local date), so a CI run can be repeated.
 //!
 //! It **warns** about:
 //!
 //! - stale toggles: defined in the file, but no scanned source names them any
 //!   more. Remove the table and the dead branch of the code;
-//! - toggles older than `--max-age` days (default 90) by their `created` date;
+//! - `old`: release and experiment toggles (`kind`, default `release`)
+//!   without `expires` created more than `--max-age` days (default 90)
+//!   before today. `ops` and `permission` toggles may stay, and one with
+//!   `expires` has its deadline;
+//! - `ready-to-remove`: a release or experiment toggle still used in the
+//!   code whose answer no key can change (on for everyone, or off for
+//!   everyone: no `allow` keys beside off, no rollout strictly between 0
+//!   and 100 %), the same in the base values and in every environment, with
+//!   no step of a `schedule` to come, unchanged for more than `--max-age`
+//!   days (`toggle `search` is ready to remove: always on since 2026-05-01,
+//!   for every key (137 days, unchanged since commit 0be88e3250de; --max-age
+//!   90)`). Where the file is in a git repository, "unchanged since" comes
+//!   from its history: the versions of the last 200 commits that changed it
+//!   on HEAD's first-parent line, compared by answers (a rewrite that
+//!   decides the same, a description, does not count; a step counts from its
+//!   instant). Elsewhere (or before any commit), from `created` (or the
+//!   step that settled it, if later); without either, it is not reported.
+//!   It replaces `old` for that toggle;
 //! - releases whose toggles are all on: ready to be folded away (in a file
 //!   with environments, on in every one; with `--env E`, in E);
 //! - `redundant-env`: an environment's value equal to the base value it
@@ -560,7 +583,7 @@
 //! with `Z` or an offset), default now: `toggles check --at
 //! 2026-12-12T00:00Z` says what check will say then, and a CI run can be
 //! repeated; the states of the other checks are read at that instant too
-//! (ages are still counted from today). The file rules of a step — `at` an
+//! (ages and expiry are counted from `--today`). The file rules of a step — `at` an
 //! offset date-time in whole seconds, exactly one of `enabled`/`rollout`,
 //! steps in time order, no other field — are the library's, reported as
 //! `invalid-file` errors with line, column and help.
@@ -568,10 +591,16 @@
 //! `--strict` makes warnings fail too. `--json` prints `{ ok, file, sources,
 //! errors, warnings, toggles, releases, files_scanned, lines_scanned,
 //! environment, environments, findings: [{ severity, kind, name, location,
-//! message, help }] }`, where `kind` is one of `invalid-file`,
-//! `unknown-environment`, `unreadable`, `missing`, `invalid-name`, `stale`,
-//! `old`, `release-on`, `redundant-env`, `promotion`, `schedule-done`,
-//! `rollout-lowered`.
+//! message, help, owner, toggle_kind, expires }] }`, where `kind` is one of
+//! `invalid-file`, `unknown-environment`, `unreadable`, `missing`,
+//! `invalid-name`, `expired`, `stale`, `old`, `ready-to-remove`,
+//! `release-on`, `redundant-env`, `promotion`, `schedule-done`,
+//! `rollout-lowered`; `owner`, `toggle_kind` (the toggle's `kind`: `release`,
+//! `experiment`, `ops`, `permission`) and `expires` (`YYYY-MM-DD`) are those
+//! of the toggle or release the finding is about (null where it has none, or
+//! is about none; `toggle_kind` is null for a release). The lifecycle
+//! findings (`expired`, `stale`, `old`, `ready-to-remove`, `release-on`)
+//! name the owner in their message too.
 //!
 //! `check` reads `--env E`, else `TOGGLES_ENV`, like `list`: an environment the
 //! file does not declare **fails** (`unknown-environment`, at the
