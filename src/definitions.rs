@@ -903,6 +903,24 @@ impl ToggleInfo {
         Kind::from_bits(self.flags & KIND_BITS)
     }
 
+    /// Whether the toggle is past its `expires` on `today`: `expires` is
+    /// the last day it may stay, so on that day it has not expired yet.
+    /// Never, without `expires`. What `toggles check` fails on, and
+    /// `toggles list --expired` lists.
+    ///
+    /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
+    /// let text = "[toggles.a]\nexpires = 2027-01-31\n";
+    /// let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes())?;
+    /// let a = snapshot.get("a").unwrap();
+    /// assert!(!a.is_expired_on("2027-01-31".parse().unwrap()));
+    /// assert!(a.is_expired_on("2027-02-01".parse().unwrap()));
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn is_expired_on(&self, today: Date) -> bool {
+        self.expires().is_some_and(|expires| expires < today)
+    }
+
     /// The `expires` field's date, if any: after it, `toggles check` fails.
     pub fn expires(&self) -> Option<Date> {
         if self.flags & HAS_EXPIRES == 0 {
@@ -1045,6 +1063,12 @@ impl Release {
     /// The `expires` field's date, if any: after it, `toggles check` fails.
     pub fn expires(&self) -> Option<Date> {
         self.expires
+    }
+
+    /// Whether the release is past its `expires` on `today` (the last day
+    /// it may stay): see [`ToggleInfo::is_expired_on`].
+    pub fn is_expired_on(&self, today: Date) -> bool {
+        self.expires.is_some_and(|expires| expires < today)
     }
 
     /// Where the release's `field` that decides in this view is written,

@@ -44,13 +44,6 @@ pub fn age_days(created: Option<Date>, today: Date) -> Option<i64> {
     created.map(|created| created.days_until(today))
 }
 
-/// Whether a table whose `expires` is that date has expired on `today`:
-/// `expires` is the last day it is meant to live, so it has expired from
-/// the day after (`toggles check` fails from then on).
-pub fn is_expired(expires: Option<Date>, today: Date) -> bool {
-    expires.is_some_and(|expires| expires < today)
-}
-
 /// `expires`'s date with how far it is from `today`: `2026-12-31 (in 25
 /// days)`, `2026-12-06 (today, the last day)`, `2026-12-01 (expired 5 days
 /// ago)`.
@@ -190,13 +183,8 @@ mod tests {
     }
 
     #[test]
-    fn a_table_expires_the_day_after_its_expires_date() {
+    fn an_expiry_says_how_far_it_is_from_today() {
         let date = |s: &str| s.parse::<Date>().unwrap();
-        let expires = Some(date("2026-12-06"));
-        assert!(!is_expired(expires, date("2026-12-05")));
-        assert!(!is_expired(expires, date("2026-12-06")), "its last day");
-        assert!(is_expired(expires, date("2026-12-07")));
-        assert!(!is_expired(None, date("2100-01-01")), "no date: never");
         assert_eq!(
             expiry(date("2026-12-06"), date("2026-12-06")),
             "2026-12-06 (today, the last day)"

@@ -720,7 +720,7 @@ fn expired(path: &Path, snapshot: &Snapshot, today: Date) -> Vec<Finding> {
     let owner =
         |owner: Option<&str>| owner.map_or_else(|| "no owner".to_owned(), |o| format!("owner {o}"));
     let releases = snapshot.releases().filter_map(|release| {
-        let expires = release.expires().filter(|expires| *expires < today)?;
+        let expires = release.expires().filter(|_| release.is_expired_on(today))?;
         Some(Finding {
             about: About::Release,
             severity: Severity::Error,
@@ -741,7 +741,7 @@ fn expired(path: &Path, snapshot: &Snapshot, today: Date) -> Vec<Finding> {
         })
     });
     let toggles = snapshot.toggles().filter_map(|toggle| {
-        let expires = toggle.expires().filter(|expires| *expires < today)?;
+        let expires = toggle.expires().filter(|_| toggle.is_expired_on(today))?;
         Some(Finding {
             about: About::Toggle,
             severity: Severity::Error,

@@ -36,7 +36,7 @@ use crate::model::views::Views;
 use crate::view::json::{DecisionJson, ReleaseJson, ToggleJson};
 use crate::view::state::{column, next_column};
 use crate::view::table::{Table, cell, styled};
-use crate::words::{age_days, is_expired, label, on_off};
+use crate::words::{age_days, label, on_off};
 
 // `toggles list`.
 #[derive(clap::Args)]
@@ -104,7 +104,7 @@ impl Filter<'_> {
         (self.release.is_none() || toggle.release() == self.release)
             && self.owner.is_none_or(|owner| toggle.owner() == Some(owner))
             && self.kind.is_none_or(|kind| toggle.kind() == kind)
-            && (!self.expired || is_expired(toggle.expires(), self.today))
+            && (!self.expired || toggle.is_expired_on(self.today))
     }
 
     fn release(&self, release: &Release) -> bool {
@@ -112,7 +112,7 @@ impl Filter<'_> {
             && self.owner.is_none_or(|owner| release.owner() == Some(owner))
             // A release has no kind.
             && self.kind.is_none()
-            && (!self.expired || is_expired(release.expires(), self.today))
+            && (!self.expired || release.is_expired_on(self.today))
     }
 
     /// The lifecycle filters given, as typed: `--owner payments --expired`
@@ -408,7 +408,7 @@ fn toggle_table(toggles: &[&ToggleInfo], filter: &Filter, colors: Colors) -> Str
             ),
         ]);
         if expiring {
-            row.push(expires_cell(toggle.expires(), today));
+            row.push(expires_cell(toggle.expires(), toggle.is_expired_on(today)));
         }
         row.push(styled(toggle.description().unwrap_or(""), Style::Dim));
         table.row(row);
@@ -416,12 +416,11 @@ fn toggle_table(toggles: &[&ToggleInfo], filter: &Filter, colors: Colors) -> Str
     table.render(colors)
 }
 
-/// An EXPIRES cell: the date, `(expired)` from the day after it, or `-`.
-fn expires_cell(expires: Option<Date>, today: Date) -> (String, Option<Style>) {
+/// An EXPIRES cell: the date, `(expired)` once the table `expired` (the
+/// library's `is_expired_on`: from the day after it), or `-`.
+fn expires_cell(expires: Option<Date>, expired: bool) -> (String, Option<Style>) {
     match expires {
-        Some(date) if is_expired(expires, today) => {
-            styled(format!("{date} (expired)"), Style::Warning)
-        }
+        Some(date) if expired => styled(format!("{date} (expired)"), Style::Warning),
         Some(date) => cell(date.to_string()),
         None => cell("-"),
     }
@@ -474,7 +473,10 @@ fn release_table(releases: &[&Release], today: Date, colors: Colors) -> String {
             row.push(cell(release.owner().unwrap_or("-")));
         }
         if expiring {
-            row.push(expires_cell(release.expires(), today));
+            row.push(expires_cell(
+                release.expires(),
+                release.is_expired_on(today),
+            ));
         }
         row.push(styled(release.description().unwrap_or(""), Style::Dim));
         table.row(row);

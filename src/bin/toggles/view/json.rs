@@ -6,7 +6,7 @@ use toggles::{Date, Release, Rollout, Step, ToggleInfo};
 
 use crate::model::choice::When;
 use crate::model::decision::{Decision, Plan};
-use crate::words::{age_days, is_expired, time_left};
+use crate::words::{age_days, time_left};
 
 /// One toggle in `--json` output (`list` and `show`).
 #[derive(Serialize)]
@@ -127,7 +127,7 @@ impl ToggleJson {
             owner: toggle.owner().map(str::to_owned),
             kind: toggle.kind().as_str(),
             expires: toggle.expires().map(|d| d.to_string()),
-            expired: is_expired(toggle.expires(), today),
+            expired: toggle.is_expired_on(today),
             line: toggle.line(),
             rollout: percent_json(toggle.rollout()),
             allow: toggle.allow().map(str::to_owned).collect(),
@@ -172,7 +172,7 @@ impl ReleaseJson {
             description: release.description().map(str::to_owned),
             owner: release.owner().map(str::to_owned),
             expires: release.expires().map(|d| d.to_string()),
-            expired: is_expired(release.expires(), today),
+            expired: release.is_expired_on(today),
             line: release.line(),
             on,
             total,
