@@ -1035,3 +1035,29 @@ check ok: 0 errors, 5 warnings — 4 toggles, 0 releases in toggles.toml; 1 file
     );
     assert_eq!(json["findings"][0]["owner"], "web-team");
 }
+
+/// Every finding about a table with an owner names it: the lifecycle ones
+/// in their message, the others on an `owner:` line.
+#[test]
+fn every_finding_about_an_owned_table_names_its_owner() {
+    let text = "environments = [\"staging\", \"production\"]\n\n\
+                [toggles.hot]\nowner = \"search-team\"\nenabled = false\n\
+                env.staging.enabled = false\nenv.production.rollout = 20\n";
+    let (dir, _) = folder_with(text);
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("src/main.rs"),
+        "fn main() { toggle!(\"hot\"); }\n",
+    )
+    .unwrap();
+    let out = run_ok(dir.path(), &["check", "--today", "2026-12-06"]);
+    let findings =
+        out.stdout.matches("\nwarning[").count() + usize::from(out.stdout.starts_with("warning["));
+    assert_eq!(findings, 2, "{}", out.stdout);
+    assert_eq!(
+        out.stdout.matches("  owner: search-team\n").count(),
+        2,
+        "{}",
+        out.stdout
+    );
+}

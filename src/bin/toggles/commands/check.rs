@@ -24,8 +24,8 @@
 //! Which steps are past, and the states, are read at `--at TIME` (default:
 //! now), so that a run can be repeated; ages and expiry are counted from
 //! `--today`. Each finding about a table carries its `owner`, `kind` and
-//! `expires` in `--json`; the lifecycle ones name the owner in their
-//! message.
+//! `expires` in `--json`; in the text, every one names the owner (the
+//! lifecycle ones in their message, the others on an `owner:` line).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -972,7 +972,7 @@ fn finish(
 }
 
 fn print_report(report: &Report, strict: bool, colors: Colors) {
-    for Reported { finding, .. } in &report.findings {
+    for Reported { finding, owner, .. } in &report.findings {
         let (label, style) = match finding.severity {
             Severity::Error => ("error", Style::Error),
             Severity::Warning => ("warning", Style::Warning),
@@ -983,6 +983,13 @@ fn print_report(report: &Report, strict: bool, colors: Colors) {
             println!("{head}: {}", finding.message);
         } else {
             println!("{head}: {}: {}", finding.location, finding.message);
+        }
+        // Every finding about an owned table names its owner: in the
+        // message (the lifecycle findings), else on a line of its own.
+        if let Some(owner) = owner
+            && !finding.message.contains(&format!("owner {owner}"))
+        {
+            println!("  {} {owner}", colors.paint(Style::Bold, "owner:"));
         }
         if !finding.help.is_empty() {
             println!("  {} {}", colors.paint(Style::Bold, "help:"), finding.help);
