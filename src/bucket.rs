@@ -66,6 +66,9 @@ pub enum Bucketing {
 }
 
 impl Bucketing {
+    /// Every scheme, oldest first: the values `bucketing` may have.
+    pub const ALL: [Bucketing; 2] = [Bucketing::FlagdV2, Bucketing::FlagdV3];
+
     /// The spelling in the file: `"flagd-v2"` or `"flagd-v3"`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -76,9 +79,7 @@ impl Bucketing {
 
     /// The scheme spelled `text` in a file, if there is one.
     pub(crate) fn from_file(text: &str) -> Option<Bucketing> {
-        [Bucketing::FlagdV2, Bucketing::FlagdV3]
-            .into_iter()
-            .find(|b| b.as_str() == text)
+        Bucketing::ALL.into_iter().find(|b| b.as_str() == text)
     }
 }
 
@@ -694,6 +695,19 @@ const fn fmix32(mut h: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_scheme_is_in_all_and_read_back_from_its_spelling() {
+        // A new scheme fails to compile here until it is listed.
+        let listed = |b: Bucketing| match b {
+            Bucketing::FlagdV2 | Bucketing::FlagdV3 => Bucketing::ALL.contains(&b),
+        };
+        assert!(listed(Bucketing::FlagdV2) && listed(Bucketing::FlagdV3));
+        assert!(Bucketing::ALL.contains(&Bucketing::default()));
+        for b in Bucketing::ALL {
+            assert_eq!(Bucketing::from_file(b.as_str()), Some(b));
+        }
+    }
 
     #[test]
     fn murmur3_known_answers() {

@@ -89,6 +89,56 @@ impl Date {
     }
 }
 
+/// A text that is not a [`Date`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseDateError(String);
+
+impl fmt::Display for ParseDateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} is not a date: write `YYYY-MM-DD`, like `2027-01-31`",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for ParseDateError {}
+
+impl FromStr for Date {
+    type Err = ParseDateError;
+
+    /// `YYYY-MM-DD`, a real date.
+    ///
+    /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
+    /// use toggles::Date;
+    /// assert_eq!("2027-01-31".parse::<Date>().unwrap(), Date::new(2027, 1, 31).unwrap());
+    /// assert!("2027-02-30".parse::<Date>().is_err());
+    /// assert!("27-1-31".parse::<Date>().is_err());
+    /// ```
+    fn from_str(text: &str) -> Result<Date, ParseDateError> {
+        let fail = || ParseDateError(text.to_owned());
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return Err(fail());
+        }
+        let number = |range: std::ops::Range<usize>| -> Option<u16> {
+            let digits = &bytes[range];
+            digits.iter().all(u8::is_ascii_digit).then(|| {
+                digits
+                    .iter()
+                    .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'))
+            })
+        };
+        let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10))
+        else {
+            return Err(fail());
+        };
+        Date::new(year, month as u8, day as u8).ok_or_else(fail)
+    }
+}
+
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {

@@ -331,18 +331,129 @@ pub enum Reason {
     Value,
 }
 
+/// What a toggle is for, by Pete Hodgson's four kinds of toggles: the
+/// `kind` field (default [`Kind::Release`]). Release and experiment
+/// toggles are meant to live days or weeks, and `toggles check` warns
+/// about old ones without `expires`; ops and permission toggles may stay.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Kind {
+    /// Hides unfinished work until it ships (the default).
+    #[default]
+    Release,
+    /// Splits users to compare variants, for as long as the experiment.
+    Experiment,
+    /// An operational switch: a kill switch, a degraded mode.
+    Ops,
+    /// Gives some users a feature for good (plans, entitlements).
+    Permission,
+}
+
+impl Kind {
+    /// Every kind, in the order the file's documentation lists them.
+    pub const ALL: [Kind; 4] = [Kind::Release, Kind::Experiment, Kind::Ops, Kind::Permission];
+
+    /// The kind as the file writes it: `release`, `experiment`, `ops`,
+    /// `permission`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Release => "release",
+            Kind::Experiment => "experiment",
+            Kind::Ops => "ops",
+            Kind::Permission => "permission",
+        }
+    }
+
+    /// Whether toggles of this kind are meant to be removed after a while
+    /// (release and experiment toggles), so that their age counts.
+    pub fn is_temporary(self) -> bool {
+        matches!(self, Kind::Release | Kind::Experiment)
+    }
+
+    fn bits(self) -> u8 {
+        match self {
+            Kind::Release => 0,
+            Kind::Experiment => 1,
+            Kind::Ops => 2,
+            Kind::Permission => 3,
+        }
+    }
+
+    fn from_bits(bits: u8) -> Kind {
+        match bits & 3 {
+            0 => Kind::Release,
+            1 => Kind::Experiment,
+            2 => Kind::Ops,
+            _ => Kind::Permission,
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A text that is not one of the four [`Kind`]s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseKindError(String);
+
+impl fmt::Display for ParseKindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} is not a kind of toggle: write `release`, `experiment`, `ops` or `permission`",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for ParseKindError {}
+
+impl std::str::FromStr for Kind {
+    type Err = ParseKindError;
+
+    fn from_str(text: &str) -> Result<Kind, ParseKindError> {
+        Kind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+            .ok_or_else(|| ParseKindError(text.to_owned()))
+    }
+}
+
+/// A toggle's lifecycle fields as the reader validated them, for
+/// [`ToggleInfo::new`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Lifecycle<'a> {
+    pub(crate) owner: Option<&'a str>,
+    pub(crate) kind: Kind,
+    pub(crate) expires: Option<Date>,
+}
+
+/// In [`ToggleInfo::flags`]: the kind (two bits), then which optional
+/// texts `text` holds.
+const KIND_BITS: u8 = 0b11;
+const HAS_DESCRIPTION: u8 = 1 << 2;
+const HAS_OWNER: u8 = 1 << 3;
+const HAS_EXPIRES: u8 = 1 << 4;
+/// `expires` as `text` holds it: `YYYY-MM-DD`.
+const DATE_LEN: usize = 10;
+
 /// One toggle as a version of the file defines it.
 ///
-/// 56 bytes and one heap block for the name and description together (a
-/// block costs malloc 8 to 24 bytes more than asked): a 10 000-toggle
-/// snapshot stays under 2 MB.
+/// 56 bytes and one heap block for the name, the lifecycle texts (`owner`,
+/// `expires`) and the description together (a block costs malloc 8 to 24
+/// bytes more than asked): a 10 000-toggle snapshot stays under 2 MB.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ToggleInfo {
-    /// The name, then the description if there is one.
+    /// The name; `expires` as `YYYY-MM-DD` if set; the owner and a `\n` if
+    /// set (an owner has no control character); the description if set.
     text: Box<str>,
     /// Where the name ends in `text` (a name is at most 255 bytes).
     name_len: u16,
-    has_description: bool,
+    /// The kind and which optional texts there are (`HAS_*`).
+    flags: u8,
     /// The state of a check without a key.
     pub(crate) enabled: bool,
     pub(crate) source: Source,
@@ -373,7 +484,7 @@ impl ToggleInfo {
         description: Option<&str>,
         decider: Decider,
         release: Option<Arc<str>>,
-        created: Option<Date>,
+        (created, lifecycle): (Option<Date>, Lifecycle<'_>),
         line: u32,
     ) -> ToggleInfo {
         let Decider {
@@ -383,13 +494,41 @@ impl ToggleInfo {
             targeting,
         } = decider;
         debug_assert!(name.len() <= MAX_NAME_LEN);
-        let mut text = String::with_capacity(name.len() + description.map_or(0, str::len));
+        debug_assert!(
+            lifecycle
+                .owner
+                .is_none_or(|o| !o.contains(char::is_control))
+        );
+        let owner_len = lifecycle.owner.map_or(0, |owner| owner.len() + 1);
+        let expires_len = if lifecycle.expires.is_some() {
+            DATE_LEN
+        } else {
+            0
+        };
+        let mut text = String::with_capacity(
+            name.len() + expires_len + owner_len + description.map_or(0, str::len),
+        );
         text.push_str(name);
-        text.push_str(description.unwrap_or(""));
+        let mut flags = lifecycle.kind.bits();
+        if let Some(expires) = lifecycle.expires {
+            use fmt::Write as _;
+            let _ = write!(text, "{expires}");
+            debug_assert_eq!(text.len(), name.len() + DATE_LEN);
+            flags |= HAS_EXPIRES;
+        }
+        if let Some(owner) = lifecycle.owner {
+            text.push_str(owner);
+            text.push('\n');
+            flags |= HAS_OWNER;
+        }
+        if let Some(description) = description {
+            text.push_str(description);
+            flags |= HAS_DESCRIPTION;
+        }
         ToggleInfo {
             text: text.into_boxed_str(),
             name_len: name.len() as u16,
-            has_description: description.is_some(),
+            flags,
             enabled,
             source,
             bucketing,
@@ -609,6 +748,39 @@ impl ToggleInfo {
         }
     }
 
+    /// The one answer every check gets, if no key can change it:
+    /// `Some(true)` when every check is on (with any key, or none:
+    /// `enabled = true` whatever `allow` says, or a rollout of 100 %),
+    /// `Some(false)` when every check is off (off, or a rollout of 0 %,
+    /// without `allow` keys); `None` when the answer depends on the key
+    /// (an `allow` list beside off, a rollout strictly between 0 and
+    /// 100 %). Decided on the same normal form as
+    /// [`decides_like`](Self::decides_like), so two toggles with the same
+    /// `Some` answer decide alike. Of this version at its instant: steps of
+    /// a [`schedule`](Self::schedule) still to come are not looked at (see
+    /// [`next_step`](Self::next_step)).
+    ///
+    /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
+    /// let toggle = |text: &str| {
+    ///     let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes()).unwrap();
+    ///     snapshot.get("a").unwrap().is_constant()
+    /// };
+    /// assert_eq!(toggle("[toggles.a]\nenabled = true\nallow = [\"ada\"]\n"), Some(true));
+    /// assert_eq!(toggle("[toggles.a]\nrollout = 100\n"), Some(true));
+    /// assert_eq!(toggle("[toggles.a]\nrollout = 0\n"), Some(false));
+    /// assert_eq!(toggle("[toggles.a]\n"), Some(false));
+    /// assert_eq!(toggle("[toggles.a]\nallow = [\"ada\"]\n"), None);
+    /// assert_eq!(toggle("[toggles.a]\nrollout = 10\n"), None);
+    /// ```
+    pub fn is_constant(&self) -> Option<bool> {
+        match self.key_rule() {
+            KeyRule::All if self.enabled => Some(true),
+            KeyRule::Only([]) if !self.enabled => Some(false),
+            _ => None,
+        }
+    }
+
     /// The rule for keys (non-empty ones), in its normal form.
     fn key_rule(&self) -> KeyRule<'_> {
         let Some(targeting) = &self.targeting else {
@@ -710,13 +882,74 @@ impl ToggleInfo {
 
     /// The `description` field, if any.
     pub fn description(&self) -> Option<&str> {
-        self.has_description
-            .then(|| &self.text[usize::from(self.name_len)..])
+        (self.flags & HAS_DESCRIPTION != 0).then(|| &self.text[self.owner_end()..])
     }
 
     /// The `created` field's date, if any.
     pub fn created(&self) -> Option<Date> {
         self.created
+    }
+
+    /// The `owner` field: the team or person the toggle belongs to.
+    pub fn owner(&self) -> Option<&str> {
+        (self.flags & HAS_OWNER != 0).then(|| {
+            let start = self.expires_end();
+            &self.text[start..self.owner_end() - 1]
+        })
+    }
+
+    /// The `kind` field ([`Kind::Release`] where it is not written).
+    pub fn kind(&self) -> Kind {
+        Kind::from_bits(self.flags & KIND_BITS)
+    }
+
+    /// Whether the toggle is past its `expires` on `today`: `expires` is
+    /// the last day it may stay, so on that day it has not expired yet.
+    /// Never, without `expires`. What `toggles check` fails on, and
+    /// `toggles list --expired` lists.
+    ///
+    /// ```
+    /// # for v in ["TOGGLES_FILE", "TOGGLES_ENV", "TOGGLES_APPEND"] { unsafe { std::env::remove_var(v) } } // not the shell's: one thread yet
+    /// let text = "[toggles.a]\nexpires = 2027-01-31\n";
+    /// let snapshot = toggles::Snapshot::parse("toggles.toml", text.as_bytes())?;
+    /// let a = snapshot.get("a").unwrap();
+    /// assert!(!a.is_expired_on("2027-01-31".parse().unwrap()));
+    /// assert!(a.is_expired_on("2027-02-01".parse().unwrap()));
+    /// # Ok::<(), toggles::Error>(())
+    /// ```
+    pub fn is_expired_on(&self, today: Date) -> bool {
+        self.expires().is_some_and(|expires| expires < today)
+    }
+
+    /// The `expires` field's date, if any: after it, `toggles check` fails.
+    pub fn expires(&self) -> Option<Date> {
+        if self.flags & HAS_EXPIRES == 0 {
+            return None;
+        }
+        let start = usize::from(self.name_len);
+        self.text.get(start..start + DATE_LEN)?.parse().ok()
+    }
+
+    /// Where `expires` ends in `text` (where the name ends without one).
+    fn expires_end(&self) -> usize {
+        let name_end = usize::from(self.name_len);
+        if self.flags & HAS_EXPIRES != 0 {
+            name_end + DATE_LEN
+        } else {
+            name_end
+        }
+    }
+
+    /// Where the owner and its `\n` end in `text` (where `expires` ends
+    /// without one).
+    fn owner_end(&self) -> usize {
+        let start = self.expires_end();
+        if self.flags & HAS_OWNER == 0 {
+            return start;
+        }
+        self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i + 1)
     }
 
     /// The 1-based line of the toggle's table header in the file.
@@ -735,6 +968,9 @@ impl fmt::Debug for ToggleInfo {
             .field("release", &self.release)
             .field("description", &self.description())
             .field("created", &self.created)
+            .field("owner", &self.owner())
+            .field("kind", &self.kind())
+            .field("expires", &self.expires())
             .field("line", &self.line)
             .finish()
     }
@@ -755,6 +991,8 @@ pub struct Release {
     /// Its `allow` and `rollout`, if it has either.
     pub(crate) targeting: Option<Arc<Targeting>>,
     pub(crate) description: Option<Box<str>>,
+    pub(crate) owner: Option<Box<str>>,
+    pub(crate) expires: Option<Date>,
     pub(crate) line: u32,
     /// Member names with their effective states, sorted by name.
     pub(crate) members: Vec<(Box<str>, bool)>,
@@ -815,6 +1053,22 @@ impl Release {
     /// The 1-based line of the release's table header in the file.
     pub fn line(&self) -> usize {
         self.line as usize
+    }
+
+    /// The `owner` field: the team or person the release belongs to.
+    pub fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
+    }
+
+    /// The `expires` field's date, if any: after it, `toggles check` fails.
+    pub fn expires(&self) -> Option<Date> {
+        self.expires
+    }
+
+    /// Whether the release is past its `expires` on `today` (the last day
+    /// it may stay): see [`ToggleInfo::is_expired_on`].
+    pub fn is_expired_on(&self, today: Date) -> bool {
+        self.expires.is_some_and(|expires| expires < today)
     }
 
     /// Where the release's `field` that decides in this view is written,

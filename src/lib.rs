@@ -228,9 +228,10 @@ mod toggle;
 pub use bucket::{Bucketing, ParseRolloutError, Rollout};
 pub use changes::{Changes, Flip, ReleaseChange, Retarget};
 pub use contents::{FileContents, PendingAppend, read_file};
-pub use date::{Date, ParseTimestampError, Timestamp};
+pub use date::{Date, ParseDateError, ParseTimestampError, Timestamp};
 pub use definitions::{
-    Evaluation, Field, Reason, Release, Schedule, Source, Step, ToggleInfo, Written,
+    Evaluation, Field, Kind, ParseKindError, Reason, Release, Schedule, Source, Step, ToggleInfo,
+    Written,
 };
 pub use error::{Error, MAX_ERRORS};
 pub use format::MAX_ENVIRONMENTS;

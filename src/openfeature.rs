@@ -42,9 +42,22 @@
 //! | neither (off) | `DEFAULT` | `off` |
 //! | a test override | `OVERRIDE` ([`REASON_OVERRIDE`]) | `on` / `off` |
 //!
-//! The flag metadata holds `release` (the release's name) and `description`
-//! when the file gives them, so the release behind a `RELEASE` reason is
-//! named.
+//! The flag metadata of a toggle the file defines carries what the file
+//! says about it, as strings, each key only where it is set:
+//!
+//! | key | value |
+//! |---|---|
+//! | `release` ([`METADATA_RELEASE`]) | the release's name, so the release behind a `RELEASE` reason is named |
+//! | `description` ([`METADATA_DESCRIPTION`]) | the `description` field |
+//! | `owner` ([`METADATA_OWNER`]) | the toggle's own `owner` field (not its release's) |
+//! | `kind` ([`METADATA_KIND`]) | always: `release` (also where `kind` is not written), `experiment`, `ops` or `permission` |
+//! | `expires` ([`METADATA_EXPIRES`]) | the toggle's own `expires` date, `YYYY-MM-DD` |
+//! | `environment` ([`METADATA_ENVIRONMENT`]) | the store's environment ([`Store::environment`]), when it reads one |
+//!
+//! These are the keys of a flag's `metadata` in `toggles export --format
+//! flagd` too (where `environment` is in the flag-set metadata, which
+//! flagd merges into every flag's), so a hook reads the same keys whichever
+//! provider answers.
 //!
 //! A name the file does not define is an error with the code
 //! `FLAG_NOT_FOUND` — the caller's `unwrap_or(default)` then applies — and,
@@ -102,6 +115,18 @@ pub const METADATA_RELEASE: &str = "release";
 
 /// The flag metadata key holding the toggle's description.
 pub const METADATA_DESCRIPTION: &str = "description";
+
+/// The flag metadata key holding the toggle's `owner`.
+pub const METADATA_OWNER: &str = "owner";
+
+/// The flag metadata key holding the toggle's `kind` (always present).
+pub const METADATA_KIND: &str = "kind";
+
+/// The flag metadata key holding the toggle's `expires` date, `YYYY-MM-DD`.
+pub const METADATA_EXPIRES: &str = "expires";
+
+/// The flag metadata key holding the environment the store reads.
+pub const METADATA_ENVIRONMENT: &str = "environment";
 
 /// An OpenFeature [`FeatureProvider`] over a [`Store`].
 ///
@@ -168,7 +193,7 @@ impl TogglesProvider {
             value,
             variant: Some(if value { "on" } else { "off" }.to_owned()),
             reason: Some(reason),
-            flag_metadata: toggle.and_then(metadata_of),
+            flag_metadata: toggle.map(|toggle| metadata_of(toggle, snapshot.environment())),
         })
     }
 }
@@ -184,10 +209,7 @@ fn reason_of(evaluation: &Evaluation) -> EvaluationReason {
     }
 }
 
-fn metadata_of(toggle: &ToggleInfo) -> Option<FlagMetadata> {
-    if toggle.release().is_none() && toggle.description().is_none() {
-        return None;
-    }
+fn metadata_of(toggle: &ToggleInfo, environment: Option<&str>) -> FlagMetadata {
     let mut metadata = FlagMetadata::default();
     if let Some(release) = toggle.release() {
         metadata.add_value(METADATA_RELEASE, release);
@@ -195,7 +217,17 @@ fn metadata_of(toggle: &ToggleInfo) -> Option<FlagMetadata> {
     if let Some(description) = toggle.description() {
         metadata.add_value(METADATA_DESCRIPTION, description);
     }
-    Some(metadata)
+    if let Some(owner) = toggle.owner() {
+        metadata.add_value(METADATA_OWNER, owner);
+    }
+    metadata.add_value(METADATA_KIND, toggle.kind().as_str());
+    if let Some(expires) = toggle.expires() {
+        metadata.add_value(METADATA_EXPIRES, expires.to_string());
+    }
+    if let Some(environment) = environment {
+        metadata.add_value(METADATA_ENVIRONMENT, environment);
+    }
+    metadata
 }
 
 #[cold]

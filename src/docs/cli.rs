@@ -65,8 +65,9 @@
 //!
 //! `--release checkout-v2` shows one release and its toggles. `--json` prints
 //! `{ file, today, bucketing, toggles: [{ name, enabled, source, release,
-//! description, created, age_days, line, rollout, allow }], releases: [{ name,
-//! enabled, description, line, on, total, toggles, rollout, allow }] }`:
+//! description, created, age_days, owner, kind, expires, expired, line,
+//! rollout, allow }], releases: [{ name, enabled, description, owner,
+//! expires, expired, line, on, total, toggles, rollout, allow }] }`:
 //! `enabled` is the state without a key, `rollout` the percent (`10`, `12.5`) or
 //! `null`, `allow` the sorted list (a toggle's are those of the table that
 //! decides it: its own, or its release's when `source` is `release`), and
@@ -94,7 +95,8 @@
 //! ```
 //!
 //! `list --envs --json` prints `{ file, environments, toggles: [{ name,
-//! release, cells }], releases: [{ name, release: null, cells }] }`, each cell
+//! release, owner, kind, expires, cells }], releases: [{ name, release: null,
+//! owner, kind: null, expires, cells }] }`, each cell
 //! `{ environment (null for the base values), enabled, rollout, allowed,
 //! source, release, field, line }`: `field` is the key that decides as written
 //! (`env.staging.enabled`), `line` its line.
@@ -249,6 +251,53 @@
 //! in force, `null` before the first; `next` is `null` after the last).
 //! `show --json` adds `before_schedule`: `{ enabled, rollout, field, line }`,
 //! the deciding table's state before its first step, or `null`.
+//!
+//! ## Owners, kinds and expiry: `list --owner`, `--kind`, `--expired`
+//!
+//! Where the file gives toggles an `owner`, a `kind` or an `expires` date
+//! (see [the file format](crate::docs::file_format)), `list` shows them: an
+//! OWNER column when some listed toggle has an owner, a KIND column when
+//! some listed toggle's kind is not the default `release`, an EXPIRES
+//! column when some has a date, marked `(expired)` from the day after it
+//! (the day `toggles check` starts failing); the release table has OWNER
+//! and EXPIRES likewise. A file without them lists as before.
+//!
+//! ```console
+//! $ toggles list --today 2026-12-06
+//! TOGGLE  STATE  FROM     RELEASE   OWNER     KIND        CREATED  AGE  EXPIRES               DESCRIPTION
+//! kill    ON     own      -         sre       ops         -        -    -
+//! pay_a   ON     release  checkout  payments  experiment  -        -    2026-12-05 (expired)
+//! pay_b   ON     release  checkout  payments  release     -        -    2026-12-06
+//!
+//! RELEASE   STATE  TOGGLES         OWNER     EXPIRES               DESCRIPTION
+//! checkout  ON     2 of 2 enabled  payments  2026-12-05 (expired)
+//! $ toggles list --owner payments --expired
+//! $ toggles list --kind experiment --json
+//! ```
+//!
+//! The filters keep what matches all of them, each by the table's own
+//! fields (a toggle without an `owner` does not take its release's):
+//!
+//! - `--owner TEAM`: the `owner` exactly as written (case and spaces count);
+//!   releases with that owner are listed too.
+//! - `--kind KIND`: `release` (also a toggle without `kind`), `experiment`,
+//!   `ops` or `permission`; another word is refused (exit 2) naming the
+//!   four. Releases have no kind, so none is listed.
+//! - `--expired`: an `expires` date before today; releases too.
+//! - `--today DATE` (`YYYY-MM-DD`): the date `--expired` and the ages count
+//!   from, instead of today's local date (`check` takes it too), for a run
+//!   that can be repeated.
+//!
+//! They combine with `--release R`, `--env E` and `--envs`; nothing left is
+//! `no toggles match --owner x --kind ops`. `show NAME` prints `owner`,
+//! `kind` (where it is not `release`) and `expires` with the days left
+//! (`2026-12-31 (in 25 days)`, `(today, the last day)`, `(expired 5 days
+//! ago)`), and the release's own owner and expiry on its `release` line. In
+//! `--json` a toggle always has `owner`, `kind`, `expires` (`null` where
+//! unset; `kind` is `release` then) and `expired`, a release `owner`,
+//! `expires` and `expired`. The same fields travel to the
+//! [OpenFeature provider's](crate::docs::openfeature) flag metadata and to
+//! each flag's `metadata` in `toggles export --format flagd`.
 //!
 //! ## Editing the file: `on`, `off`, `rollout`, `allow`, `disallow`, `follow`, `release`, `add`, `assign`
 //!
@@ -478,13 +527,36 @@
 //! - a name used in the sources is not defined in the file, or is not a valid
 //!   name. Uses are `toggle!("…")`, `Toggle::new("…")`, `toggle_as("…", …)`,
 //!   `toggle_as_global("…", …)` and the names of
-//!   `with_toggles(&[("…", …), …], …)`.
+//!   `with_toggles(&[("…", …), …], …)`;
+//! - `expired`: a toggle or a release past its `expires` date, naming its
+//!   `owner` (`toggle `new_search` expired on 2027-01-31 (owner
+//!   search-team): remove it from the code and the file, or move
+//!   `expires``; `no owner` where it has none). `expires = D` makes D the
+//!   last day: the check fails from the day after. Days are counted from
+//!   `--today DATE` (default: the local date), so a CI run can be repeated.
 //!
 //! It **warns** about:
 //!
 //! - stale toggles: defined in the file, but no scanned source names them any
 //!   more. Remove the table and the dead branch of the code;
-//! - toggles older than `--max-age` days (default 90) by their `created` date;
+//! - `old`: release and experiment toggles (`kind`, default `release`)
+//!   without `expires` created more than `--max-age` days (default 90)
+//!   before today. `ops` and `permission` toggles may stay, and one with
+//!   `expires` has its deadline;
+//! - `ready-to-remove`: a release or experiment toggle still used in the
+//!   code whose answer no key can change (on for everyone, or off for
+//!   everyone: no `allow` keys beside off, no rollout strictly between 0
+//!   and 100 %), the same in the base values and in every environment, with
+//!   no step of a `schedule` to come, unchanged for more than `--max-age`
+//!   days (`toggle `search` is ready to remove: always on since 2026-05-01,
+//!   for every key (137 days, unchanged since commit 0be88e3250de; --max-age
+//!   90)`). Where the file is in a git repository, "unchanged since" comes
+//!   from its history: the versions of the last 200 commits that changed it
+//!   on HEAD's first-parent line, compared by answers (a rewrite that
+//!   decides the same, a description, does not count; a step counts from its
+//!   instant). Elsewhere (or before any commit), from `created` (or the
+//!   step that settled it, if later); without either, it is not reported.
+//!   It replaces `old` for that toggle;
 //! - releases whose toggles are all on: ready to be folded away (in a file
 //!   with environments, on in every one; with `--env E`, in E);
 //! - `redundant-env`: an environment's value equal to the base value it
@@ -511,7 +583,7 @@
 //! with `Z` or an offset), default now: `toggles check --at
 //! 2026-12-12T00:00Z` says what check will say then, and a CI run can be
 //! repeated; the states of the other checks are read at that instant too
-//! (ages are still counted from today). The file rules of a step — `at` an
+//! (ages and expiry are counted from `--today`). The file rules of a step — `at` an
 //! offset date-time in whole seconds, exactly one of `enabled`/`rollout`,
 //! steps in time order, no other field — are the library's, reported as
 //! `invalid-file` errors with line, column and help.
@@ -519,10 +591,16 @@
 //! `--strict` makes warnings fail too. `--json` prints `{ ok, file, sources,
 //! errors, warnings, toggles, releases, files_scanned, lines_scanned,
 //! environment, environments, findings: [{ severity, kind, name, location,
-//! message, help }] }`, where `kind` is one of `invalid-file`,
-//! `unknown-environment`, `unreadable`, `missing`, `invalid-name`, `stale`,
-//! `old`, `release-on`, `redundant-env`, `promotion`, `schedule-done`,
-//! `rollout-lowered`.
+//! message, help, owner, toggle_kind, expires }] }`, where `kind` is one of
+//! `invalid-file`, `unknown-environment`, `unreadable`, `missing`,
+//! `invalid-name`, `expired`, `stale`, `old`, `ready-to-remove`,
+//! `release-on`, `redundant-env`, `promotion`, `schedule-done`,
+//! `rollout-lowered`; `owner`, `toggle_kind` (the toggle's `kind`: `release`,
+//! `experiment`, `ops`, `permission`) and `expires` (`YYYY-MM-DD`) are those
+//! of the toggle or release the finding is about (null where it has none, or
+//! is about none; `toggle_kind` is null for a release). The lifecycle
+//! findings (`expired`, `stale`, `old`, `ready-to-remove`, `release-on`)
+//! name the owner in their message too.
 //!
 //! `check` reads `--env E`, else `TOGGLES_ENV`, like `list`: an environment the
 //! file does not declare **fails** (`unknown-environment`, at the
@@ -701,11 +779,41 @@
 //!
 //! ## `toggles export --format flagd`
 //!
-//! Writes the toggles as flagd flags (schedules included), for services in
-//! other languages:
+//! Writes the toggles as flagd flags (schedules included; each flag's
+//! `metadata` with its `description`, `release`, `owner`, `kind` and
+//! `expires`), for services in other languages:
 //! [Operations, export to flagd](crate::docs::operations#polyglot-fleets-export-to-flagd)
 //! has the command, what each flag holds, and how it is proved against
 //! flagd's evaluators.
+//!
+//! ## `toggles schema`: the file's JSON Schema, for editors
+//!
+//! Prints a JSON Schema (draft-07, the newest draft taplo validates with) of
+//! `toggles.toml`. It reads no file: the schema is the same for every one.
+//! This repository ships its output as `toggles.schema.json` (a test keeps the
+//! two equal); an editor whose TOML support is taplo — the "Even Better TOML"
+//! extension of VS Code, and the editors that run taplo's language server —
+//! validates the file as it is typed and completes its fields, given the
+//! schema beside the file and this first line:
+//!
+//! ```toml
+//! #:schema ./toggles.schema.json
+//! ```
+//!
+//! ```console
+//! $ toggles schema > toggles.schema.json   # beside your toggles.toml
+//! ```
+//!
+//! It checks every field, its type, names (1 to 255 ASCII letters, digits, `_`
+//! and `-`), percents' range, dates, `kind`, `bucketing`, owners and the shape
+//! of schedule steps; `enabled` and `rollout` never together. Its `kind` and
+//! `bucketing` values and its limits come from the library, so it cannot drift
+//! from the rules. What needs the whole file or the exact text it cannot check,
+//! and says so in its `description`: a `release` that names no release, an
+//! `env.NAME` that `environments` does not declare, steps out of time order,
+//! `expires` before `created`, a rollout with more than two decimals, and a
+//! date written as a quoted string (a validator sees TOML dates as strings).
+//! `toggles check` checks all of them.
 //!
 //! ## In CI
 //!

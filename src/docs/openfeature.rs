@@ -33,17 +33,33 @@
 //!
 //! What an evaluation returns (`client.get_bool_details(…)` shows it all):
 //!
-//! | the value comes from | reason | variant | flag metadata |
-//! |---|---|---|---|
-//! | the context's `targetingKey` is in the deciding table's `allow` | `TARGETING_MATCH` | `on` | as below |
-//! | that key's bucket against a `rollout` | `SPLIT` | `on` / `off` | as below |
-//! | the toggle's own `enabled` (or rollout, without a key) | `STATIC` | `on` / `off` | `description` |
-//! | its release's `enabled` (or rollout, without a key) | `RELEASE` | `on` / `off` | `release`, `description` |
-//! | neither (off) | `DEFAULT` | `off` | `description` |
-//! | a test override (`toggle_as`) | `OVERRIDE` | `on` / `off` | as the file says |
+//! | the value comes from | reason | variant |
+//! |---|---|---|
+//! | the context's `targetingKey` is in the deciding table's `allow` | `TARGETING_MATCH` | `on` |
+//! | that key's bucket against a `rollout` | `SPLIT` | `on` / `off` |
+//! | the toggle's own `enabled` (or rollout, without a key) | `STATIC` | `on` / `off` |
+//! | its release's `enabled` (or rollout, without a key) | `RELEASE` | `on` / `off` |
+//! | neither (off) | `DEFAULT` | `off` |
+//! | a test override (`toggle_as`) | `OVERRIDE` | `on` / `off` |
 //!
-//! (`release` and `description` are there when the file gives them.) Value,
-//! reason and metadata are read from one snapshot, so they always agree.
+//! The flag metadata of a toggle the file defines (whatever the reason, an
+//! override's too) says what the file says about it, as strings:
+//!
+//! | key | value | there |
+//! |---|---|---|
+//! | `release` | its release's name: the release behind a `RELEASE` reason | where it has one |
+//! | `description` | the `description` field | where set |
+//! | `owner` | the toggle's own `owner` (not its release's) | where set |
+//! | `kind` | `release` (also where `kind` is not written), `experiment`, `ops` or `permission` | always |
+//! | `expires` | the toggle's own `expires`, `YYYY-MM-DD` | where set |
+//! | `environment` | the environment the store reads (`TOGGLES_ENV`, `Builder::environment`) | where it reads one |
+//!
+//! A hook can route an evaluation's telemetry by `owner`, or warn on an
+//! `expires` in the past. The same keys are each flag's `metadata` in
+//! `toggles export --format flagd` (with `environment` in the flag set's,
+//! which flagd's evaluators merge in), so services in other languages see
+//! them too. Value, reason and metadata are read from one snapshot, so they
+//! always agree.
 //!
 //! - **A name the file lacks** is an error with the code `FLAG_NOT_FOUND`, so
 //!   your `unwrap_or(default)` applies — and, like any check, the name is
@@ -89,6 +105,14 @@
 //! 0.37 to 0.48 µs — is the SDK's, whatever the provider. Where a check sits on
 //! a hot path, `toggle!` reads the same file and honours the same test
 //! overrides.
+//!
+//! The table predates the lifecycle metadata: now every toggle's
+//! resolution builds metadata (`kind` is always in it), so the rows "no
+//! metadata" pay what the others do for theirs. Measured side by side, the
+//! old build and the new on the same machine (2 cores, load about 3, so
+//! rough): a toggle with its own value and no other field went from 93 to
+//! 246 ns at the provider; one with a release and a description stayed
+//! about the same (266 and 255 ns).
 //!
 //! **Dependencies.** The feature depends on `open-feature` 0.3 *with* its
 //! default features (which bring `mockall` and `log`): 0.3.0 does not compile

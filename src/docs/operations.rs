@@ -133,8 +133,19 @@
 //! the rollout (flagd's `fractional`), and a release's rollout bucketed by the
 //! release (`cat` of its name and the key), so a key gets all toggles of a
 //! release together. A missing or empty targeting key gets the default variant,
-//! as in the library. `description` and `release` become flag metadata. The
-//! output is sorted and stable, so it diffs well, and `--out` replaces the file
+//! as in the library. What the file says about a toggle becomes the flag's
+//! `metadata`, as strings: `description`, `release`, `owner`, `kind` (always;
+//! `release` where it is not written) and `expires` (`YYYY-MM-DD`), the
+//! toggle's own fields, each where it is set:
+//!
+//! ```json
+//! "metadata": { "release": "checkout", "owner": "payments", "kind": "experiment", "expires": "2026-12-24" }
+//! ```
+//!
+//! Both evaluators return it, merged over the flag-set metadata below, with
+//! every evaluation: a hook in a Go, JavaScript or Python service reads the
+//! same keys as the Rust [OpenFeature provider's](crate::docs::openfeature)
+//! (`environment` comes from the flag set there). The output is sorted and stable, so it diffs well, and `--out` replaces the file
 //! atomically (a temporary file, then a rename): flagd's file watcher never
 //! reads half of it.
 //!
@@ -192,7 +203,11 @@
 //! the clock fixed inside the evaluator's process at instants around every
 //! step (a day before the first, 1 s and 1 ms before and exactly at each, a
 //! day after the last): every decision equals the library's `Snapshot::at`
-//! that instant.
+//! that instant. Both runs also check the flag metadata each evaluator
+//! returns with an evaluation (the file has owners, kinds and expiry dates,
+//! on toggles and on releases): for every flag, the toggle's own fields as
+//! the library reads them, with `bucketing`, and `environment` in each
+//! environment's export.
 //!
 //! ## Logging
 //!

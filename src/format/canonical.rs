@@ -26,9 +26,9 @@ pub(super) fn read(text: &str) -> Option<Doc<'_>> {
     // The table the next key belongs to, and which keys it has had (a key
     // twice is a TOML error, left to the TOML parser).
     let mut table = Table::Root;
-    let mut keys_seen = 0u8;
+    let mut keys_seen = 0u16;
     // Root keys are seen once for the whole file (bit 64).
-    let mut root_seen = 0u8;
+    let mut root_seen = 0u16;
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let start = line_start;
@@ -66,6 +66,8 @@ pub(super) fn read(text: &str) -> Option<Doc<'_>> {
                         name,
                         state: StateEntry::default(),
                         description: None,
+                        owner: None,
+                        expires: None,
                     }),
                 }
                 table = kind;
@@ -179,6 +181,29 @@ pub(super) fn read(text: &str) -> Option<Doc<'_>> {
                     (Table::Release, "description", Scalar::Str(text)) => {
                         doc.releases.last_mut()?.description = Some(Cow::Borrowed(text));
                         4
+                    }
+                    (Table::Toggle, "owner", Scalar::Str(owner)) => {
+                        doc.toggles.last_mut()?.1.owner =
+                            Some(Spanned::new(span, Cow::Borrowed(owner)));
+                        256
+                    }
+                    (Table::Release, "owner", Scalar::Str(owner)) => {
+                        doc.releases.last_mut()?.owner =
+                            Some(Spanned::new(span, Cow::Borrowed(owner)));
+                        256
+                    }
+                    (Table::Toggle, "kind", Scalar::Str(kind)) => {
+                        doc.toggles.last_mut()?.1.kind =
+                            Some(Spanned::new(span, Cow::Borrowed(kind)));
+                        512
+                    }
+                    (Table::Toggle, "expires", Scalar::Date(date)) => {
+                        doc.toggles.last_mut()?.1.expires = Some(Spanned::new(span, date));
+                        1024
+                    }
+                    (Table::Release, "expires", Scalar::Date(date)) => {
+                        doc.releases.last_mut()?.expires = Some(Spanned::new(span, date));
+                        1024
                     }
                     _ => return None,
                 };
@@ -442,6 +467,9 @@ mod tests {
          env.staging.enabled = true\n",
         "environments = []\n[toggles.a]\n",
         "[toggles.a]\nrollout = 12.340 # 12.34\n[toggles.b]\nrollout = 0.50\n",
+        "[releases.r]\nowner = \"web\"\nexpires = 2027-03-01\n[toggles.a]\nowner = 'search-team'\n\
+         kind = \"experiment\"\ncreated = 2026-11-24\nexpires = 2027-01-31 # the end\n\
+         description = \"d\"\n[toggles.b]\nkind = 'ops'\n",
     ];
 
     /// Files the fast reader must leave to the TOML parser, valid or not.
@@ -701,6 +729,12 @@ mod tests {
             "release",
             "description",
             "created",
+            "owner",
+            "kind",
+            "expires",
+            "\"ops\"",
+            "\"team\"",
+            "2027-01-31",
             "rollout",
             "allow",
             "bucketing",

@@ -37,6 +37,9 @@ struct ToggleDoc {
     release: Option<Spanned<String>>,
     description: Option<String>,
     created: Option<Spanned<Datetime>>,
+    owner: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
+    expires: Option<Spanned<Datetime>>,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +51,8 @@ struct ReleaseDoc {
     schedule: Option<Spanned<Vec<Spanned<StepDoc>>>>,
     env: Option<BTreeMap<Spanned<String>, EnvDoc>>,
     description: Option<String>,
+    owner: Option<Spanned<String>>,
+    expires: Option<Spanned<Datetime>>,
 }
 
 /// `env.NAME`: the values a table has in environment NAME.
@@ -142,6 +147,9 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
                     release: t.release.map(owned),
                     description: t.description.map(Cow::Owned),
                     created: t.created,
+                    owner: t.owner.map(owned),
+                    kind: t.kind.map(owned),
+                    expires: t.expires,
                 };
                 (owned(name), entry)
             })
@@ -159,6 +167,8 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Doc<'static>, Error> {
                     env: by_environment(r.env),
                 },
                 description: r.description.map(Cow::Owned),
+                owner: r.owner.map(owned),
+                expires: r.expires,
             })
             .collect(),
     })

@@ -23,8 +23,8 @@ use toml::value::Datetime;
 use crate::bucket::{Bucketing, KeyHasher, Rollout};
 use crate::date::{Date, Timestamp};
 use crate::definitions::{
-    Decider, Definitions, Plan, Release, Resolve, Schedule, Source, Step, StepValue, Targeting,
-    ToggleInfo, WrittenAt,
+    Decider, Definitions, Kind, Lifecycle, Plan, Release, Resolve, Schedule, Source, Step,
+    StepValue, Targeting, ToggleInfo, WrittenAt,
 };
 use crate::error::{Error, MAX_ERRORS};
 use crate::name::is_valid_name;
@@ -56,12 +56,17 @@ struct ToggleEntry<'a> {
     release: Option<Spanned<Cow<'a, str>>>,
     description: Option<Cow<'a, str>>,
     created: Option<Spanned<Datetime>>,
+    owner: Option<Spanned<Cow<'a, str>>>,
+    kind: Option<Spanned<Cow<'a, str>>>,
+    expires: Option<Spanned<Datetime>>,
 }
 
 struct ReleaseEntry<'a> {
     name: Spanned<Cow<'a, str>>,
     state: StateEntry<'a>,
     description: Option<Cow<'a, str>>,
+    owner: Option<Spanned<Cow<'a, str>>>,
+    expires: Option<Spanned<Datetime>>,
 }
 
 /// The fields that say whether a table is on, for whom: the same on a
@@ -90,7 +95,7 @@ struct StepEntry {
 }
 
 const HELP_SYNTAX: &str = "fix the TOML syntax at this spot";
-const HELP_SCHEMA: &str = "the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`";
+const HELP_SCHEMA: &str = "the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created, owner, kind, expires) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description, owner, expires); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`";
 const HELP_NAME: &str = "names are 1 to 255 ASCII letters, digits, `_` or `-`";
 const HELP_RELEASE: &str = "define it as [releases.NAME], or fix the name";
 const HELP_DATE: &str = "write a date like `created = 2026-11-24`";
@@ -110,6 +115,10 @@ const HELP_STEP_ORDER: &str =
     "list the steps in time order, each at a later instant than the one before";
 const HELP_SCHEDULE_EMPTY: &str =
     "add steps (`{ at = 2026-12-09T09:00:00Z, rollout = 50 }`), or remove `schedule`";
+const HELP_OWNER: &str =
+    "write the team or person who owns it as one line of text, like `owner = \"search-team\"`";
+const HELP_KIND: &str = "write one of the four kinds: `kind = \"release\"` (the default: hides unfinished work), `\"experiment\"`, `\"ops\"` (a kill switch, a degraded mode) or `\"permission\"` (for good, for some users)";
+const HELP_EXPIRES: &str = "write the date after which the toggle should be gone, after its `created`, like `expires = 2027-01-31`";
 const HELP_BUCKETING: &str = "write `bucketing = \"flagd-v3\"` (the default) or `bucketing = \"flagd-v2\"`; changing it moves keys between buckets";
 
 /// The most environments a file may declare in `environments = [...]`.
@@ -304,6 +313,8 @@ struct Valid {
 struct ValidRelease {
     name: Arc<str>,
     description: Option<Box<str>>,
+    owner: Option<Box<str>>,
+    expires: Option<Date>,
     line: u32,
     state: Layers,
 }
@@ -314,6 +325,9 @@ struct ValidToggle {
     /// Its index in [`Valid::releases`].
     release: Option<usize>,
     created: Option<Date>,
+    owner: Option<Box<str>>,
+    kind: Kind,
+    expires: Option<Date>,
     line: u32,
     state: Layers,
 }
@@ -514,16 +528,22 @@ impl Valid {
             name,
             state,
             description,
+            owner,
+            expires,
         } in doc.releases
         {
             check_name(path, text, &name, "release")?;
             let what = || format!("release `{}`", name.get_ref());
+            let owner = owner_of(path, text, owner.as_ref(), &what)?;
+            let expires = expires_of(path, text, expires.as_ref(), None, &what)?;
             let (base, env) = layers(state, &what)?;
             releases.push(ValidRelease {
                 line: lines.line_of(name.span().start),
                 state: Layers::new(base, env),
                 name: Arc::from(name.get_ref().as_ref()),
                 description: description.map(|d| d.as_ref().into()),
+                owner,
+                expires,
             });
         }
         let mut toggles = Vec::with_capacity(doc.toggles.len());
@@ -553,6 +573,21 @@ impl Valid {
                 })?),
             };
             let what = || format!("toggle `{}`", name.get_ref());
+            let owner = owner_of(path, text, toggle.owner.as_ref(), &what)?;
+            let kind = match &toggle.kind {
+                None => Kind::default(),
+                Some(kind) => kind.get_ref().parse().map_err(|_| {
+                    let message = format!(
+                        "`kind` of {} is {:?}, not one of the four kinds (`release`, \
+                         `experiment`, `ops`, `permission`){}",
+                        what(),
+                        kind.get_ref(),
+                        did_you_mean(kind.get_ref(), Kind::ALL.map(Kind::as_str))
+                    );
+                    invalid(path, text, kind.span(), message, HELP_KIND)
+                })?,
+            };
+            let expires = expires_of(path, text, toggle.expires.as_ref(), created, &what)?;
             let (base, env) = layers(toggle.state, &what)?;
             toggles.push(ValidToggle {
                 line: lines.line_of(name.span().start),
@@ -561,6 +596,9 @@ impl Valid {
                 description: toggle.description.map(|d| d.as_ref().into()),
                 release,
                 created,
+                owner,
+                kind,
+                expires,
             });
         }
         let has_schedule = |layers: &Layers| {
@@ -623,6 +661,8 @@ impl Valid {
                     enabled,
                     targeting,
                     description: release.description.clone(),
+                    owner: release.owner.clone(),
+                    expires: release.expires,
                     members: Vec::new(),
                     written,
                     environment: environment_name.clone(),
@@ -666,7 +706,14 @@ impl Valid {
                 toggle
                     .release
                     .map(|index| Arc::clone(&releases[index].name)),
-                toggle.created,
+                (
+                    toggle.created,
+                    Lifecycle {
+                        owner: toggle.owner.as_deref(),
+                        kind: toggle.kind,
+                        expires: toggle.expires,
+                    },
+                ),
                 toggle.line,
             ));
         }
@@ -1126,6 +1173,52 @@ fn check_name(path: &Path, text: &str, name: &Spanned<Cow<str>>, what: &str) -> 
     }
     let message = format!("invalid {what} name {:?}", name.get_ref());
     Err(invalid(path, text, name.span(), message, HELP_NAME))
+}
+
+/// An `owner`, checked: one line of text, not empty.
+fn owner_of(
+    path: &Path,
+    text: &str,
+    owner: Option<&Spanned<Cow<'_, str>>>,
+    what: &dyn Fn() -> String,
+) -> Result<Option<Box<str>>, Error> {
+    let Some(owner) = owner else {
+        return Ok(None);
+    };
+    let value = owner.get_ref();
+    let why = if value.trim().is_empty() {
+        "is empty"
+    } else if value.contains(char::is_control) {
+        "has a line break or another control character"
+    } else {
+        return Ok(Some(value.as_ref().into()));
+    };
+    let message = format!("`owner` of {} {why}", what());
+    Err(invalid(path, text, owner.span(), message, HELP_OWNER))
+}
+
+/// An `expires` date, checked: a date, not before `created`.
+fn expires_of(
+    path: &Path,
+    text: &str,
+    expires: Option<&Spanned<Datetime>>,
+    created: Option<Date>,
+    what: &dyn Fn() -> String,
+) -> Result<Option<Date>, Error> {
+    let Some(expires) = expires else {
+        return Ok(None);
+    };
+    let message = match date_of(expires.get_ref()) {
+        None => format!("`expires` of {} has no date", what()),
+        Some(date) => match created {
+            Some(created) if date < created => format!(
+                "`expires` of {} is {date}, before its `created` ({created})",
+                what()
+            ),
+            _ => return Ok(Some(date)),
+        },
+    };
+    Err(invalid(path, text, expires.span(), message, HELP_EXPIRES))
 }
 
 fn date_of(datetime: &Datetime) -> Option<Date> {

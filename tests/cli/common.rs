@@ -34,6 +34,10 @@ pub fn command_of(binary: &OsStr, dir: &Path, args: &[&str]) -> Command {
         .env_remove("CLICOLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("TOGGLES_SCAN_TIMING")
+        // The commands count ages and expiry from the local date: in UTC,
+        // it is the date the tests compute (`today`), whatever the host's
+        // zone. (`clock.rs` tests the local date itself.)
+        .env("TZ", "UTC")
         .stdin(Stdio::null());
     command
 }

@@ -107,6 +107,44 @@ impl Repo {
         self.git(&["commit", "-q", "-m", message]);
     }
 
+    /// Writes `toggles.toml` and commits it as made at `date` (an RFC 3339
+    /// instant, the committer's and the author's).
+    pub(crate) fn commit_at(&self, text: &str, message: &str, date: &str) {
+        self.write(text);
+        self.git(&["add", "toggles.toml"]);
+        let mut git = Command::new("git");
+        git.args(["commit", "-q", "-m", message])
+            .current_dir(&self.root)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date);
+        isolate(&mut git, &self.ceiling);
+        let output = git.output().expect("git runs");
+        assert!(
+            output.status.success(),
+            "git commit failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// The commit `rev` names.
+    pub(crate) fn rev_parse(&self, rev: &str) -> String {
+        self.git(&["rev-parse", rev]).trim().to_owned()
+    }
+
+    /// Where the work tree is.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `toggles ARGS` in the work tree (git isolated as for `diff`),
+    /// expecting exit `code`.
+    pub(crate) fn toggles(&self, args: &[&str], code: i32) -> Run {
+        let mut toggles = command(&self.root, args);
+        isolate(&mut toggles, &self.ceiling);
+        toggles.env("TZ", "UTC");
+        finish(toggles, args, code)
+    }
+
     /// `toggles diff ARGS` in the work tree, expecting exit `code`.
     pub(crate) fn diff(&self, args: &[&str], code: i32) -> Run {
         self.diff_in(&self.root, args, code)

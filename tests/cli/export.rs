@@ -311,6 +311,65 @@ fn a_scheduled_toggle_is_a_chain_over_the_flagd_timestamp() {
             ]
           }
         ]
+      },
+      "metadata": {
+        "kind": "release"
+      }
+    }
+  }
+}
+"#;
+    assert_eq!(stdout, expected);
+}
+
+/// The lifecycle fields, whole: each flag's `metadata` has the toggle's
+/// own `owner`, `kind` (always) and `expires`, beside its `description`
+/// and `release`; the environment is the flag set's.
+#[test]
+fn each_flags_metadata_carries_its_owner_kind_and_expiry() {
+    let file = "environments = [\"production\"]\n\
+                [releases.checkout]\nenabled = true\nowner = \"payments\"\nexpires = 2026-12-31\n\n\
+                [toggles.pay]\nrelease = \"checkout\"\nkind = \"experiment\"\n\
+                expires = 2026-12-24\ndescription = \"One-click pay\"\n\n\
+                [toggles.kill]\nenabled = true\nowner = \"sre\"\nkind = \"ops\"\n\
+                env.production.enabled = false\n";
+    let (dir, _) = folder_with(file);
+    let stdout = run_ok(
+        dir.path(),
+        &["export", "--format", "flagd", "--env", "production"],
+    )
+    .stdout;
+    let expected = r#"{
+  "$schema": "https://flagd.dev/schema/v0/flags.json",
+  "metadata": {
+    "bucketing": "flagd-v3",
+    "environment": "production"
+  },
+  "flags": {
+    "kill": {
+      "state": "ENABLED",
+      "variants": {
+        "on": true,
+        "off": false
+      },
+      "defaultVariant": "off",
+      "metadata": {
+        "owner": "sre",
+        "kind": "ops"
+      }
+    },
+    "pay": {
+      "state": "ENABLED",
+      "variants": {
+        "on": true,
+        "off": false
+      },
+      "defaultVariant": "on",
+      "metadata": {
+        "description": "One-click pay",
+        "release": "checkout",
+        "kind": "experiment",
+        "expires": "2026-12-24"
       }
     }
   }

@@ -10,6 +10,14 @@
 //! - a `flagd-v3` file in PyPI `openfeature-flagd-core` 2.x, ASCII and
 //!   non-ASCII keys.
 //!
+//! **Metadata**: every flag's metadata as each evaluator returns it with an
+//! evaluation (`flagMetadata` in the npm core, `flag_metadata` in the
+//! Python one: the flag's own merged over the flag set's) equals what the
+//! library says of the toggle: `description`, `release`, `owner`, `kind`
+//! and `expires` (some toggles of the file have lifecycle fields, some
+//! releases too, which are not their toggles'), with `bucketing`, and
+//! `environment` in each view of the scheduled file.
+//!
 //! The keys include, for every rollout, keys whose bucket is exactly one
 //! below and exactly at the rollout (an export off by one basis point fails
 //! on them), the allow-listed keys and near misses, an empty key and no key.
@@ -333,6 +341,12 @@ fn scheduled_cross_check(
                 ms % 1000
             );
             let decisions = result["decisions"].as_object().expect("decisions");
+            assert_metadata(
+                &evaluator,
+                &then,
+                &result["metadata"],
+                &format!("{view_name} at {at}"),
+            );
             let mut ours_all = Vec::new();
             for toggle in then.toggles() {
                 let theirs = decisions[toggle.name()]
@@ -400,6 +414,38 @@ fn scheduled_cross_check(
         views.len(),
         elapsed.as_secs_f64()
     );
+}
+
+/// Asserts the flag metadata an evaluator returned for each toggle of
+/// `snapshot` (`metadata`: `{FLAG: {…}}`) equal to what the library says of
+/// it: the flag set's `bucketing` and `environment` (in a view of one),
+/// then the toggle's own `description`, `release`, `owner`, `kind` and
+/// `expires`, each where it is set, as strings.
+fn assert_metadata(evaluator: &str, snapshot: &Snapshot, metadata: &serde_json::Value, at: &str) {
+    use serde_json::{Value, json};
+    let metadata = metadata.as_object().expect("metadata per flag");
+    assert_eq!(metadata.len(), snapshot.toggles().len(), "{evaluator} {at}");
+    for toggle in snapshot.toggles() {
+        let mut expected = serde_json::Map::new();
+        let mut put = |key: &str, value: Option<String>| {
+            if let Some(value) = value {
+                expected.insert(key.to_owned(), Value::String(value));
+            }
+        };
+        put("bucketing", Some(snapshot.bucketing().to_string()));
+        put("environment", snapshot.environment().map(str::to_owned));
+        put("description", toggle.description().map(str::to_owned));
+        put("release", toggle.release().map(str::to_owned));
+        put("owner", toggle.owner().map(str::to_owned));
+        put("kind", Some(toggle.kind().to_string()));
+        put("expires", toggle.expires().map(|d| d.to_string()));
+        assert_eq!(
+            metadata[toggle.name()],
+            json!(expected),
+            "{evaluator} {at}: the metadata of {} in an evaluation",
+            toggle.name()
+        );
+    }
 }
 
 /// The file covers what the test says it does, in the library's own words.
@@ -502,6 +548,9 @@ env.eu.allow = {b}
 
 [toggles.only]
 description = "a schedule alone: off before its first step"
+owner = "search"
+kind = "experiment"
+expires = 2027-01-31
 schedule = [{{ at = {S1}, enabled = true }}, {{ at = {S2}, rollout = 12.5 }}, {{ at = {S3}, rollout = 0 }}]
 env.production.schedule = [{{ at = {E3}, rollout = 99.99 }}]
 
@@ -619,6 +668,13 @@ fn cross_check(
     let mut evaluated: Vec<&str> = decisions.keys().map(String::as_str).collect();
     evaluated.sort_unstable();
     assert_eq!(evaluated, names, "{evaluator}: one flag per toggle");
+    assert_metadata(&evaluator, &snapshot, &output["metadata"], "");
+    assert!(
+        snapshot.toggles().any(|t| t.owner().is_some()
+            && t.expires().is_some()
+            && t.kind() != toggles::Kind::Release),
+        "the file has lifecycle fields to carry"
+    );
 
     let mut compared = 0usize;
     let mut as_integers = 0usize;
@@ -752,15 +808,34 @@ fn toggles_text(bucketing: &str) -> String {
         text.push('\n');
     };
     for (name, percent) in SHARES {
-        add(format!("[toggles.own_{name}]\nrollout = {percent}\n"));
+        // The lifecycle fields on some toggles: flagd carries them as
+        // metadata and decides the same.
+        let lifecycle = match name {
+            "12_5" => {
+                "owner = \"team \\\"search\\\" Ünï ✓\"\nkind = \"experiment\"\nexpires = 2026-12-31\n"
+            }
+            "50" => "kind = \"ops\"\n",
+            "99_99" => "owner = \"payments\"\nkind = \"permission\"\n",
+            "1" => "expires = 2030-01-01\ncreated = 2026-01-01\n",
+            _ => "",
+        };
+        add(format!(
+            "[toggles.own_{name}]\nrollout = {percent}\n{lifecycle}"
+        ));
         // Release rollouts: every second one with an allow list.
         let allow = if matches!(name, "0" | "1" | "33_33" | "99_99" | "100") {
             format!("allow = {a}\n")
         } else {
             String::new()
         };
+        // A release's owner and expiry are its own, not its toggles'.
+        let release_lifecycle = if name == "50" {
+            "owner = \"release team\"\nexpires = 2027-06-30\n"
+        } else {
+            ""
+        };
         add(format!(
-            "[releases.r_{name}]\nrollout = {percent}\n{allow}description = \"{percent} % of keys\"\n"
+            "[releases.r_{name}]\nrollout = {percent}\n{allow}description = \"{percent} % of keys\"\n{release_lifecycle}"
         ));
         add(format!("[toggles.m_{name}]\nrelease = \"r_{name}\"\n"));
     }

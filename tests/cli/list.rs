@@ -41,7 +41,10 @@ fn age(date: &str) -> i64 {
 #[test]
 fn list_prints_an_aligned_table_of_toggles_and_releases() {
     let (dir, _) = folder_with(FILE);
-    let out = run_ok(dir.path(), &["list"]);
+    // Ages count from `--today` (else the local date, which need not be
+    // UTC's `today()`).
+    let today = today().to_string();
+    let out = run_ok(dir.path(), &["list", "--today", &today]);
     let (a, b, c) = (age("2025-12-24"), age("2026-01-10"), age("2026-02-01"));
     // Widths: the AGE column is as wide as its longest cell.
     let width = ["AGE".len(), format!("{a}d").len()]
@@ -144,7 +147,8 @@ fn list_filters_by_release() {
 #[test]
 fn list_json_parses_back() {
     let (dir, _) = folder_with(FILE);
-    let out = run_ok(dir.path(), &["list", "--json"]);
+    let today = today().to_string();
+    let out = run_ok(dir.path(), &["list", "--json", "--today", &today]);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
     let toggles = json["toggles"].as_array().unwrap();
     assert_eq!(toggles.len(), 5);
@@ -413,4 +417,365 @@ created = 2025-12-24
     // "defined at" still names the table.
     let out = run_ok(dir.path(), &["show", "dark_mode"]).stdout;
     assert!(out.contains("  defined at   toggles.toml:13\n"), "{out}");
+}
+
+/// Owners, kinds and expiry dates on toggles and a release, around
+/// `--today 2026-12-06`.
+const LIFECYCLE: &str = r#"[releases.checkout]
+enabled = true
+owner = "payments"
+expires = 2026-12-05
+
+[releases.search]
+owner = "search team"
+expires = 2026-12-06
+
+[toggles.pay_a]
+release = "checkout"
+owner = "payments"
+kind = "experiment"
+expires = 2026-12-05
+
+[toggles.pay_b]
+release = "checkout"
+owner = "payments"
+expires = 2026-12-06
+
+[toggles.kill]
+enabled = true
+kind = "ops"
+owner = "sre"
+
+[toggles.fuzzy]
+release = "search"
+kind = "permission"
+expires = 2027-01-31
+
+[toggles.plain]
+"#;
+
+const TODAY: [&str; 2] = ["--today", "2026-12-06"];
+
+/// The names in `list`'s two tables (the toggles', then the releases').
+fn listed(dir: &std::path::Path, filters: &[&str]) -> (Vec<String>, Vec<String>) {
+    let mut args = vec!["list", "--json"];
+    args.extend(TODAY);
+    args.extend(filters);
+    let out = run_ok(dir, &args);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let names = |field: &str| -> Vec<String> {
+        json[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The table lists the same rows as the JSON.
+    let mut text_args = vec!["list"];
+    text_args.extend(TODAY);
+    text_args.extend(filters);
+    let text = run_ok(dir, &text_args).stdout;
+    for name in names("toggles").iter().chain(&names("releases")) {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("{name} "))),
+            "{filters:?}: {name} in\n{text}"
+        );
+    }
+    (names("toggles"), names("releases"))
+}
+
+fn strings(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn list_filters_by_owner_kind_and_expiry_all_at_once() {
+    let (dir, _) = folder_with(LIFECYCLE);
+    let all = ["fuzzy", "kill", "pay_a", "pay_b", "plain"];
+    assert_eq!(
+        listed(dir.path(), &[]),
+        (strings(&all), strings(&["checkout", "search"]))
+    );
+    // `--owner`: exactly as written; a toggle's own owner, not its release's.
+    assert_eq!(
+        listed(dir.path(), &["--owner", "payments"]),
+        (strings(&["pay_a", "pay_b"]), strings(&["checkout"]))
+    );
+    assert_eq!(
+        listed(dir.path(), &["--owner", "search team"]),
+        (strings(&[]), strings(&["search"])),
+        "fuzzy has no owner of its own"
+    );
+    assert_eq!(
+        listed(dir.path(), &["--owner", "Payments"]),
+        (strings(&[]), strings(&[]))
+    );
+    // `--kind`: the default is `release`; releases have no kind.
+    assert_eq!(
+        listed(dir.path(), &["--kind", "release"]),
+        (strings(&["pay_b", "plain"]), strings(&[]))
+    );
+    assert_eq!(
+        listed(dir.path(), &["--kind", "ops"]),
+        (strings(&["kill"]), strings(&[]))
+    );
+    // `--expired`: from the day after `expires`.
+    assert_eq!(
+        listed(dir.path(), &["--expired"]),
+        (strings(&["pay_a"]), strings(&["checkout"]))
+    );
+    let out = run_ok(dir.path(), &["list", "--expired", "--today", "2026-12-07"]);
+    assert!(out.stdout.contains("pay_b "), "{}", out.stdout);
+    assert!(out.stdout.contains("search "), "{}", out.stdout);
+    let out = run_ok(dir.path(), &["list", "--expired", "--today", "2026-12-05"]);
+    assert!(
+        out.stdout
+            .starts_with("no toggles match --expired (before 2026-12-05)\n"),
+        "{}",
+        out.stdout
+    );
+    // Together: every filter holds.
+    assert_eq!(
+        listed(dir.path(), &["--owner", "payments", "--expired"]),
+        (strings(&["pay_a"]), strings(&["checkout"]))
+    );
+    assert_eq!(
+        listed(dir.path(), &["--owner", "payments", "--kind", "experiment"]),
+        (strings(&["pay_a"]), strings(&[]))
+    );
+    assert_eq!(
+        listed(dir.path(), &["--release", "checkout", "--kind", "release"]),
+        (strings(&["pay_b"]), strings(&[]))
+    );
+    assert_eq!(
+        listed(dir.path(), &["--expired", "--kind", "ops"]),
+        (strings(&[]), strings(&[]))
+    );
+    let out = run_ok(dir.path(), &["list", "--owner", "x", "--kind", "ops"]);
+    assert_eq!(out.stdout, "no toggles match --owner x --kind ops\n");
+    // `--envs` keeps the same rows.
+    let out = run_ok(
+        dir.path(),
+        &[
+            "list",
+            "--envs",
+            "--expired",
+            "--today",
+            "2026-12-06",
+            "--json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["toggles"].as_array().unwrap().len(), 1);
+    assert_eq!(json["toggles"][0]["name"], "pay_a");
+    assert_eq!(json["toggles"][0]["owner"], "payments");
+    assert_eq!(json["toggles"][0]["kind"], "experiment");
+    assert_eq!(json["toggles"][0]["expires"], "2026-12-05");
+    assert_eq!(json["releases"][0]["name"], "checkout");
+    assert_eq!(json["releases"][0]["kind"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_kind_that_is_not_one_of_the_four_is_refused_naming_them() {
+    let (dir, _) = folder_with(LIFECYCLE);
+    let out = expect(dir.path(), &["list", "--kind", "feature"], 2);
+    for kind in ["release", "experiment", "ops", "permission"] {
+        assert!(out.stderr.contains(&format!("`{kind}`")), "{}", out.stderr);
+    }
+    assert!(out.stderr.contains("\"feature\""), "{}", out.stderr);
+    let out = expect(
+        dir.path(),
+        &["list", "--expired", "--today", "2026-13-01"],
+        2,
+    );
+    assert!(out.stderr.contains("--today"), "{}", out.stderr);
+}
+
+#[test]
+fn list_shows_owner_kind_and_expiry_columns_only_where_a_row_has_them() {
+    let (dir, _) = folder_with(LIFECYCLE);
+    let out = run_ok(dir.path(), &["list", "--today", "2026-12-06"]);
+    assert_eq!(
+        out.stdout,
+        "\
+TOGGLE  STATE  FROM     RELEASE   OWNER     KIND        CREATED  AGE  EXPIRES               DESCRIPTION
+fuzzy   OFF    release  search    -         permission  -        -    2027-01-31
+kill    ON     own      -         sre       ops         -        -    -
+pay_a   ON     release  checkout  payments  experiment  -        -    2026-12-05 (expired)
+pay_b   ON     release  checkout  payments  release     -        -    2026-12-06
+plain   OFF    default  -         -         release     -        -    -
+
+RELEASE   STATE  TOGGLES         OWNER        EXPIRES               DESCRIPTION
+checkout  ON     2 of 2 enabled  payments     2026-12-05 (expired)
+search    OFF    0 of 1 enabled  search team  2026-12-06
+"
+    );
+    // Rows without them: no column at all.
+    let out = run_ok(
+        dir.path(),
+        &[
+            "list",
+            "--owner",
+            "payments",
+            "--kind",
+            "release",
+            "--today",
+            "2026-12-06",
+        ],
+    );
+    assert_eq!(
+        out.stdout,
+        "\
+TOGGLE  STATE  FROM     RELEASE   OWNER     CREATED  AGE  EXPIRES     DESCRIPTION
+pay_b   ON     release  checkout  payments  -        -    2026-12-06
+"
+    );
+    let out = run_ok(
+        dir.path(),
+        &["list", "--release", "search", "--owner", "nobody"],
+    );
+    assert_eq!(out.stdout, "no toggles match --owner nobody\n");
+    let out = run_ok(dir.path(), &["list", "--kind", "ops"]);
+    assert_eq!(
+        out.stdout,
+        "\
+TOGGLE  STATE  FROM  RELEASE  OWNER  KIND  CREATED  AGE  DESCRIPTION
+kill    ON     own   -        sre    ops   -        -
+"
+    );
+}
+
+#[test]
+fn json_and_show_carry_owner_kind_and_expires() {
+    let (dir, _) = folder_with(LIFECYCLE);
+    let out = run_ok(dir.path(), &["list", "--json", "--today", "2026-12-06"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["today"], "2026-12-06");
+    let toggle = |name: &str| {
+        json["toggles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let fields = |t: serde_json::Value| {
+        (
+            t["owner"].clone(),
+            t["kind"].clone(),
+            t["expires"].clone(),
+            t["expired"].clone(),
+        )
+    };
+    use serde_json::json;
+    assert_eq!(
+        fields(toggle("pay_a")),
+        (
+            json!("payments"),
+            json!("experiment"),
+            json!("2026-12-05"),
+            json!(true)
+        )
+    );
+    assert_eq!(
+        fields(toggle("pay_b")),
+        (
+            json!("payments"),
+            json!("release"),
+            json!("2026-12-06"),
+            json!(false)
+        )
+    );
+    assert_eq!(
+        fields(toggle("plain")),
+        (json!(null), json!("release"), json!(null), json!(false)),
+        "kind is `release` where it is not written"
+    );
+    assert_eq!(json["releases"][0]["owner"], "payments");
+    assert_eq!(json["releases"][0]["expires"], "2026-12-05");
+    assert_eq!(json["releases"][0]["expired"], true);
+    assert_eq!(json["releases"][1]["expired"], false);
+
+    let out = run_ok(dir.path(), &["show", "pay_a", "--today", "2026-12-06"]);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[1..5],
+        [
+            "  owner        payments",
+            "  kind         experiment",
+            "  expires      2026-12-05 (expired 1 day ago)",
+            "  release      checkout: 2 of 2 enabled, release ON; owner payments; \
+             expires 2026-12-05 (expired 1 day ago)",
+        ],
+        "{}",
+        out.stdout
+    );
+    let out = run_ok(dir.path(), &["show", "fuzzy", "--today", "2026-12-06"]);
+    assert!(
+        out.stdout.contains("\n  kind         permission\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("\n  expires      2027-01-31 (in 56 days)\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("release OFF; owner search team; expires 2026-12-06 (today, the last day)\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("  owner "),
+        "no owner of its own: {}",
+        out.stdout
+    );
+    // The default kind and absent fields print nothing.
+    let out = run_ok(dir.path(), &["show", "plain"]);
+    for field in ["owner", "kind", "expires"] {
+        assert!(
+            !out.stdout.contains(&format!("  {field} ")),
+            "{}",
+            out.stdout
+        );
+    }
+    let out = run_ok(
+        dir.path(),
+        &["show", "pay_b", "--json", "--today", "2026-12-07"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["toggle"]["owner"], "payments");
+    assert_eq!(json["toggle"]["kind"], "release");
+    assert_eq!(json["toggle"]["expires"], "2026-12-06");
+    assert_eq!(json["toggle"]["expired"], true);
+    assert_eq!(json["release"]["owner"], "payments");
+    assert_eq!(json["release"]["expires"], "2026-12-05");
+}
+
+/// Without `--today`, dates count from the local date, in the zone `TZ`
+/// names: 26 hours apart, UTC+14 and UTC−12 are never on the same date.
+#[test]
+fn the_default_today_is_the_local_date() {
+    let (dir, _) = folder_with(FILE);
+    let today_in = |tz: &str| {
+        let out = crate::common::command(dir.path(), &["list", "--json"])
+            .env("TZ", tz)
+            .output()
+            .expect("run toggles");
+        assert!(out.status.success());
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        json["today"]
+            .as_str()
+            .expect("today")
+            .parse::<toggles::Date>()
+            .expect("a date")
+    };
+    // POSIX zones (no time zone database needed): `<+14>-14` is UTC+14.
+    let (east, west) = (today_in("<+14>-14"), today_in("<-12>+12"));
+    assert!(west.days_until(east) >= 1, "{west} then {east}");
 }

@@ -17,4 +17,5 @@ mod list;
 mod rollout;
 mod schedule;
 mod schedule_edit;
+mod schema;
 mod snapshot;

@@ -212,7 +212,10 @@ fn export() {
         "on": true,
         "off": false
       },
-      "defaultVariant": "on"
+      "defaultVariant": "on",
+      "metadata": {
+        "kind": "release"
+      }
     },
     "new_cart": {
       "state": "ENABLED",
@@ -223,7 +226,8 @@ fn export() {
       "defaultVariant": "off",
       "metadata": {
         "description": "Cart drawer",
-        "release": "checkout-v2"
+        "release": "checkout-v2",
+        "kind": "release"
       }
     },
     "new_search": {
@@ -270,7 +274,8 @@ fn export() {
         ]
       },
       "metadata": {
-        "description": "Search ranked by the new model"
+        "description": "Search ranked by the new model",
+        "kind": "release"
       }
     },
     "one_click_pay": {
@@ -281,7 +286,8 @@ fn export() {
       },
       "defaultVariant": "off",
       "metadata": {
-        "release": "checkout-v2"
+        "release": "checkout-v2",
+        "kind": "release"
       }
     }
   }

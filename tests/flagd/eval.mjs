@@ -10,15 +10,18 @@
 //
 // KEYS_JSON: a JSON array of keys; a string is the targetingKey (including
 // ""), null means no targetingKey at all.
-// stdout: {"evaluator", "version", "decisions": {FLAG: "0110…"}}, one
-// character per key, in order: "1" on, "0" off.
+// stdout: {"evaluator", "version", "flagSetMetadata", "decisions": {FLAG:
+// "0110…"}, "metadata": {FLAG: {…}}}: one character per key, in order: "1"
+// on, "0" off; and the `flagMetadata` the core returned with the flag's
+// first evaluation (the flag's own metadata merged over the flag set's).
 //
 // --at: every flag, every key, at each instant MS (milliseconds since the
 // epoch) in turn, with the clock fixed inside this process: Date.now is
 // replaced by a function returning MS, which is what the core reads to put
 // `$flagd.timestamp` (Math.floor(Date.now() / 1000)) into the evaluation
 // context. stdout: {"evaluator", "version", "flagSetMetadata", "instants":
-// [{"at": MS, "clockReads": N, "decisions": {FLAG: "0110…"}}]}. An instant at
+// [{"at": MS, "clockReads": N, "decisions": {FLAG: "0110…"}, "metadata":
+// {FLAG: {…}}}]}. An instant at
 // which the core never read the clock is an error: fixing it proved nothing.
 //
 // Exits 1, with the reason on stderr, on anything but a clean boolean answer:
@@ -83,10 +86,10 @@ const flags = [...core.getFlags().keys()];
 if (validateOnly) {
   process.stdout.write(JSON.stringify({ evaluator: '@openfeature/flagd-core', version, valid: flags.length }) + '\n');
 } else if (instants === null) {
-  const decisions = evaluate(JSON.parse(readFileSync(args[1], 'utf8')));
+  const { decisions, metadata } = evaluate(JSON.parse(readFileSync(args[1], 'utf8')));
   // No process.exit() after this: node flushes a piped stdout before it exits.
   process.stdout.write(
-    JSON.stringify({ evaluator: '@openfeature/flagd-core', version, flagSetMetadata: core.getFlagSetMetadata(), decisions }) + '\n',
+    JSON.stringify({ evaluator: '@openfeature/flagd-core', version, flagSetMetadata: core.getFlagSetMetadata(), decisions, metadata }) + '\n',
   );
 } else {
   const keys = JSON.parse(readFileSync(args[1], 'utf8'));
@@ -98,10 +101,10 @@ if (validateOnly) {
       clockReads++;
       return at;
     };
-    const decisions = evaluate(keys);
+    const { decisions, metadata } = evaluate(keys);
     Date.now = realNow;
     if (clockReads === 0) die(`the core never read the clock at ${at}: fixing it proves nothing`);
-    results.push({ at, clockReads, decisions });
+    results.push({ at, clockReads, decisions, metadata });
   }
   process.stdout.write(
     JSON.stringify({ evaluator: '@openfeature/flagd-core', version, flagSetMetadata: core.getFlagSetMetadata(), instants: results }) + '\n',
@@ -122,6 +125,7 @@ function evaluate(keys) {
     debug: (...a) => diagnostics.push(a.join(' ')),
   };
   const decisions = {};
+  const metadata = {};
   for (const flag of flags) {
     const answers = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
@@ -137,8 +141,9 @@ function evaluate(keys) {
         die(`not a boolean matching its variant ${where}: ${JSON.stringify(r)}`);
       }
       answers[i] = r.value ? '1' : '0';
+      if (i === 0) metadata[flag] = r.flagMetadata;
     }
     decisions[flag] = answers.join('');
   }
-  return decisions;
+  return { decisions, metadata };
 }

@@ -9,8 +9,10 @@ Run it with the python of a venv where `pip install -r requirements.txt`
 
 KEYS_JSON: a JSON array of keys; a string is the targeting key (including
 ""), null means no targeting key at all.
-stdout: {"evaluator", "version", "decisions": {FLAG: "0110..."}}, one
-character per key, in order: "1" on, "0" off.
+stdout: {"evaluator", "version", "flagSetMetadata", "decisions": {FLAG:
+"0110..."}, "metadata": {FLAG: {...}}}: one character per key, in order:
+"1" on, "0" off; and the `flag_metadata` the core returned with the flag's
+first evaluation (the flag's own metadata merged over the flag set's).
 
 --at: every flag, every key, at each instant MS (milliseconds since the
 epoch) in turn, with the clock fixed inside this process: `time.time` is
@@ -19,7 +21,8 @@ patched to return MS / 1000, which is what the core reads to put
 openfeature/contrib/tools/flagd/core/targeting/targeting.py, which calls it
 through the `time` module at each evaluation) into the evaluation context.
 stdout: {"evaluator", "version", "flagSetMetadata", "instants": [{"at": MS,
-"clockReads": N, "decisions": {FLAG: "0110..."}}]}. An instant at which the
+"clockReads": N, "decisions": {FLAG: "0110..."}, "metadata": {FLAG: {...}}}]}.
+An instant at which the
 core never read the clock is an error: fixing it proved nothing.
 
 Exits 1, with the reason on stderr, on anything but a clean boolean answer:
@@ -99,7 +102,7 @@ def main():
     output = {"evaluator": "openfeature-flagd-core", "version": version,
               "flagSetMetadata": dict(core.get_flag_set_metadata())}
     if instants is None:
-        output["decisions"] = evaluate(core, flags, keys, contexts, capture)
+        output["decisions"], output["metadata"] = evaluate(core, flags, keys, contexts, capture)
     else:
         output["instants"] = []
         for at in instants:
@@ -110,16 +113,19 @@ def main():
                 return at / 1000
 
             with mock.patch("time.time", fixed):
-                decisions = evaluate(core, flags, keys, contexts, capture)
+                decisions, metadata = evaluate(core, flags, keys, contexts, capture)
             if not reads:
                 die(f"the core never read the clock at {at}: fixing it proves nothing")
-            output["instants"].append({"at": at, "clockReads": len(reads), "decisions": decisions})
+            output["instants"].append(
+                {"at": at, "clockReads": len(reads), "decisions": decisions, "metadata": metadata}
+            )
     json.dump(output, sys.stdout)
     sys.stdout.write("\n")
 
 
 def evaluate(core, flags, keys, contexts, capture):
     decisions = {}
+    metadata = {}
     for flag in flags:
         answers = []
         for key, context in zip(keys, contexts):
@@ -138,8 +144,10 @@ def evaluate(core, flags, keys, contexts, capture):
             if not isinstance(r.value, bool) or r.variant != ("on" if r.value else "off"):
                 die(f"not a boolean matching its variant {where}: {r}")
             answers.append("1" if r.value else "0")
+            if flag not in metadata:
+                metadata[flag] = dict(r.flag_metadata)
         decisions[flag] = "".join(answers)
-    return decisions
+    return decisions, metadata
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ pub mod global;
 mod hostile;
 mod in_place;
 mod layers;
+mod lifecycle;
 mod load;
 mod logging;
 #[cfg(feature = "openfeature")]

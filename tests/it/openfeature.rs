@@ -200,13 +200,110 @@ fn flag_metadata_carries_the_release_and_the_description() {
     let follows = metadata("follows");
     assert_eq!(text(&follows["release"]), "checkout-v2");
     assert_eq!(text(&follows["description"]), "Cart drawer");
-    assert_eq!(follows.len(), 2);
+    assert_eq!(text(&follows["kind"]), "release");
+    assert_eq!(follows.len(), 3);
 
     let own = metadata("own_on");
     assert_eq!(text(&own["description"]), "Its own value");
     assert!(!own.contains_key("release"));
 
-    assert!(metadata("plain").is_empty(), "nothing to say, no metadata");
+    let plain = metadata("plain");
+    assert_eq!(
+        plain.keys().collect::<Vec<_>>(),
+        ["kind"],
+        "nothing else to say: the kind alone, the default"
+    );
+    assert_eq!(text(&plain["kind"]), "release");
+}
+
+/// Every string of a resolution's metadata, sorted by key.
+fn strings(metadata: &open_feature::FlagMetadata) -> Vec<(&str, &str)> {
+    let mut pairs: Vec<(&str, &str)> = metadata
+        .values
+        .iter()
+        .map(|(key, value)| (key.as_str(), text(value)))
+        .collect();
+    pairs.sort_unstable();
+    pairs
+}
+
+const LIFECYCLE: &str = "\
+environments = [\"staging\"]
+
+[releases.checkout]
+owner = \"payments\"
+expires = 2026-12-31
+enabled = true
+
+[toggles.pay]
+release = \"checkout\"
+kind = \"experiment\"
+expires = 2026-12-24
+created = 2026-12-01
+env.staging.enabled = false
+
+[toggles.kill]
+owner = \"sre\"
+kind = \"ops\"
+enabled = true
+
+[toggles.perm]
+owner = \"billing team\"
+kind = \"permission\"
+description = \"Pro plan\"
+";
+
+#[test]
+fn flag_metadata_carries_owner_kind_expires_and_the_environment() {
+    let fixture = Fixture::new(Some(LIFECYCLE));
+    let runtime = runtime();
+    for environment in [None, Some("staging")] {
+        let mut builder = Store::builder(&fixture.path).append_unknown(false);
+        builder = match environment {
+            Some(environment) => builder.environment(environment),
+            None => builder.base_values(),
+        };
+        let store = builder.open().unwrap();
+        let (_api, client) = client_for(&runtime, TogglesProvider::new(store));
+        let details = |name: &str, key: Option<&str>| {
+            let context = key.map(|key| EvaluationContext::default().with_targeting_key(key));
+            runtime
+                .block_on(client.get_bool_details(name, context.as_ref(), None))
+                .unwrap()
+        };
+        let with_environment = |mut pairs: Vec<(&'static str, &'static str)>| {
+            if let Some(environment) = environment {
+                pairs.push(("environment", environment));
+                pairs.sort_unstable();
+            }
+            pairs
+        };
+        let pay = details("pay", Some("user-1"));
+        assert_eq!(pay.value, environment.is_none(), "{environment:?}");
+        assert_eq!(
+            strings(&pay.flag_metadata),
+            with_environment(vec![
+                ("expires", "2026-12-24"),
+                ("kind", "experiment"),
+                ("release", "checkout"),
+            ]),
+            "{environment:?}: the toggle's own fields; its release's owner is not its own"
+        );
+        assert_eq!(
+            strings(&details("kill", None).flag_metadata),
+            with_environment(vec![("kind", "ops"), ("owner", "sre")]),
+            "{environment:?}"
+        );
+        assert_eq!(
+            strings(&details("perm", Some("u")).flag_metadata),
+            with_environment(vec![
+                ("description", "Pro plan"),
+                ("kind", "permission"),
+                ("owner", "billing team"),
+            ]),
+            "{environment:?}"
+        );
+    }
 }
 
 #[test]

@@ -87,3 +87,21 @@ pub struct StepAt {
     #[arg(long = "at", value_name = "TIME")]
     pub at: Option<toggles::Timestamp>,
 }
+
+/// `--today` on the commands that compare dates with today (`check`,
+/// `list`, whose `--expired` and ages count from it, and `show`): for
+/// reproducible CI runs and tests.
+#[derive(Args)]
+pub struct Today {
+    /// Count expiry and ages from this date (YYYY-MM-DD) instead of today's
+    /// local date
+    #[arg(long = "today", value_name = "DATE")]
+    pub today: Option<toggles::Date>,
+}
+
+impl Today {
+    /// The date given, or today's local date.
+    pub fn date(&self) -> toggles::Date {
+        self.today.unwrap_or_else(crate::clock::local_today)
+    }
+}

@@ -18,6 +18,7 @@
 //! This file parses the command line and dispatches.
 
 mod args;
+mod clock;
 mod color;
 mod commands;
 mod document;
@@ -34,7 +35,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::color::{ColorChoice, Colors};
-use crate::commands::{check, diff, export, keys, list, schedule, show, switch};
+use crate::commands::{check, diff, export, keys, list, schedule, schema, show, switch};
 use crate::fail::Outcome;
 
 #[derive(Parser)]
@@ -69,7 +70,8 @@ struct Global {
 #[derive(Subcommand)]
 enum Command {
     /// Every toggle with its state and where it comes from; every release with "N of M enabled";
-    /// the next step of each schedule (states now, or at --at TIME)
+    /// the next step of each schedule (states now, or at --at TIME); owners, kinds and expiry
+    /// (filters: --owner, --kind, --expired)
     List(list::Args),
     /// One toggle, and why it is on or off (for one key with --key); its schedule's steps
     /// and the next one (now, or at --at TIME)
@@ -105,6 +107,9 @@ enum Command {
     Export(export::Args),
     /// What the working file changes since REV, in each environment (the old version through git)
     Diff(diff::Args),
+    /// Print a JSON Schema of toggles.toml, for editors (draft-07, as taplo reads it);
+    /// this repository ships it as toggles.schema.json
+    Schema(schema::Args),
 }
 
 #[derive(Subcommand)]
@@ -201,7 +206,11 @@ fn main() -> ExitCode {
     let cli = parse();
     let choice = cli.global.color;
     let colors = Colors::for_stdout(choice);
-    let result = file::resolve(cli.global.file).and_then(|path| run(&path, cli.command, colors));
+    let result = match cli.command {
+        // The schema is the same for every file: it reads none.
+        Command::Schema(args) => schema::run(&args),
+        command => file::resolve(cli.global.file).and_then(|path| run(&path, command, colors)),
+    };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(fail) => {
@@ -236,5 +245,6 @@ fn run(path: &Path, command: Command, colors: Colors) -> Outcome {
         Command::Check(args) => check::run(path, &args, colors),
         Command::Export(args) => export::run(path, &args),
         Command::Diff(args) => diff::run(path, &args, colors),
+        Command::Schema(args) => schema::run(&args),
     }
 }

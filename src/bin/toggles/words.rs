@@ -1,5 +1,5 @@
-//! The words every command shares: `ON`/`OFF`, ages, "did you mean",
-//! lists of keys, who an edit is about, the base values' label.
+//! The words every command shares: `ON`/`OFF`, ages, expiry, "did you
+//! mean", lists of keys, who an edit is about, the base values' label.
 
 use toggles::Date;
 
@@ -42,6 +42,21 @@ pub fn time_left(seconds: i64) -> String {
 /// Whole days since `created`, if known.
 pub fn age_days(created: Option<Date>, today: Date) -> Option<i64> {
     created.map(|created| created.days_until(today))
+}
+
+/// `expires`'s date with how far it is from `today`: `2026-12-31 (in 25
+/// days)`, `2026-12-06 (today, the last day)`, `2026-12-01 (expired 5 days
+/// ago)`.
+pub fn expiry(expires: Date, today: Date) -> String {
+    let days = today.days_until(expires);
+    let when = match days {
+        0 => "today, the last day".to_owned(),
+        1 => "in 1 day".to_owned(),
+        d if d > 0 => format!("in {d} days"),
+        -1 => "expired 1 day ago".to_owned(),
+        d => format!("expired {} days ago", -d),
+    };
+    format!("{expires} ({when})")
 }
 
 /// The candidate closest to `name` if it is close enough to be a typo, or
@@ -165,6 +180,31 @@ mod tests {
         assert_eq!(time_left(3_600), "in 1 h");
         assert_eq!(time_left(86_400 + 59 * 60), "in 1 day");
         assert_eq!(time_left(2 * 86_400 + 3 * 3_600 + 1), "in 2 days 3 h");
+    }
+
+    #[test]
+    fn an_expiry_says_how_far_it_is_from_today() {
+        let date = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(
+            expiry(date("2026-12-06"), date("2026-12-06")),
+            "2026-12-06 (today, the last day)"
+        );
+        assert_eq!(
+            expiry(date("2026-12-06"), date("2026-12-05")),
+            "2026-12-06 (in 1 day)"
+        );
+        assert_eq!(
+            expiry(date("2026-12-31"), date("2026-12-06")),
+            "2026-12-31 (in 25 days)"
+        );
+        assert_eq!(
+            expiry(date("2026-12-06"), date("2026-12-07")),
+            "2026-12-06 (expired 1 day ago)"
+        );
+        assert_eq!(
+            expiry(date("2026-12-01"), date("2026-12-06")),
+            "2026-12-01 (expired 5 days ago)"
+        );
     }
 
     #[test]

@@ -2,10 +2,18 @@
 //!
 //! Errors (exit 1): the file is missing, does not parse or does not validate;
 //! a name used in the sources (see [`crate::scan`]) is not defined in the
-//! file, or is not a valid name.
+//! file, or is not a valid name; a toggle or a release past its `expires`
+//! (`expired`: the date is the last day it may stay, counted by `--today`,
+//! default the local date).
 //!
 //! Warnings (exit 0, or 1 with `--strict`): a toggle no source names any
-//! more (stale), a toggle older than `--max-age` days, a release whose
+//! more (stale), a release or experiment toggle without `expires` created
+//! more than `--max-age` days ago (`old`; ops and permission toggles may
+//! stay), a release or experiment toggle still used whose answer no key
+//! changes, the same in every view with no step to come, unchanged for
+//! more than `--max-age` days (`ready-to-remove`: since when, from the
+//! file's git history, see [`crate::model::history`], else `created`), a
+//! release whose
 //! toggles are all on (ready to be folded away), an `env.E` value equal to
 //! the base one, a broken promotion order, and two about plans
 //! (`schedule`), in the base values and in each environment whose
@@ -14,7 +22,10 @@
 //! step that gives fewer keys than the state before it
 //! (`rollout-lowered`: allowed, but the keys between lose the toggle).
 //! Which steps are past, and the states, are read at `--at TIME` (default:
-//! now), so that a run can be repeated; ages are counted from today.
+//! now), so that a run can be repeated; ages and expiry are counted from
+//! `--today`. Each finding about a table carries its `owner`, `kind` and
+//! `expires` in `--json`; in the text, every one names the owner (the
+//! lifecycle ones in their message, the others on an `owner:` line).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,13 +35,15 @@ use serde::Serialize;
 use toggles::{Date, Schedule, Snapshot, Timestamp};
 use toml_edit::Item;
 
-use crate::args::ReadEnv;
+use crate::args::{ReadEnv, Today};
+use crate::clock;
 use crate::color::{Colors, Style};
 use crate::document::edit::equal_values;
 use crate::document::lines::KeyLines;
 use crate::fail::{EXIT_ERROR, EXIT_OK, Fail, Outcome};
 use crate::file;
 use crate::model::decision::{Decision, decide};
+use crate::model::history;
 use crate::model::plan::{StepState, lowering};
 use crate::model::views::Views;
 use crate::scan::{self, Scan, Use};
@@ -43,7 +56,9 @@ pub struct Args {
     #[arg(long = "src", value_name = "DIR")]
     pub src: Vec<PathBuf>,
 
-    /// Warn about toggles created more than DAYS days ago
+    /// Warn about release and experiment toggles without `expires` created
+    /// more than DAYS days ago, and about those whose answer has not
+    /// changed for more than DAYS days (ready to remove)
     #[arg(long, default_value_t = 90, value_name = "DAYS")]
     pub max_age: u32,
 
@@ -63,6 +78,8 @@ pub struct Args {
     /// offset: `2026-12-11T09:00Z`) [default: now]
     #[arg(long = "at", value_name = "TIME")]
     pub at: Option<Timestamp>,
+    #[command(flatten)]
+    pub today: Today,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Serialize)]
@@ -75,16 +92,79 @@ enum Severity {
 /// One problem found.
 #[derive(Serialize)]
 struct Finding {
+    /// What `name` names, to give the finding its table's lifecycle fields.
+    #[serde(skip)]
+    about: About,
     severity: Severity,
     /// `invalid-file`, `unknown-environment`, `unreadable`, `missing`,
-    /// `invalid-name`, `stale`, `old`, `release-on`, `redundant-env`,
-    /// `promotion`, `schedule-done`, `rollout-lowered`.
+    /// `invalid-name`, `expired`, `stale`, `old`, `ready-to-remove`,
+    /// `release-on`, `redundant-env`, `promotion`, `schedule-done`,
+    /// `rollout-lowered`.
     kind: &'static str,
     name: Option<String>,
     /// `file:line[:column]`.
     location: String,
     message: String,
     help: String,
+}
+
+/// The table a finding is about.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum About {
+    /// None (a file's mistake, a name the file does not define).
+    Nothing,
+    Toggle,
+    Release,
+}
+
+/// A toggle's table, or a release's.
+fn about(release: bool) -> About {
+    if release {
+        About::Release
+    } else {
+        About::Toggle
+    }
+}
+
+/// A finding as reported: with the lifecycle fields of the table it is
+/// about (null where it has none, or is about none).
+#[derive(Serialize)]
+struct Reported {
+    #[serde(flatten)]
+    finding: Finding,
+    /// The table's `owner`.
+    owner: Option<String>,
+    /// The toggle's `kind` (`release`, `experiment`, `ops`,
+    /// `permission`); null for a release's table (`kind` is the finding's).
+    toggle_kind: Option<&'static str>,
+    /// The table's `expires` date (`YYYY-MM-DD`).
+    expires: Option<String>,
+}
+
+impl Reported {
+    fn of(finding: Finding, snapshot: Option<&Snapshot>) -> Reported {
+        let name = finding.name.as_deref().unwrap_or_default();
+        let (owner, toggle_kind, expires) = match (finding.about, snapshot) {
+            (About::Toggle, Some(snapshot)) => snapshot.get(name).map_or((None, None, None), |t| {
+                (t.owner(), Some(t.kind().as_str()), t.expires())
+            }),
+            (About::Release, Some(snapshot)) => snapshot
+                .release(name)
+                .map_or((None, None, None), |r| (r.owner(), None, r.expires())),
+            _ => (None, None, None),
+        };
+        Reported {
+            finding,
+            owner: owner.map(str::to_owned),
+            toggle_kind,
+            expires: expires.map(|date| date.to_string()),
+        }
+    }
+}
+
+/// ` (owner TEAM)` after a table's name, where it has an owner.
+fn owned(owner: Option<&str>) -> String {
+    owner.map_or_else(String::new, |owner| format!(" (owner {owner})"))
 }
 
 #[derive(Serialize)]
@@ -105,7 +185,7 @@ struct Report {
     environment: Option<String>,
     /// The declared environments, in promotion order.
     environments: Vec<String>,
-    findings: Vec<Finding>,
+    findings: Vec<Reported>,
 }
 
 pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
@@ -114,7 +194,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
     let loaded = Views::load(path);
     let at = args.at.unwrap_or_else(Timestamp::now);
     let (views, bytes) = match loaded {
-        Ok((views, bytes)) => (resolved_at(views, at), bytes),
+        Ok((views, bytes)) => (views.at(at), bytes),
         Err(fail) => {
             // The file is the first thing checked, before the sources: a
             // missing file is the problem, not the `src` folder beside it.
@@ -145,6 +225,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
                     |(line, column)| format!("{}:{line}:{column}", path.display()),
                 );
             findings.push(Finding {
+                about: About::Nothing,
                 severity: Severity::Error,
                 kind: "unknown-environment",
                 name: choice.name().map(str::to_owned),
@@ -164,6 +245,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
     let scan = scan::scan_paths(&sources);
     log_timing(&scan, started);
     findings.extend(scan.problems.iter().map(|problem| Finding {
+        about: About::Nothing,
         severity: Severity::Error,
         kind: "unreadable",
         name: None,
@@ -171,9 +253,22 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
         message: problem.clone(),
         help: "make the sources readable, or leave them out of --src (or .gitignore them)".into(),
     }));
+    let today = args.today.date();
+    findings.extend(expired(path, snapshot, today));
     findings.extend(missing(path, snapshot, &scan));
     findings.extend(stale(path, snapshot, &scan, &sources));
-    findings.extend(old(path, snapshot, args.max_age, Date::today()));
+    let ready = ready_to_remove(
+        path,
+        &bytes,
+        &views,
+        snapshot,
+        &scan,
+        at,
+        args.max_age,
+        today,
+    );
+    findings.extend(old(path, snapshot, args.max_age, today, &ready));
+    findings.extend(ready);
     // Without a chosen environment, a release is ready to fold away only
     // when it is fully on in every one.
     let fully: Vec<&Snapshot> = match chosen {
@@ -202,19 +297,6 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
         findings,
         colors,
     ))
-}
-
-/// Every view resolved at `at` (parsing resolved them at its own now).
-fn resolved_at(views: Views, at: Timestamp) -> Views {
-    let at = at.to_system_time();
-    Views {
-        base: views.base.at(at),
-        environments: views
-            .environments
-            .into_iter()
-            .map(|(name, snapshot)| (name, snapshot.at(at)))
-            .collect(),
-    }
 }
 
 /// The warnings about plans, in each view: the base values' schedules,
@@ -258,6 +340,7 @@ fn plans(path: &Path, views: &Views, at: Timestamp) -> Vec<Finding> {
             {
                 let state = StepState::of(last);
                 findings.push(Finding {
+                    about: about(what.starts_with("release")),
                     severity: Severity::Warning,
                     kind: "schedule-done",
                     name: Some(name.to_owned()),
@@ -303,6 +386,7 @@ fn plans(path: &Path, views: &Views, at: Timestamp) -> Vec<Finding> {
             for (was, step) in lowering(start, schedule) {
                 let now = StepState::of(&step);
                 findings.push(Finding {
+                    about: about(what.starts_with("release")),
                     severity: Severity::Warning,
                     kind: "rollout-lowered",
                     name: Some(name.to_owned()),
@@ -381,6 +465,7 @@ fn redundant(path: &Path, lines: &KeyLines<'_>) -> Vec<Finding> {
                     let written = value.to_string();
                     let written = written.trim();
                     findings.push(Finding {
+                        about: about(what == "release"),
                         severity: Severity::Warning,
                         kind: "redundant-env",
                         name: Some(name.to_owned()),
@@ -433,6 +518,7 @@ fn promotion(path: &Path, views: &Views) -> Vec<Finding> {
         );
         let name = toggle.name();
         findings.push(Finding {
+            about: About::Toggle,
             severity: Severity::Warning,
             kind: "promotion",
             name: Some(name.to_owned()),
@@ -537,6 +623,7 @@ fn missing(path: &Path, snapshot: &Snapshot, scan: &Scan) -> Vec<Finding> {
             let location = format!("{}:{}:{}", first.file.display(), first.line, first.column);
             if toggles::is_valid_name(name) {
                 Finding {
+                    about: About::Nothing,
                     severity: Severity::Error,
                     kind: "missing",
                     name: Some(name.to_owned()),
@@ -548,6 +635,7 @@ fn missing(path: &Path, snapshot: &Snapshot, scan: &Scan) -> Vec<Finding> {
                 }
             } else {
                 Finding {
+                    about: About::Nothing,
                     severity: Severity::Error,
                     kind: "invalid-name",
                     name: Some(name.to_owned()),
@@ -571,11 +659,16 @@ fn stale(path: &Path, snapshot: &Snapshot, scan: &Scan, sources: &[PathBuf]) -> 
         .toggles()
         .filter(|toggle| !scan.mentioned.contains(toggle.name()))
         .map(|toggle| Finding {
+            about: About::Toggle,
             severity: Severity::Warning,
             kind: "stale",
             name: Some(toggle.name().to_owned()),
             location: file::at(path, toggle.line()),
-            message: format!("toggle `{}` is not used in {scanned} (stale)", toggle.name()),
+            message: format!(
+                "toggle `{}`{} is not used in {scanned} (stale)",
+                toggle.name(),
+                owned(toggle.owner())
+            ),
             help: format!(
                 "remove its table and the code behind its dead branch (it is {}), or scan more with --src",
                 crate::words::on_off(toggle.is_enabled())
@@ -584,24 +677,165 @@ fn stale(path: &Path, snapshot: &Snapshot, scan: &Scan, sources: &[PathBuf]) -> 
         .collect()
 }
 
-/// Toggles created more than `max_age` days before `today`.
-fn old(path: &Path, snapshot: &Snapshot, max_age: u32, today: Date) -> Vec<Finding> {
+/// Temporary toggles (release and experiment ones) without `expires`
+/// created more than `max_age` days before `today`: ops and permission
+/// toggles may stay, and one with `expires` has its deadline (past it, it
+/// is `expired`). Not those already `ready` to remove.
+fn old(
+    path: &Path,
+    snapshot: &Snapshot,
+    max_age: u32,
+    today: Date,
+    ready: &[Finding],
+) -> Vec<Finding> {
     snapshot
         .toggles()
+        .filter(|toggle| toggle.kind().is_temporary() && toggle.expires().is_none())
+        .filter(|toggle| !ready.iter().any(|f| f.name.as_deref() == Some(toggle.name())))
         .filter_map(|toggle| {
             let created = toggle.created()?;
             let age = created.days_until(today);
             (age > i64::from(max_age)).then(|| Finding {
+                about: About::Toggle,
                 severity: Severity::Warning,
                 kind: "old",
                 name: Some(toggle.name().to_owned()),
                 location: file::at(path, toggle.line()),
                 message: format!(
-                    "toggle `{}` is {age} days old (created {created}; --max-age {max_age})",
-                    toggle.name()
+                    "toggle `{}`{} is {age} days old (created {created}; --max-age {max_age})",
+                    toggle.name(),
+                    owned(toggle.owner()),
                 ),
-                help: "settle it: keep the code of the winning branch and remove the toggle, or raise --max-age"
+                help: "settle it: keep the code of the winning branch and remove the toggle; or give it \
+                       an `expires` date (`kind = \"ops\"` or `\"permission\"` if it is meant to stay), or raise --max-age"
                     .into(),
+            })
+        })
+        .collect()
+}
+
+/// Toggles and releases past their `expires`: the date is the last day
+/// they may stay (on it they have not expired yet), counted by `today`.
+fn expired(path: &Path, snapshot: &Snapshot, today: Date) -> Vec<Finding> {
+    let owner =
+        |owner: Option<&str>| owner.map_or_else(|| "no owner".to_owned(), |o| format!("owner {o}"));
+    let releases = snapshot.releases().filter_map(|release| {
+        let expires = release.expires().filter(|_| release.is_expired_on(today))?;
+        Some(Finding {
+            about: About::Release,
+            severity: Severity::Error,
+            kind: "expired",
+            name: Some(release.name().to_owned()),
+            location: file::at(path, release.line()),
+            message: format!(
+                "release `{}` expired on {expires} ({}): remove it from the code and the file, or move `expires`",
+                release.name(),
+                owner(release.owner()),
+            ),
+            help: format!(
+                "fold it away: remove the release, its toggles and their dead branches ({} of {} enabled); \
+                 or, if it must stay, set a later `expires` (the last day it may stay)",
+                release.counts().0,
+                release.counts().1,
+            ),
+        })
+    });
+    let toggles = snapshot.toggles().filter_map(|toggle| {
+        let expires = toggle.expires().filter(|_| toggle.is_expired_on(today))?;
+        Some(Finding {
+            about: About::Toggle,
+            severity: Severity::Error,
+            kind: "expired",
+            name: Some(toggle.name().to_owned()),
+            location: file::at(path, toggle.line()),
+            message: format!(
+                "toggle `{}` expired on {expires} ({}): remove it from the code and the file, or move `expires`",
+                toggle.name(),
+                owner(toggle.owner()),
+            ),
+            help: format!(
+                "remove its table and the code behind its dead branch (it is {}); or, if it must stay, \
+                 set a later `expires` (the last day it may stay)",
+                crate::words::on_off(toggle.is_enabled())
+            ),
+        })
+    });
+    releases.chain(toggles).collect()
+}
+
+/// Temporary toggles still used in the code that give every check (with
+/// any key, or none) the same answer in every view, with no step of a
+/// schedule to come, and have for more than `max_age` days: since when,
+/// from the file's git history ([`history::settled_since`]), else from
+/// `created` (or the step that settled it, if later); unknown, no finding.
+#[allow(clippy::too_many_arguments)]
+fn ready_to_remove(
+    path: &Path,
+    bytes: &[u8],
+    views: &Views,
+    snapshot: &Snapshot,
+    scan: &Scan,
+    at: Timestamp,
+    max_age: u32,
+    today: Date,
+) -> Vec<Finding> {
+    let settled: Vec<(&str, bool)> = snapshot
+        .toggles()
+        // An expired one is an error already, which says to remove it.
+        .filter(|toggle| toggle.expires().is_none_or(|expires| expires >= today))
+        .filter(|toggle| toggle.kind().is_temporary() && scan.mentioned.contains(toggle.name()))
+        .filter_map(|toggle| {
+            let mut answers = views.columns().map(|(_, view)| {
+                let toggle = view.get(toggle.name())?;
+                toggle.next_step().is_none().then_some(())?;
+                toggle.is_constant()
+            });
+            let first = answers.next()??;
+            answers
+                .all(|answer| answer == Some(first))
+                .then_some((toggle.name(), first))
+        })
+        .collect();
+    if settled.is_empty() {
+        return Vec::new();
+    }
+    let history = history::settled_since(path, bytes, views, at, &settled);
+    settled
+        .into_iter()
+        .filter_map(|(name, on)| {
+            let toggle = snapshot.get(name)?;
+            let (since, how) = match &history {
+                Some(history) => {
+                    let since = history.get(name)?;
+                    let how = match &since.commit {
+                        Some(commit) => format!("unchanged since commit {}", commit.get(..12).unwrap_or(commit)),
+                        None => "changed by an edit not committed yet".to_owned(),
+                    };
+                    (clock::local_date(since.at), how)
+                }
+                None => {
+                    let created = toggle.created()?;
+                    let stepped = history::latest_step(views, name, at).map(clock::local_date);
+                    (stepped.map_or(created, |step| step.max(created)), "by `created`".to_owned())
+                }
+            };
+            let days = since.days_until(today);
+            (days > i64::from(max_age)).then(|| Finding {
+                about: About::Toggle,
+                severity: Severity::Warning,
+                kind: "ready-to-remove",
+                name: Some(name.to_owned()),
+                location: file::at(path, toggle.line()),
+                message: format!(
+                    "toggle `{name}`{} is ready to remove: always {} since {since}{}, for every key ({days} days, {how}; --max-age {max_age})",
+                    owned(toggle.owner()),
+                    if on { "on" } else { "off" },
+                    if views.any() { " in every environment" } else { "" },
+                ),
+                help: format!(
+                    "keep the code of its {} branch, remove the other and the toggle's table",
+                    if on { "`true`" } else { "`false`" }
+                ),
             })
         })
         .collect()
@@ -624,6 +858,7 @@ fn fully_on(path: &Path, snapshots: &[&Snapshot]) -> Vec<Finding> {
             })
         })
         .map(|release| Finding {
+            about: About::Release,
             severity: Severity::Warning,
             kind: "release-on",
             name: Some(release.name().to_owned()),
@@ -631,8 +866,9 @@ fn fully_on(path: &Path, snapshots: &[&Snapshot]) -> Vec<Finding> {
             message: {
                 let (on, total) = release.counts();
                 format!(
-                    "release `{}` is fully on ({on} of {total} enabled)",
-                    release.name()
+                    "release `{}`{} is fully on ({on} of {total} enabled)",
+                    release.name(),
+                    owned(release.owner())
                 )
             },
             help: "fold it away: remove the release, its toggles and their dead `else` branches"
@@ -648,6 +884,7 @@ fn fully_on(path: &Path, snapshots: &[&Snapshot]) -> Vec<Finding> {
 fn file_findings(path: &Path, fail: Fail) -> Vec<Finding> {
     let help = fail.help.unwrap_or_default();
     let finding = |location: String, message: String| Finding {
+        about: About::Nothing,
         severity: Severity::Error,
         kind: "invalid-file",
         name: None,
@@ -717,8 +954,11 @@ fn finish(
         environment: checked
             .as_ref()
             .and_then(|c| c.environment.map(str::to_owned)),
+        findings: findings
+            .into_iter()
+            .map(|finding| Reported::of(finding, checked.as_ref().map(|c| c.snapshot)))
+            .collect(),
         environments: checked.map_or_else(Vec::new, |c| c.environments),
-        findings,
     };
     if args.json {
         println!(
@@ -732,7 +972,7 @@ fn finish(
 }
 
 fn print_report(report: &Report, strict: bool, colors: Colors) {
-    for finding in &report.findings {
+    for Reported { finding, owner, .. } in &report.findings {
         let (label, style) = match finding.severity {
             Severity::Error => ("error", Style::Error),
             Severity::Warning => ("warning", Style::Warning),
@@ -743,6 +983,13 @@ fn print_report(report: &Report, strict: bool, colors: Colors) {
             println!("{head}: {}", finding.message);
         } else {
             println!("{head}: {}: {}", finding.location, finding.message);
+        }
+        // Every finding about an owned table names its owner: in the
+        // message (the lifecycle findings), else on a line of its own.
+        if let Some(owner) = owner
+            && !finding.message.contains(&format!("owner {owner}"))
+        {
+            println!("  {} {owner}", colors.paint(Style::Bold, "owner:"));
         }
         if !finding.help.is_empty() {
             println!("  {} {}", colors.paint(Style::Bold, "help:"), finding.help);

@@ -68,6 +68,15 @@
 //! flag-set `metadata` says which scheme the file was made for
 //! (`bucketing`) and, with `--env`, for which `environment`: flagd cannot
 //! act on it, but a reader (and every evaluation's metadata) can see it.
+//!
+//! Each flag's own `metadata` carries what the file says about the toggle,
+//! as strings: `description`, `release`, `owner`, `kind` (always: `release`
+//! where it is not written) and `expires` (`YYYY-MM-DD`), the toggle's own
+//! fields only, each where it is set. Both evaluators return a flag's
+//! metadata merged over the flag set's with every evaluation (`flagMetadata`
+//! in the npm core, `flag_metadata` in the Python one), so an evaluation
+//! there carries the keys the OpenFeature provider of `toggles` gives
+//! (`environment` with `--env`), plus `bucketing`.
 //! `tests/cli/flagd.rs` holds every decision equal to the library's, over
 //! more than 10 000 keys, in those two evaluators; for a scheduled file, in
 //! every kind of view, at fixed instants around every step (the clock fixed
@@ -190,7 +199,6 @@ struct Flag<'a> {
     default_variant: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     targeting: Option<Value>,
-    #[serde(skip_serializing_if = "Metadata::is_empty")]
     metadata: Metadata<'a>,
 }
 
@@ -200,18 +208,27 @@ struct Variants {
     off: bool,
 }
 
+/// A flag's own metadata: what the file says about the toggle, as strings
+/// (flagd allows strings, numbers and booleans), each only where it is
+/// set, but `kind`, which every toggle has. The keys are those of the
+/// OpenFeature provider's flag metadata (`toggles::openfeature`); its
+/// `environment` is the flag-set metadata's here, which both evaluators
+/// merge into every flag's.
 #[derive(Serialize)]
 struct Metadata<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     release: Option<&'a str>,
-}
-
-impl Metadata<'_> {
-    fn is_empty(&self) -> bool {
-        self.description.is_none() && self.release.is_none()
-    }
+    /// The toggle's own `owner` (not its release's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
+    /// `release` (also where `kind` is not written), `experiment`, `ops`
+    /// or `permission`.
+    kind: &'static str,
+    /// The toggle's own `expires`, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<String>,
 }
 
 fn variant(on: bool) -> &'static str {
@@ -232,6 +249,9 @@ impl<'a> Flag<'a> {
             metadata: Metadata {
                 description: toggle.description(),
                 release: toggle.release(),
+                owner: toggle.owner(),
+                kind: toggle.kind().as_str(),
+                expires: toggle.expires().map(|date| date.to_string()),
             },
         }
     }
@@ -456,7 +476,12 @@ mod tests {
     }
 
     fn plain(default: &str) -> Value {
-        json!({ "state": "ENABLED", "variants": { "on": true, "off": false }, "defaultVariant": default })
+        json!({
+            "state": "ENABLED",
+            "variants": { "on": true, "off": false },
+            "defaultVariant": default,
+            "metadata": { "kind": "release" },
+        })
     }
 
     fn with(default: &str, targeting: Value) -> Value {
@@ -541,17 +566,18 @@ mod tests {
         let text = "[releases.r]\nrollout = 50\ndescription = \"the release\"\n\
                     [toggles.t]\nrelease = \"r\"\ndescription = \"the toggle\"\n";
         let mut expected = with("off", guarded(release_fractional("r", 5000)));
-        expected["metadata"] = json!({ "description": "the toggle", "release": "r" });
+        expected["metadata"] =
+            json!({ "description": "the toggle", "release": "r", "kind": "release" });
         assert_eq!(flag(text), expected);
 
         let text = "[releases.r]\nrollout = 0.01\nallow = [\"x\"]\n[toggles.t]\nrelease = \"r\"\n";
         let mut expected = with("off", guarded(allowed(&["x"], release_fractional("r", 1))));
-        expected["metadata"] = json!({ "release": "r" });
+        expected["metadata"] = json!({ "release": "r", "kind": "release" });
         assert_eq!(flag(text), expected);
 
         let text = "[releases.r]\nrollout = 100\n[toggles.t]\nrelease = \"r\"\n";
         let mut expected = plain("on");
-        expected["metadata"] = json!({ "release": "r" });
+        expected["metadata"] = json!({ "release": "r", "kind": "release" });
         assert_eq!(flag(text), expected);
     }
 
@@ -559,17 +585,17 @@ mod tests {
     fn a_toggle_with_its_own_table_is_bucketed_by_its_name() {
         let text = "[releases.r]\nrollout = 50\n[toggles.t]\nrelease = \"r\"\nrollout = 25\n";
         let mut expected = with("off", guarded(own_fractional(2500)));
-        expected["metadata"] = json!({ "release": "r" });
+        expected["metadata"] = json!({ "release": "r", "kind": "release" });
         assert_eq!(flag(text), expected);
 
         let text = "[releases.r]\nrollout = 50\n[toggles.t]\nrelease = \"r\"\nenabled = false\n";
         let mut expected = plain("off");
-        expected["metadata"] = json!({ "release": "r" });
+        expected["metadata"] = json!({ "release": "r", "kind": "release" });
         assert_eq!(flag(text), expected);
 
         let text = "[releases.r]\nenabled = true\n[toggles.t]\nrelease = \"r\"\n";
         let mut expected = plain("on");
-        expected["metadata"] = json!({ "release": "r" });
+        expected["metadata"] = json!({ "release": "r", "kind": "release" });
         assert_eq!(flag(text), expected, "a release's fixed state");
     }
 
@@ -586,7 +612,7 @@ mod tests {
         let document: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(
             document["flags"]["alpha"]["metadata"],
-            json!({ "description": "Ünïcödé \"quoted\"" })
+            json!({ "description": "Ünïcödé \"quoted\"", "kind": "release" })
         );
         // The scheme is the evaluator's business: the flags are the same,
         // only the flag-set metadata names the other scheme.
@@ -628,7 +654,7 @@ mod tests {
             "off",
             json!({ "if": [since(10), guarded(release_fractional("r", 100)), "off"] }),
         );
-        expected["metadata"] = json!({ "release": "r" });
+        expected["metadata"] = json!({ "release": "r", "kind": "release" });
         assert_eq!(flag(text), expected);
     }
 
@@ -661,6 +687,36 @@ mod tests {
             let t = &document["flags"]["t"]["targeting"]["if"];
             assert_eq!(t[2], "on", "{env:?}: the start state, whenever exported");
         }
+    }
+
+    #[test]
+    fn the_lifecycle_fields_are_each_flags_metadata() {
+        let text = "[releases.r]\nowner = \"payments\"\nexpires = 2026-12-31\nenabled = true\n\
+                    [toggles.t]\nrelease = \"r\"\nowner = \"team \\\"a\\\"\"\nkind = \"experiment\"\n\
+                    expires = 2026-12-24\ndescription = \"d\"\n\
+                    [toggles.u]\nrelease = \"r\"\nkind = \"ops\"\n";
+        let document = export(text);
+        assert_eq!(
+            document["flags"]["t"]["metadata"],
+            json!({
+                "description": "d",
+                "release": "r",
+                "owner": "team \"a\"",
+                "kind": "experiment",
+                "expires": "2026-12-24",
+            })
+        );
+        assert_eq!(
+            document["flags"]["u"]["metadata"],
+            json!({ "release": "r", "kind": "ops" }),
+            "the toggle's own fields: not its release's owner or expiry"
+        );
+        let snapshot = Snapshot::parse("toggles.toml", text.as_bytes()).unwrap();
+        let out = flagd(&snapshot);
+        assert!(
+            out.contains("\"metadata\": {\n        \"description\": \"d\",\n        \"release\": \"r\",\n        \"owner\": \"team \\\"a\\\"\",\n        \"kind\": \"experiment\",\n        \"expires\": \"2026-12-24\"\n      }"),
+            "in a fixed order: {out}"
+        );
     }
 
     #[test]

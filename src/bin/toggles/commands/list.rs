@@ -5,13 +5,28 @@
 //! `done` after the last) when one has a `schedule`, so files without them
 //! list as they always did. States are those of now, or of `--at TIME`
 //! (each schedule's step in force then).
+//!
+//! The lifecycle fields show where a file has them: an OWNER column when
+//! some listed toggle has an `owner`, a KIND column when some listed
+//! toggle's `kind` is not the default `release`, an EXPIRES column (the
+//! date, `(expired)` from the day after it) when some has `expires`; the
+//! release table has OWNER and EXPIRES columns likewise. `--json` always
+//! carries `owner`, `kind` and `expires`.
+//!
+//! Filters, all of them holding at once: `--owner TEAM` (the `owner`
+//! exactly as written), `--kind KIND` and `--expired` (an `expires` date
+//! before today, or before `--today DATE`) keep the toggles that match,
+//! each by its own fields: a toggle without an `owner` of its own does not
+//! match its release's. `--owner` and `--expired` keep the releases that
+//! match by the release's own fields; releases have no kind, so `--kind`
+//! lists none. `--release R` still narrows both to R.
 
 use std::path::Path;
 
 use serde::Serialize;
-use toggles::{Date, Release, Snapshot, ToggleInfo};
+use toggles::{Date, Kind, Release, Snapshot, ToggleInfo};
 
-use crate::args::{ReadAt, ReadEnv};
+use crate::args::{ReadAt, ReadEnv, Today};
 use crate::color::{Colors, Style};
 use crate::fail::{EXIT_OK, Outcome};
 use crate::model::choice::{Choice, When};
@@ -39,29 +54,97 @@ pub struct Args {
     pub envs: bool,
     #[command(flatten)]
     pub at: ReadAt,
+    /// Only the toggles (and releases) whose `owner` is TEAM, exactly as written
+    #[arg(long, value_name = "TEAM")]
+    pub owner: Option<String>,
+    /// Only the toggles of this kind: release, experiment, ops or permission
+    /// (releases have no kind: none is listed)
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<Kind>,
+    /// Only the toggles (and releases) whose `expires` date is before today
+    #[arg(long)]
+    pub expired: bool,
+    #[command(flatten)]
+    pub today: Today,
 }
 
 pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
     let when = args.at.when();
+    let today = args.today.date();
+    let filter = Filter {
+        release: args.release.as_deref(),
+        owner: args.owner.as_deref(),
+        kind: args.kind,
+        expired: args.expired,
+        today,
+    };
     if args.envs {
-        matrix(path, args.release.as_deref(), when, args.json, colors)
+        matrix(path, &filter, when, args.json, colors)
     } else {
         let choice = args.env.choice();
-        one(
-            path,
-            args.release.as_deref(),
-            &choice,
-            when,
-            args.json,
-            colors,
-        )
+        one(path, &filter, &choice, when, args.json, colors)
+    }
+}
+
+/// Which toggles and releases a listing keeps: every filter given holds,
+/// each on the table's own fields.
+struct Filter<'a> {
+    /// `--release`: that release and its toggles.
+    release: Option<&'a str>,
+    owner: Option<&'a str>,
+    kind: Option<Kind>,
+    /// `--expired`: an `expires` before `today`.
+    expired: bool,
+    /// `--today`, else the local date: ages and expiry count from it.
+    today: Date,
+}
+
+impl Filter<'_> {
+    fn toggle(&self, toggle: &ToggleInfo) -> bool {
+        (self.release.is_none() || toggle.release() == self.release)
+            && self.owner.is_none_or(|owner| toggle.owner() == Some(owner))
+            && self.kind.is_none_or(|kind| toggle.kind() == kind)
+            && (!self.expired || toggle.is_expired_on(self.today))
+    }
+
+    fn release(&self, release: &Release) -> bool {
+        self.release.is_none_or(|name| release.name() == name)
+            && self.owner.is_none_or(|owner| release.owner() == Some(owner))
+            // A release has no kind.
+            && self.kind.is_none()
+            && (!self.expired || release.is_expired_on(self.today))
+    }
+
+    /// The lifecycle filters given, as typed: `--owner payments --expired`
+    /// (empty without any).
+    fn describe(&self) -> String {
+        let mut words = Vec::new();
+        if let Some(owner) = self.owner {
+            words.push(format!("--owner {owner}"));
+        }
+        if let Some(kind) = self.kind {
+            words.push(format!("--kind {kind}"));
+        }
+        if self.expired {
+            words.push(format!("--expired (before {})", self.today));
+        }
+        words.join(" ")
+    }
+
+    /// What an empty table says: `no toggles`, or `no toggles match
+    /// --owner payments`.
+    fn none(&self) -> String {
+        match self.describe() {
+            filters if filters.is_empty() => "no toggles".to_owned(),
+            filters => format!("no toggles match {filters}"),
+        }
     }
 }
 
 /// `toggles list` in one environment (or the base values).
 fn one(
     path: &Path,
-    release: Option<&str>,
+    filter: &Filter,
     choice: &Choice,
     when: When,
     json: bool,
@@ -69,20 +152,14 @@ fn one(
 ) -> Outcome {
     let snapshot = when.view(choice.load(path)?);
     let declared: Vec<String> = snapshot.environments().map(str::to_owned).collect();
-    if let Some(name) = release
+    if let Some(name) = filter.release
         && snapshot.release(name).is_none()
     {
         return Err(unknown_release(&snapshot, name, None));
     }
-    let toggles: Vec<&ToggleInfo> = snapshot
-        .toggles()
-        .filter(|t| release.is_none() || t.release() == release)
-        .collect();
-    let releases: Vec<&Release> = snapshot
-        .releases()
-        .filter(|r| release.is_none_or(|name| r.name() == name))
-        .collect();
-    let today = Date::today();
+    let toggles: Vec<&ToggleInfo> = snapshot.toggles().filter(|t| filter.toggle(t)).collect();
+    let releases: Vec<&Release> = snapshot.releases().filter(|r| filter.release(r)).collect();
+    let today = filter.today;
     if json {
         let listing = Listing {
             file: path.display().to_string(),
@@ -97,7 +174,10 @@ fn one(
                 .iter()
                 .map(|t| ToggleJson::new(t, today, when))
                 .collect(),
-            releases: releases.iter().map(|r| ReleaseJson::new(r, when)).collect(),
+            releases: releases
+                .iter()
+                .map(|r| ReleaseJson::new(r, today, when))
+                .collect(),
         };
         println!(
             "{}",
@@ -118,10 +198,10 @@ fn one(
     if !declared.is_empty() || when.is_given() {
         println!();
     }
-    print!("{}", toggle_table(&toggles, today, colors));
+    print!("{}", toggle_table(&toggles, filter, colors));
     if !releases.is_empty() {
         println!();
-        print!("{}", release_table(&releases, colors));
+        print!("{}", release_table(&releases, today, colors));
     }
     Ok(EXIT_OK)
 }
@@ -131,23 +211,20 @@ fn one(
 /// without a key (`ON`, `OFF`, `10%`, and `+2` for keys in an `allow` list),
 /// and `*` where a schedule decides (its next step is in `--json`, and in
 /// `toggles show`).
-fn matrix(path: &Path, release: Option<&str>, when: When, json: bool, colors: Colors) -> Outcome {
+fn matrix(path: &Path, filter: &Filter, when: When, json: bool, colors: Colors) -> Outcome {
     let (views, _) = Views::load_at(path, when)?;
-    if let Some(name) = release
+    if let Some(name) = filter.release
         && views.base.release(name).is_none()
     {
         return Err(unknown_release(&views.base, name, None));
     }
     let columns: Vec<(Option<&str>, &Snapshot)> = views.columns().collect();
-    let toggles: Vec<&ToggleInfo> = views
-        .base
-        .toggles()
-        .filter(|t| release.is_none() || t.release() == release)
-        .collect();
+    // The lifecycle fields are the same in every environment.
+    let toggles: Vec<&ToggleInfo> = views.base.toggles().filter(|t| filter.toggle(t)).collect();
     let releases: Vec<&Release> = views
         .base
         .releases()
-        .filter(|r| release.is_none_or(|name| r.name() == name))
+        .filter(|r| filter.release(r))
         .collect();
     let toggle_rows: Vec<(&ToggleInfo, Vec<Decision>)> = toggles
         .iter()
@@ -186,6 +263,9 @@ fn matrix(path: &Path, release: Option<&str>, when: When, json: bool, colors: Co
                 .map(|(toggle, cells)| RowJson {
                     name: toggle.name().to_owned(),
                     release: toggle.release().map(str::to_owned),
+                    owner: toggle.owner().map(str::to_owned),
+                    kind: Some(toggle.kind().as_str()),
+                    expires: toggle.expires().map(|d| d.to_string()),
                     cells: cells.iter().map(|d| DecisionJson::new(d, when)).collect(),
                 })
                 .collect(),
@@ -194,6 +274,9 @@ fn matrix(path: &Path, release: Option<&str>, when: When, json: bool, colors: Co
                 .map(|(release, cells)| RowJson {
                     name: release.name().to_owned(),
                     release: None,
+                    owner: release.owner().map(str::to_owned),
+                    kind: None,
+                    expires: release.expires().map(|d| d.to_string()),
                     cells: cells.iter().map(|d| DecisionJson::new(d, when)).collect(),
                 })
                 .collect(),
@@ -221,7 +304,7 @@ fn matrix(path: &Path, release: Option<&str>, when: When, json: bool, colors: Co
         println!();
     }
     if toggle_rows.is_empty() {
-        println!("no toggles");
+        println!("{}", filter.none());
     } else {
         let mut header = vec!["TOGGLE"];
         header.extend(&labels);
@@ -264,14 +347,18 @@ fn matrix(path: &Path, release: Option<&str>, when: When, json: bool, colors: Co
     Ok(EXIT_OK)
 }
 
-fn toggle_table(toggles: &[&ToggleInfo], today: Date, colors: Colors) -> String {
+fn toggle_table(toggles: &[&ToggleInfo], filter: &Filter, colors: Colors) -> String {
     if toggles.is_empty() {
-        return "no toggles\n".to_owned();
+        return format!("{}\n", filter.none());
     }
+    let today = filter.today;
     let keyed = toggles
         .iter()
         .any(|t| t.rollout().is_some() || t.allow().len() > 0);
     let scheduled = toggles.iter().any(|t| t.schedule().is_some());
+    let owned = toggles.iter().any(|t| t.owner().is_some());
+    let kinds = toggles.iter().any(|t| t.kind() != Kind::default());
+    let expiring = toggles.iter().any(|t| t.expires().is_some());
     let mut header = vec!["TOGGLE", "STATE"];
     if keyed {
         header.push("ROLLOUT");
@@ -279,7 +366,18 @@ fn toggle_table(toggles: &[&ToggleInfo], today: Date, colors: Colors) -> String 
     if scheduled {
         header.push("NEXT STEP");
     }
-    header.extend(["FROM", "RELEASE", "CREATED", "AGE", "DESCRIPTION"]);
+    header.extend(["FROM", "RELEASE"]);
+    if owned {
+        header.push("OWNER");
+    }
+    if kinds {
+        header.push("KIND");
+    }
+    header.extend(["CREATED", "AGE"]);
+    if expiring {
+        header.push("EXPIRES");
+    }
+    header.push("DESCRIPTION");
     let mut table = Table::new(&header);
     for toggle in toggles {
         let on = toggle.is_enabled();
@@ -296,22 +394,45 @@ fn toggle_table(toggles: &[&ToggleInfo], today: Date, colors: Colors) -> String 
         row.extend([
             cell(toggle.source().to_string()),
             cell(toggle.release().unwrap_or("-")),
+        ]);
+        if owned {
+            row.push(cell(toggle.owner().unwrap_or("-")));
+        }
+        if kinds {
+            row.push(cell(toggle.kind().as_str()));
+        }
+        row.extend([
             cell(toggle.created().map_or("-".to_owned(), |d| d.to_string())),
             cell(
                 age_days(toggle.created(), today).map_or("-".to_owned(), |days| format!("{days}d")),
             ),
-            styled(toggle.description().unwrap_or(""), Style::Dim),
         ]);
+        if expiring {
+            row.push(expires_cell(toggle.expires(), toggle.is_expired_on(today)));
+        }
+        row.push(styled(toggle.description().unwrap_or(""), Style::Dim));
         table.row(row);
     }
     table.render(colors)
 }
 
-fn release_table(releases: &[&Release], colors: Colors) -> String {
+/// An EXPIRES cell: the date, `(expired)` once the table `expired` (the
+/// library's `is_expired_on`: from the day after it), or `-`.
+fn expires_cell(expires: Option<Date>, expired: bool) -> (String, Option<Style>) {
+    match expires {
+        Some(date) if expired => styled(format!("{date} (expired)"), Style::Warning),
+        Some(date) => cell(date.to_string()),
+        None => cell("-"),
+    }
+}
+
+fn release_table(releases: &[&Release], today: Date, colors: Colors) -> String {
     let keyed = releases
         .iter()
         .any(|r| r.rollout().is_some() || r.allow().len() > 0);
     let scheduled = releases.iter().any(|r| r.schedule().is_some());
+    let owned = releases.iter().any(|r| r.owner().is_some());
+    let expiring = releases.iter().any(|r| r.expires().is_some());
     let mut header = vec!["RELEASE", "STATE"];
     if keyed {
         header.push("ROLLOUT");
@@ -319,7 +440,14 @@ fn release_table(releases: &[&Release], colors: Colors) -> String {
     if scheduled {
         header.push("NEXT STEP");
     }
-    header.extend(["TOGGLES", "DESCRIPTION"]);
+    header.push("TOGGLES");
+    if owned {
+        header.push("OWNER");
+    }
+    if expiring {
+        header.push("EXPIRES");
+    }
+    header.push("DESCRIPTION");
     let mut table = Table::new(&header);
     for release in releases {
         let (on, total) = release.counts();
@@ -340,10 +468,17 @@ fn release_table(releases: &[&Release], colors: Colors) -> String {
         if scheduled {
             row.push(cell(next_column(release.schedule(), release.next_step())));
         }
-        row.extend([
-            cell(format!("{on} of {total} enabled")),
-            styled(release.description().unwrap_or(""), Style::Dim),
-        ]);
+        row.push(cell(format!("{on} of {total} enabled")));
+        if owned {
+            row.push(cell(release.owner().unwrap_or("-")));
+        }
+        if expiring {
+            row.push(expires_cell(
+                release.expires(),
+                release.is_expired_on(today),
+            ));
+        }
+        row.push(styled(release.description().unwrap_or(""), Style::Dim));
         table.row(row);
     }
     table.render(colors)
@@ -352,6 +487,7 @@ fn release_table(releases: &[&Release], colors: Colors) -> String {
 #[derive(Serialize)]
 struct Listing {
     file: String,
+    /// `--today`, else the local date: ages and `--expired` count from it.
     today: String,
     /// The instant listed (`--at`, else now), RFC 3339 UTC: each
     /// schedule's step in force then.
@@ -392,5 +528,11 @@ struct RowJson {
     name: String,
     /// A toggle's release (null for a release's row).
     release: Option<String>,
+    /// The table's `owner`, or null.
+    owner: Option<String>,
+    /// A toggle's `kind` (`release` where unwritten); null for a release's row.
+    kind: Option<&'static str>,
+    /// The table's `expires`, `YYYY-MM-DD`, or null.
+    expires: Option<String>,
     cells: Vec<DecisionJson>,
 }

@@ -9,5 +9,6 @@ pub mod export;
 pub mod keys;
 pub mod list;
 pub mod schedule;
+pub mod schema;
 pub mod show;
 pub mod switch;

@@ -2,13 +2,20 @@
 //! `schedule`, its plan (each step with its instant, its state and its line,
 //! the one in force marked) and the next step, with the time left until it.
 //! States are those of now, or of `--at TIME`.
+//!
+//! The lifecycle fields show where the file sets them: `owner`, `kind`
+//! (where it is not the default `release`) and `expires`, with the days
+//! left or since it expired (counted from `--today DATE`, else the local
+//! date); the release line adds the release's own `owner` and `expires`.
+//! `--json` always has all three (`toggle.owner`, `.kind`, `.expires`, and
+//! `release.owner`, `.expires`).
 
 use std::path::Path;
 
 use serde::Serialize;
-use toggles::{Date, Field, Reason, Rollout, Snapshot, Source, Step, Timestamp, ToggleInfo};
+use toggles::{Date, Field, Kind, Reason, Rollout, Snapshot, Source, Step, Timestamp, ToggleInfo};
 
-use crate::args::{self, ReadAt, ReadEnv};
+use crate::args::{self, ReadAt, ReadEnv, Today};
 use crate::color::{Colors, Style};
 use crate::fail::{EXIT_OK, Outcome};
 use crate::file;
@@ -18,7 +25,7 @@ use crate::model::names::unknown_toggle;
 use crate::model::views::Views;
 use crate::view::json::{DecisionJson, ReleaseJson, ToggleJson, percent_json};
 use crate::view::state::{release_summary, step_state};
-use crate::words::{age_days, env_flag, label, on_off, some_keys, time_left};
+use crate::words::{age_days, env_flag, expiry, label, on_off, some_keys, time_left};
 
 // `toggles show`.
 #[derive(clap::Args)]
@@ -36,6 +43,8 @@ pub struct Args {
     pub env: ReadEnv,
     #[command(flatten)]
     pub at: ReadAt,
+    #[command(flatten)]
+    pub today: Today,
 }
 
 pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
@@ -45,7 +54,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
         &args.name,
         args.key.as_deref(),
         &choice,
-        args.at.when(),
+        (args.at.when(), args.today.date()),
         args.json,
         colors,
     )
@@ -56,7 +65,7 @@ fn show(
     name: &str,
     key: Option<&str>,
     choice: &Choice,
-    when: When,
+    (when, today): (When, Date),
     json: bool,
     colors: Colors,
 ) -> Outcome {
@@ -68,7 +77,6 @@ fn show(
     let toggle = snapshot
         .get(name)
         .ok_or_else(|| unknown_toggle(snapshot, name))?;
-    let today = Date::today();
     // An empty key is no key, as in the library.
     let empty_key = key == Some("");
     let key = key.filter(|k| !k.is_empty());
@@ -91,7 +99,7 @@ fn show(
             release: toggle
                 .release()
                 .and_then(|r| snapshot.release(r))
-                .map(|r| ReleaseJson::new(r, when)),
+                .map(|r| ReleaseJson::new(r, today, when)),
             evaluation: told.json,
             at: when.at().to_string(),
             at_from: when.origin_json(),
@@ -133,10 +141,25 @@ fn show(
     if let Some(description) = toggle.description() {
         println!("  description  {description}");
     }
+    if let Some(owner) = toggle.owner() {
+        println!("  owner        {owner}");
+    }
+    if toggle.kind() != Kind::default() {
+        println!("  kind         {}", toggle.kind());
+    }
+    if let Some(expires) = toggle.expires() {
+        println!("  expires      {}", expiry(expires, today));
+    }
     if let Some(release) = toggle.release().and_then(|r| snapshot.release(r)) {
         let (on, total) = release.counts();
+        let owner = release
+            .owner()
+            .map_or_else(String::new, |owner| format!("; owner {owner}"));
+        let expires = release.expires().map_or_else(String::new, |expires| {
+            format!("; expires {}", expiry(expires, today))
+        });
         println!(
-            "  release      {}: {on} of {total} enabled, release {}",
+            "  release      {}: {on} of {total} enabled, release {}{owner}{expires}",
             release.name(),
             release_summary(release)
         );

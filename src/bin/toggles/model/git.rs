@@ -2,12 +2,18 @@
 //! file and its path there, the commit to compare with (REV, else the merge
 //! base with the upstream branch, else `HEAD`), and the file's bytes in it
 //! (`ls-tree`, `cat-file`; symlinks in REV followed, within the
-//! repository). git runs as a child process, never overriding its
-//! `safe.directory` check; `toggles diff` is the command over it.
+//! repository); and the file's [`history`](Repo::history), each version
+//! the commits on HEAD's first-parent line held (`log`, `cat-file
+//! --batch`). git runs as a child process, never overriding its
+//! `safe.directory` check; `toggles diff` is the command over the old
+//! version, `toggles check` reads the history (how long a toggle has
+//! answered as now).
 
-use std::io;
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+
+use toggles::Timestamp;
 
 use crate::fail::Fail;
 use crate::file;
@@ -74,6 +80,21 @@ impl Repo {
     /// none are the repository those variables name, and its work tree, used
     /// (a separate git dir), as git would from the current folder.
     pub fn locate(path: &Path) -> Result<Repo, Fail> {
+        Repo::find(path)?.ok_or_else(|| {
+            Fail::error(format!(
+                "{} is not in a git repository: `toggles diff` compares it with a version git holds",
+                path.display()
+            ))
+            .help(
+                "run it in a clone, or commit the file first (`git init && git add toggles.toml && git commit`); \
+                 `toggles list` shows the file as it is",
+            )
+        })
+    }
+
+    /// [`locate`](Self::locate), `None` where the file is in no git
+    /// repository.
+    pub fn find(path: &Path) -> Result<Option<Repo>, Fail> {
         let real = std::fs::canonicalize(path).map_err(|e| file::read_error(path, e))?;
         let dir = real
             .parent()
@@ -93,7 +114,7 @@ impl Repo {
                 .trim_end()
                 .to_owned();
             repo.path = format!("{prefix}{name}");
-            return Ok(repo);
+            return Ok(Some(repo));
         }
         let stderr = String::from_utf8_lossy(&output.stderr);
         if stderr.contains("dubious ownership") {
@@ -109,17 +130,7 @@ impl Repo {
         if !stderr.contains("not a git repository") {
             return Err(git_failed("rev-parse --show-prefix", &output));
         }
-        if let Some(named) = Repo::named(&real)? {
-            return Ok(named);
-        }
-        Err(Fail::error(format!(
-            "{} is not in a git repository: `toggles diff` compares it with a version git holds",
-            path.display()
-        ))
-        .help(
-            "run it in a clone, or commit the file first (`git init && git add toggles.toml && git commit`); \
-             `toggles list` shows the file as it is",
-        ))
+        Repo::named(&real)
     }
 
     /// The repository `GIT_DIR` and `GIT_WORK_TREE` name, as git finds it
@@ -383,6 +394,104 @@ impl Repo {
     fn git(&self, args: &[&str]) -> Result<Output, Fail> {
         run_git(&self.dir, args, Some(self.named.as_ref()))
     }
+
+    /// The versions of the file the last `limit` commits that changed it
+    /// on HEAD's first-parent line hold (the line a branch's deployments
+    /// followed: a merge is one change, its side branch's commits none),
+    /// newest first: `git log --first-parent`, then every version read by
+    /// one `git cat-file --batch`. Empty in a repository without a commit,
+    /// or where no commit holds the file.
+    pub fn history(&self, limit: usize) -> Result<Vec<Version>, Fail> {
+        let limit = format!("--max-count={limit}");
+        let pathspec = format!(":(top,literal){}", self.path);
+        let log = self.git(&[
+            "log",
+            "--first-parent",
+            &limit,
+            "--format=%H %ct",
+            "--end-of-options",
+            "HEAD",
+            "--",
+            &pathspec,
+        ])?;
+        if !log.status.success() {
+            // No commit yet: no history.
+            if self.commit("HEAD")?.is_none() {
+                return Ok(Vec::new());
+            }
+            return Err(git_failed("log", &log));
+        }
+        let commits: Vec<(String, Timestamp)> = String::from_utf8_lossy(&log.stdout)
+            .lines()
+            .filter_map(|line| {
+                let (commit, time) = line.split_once(' ')?;
+                Some((
+                    commit.to_owned(),
+                    Timestamp::from_unix_seconds(time.parse().ok()?),
+                ))
+            })
+            .collect();
+        if commits.is_empty() || self.path.contains('\n') {
+            return Ok(Vec::new());
+        }
+        let input: String = commits
+            .iter()
+            .map(|(commit, _)| format!("{commit}:{}\n", self.path))
+            .collect();
+        let mut child = command(
+            &self.dir,
+            &["cat-file", "--batch"],
+            Some(self.named.as_ref()),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(spawn_error)?;
+        let mut stdin = child.stdin.take().expect("piped");
+        // Written while the versions are read: git blocks on a full pipe.
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let mut out = io::BufReader::new(child.stdout.take().expect("piped"));
+        let mut versions = Vec::with_capacity(commits.len());
+        let read = |e: io::Error| Fail::error(format!("cannot read `git cat-file --batch`: {e}"));
+        for (commit, time) in commits {
+            let mut header = String::new();
+            out.read_line(&mut header).map_err(read)?;
+            // `OID TYPE SIZE`, else `NAME missing` (or `ambiguous`).
+            let mut parts = header.split_whitespace();
+            let (kind, size) = match (parts.next(), parts.next(), parts.next()) {
+                (Some(_), Some(kind), Some(size)) => (kind, size.parse::<usize>().ok()),
+                _ => ("missing", None),
+            };
+            let bytes = match size {
+                Some(size) => {
+                    let mut contents = vec![0; size + 1];
+                    out.read_exact(&mut contents).map_err(read)?;
+                    contents.pop();
+                    (kind == "blob").then_some(contents)
+                }
+                None => None,
+            };
+            versions.push(Version {
+                commit,
+                time,
+                bytes,
+            });
+        }
+        let _ = writer.join();
+        let _ = child.wait();
+        Ok(versions)
+    }
+}
+
+/// One version of the file in its [`history`](Repo::history).
+pub struct Version {
+    pub commit: String,
+    /// The commit's committer time.
+    pub time: Timestamp,
+    /// The file's bytes; `None` where the commit removed it (or holds no
+    /// file there).
+    pub bytes: Option<Vec<u8>>,
 }
 
 /// A tree's entry.
@@ -428,13 +537,20 @@ fn run_git(
     args: &[&str],
     repository: Option<Option<&(PathBuf, PathBuf)>>,
 ) -> Result<Output, Fail> {
+    command(dir, args, repository)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(spawn_error)
+}
+
+/// The command [`run_git`] runs.
+fn command(dir: &Path, args: &[&str], repository: Option<Option<&(PathBuf, PathBuf)>>) -> Command {
     let mut command = Command::new("git");
     command
         .args(args)
         .current_dir(dir)
         .env("LC_ALL", "C")
-        .env_remove("LANGUAGE")
-        .stdin(std::process::Stdio::null());
+        .env_remove("LANGUAGE");
     match repository {
         None => {}
         Some(None) => {
@@ -448,13 +564,17 @@ fn run_git(
                 .env("GIT_WORK_TREE", work_tree);
         }
     }
-    command.output().map_err(|e| match e.kind() {
+    command
+}
+
+fn spawn_error(e: io::Error) -> Fail {
+    match e.kind() {
         io::ErrorKind::NotFound => Fail::error(
             "git is not installed (or not on PATH): `toggles diff` reads the old version of the file with git",
         )
         .help("install git, or put it on PATH"),
         _ => Fail::error(format!("cannot run git: {e}")),
-    })
+    }
 }
 
 fn git_failed(what: &str, output: &Output) -> Fail {

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use toggles::Snapshot;
+use toggles::{Snapshot, Timestamp};
 
 use crate::fail::Fail;
 use crate::file;
@@ -49,6 +49,20 @@ impl Views {
         file::load(path, |bytes| {
             Ok(Views::of(when.views(Snapshot::parse_all(path, bytes)?)))
         })
+    }
+
+    /// Every view resolved at `at` (each schedule's step in force then;
+    /// parsing resolved them at its own now).
+    pub fn at(self, at: Timestamp) -> Views {
+        let at = at.to_system_time();
+        Views {
+            base: self.base.at(at),
+            environments: self
+                .environments
+                .into_iter()
+                .map(|(name, snapshot)| (name, snapshot.at(at)))
+                .collect(),
+        }
     }
 
     /// The view `environment` reads (`None`: the base values), if the file

@@ -19,6 +19,15 @@ pub struct ToggleJson {
     description: Option<String>,
     created: Option<String>,
     age_days: Option<i64>,
+    /// The `owner` field, or null.
+    owner: Option<String>,
+    /// The `kind` field: `release` (also where it is not written),
+    /// `experiment`, `ops` or `permission`.
+    kind: &'static str,
+    /// The `expires` field, `YYYY-MM-DD`, or null.
+    expires: Option<String>,
+    /// Whether today (`--today`, else the local date) is after `expires`.
+    expired: bool,
     line: usize,
     /// The deciding table's rollout in percent (`12.5`), or null: the
     /// toggle's own, or its release's when `source` is `release`.
@@ -115,6 +124,10 @@ impl ToggleJson {
             description: toggle.description().map(str::to_owned),
             created: toggle.created().map(|d| d.to_string()),
             age_days: age_days(toggle.created(), today),
+            owner: toggle.owner().map(str::to_owned),
+            kind: toggle.kind().as_str(),
+            expires: toggle.expires().map(|d| d.to_string()),
+            expired: toggle.is_expired_on(today),
             line: toggle.line(),
             rollout: percent_json(toggle.rollout()),
             allow: toggle.allow().map(str::to_owned).collect(),
@@ -129,6 +142,12 @@ pub struct ReleaseJson {
     name: String,
     enabled: bool,
     description: Option<String>,
+    /// The release's `owner` field, or null.
+    owner: Option<String>,
+    /// The release's `expires` field, `YYYY-MM-DD`, or null.
+    expires: Option<String>,
+    /// Whether today (`--today`, else the local date) is after `expires`.
+    expired: bool,
     line: usize,
     /// How many member toggles are on, and of how many.
     on: usize,
@@ -143,13 +162,17 @@ pub struct ReleaseJson {
 }
 
 impl ReleaseJson {
-    /// `release` as its view has it; `when`: the instant it was read at.
-    pub fn new(release: &Release, when: When) -> ReleaseJson {
+    /// `release` as its view has it; `today`: the date expiry counts
+    /// from; `when`: the instant it was read at.
+    pub fn new(release: &Release, today: Date, when: When) -> ReleaseJson {
         let (on, total) = release.counts();
         ReleaseJson {
             name: release.name().to_owned(),
             enabled: release.is_enabled(),
             description: release.description().map(str::to_owned),
+            owner: release.owner().map(str::to_owned),
+            expires: release.expires().map(|d| d.to_string()),
+            expired: release.is_expired_on(today),
             line: release.line(),
             on,
             total,
