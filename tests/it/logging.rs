@@ -205,6 +205,53 @@ fn child_reloads_from_the_logger() {
 }
 
 #[test]
+fn a_logger_that_reloads_and_checks_on_a_scheduled_step_does_not_deadlock() {
+    assert_child_succeeds_within(
+        &mut child("logging::child_reloads_on_a_scheduled_step"),
+        NO_HANG,
+    );
+}
+
+/// Child: on the worker's "scheduled" line, the logger reloads the store
+/// and checks a toggle of it (the step is published under the store's
+/// reload lock, the line logged after it); a second step still comes.
+#[test]
+#[ignore = "a child process of other tests"]
+fn child_reloads_on_a_scheduled_step() {
+    if !is_child() {
+        return; // see `support::is_child`
+    }
+    install(|line| {
+        if line.contains("scheduled (")
+            && let Some(store) = STORE.get()
+        {
+            let _ = store.reload();
+            let _ = store.is_enabled("a");
+            let _ = store.snapshot().next_step();
+        }
+    });
+    let first = toggles::Timestamp::now().unix_seconds() + 2;
+    let at = |s: i64| toggles::Timestamp::from_unix_seconds(s);
+    let text = format!(
+        "[toggles.a]\nenabled = false\nschedule = [\n  {{ at = {}, enabled = true }},\n  \
+         {{ at = {}, enabled = false }},\n]\n",
+        at(first),
+        at(first + 1)
+    );
+    let fixture = Fixture::new(Some(&text));
+    let store = Store::builder(&fixture.path)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    STORE.set(store.clone()).ok().unwrap();
+    wait_for("the first step", || store.is_enabled("a"));
+    wait_for("the second step", || !store.is_enabled("a"));
+    wait_for("the logger called back on both", || {
+        logged("scheduled (").len() >= 2 && callbacks() >= 2
+    });
+}
+
+#[test]
 fn a_logger_that_checks_a_new_name_while_the_folder_is_gone_does_not_stop_the_watch() {
     assert_child_succeeds_within(
         &mut child("logging::child_checks_a_new_name_when_the_folder_goes"),
