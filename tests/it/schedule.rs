@@ -457,3 +457,26 @@ fn each_mistake_in_a_schedule_is_reported_at_its_own_step() {
         other => panic!("two errors expected, got {other:?}"),
     }
 }
+
+/// A subscriber that panics on a step stops neither the worker nor the
+/// next step.
+#[test]
+fn a_subscriber_that_panics_on_a_step_does_not_stop_the_next_one() {
+    let first = Timestamp::now().unix_seconds() + 2;
+    let at = Timestamp::from_unix_seconds;
+    let text = format!(
+        "[toggles.a]\nrollout = 0\nschedule = [\n  {{ at = {}, rollout = 100 }},\n  \
+         {{ at = {}, rollout = 0 }},\n]\n",
+        at(first),
+        at(first + 1)
+    );
+    let fixture = Fixture::new(Some(&text));
+    let store = Store::builder(&fixture.path)
+        .append_unknown(false)
+        .open()
+        .unwrap();
+    let _subscription = store.subscribe(|_| panic!("a subscriber's bug"));
+    wait_for("the first step", || store.is_enabled("a"));
+    wait_for("the second step", || !store.is_enabled("a"));
+    assert!(store.last_error().is_none(), "the worker is alive");
+}
