@@ -118,25 +118,36 @@ impl FromStr for Date {
     /// assert!("27-1-31".parse::<Date>().is_err());
     /// ```
     fn from_str(text: &str) -> Result<Date, ParseDateError> {
-        let fail = || ParseDateError(text.to_owned());
-        let bytes = text.as_bytes();
-        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-            return Err(fail());
+        match leading_date(text.as_bytes()) {
+            Some(Some(date)) if text.len() == 10 => Ok(date),
+            _ => Err(ParseDateError(text.to_owned())),
         }
-        let number = |range: std::ops::Range<usize>| -> Option<u16> {
-            let digits = &bytes[range];
-            digits.iter().all(u8::is_ascii_digit).then(|| {
-                digits
-                    .iter()
-                    .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'))
-            })
-        };
-        let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10))
-        else {
-            return Err(fail());
-        };
-        Date::new(year, month as u8, day as u8).ok_or_else(fail)
     }
+}
+
+/// The `YYYY-MM-DD` that `bytes` begin with: `None` if they are not in that
+/// form, `Some(None)` if it is no real date.
+fn leading_date(bytes: &[u8]) -> Option<Option<Date>> {
+    if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let (year, month, day) = (
+        decimal(bytes, 0..4)?,
+        decimal(bytes, 5..7)?,
+        decimal(bytes, 8..10)?,
+    );
+    Some(Date::new(year, month as u8, day as u8))
+}
+
+/// The decimal number written in `bytes[range]` (at most 4 digits), if it
+/// is all digits.
+fn decimal(bytes: &[u8], range: std::ops::Range<usize>) -> Option<u16> {
+    let digits = bytes.get(range)?;
+    digits.iter().all(u8::is_ascii_digit).then(|| {
+        digits
+            .iter()
+            .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'))
+    })
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
@@ -296,23 +307,11 @@ impl FromStr for Timestamp {
             why,
         };
         let bytes = text.as_bytes();
-        let number = |range: std::ops::Range<usize>| -> Option<u16> {
-            let digits = bytes.get(range)?;
-            digits.iter().all(u8::is_ascii_digit).then(|| {
-                digits
-                    .iter()
-                    .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'))
-            })
-        };
+        let number = |range| decimal(bytes, range);
         let shape = "it is not in the form `YYYY-MM-DDTHH:MM[:SS]` with `Z` or an offset";
-        if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-            return Err(fail(shape));
-        }
-        let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10))
-        else {
-            return Err(fail(shape));
-        };
-        let date = Date::new(year, month as u8, day as u8).ok_or_else(|| fail("no such date"))?;
+        let date = leading_date(bytes)
+            .ok_or_else(|| fail(shape))?
+            .ok_or_else(|| fail("no such date"))?;
         if bytes.len() == 10 {
             return Err(fail(
                 "a date alone is no instant (it begins at a different moment in each time zone)",
