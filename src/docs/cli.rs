@@ -615,7 +615,7 @@
 //!   help: remove the line: production gets the base value, and follows it when it changes
 //! warning[promotion]: toggles.toml:23: toggle `dark_mode` is ON in production but OFF in staging, which comes before it in `environments`: the promotion order is broken
 //!   help: promote it to staging first (there it is decided by env.staging.enabled (toggles.toml:22)), or hold production back (decided by env.production.enabled (toggles.toml:23)); `toggles list --envs` shows every environment
-//! check ok: 0 errors, 2 warnings — 3 toggles, 1 release in toggles.toml; 1 file (1 lines) scanned in src
+//! check ok: 0 errors, 2 warnings — 3 toggles, 1 release in toggles.toml; 1 file (1 line) scanned in src
 //! ```
 //!
 //! ```console

@@ -1009,9 +1009,9 @@ fn print_report(report: &Report, strict: bool, colors: Colors) {
     let sources = report.sources.join(", ");
     let scanned = if report.scanned {
         format!(
-            "{} ({} lines) scanned in {sources}",
+            "{} ({}) scanned in {sources}",
             plural(report.files_scanned, "file"),
-            report.lines_scanned,
+            plural(report.lines_scanned, "line"),
         )
     } else {
         format!("{sources} not scanned until the file loads")
