@@ -1060,4 +1060,9 @@ fn every_finding_about_an_owned_table_names_its_owner() {
         "{}",
         out.stdout
     );
+    assert!(
+        out.stdout.contains("; 1 file (1 line) scanned in src"),
+        "{}",
+        out.stdout
+    );
 }
