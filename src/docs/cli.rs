@@ -591,7 +591,8 @@
 //! `--strict` makes warnings fail too. `--json` prints `{ ok, file, sources,
 //! errors, warnings, toggles, releases, files_scanned, lines_scanned,
 //! environment, environments, findings: [{ severity, kind, name, location,
-//! message, help, owner, toggle_kind, expires }] }`, where `kind` is one of
+//! message, source_line, help, owner, toggle_kind, expires }] }` (`source_line`,
+//! the file's line as written, only in `invalid-file` findings), where `kind` is one of
 //! `invalid-file`, `unknown-environment`, `unreadable`, `missing`,
 //! `invalid-name`, `expired`, `stale`, `old`, `ready-to-remove`,
 //! `release-on`, `redundant-env`, `promotion`, `schedule-done`,

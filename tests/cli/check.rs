@@ -626,21 +626,21 @@ schedule = [{ at = 2026-12-07T09:00:00Z, enabled = true, rolout = 5 }]
     let errors: Vec<&str> = out
         .stdout
         .lines()
-        .filter(|l| l.starts_with("error[") || l.starts_with("help:"))
+        .filter(|l| l.starts_with("error[") || l.starts_with("  help:"))
         .collect();
     assert_eq!(
         errors,
         [
             "error[invalid-file]: toggles.toml:2:20: `at` of a step of the schedule of toggle `local_time` has no time zone offset (`Z` or `+01:00`): each server would read it in its own zone",
-            "help: write the step's instant as a TOML offset date-time in whole seconds, with `Z` or an offset: `at = 2026-12-09T09:00:00Z` (a local date-time or a date is read differently in each time zone)",
+            "  help: write the step's instant as a TOML offset date-time in whole seconds, with `Z` or an offset: `at = 2026-12-09T09:00:00Z` (a local date-time or a date is read differently in each time zone)",
             "error[invalid-file]: toggles.toml:5:13: a step of the schedule of toggle `both` has both `enabled` and `rollout`: which one decides is ambiguous",
-            "help: give each step exactly one of `enabled` or `rollout`: `{ at = 2026-12-09T09:00:00Z, rollout = 50 }`",
+            "  help: give each step exactly one of `enabled` or `rollout`: `{ at = 2026-12-09T09:00:00Z, rollout = 50 }`",
             "error[invalid-file]: toggles.toml:8:13: a step of the schedule of toggle `neither` has neither `enabled` nor `rollout`",
-            "help: give each step exactly one of `enabled` or `rollout`: `{ at = 2026-12-09T09:00:00Z, rollout = 50 }`",
+            "  help: give each step exactly one of `enabled` or `rollout`: `{ at = 2026-12-09T09:00:00Z, rollout = 50 }`",
             "error[invalid-file]: toggles.toml:13:10: a step of the schedule of toggle `out_of_order` is at 2026-12-08T09:00:00Z, not after the step before it (2026-12-09T09:00:00Z): steps must be in time order, each at its own instant",
-            "help: list the steps in time order, each at a later instant than the one before",
+            "  help: list the steps in time order, each at a later instant than the one before",
             "error[invalid-file]: toggles.toml:17:58: unknown field `rolout`: did you mean `rollout`? (expected one of `at`, `enabled`, `rollout`)",
-            "help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created, owner, kind, expires) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description, owner, expires); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`",
+            "  help: the file has `bucketing`, `environments` and the tables [toggles.NAME] (fields: enabled, rollout, allow, schedule, env.ENVIRONMENT.{enabled, rollout, allow, schedule}, release, description, created, owner, kind, expires) and [releases.NAME] (fields: enabled, rollout, allow, schedule, env.…, description, owner, expires); a schedule step has `at` and one of `enabled` or `rollout`; a typo is an error, never a silent `off`",
         ],
         "{}",
         out.stdout
@@ -650,6 +650,26 @@ schedule = [{ at = 2026-12-07T09:00:00Z, enabled = true, rolout = 5 }]
             .ends_with("check failed: 5 errors, 0 warnings — 0 toggles, 0 releases in toggles.toml; src not scanned until the file loads\n"),
         "{}",
         out.stdout
+    );
+    // In `--json`, the message, the line and the help each in its field.
+    let out = expect(dir.path(), &check(&["--json"]), 1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let first = &json["findings"][0];
+    assert_eq!(
+        first["message"],
+        "`at` of a step of the schedule of toggle `local_time` has no time zone offset (`Z` or \
+         `+01:00`): each server would read it in its own zone"
+    );
+    assert_eq!(
+        first["source_line"],
+        "schedule = [{ at = 2026-12-07T09:00:00, rollout = 10 }]"
+    );
+    assert!(
+        first["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("write the step's instant as a TOML offset date-time"),
+        "{first}"
     );
 }
 

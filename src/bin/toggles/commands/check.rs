@@ -105,6 +105,10 @@ struct Finding {
     /// `file:line[:column]`.
     location: String,
     message: String,
+    /// The file's line the message is about, as written (a file that does
+    /// not load: the library's `source_line`), shown under the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_line: Option<String>,
     help: String,
 }
 
@@ -232,6 +236,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
                 location,
                 message: fail.message,
                 help: fail.help.unwrap_or_default(),
+                source_line: None,
             });
             None
         }
@@ -252,6 +257,7 @@ pub fn run(path: &Path, args: &Args, colors: Colors) -> Outcome {
         location: String::new(),
         message: problem.clone(),
         help: "make the sources readable, or leave them out of --src (or .gitignore them)".into(),
+        source_line: None,
     }));
     let today = args.today.date();
     findings.extend(expired(path, snapshot, today));
@@ -360,6 +366,7 @@ fn plans(path: &Path, views: &Views, at: Timestamp) -> Vec<Finding> {
                         field("rollout"),
                         field("schedule"),
                     ),
+                    source_line: None,
                 });
             }
             let Some(first) = schedule.steps().next() else {
@@ -400,6 +407,7 @@ fn plans(path: &Path, views: &Views, at: Timestamp) -> Vec<Finding> {
                     ),
                     help: "if this is a planned rollback, keep it; else raise the step's rollout or remove the step"
                         .into(),
+                    source_line: None,
                 });
             }
         }
@@ -477,6 +485,7 @@ fn redundant(path: &Path, lines: &KeyLines<'_>) -> Vec<Finding> {
                         help: format!(
                             "remove the line: {environment} gets the base value, and follows it when it changes"
                         ),
+                        source_line: None,
                     });
                 }
             }
@@ -533,6 +542,7 @@ fn promotion(path: &Path, views: &Views) -> Vec<Finding> {
                 earlier.place(path),
                 later.place(path),
             ),
+            source_line: None,
         });
     }
     findings
@@ -632,6 +642,7 @@ fn missing(path: &Path, snapshot: &Snapshot, scan: &Scan) -> Vec<Finding> {
                     help: format!(
                         "add it with `toggles add {name}` (or run the code once: the library appends it), or fix the name"
                     ),
+                    source_line: None,
                 }
             } else {
                 Finding {
@@ -642,6 +653,7 @@ fn missing(path: &Path, snapshot: &Snapshot, scan: &Scan) -> Vec<Finding> {
                     location,
                     message: format!("{:?} is not a valid toggle name{more}", name),
                     help: format!("use 1 to {} ASCII letters, digits, `_` or `-`", toggles::MAX_NAME_LEN),
+                    source_line: None,
                 }
             }
         })
@@ -673,6 +685,7 @@ fn stale(path: &Path, snapshot: &Snapshot, scan: &Scan, sources: &[PathBuf]) -> 
                 "remove its table and the code behind its dead branch (it is {}), or scan more with --src",
                 crate::words::on_off(toggle.is_enabled())
             ),
+            source_line: None,
         })
         .collect()
 }
@@ -709,6 +722,7 @@ fn old(
                 help: "settle it: keep the code of the winning branch and remove the toggle; or give it \
                        an `expires` date (`kind = \"ops\"` or `\"permission\"` if it is meant to stay), or raise --max-age"
                     .into(),
+                source_line: None,
             })
         })
         .collect()
@@ -738,6 +752,7 @@ fn expired(path: &Path, snapshot: &Snapshot, today: Date) -> Vec<Finding> {
                 release.counts().0,
                 release.counts().1,
             ),
+            source_line: None,
         })
     });
     let toggles = snapshot.toggles().filter_map(|toggle| {
@@ -758,6 +773,7 @@ fn expired(path: &Path, snapshot: &Snapshot, today: Date) -> Vec<Finding> {
                  set a later `expires` (the last day it may stay)",
                 crate::words::on_off(toggle.is_enabled())
             ),
+            source_line: None,
         })
     });
     releases.chain(toggles).collect()
@@ -836,6 +852,7 @@ fn ready_to_remove(
                     "keep the code of its {} branch, remove the other and the toggle's table",
                     if on { "`true`" } else { "`false`" }
                 ),
+                source_line: None,
             })
         })
         .collect()
@@ -873,6 +890,7 @@ fn fully_on(path: &Path, snapshots: &[&Snapshot]) -> Vec<Finding> {
             },
             help: "fold it away: remove the release, its toggles and their dead `else` branches"
                 .into(),
+            source_line: None,
         })
         .collect()
 }
@@ -891,6 +909,7 @@ fn file_findings(path: &Path, fail: Fail) -> Vec<Finding> {
         location,
         message,
         help: help.clone(),
+        source_line: None,
     };
     let errors: Vec<&toggles::Error> = match fail.source.as_deref() {
         Some(toggles::Error::Several { errors, .. }) => errors.iter().collect(),
@@ -914,6 +933,22 @@ fn file_findings(path: &Path, fail: Fail) -> Vec<Finding> {
                 Some((line, column)) => format!("{file}:{line}:{column}"),
                 None => file,
             };
+            if let toggles::Error::Invalid {
+                message,
+                source_line,
+                help,
+                ..
+            } = error
+            {
+                // Its parts as they are: `--json` gets the message, the
+                // line and the help each in its own field.
+                return Finding {
+                    message: message.clone(),
+                    source_line: Some(source_line.clone()),
+                    help: (*help).to_owned(),
+                    ..finding(location, String::new())
+                };
+            }
             // The library's message starts with the location, then `: `.
             let text = error.to_string();
             let message = text
@@ -983,6 +1018,11 @@ fn print_report(report: &Report, strict: bool, colors: Colors) {
             println!("{head}: {}", finding.message);
         } else {
             println!("{head}: {}: {}", finding.location, finding.message);
+        }
+        if let Some(source) = &finding.source_line {
+            // As the library shows it: the line's number, then the line.
+            let line = finding.location.rsplit(':').nth(1).unwrap_or_default();
+            println!("{line:>5} | {source}");
         }
         // Every finding about an owned table names its owner: in the
         // message (the lifecycle findings), else on a line of its own.
