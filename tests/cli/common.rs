@@ -118,3 +118,56 @@ pub fn edited(text: &str, edits: &[(&str, &str)]) -> String {
 pub fn today() -> toggles::Date {
     toggles::Date::today()
 }
+
+/// `cache/NAME-HASH`, where HASH is of `inputs` (the pinned versions and
+/// the interpreter's): installed by `install` into a staging folder that is
+/// renamed into place when complete, so an interrupted install is never
+/// taken for a finished one, and reused on later runs. `what` names the
+/// test in the line that says an install is under way. (The flagd
+/// cross-check's evaluators and the schema's validators.)
+pub fn cached_install(
+    cache: &Path,
+    name: &str,
+    what: &str,
+    inputs: &[&[u8]],
+    install: impl FnOnce(&Path),
+) -> PathBuf {
+    // FNV-1a, 64 bits: enough to tell pinned versions apart.
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for input in inputs {
+        for &byte in input.iter().chain(b"\xff") {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    let done = cache.join(format!("{name}-{hash:016x}"));
+    if done.join(".complete").is_file() {
+        return done;
+    }
+    let staging = cache.join(format!(".{name}-{hash:016x}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).unwrap();
+    // A failed install (the test panics) leaves no staging folder behind.
+    struct RemoveOnPanic<'a>(&'a Path);
+    impl Drop for RemoveOnPanic<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                let _ = std::fs::remove_dir_all(self.0);
+            }
+        }
+    }
+    let _cleanup = RemoveOnPanic(&staging);
+    eprintln!("{what}: installing into {}", done.display());
+    install(&staging);
+    std::fs::write(staging.join(".complete"), b"").unwrap();
+    if std::fs::rename(&staging, &done).is_err() {
+        // Another run finished first (keep its install), or an incomplete
+        // one is in the way.
+        if done.join(".complete").is_file() {
+            let _ = std::fs::remove_dir_all(&staging);
+        } else {
+            let _ = std::fs::remove_dir_all(&done);
+            std::fs::rename(&staging, &done).unwrap();
+        }
+    }
+    done
+}

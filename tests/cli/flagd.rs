@@ -1178,15 +1178,21 @@ fn npm_install(scripts: &Path) -> PathBuf {
     DONE.get_or_init(|| {
         let inputs = ["package.json", "package-lock.json"].map(|f| read_bytes(&scripts.join(f)));
         let node = run_tool(version_of("node"), "node --version", NODE_HELP);
-        cached_install("npm", &[&inputs[0], &inputs[1], node.as_bytes()], |dir| {
-            for file in ["package.json", "package-lock.json"] {
-                std::fs::copy(scripts.join(file), dir.join(file)).unwrap();
-            }
-            let mut npm = Command::new("npm");
-            npm.args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
-                .current_dir(dir);
-            run_tool(npm, "`npm ci` of tests/flagd/package-lock.json", NODE_HELP);
-        })
+        crate::common::cached_install(
+            Path::new(CACHE),
+            "npm",
+            "flagd cross-check: an evaluator",
+            &[&inputs[0], &inputs[1], node.as_bytes()],
+            |dir| {
+                for file in ["package.json", "package-lock.json"] {
+                    std::fs::copy(scripts.join(file), dir.join(file)).unwrap();
+                }
+                let mut npm = Command::new("npm");
+                npm.args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
+                    .current_dir(dir);
+                run_tool(npm, "`npm ci` of tests/flagd/package-lock.json", NODE_HELP);
+            },
+        )
     })
     .clone()
 }
@@ -1199,19 +1205,25 @@ fn pip_install(scripts: &Path) -> PathBuf {
     let venv = DONE.get_or_init(|| {
         let requirements = read_bytes(&scripts.join("requirements.txt"));
         let python = run_tool(version_of("python3"), "python3 --version", PYTHON_HELP);
-        cached_install("pip", &[&requirements, python.as_bytes()], |dir| {
-            let mut venv = Command::new("python3");
-            venv.args(["-m", "venv"]).arg(dir.join("venv"));
-            run_tool(venv, "`python3 -m venv`", PYTHON_HELP);
-            let mut pip = Command::new(venv_python(dir));
-            pip.args(["-m", "pip", "install", "--disable-pip-version-check", "-r"])
-                .arg(scripts.join("requirements.txt"));
-            run_tool(
-                pip,
-                "`pip install -r tests/flagd/requirements.txt`",
-                PYTHON_HELP,
-            );
-        })
+        crate::common::cached_install(
+            Path::new(CACHE),
+            "pip",
+            "flagd cross-check: an evaluator",
+            &[&requirements, python.as_bytes()],
+            |dir| {
+                let mut venv = Command::new("python3");
+                venv.args(["-m", "venv"]).arg(dir.join("venv"));
+                run_tool(venv, "`python3 -m venv`", PYTHON_HELP);
+                let mut pip = Command::new(venv_python(dir));
+                pip.args(["-m", "pip", "install", "--disable-pip-version-check", "-r"])
+                    .arg(scripts.join("requirements.txt"));
+                run_tool(
+                    pip,
+                    "`pip install -r tests/flagd/requirements.txt`",
+                    PYTHON_HELP,
+                );
+            },
+        )
     });
     venv_python(venv)
 }
@@ -1232,54 +1244,6 @@ fn version_of(program: &str) -> Command {
 
 fn read_bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// `CACHE/NAME-HASH`, where HASH is of `inputs` (the pinned versions and
-/// the interpreter's): installed by `install` into a staging folder that is
-/// renamed into place when complete, so an interrupted install is never
-/// taken for a finished one, and reused on later runs.
-fn cached_install(name: &str, inputs: &[&[u8]], install: impl FnOnce(&Path)) -> PathBuf {
-    // FNV-1a, 64 bits: enough to tell pinned versions apart.
-    let mut hash = 0xcbf2_9ce4_8422_2325u64;
-    for input in inputs {
-        for &byte in input.iter().chain(b"\xff") {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    let cache = Path::new(CACHE);
-    let done = cache.join(format!("{name}-{hash:016x}"));
-    if done.join(".complete").is_file() {
-        return done;
-    }
-    let staging = cache.join(format!(".{name}-{hash:016x}.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).unwrap();
-    // A failed install (the test panics) leaves no staging folder behind.
-    struct RemoveOnPanic<'a>(&'a Path);
-    impl Drop for RemoveOnPanic<'_> {
-        fn drop(&mut self) {
-            if std::thread::panicking() {
-                let _ = std::fs::remove_dir_all(self.0);
-            }
-        }
-    }
-    let _cleanup = RemoveOnPanic(&staging);
-    say!(
-        "flagd cross-check: installing the {name} evaluator into {}",
-        done.display()
-    );
-    install(&staging);
-    std::fs::write(staging.join(".complete"), b"").unwrap();
-    if std::fs::rename(&staging, &done).is_err() {
-        // Another run finished first (keep its install), or an incomplete one is in the way.
-        if done.join(".complete").is_file() {
-            let _ = std::fs::remove_dir_all(&staging);
-        } else {
-            let _ = std::fs::remove_dir_all(&done);
-            std::fs::rename(&staging, &done).unwrap();
-        }
-    }
-    done
 }
 
 /// Runs `command` and returns its stdout. Panics with `what` and `help` if

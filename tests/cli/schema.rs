@@ -909,19 +909,25 @@ fn pip_install() -> PathBuf {
         let mut version = Command::new("python3");
         version.arg("--version");
         let python = run_tool(version, "python3 --version", PYTHON_HELP);
-        cached_install(&[&pinned, python.as_bytes()], |dir| {
-            let mut venv = Command::new("python3");
-            venv.args(["-m", "venv"]).arg(dir.join("venv"));
-            run_tool(venv, "`python3 -m venv`", PYTHON_HELP);
-            let mut pip = Command::new(venv_bin(dir, "python"));
-            pip.args(["-m", "pip", "install", "--disable-pip-version-check", "-r"])
-                .arg(&requirements);
-            run_tool(
-                pip,
-                "`pip install -r tests/schema/requirements.txt`",
-                PYTHON_HELP,
-            );
-        })
+        crate::common::cached_install(
+            Path::new(CACHE),
+            "pip",
+            &format!("schema: the validators ({NEEDS})"),
+            &[&pinned, python.as_bytes()],
+            |dir| {
+                let mut venv = Command::new("python3");
+                venv.args(["-m", "venv"]).arg(dir.join("venv"));
+                run_tool(venv, "`python3 -m venv`", PYTHON_HELP);
+                let mut pip = Command::new(venv_bin(dir, "python"));
+                pip.args(["-m", "pip", "install", "--disable-pip-version-check", "-r"])
+                    .arg(&requirements);
+                run_tool(
+                    pip,
+                    "`pip install -r tests/schema/requirements.txt`",
+                    PYTHON_HELP,
+                );
+            },
+        )
     })
     .clone()
 }
@@ -932,51 +938,6 @@ fn venv_bin(dir: &Path, program: &str) -> PathBuf {
     } else {
         dir.join("venv/bin").join(program)
     }
-}
-
-/// `CACHE/pip-HASH`, where HASH is of `inputs`: installed by `install` into
-/// a staging folder renamed into place when complete (as
-/// `tests/cli/flagd.rs` caches its evaluators).
-fn cached_install(inputs: &[&[u8]], install: impl FnOnce(&Path)) -> PathBuf {
-    // FNV-1a, 64 bits: enough to tell pinned versions apart.
-    let mut hash = 0xcbf2_9ce4_8422_2325u64;
-    for input in inputs {
-        for &byte in input.iter().chain(b"\xff") {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    let cache = Path::new(CACHE);
-    let done = cache.join(format!("pip-{hash:016x}"));
-    if done.join(".complete").is_file() {
-        return done;
-    }
-    let staging = cache.join(format!(".pip-{hash:016x}.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).unwrap();
-    struct RemoveOnPanic<'a>(&'a Path);
-    impl Drop for RemoveOnPanic<'_> {
-        fn drop(&mut self) {
-            if std::thread::panicking() {
-                let _ = std::fs::remove_dir_all(self.0);
-            }
-        }
-    }
-    let _cleanup = RemoveOnPanic(&staging);
-    say!(
-        "schema: installing the validators into {} ({NEEDS})",
-        done.display()
-    );
-    install(&staging);
-    std::fs::write(staging.join(".complete"), b"").unwrap();
-    if std::fs::rename(&staging, &done).is_err() {
-        if done.join(".complete").is_file() {
-            let _ = std::fs::remove_dir_all(&staging);
-        } else {
-            let _ = std::fs::remove_dir_all(&done);
-            std::fs::rename(&staging, &done).unwrap();
-        }
-    }
-    done
 }
 
 /// Runs `command` and returns its stdout; panics with `help` if it cannot
